@@ -1,0 +1,40 @@
+"""replybook: draft and lint replies to a brand's social-media comments, by a playbook.
+
+Public API::
+
+    from replybook import load_playbook, analyze, draft
+    playbook = load_playbook()            # replybook.yaml nearby, else the built-in default
+    result = draft("you lost my bag", playbook, name="Dana", agent="Mia Koski")
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .analyze import Analysis, analyze  # noqa: E402
+from .errors import PlaybookError, ReplybookError, TemplateError, UsageError  # noqa: E402
+from .playbook import Playbook, load_playbook  # noqa: E402
+
+__all__ = [
+    "Analysis",
+    "Draft",
+    "Playbook",
+    "PlaybookError",
+    "Reason",
+    "ReplybookError",
+    "TemplateError",
+    "UsageError",
+    "__version__",
+    "analyze",
+    "draft",
+    "load_playbook",
+]
+
+
+def __getattr__(name: str) -> object:
+    # compose pulls in Jinja; load it only when a draft is asked for.
+    if name in ("draft", "Draft", "Reason"):
+        from . import compose
+
+        return getattr(compose, name)
+    raise AttributeError(name)

@@ -1,0 +1,5 @@
+"""python -m replybook"""
+
+from .cli import main
+
+main()

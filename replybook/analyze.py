@@ -1,0 +1,232 @@
+"""Comment -> Analysis: language, intent, abuse, topic, triggers (pure).
+
+Everything the analysis knows about words comes from the playbook (``signals``, ``topics``,
+``escalation.triggers``, ``cannot_grant``, ``faq``, ``languages``); this module only
+decides how the scores combine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .lexicon import compile_phrases
+from .playbook import Playbook, phrases_for
+
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_MENTION = re.compile(r"(?<!\w)@\w+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+# "my bag", "our order": the customer's own words for what went wrong.
+_POSSESSIVE = re.compile(
+    r"\b(?:my|our)\s+((?:[a-z][\w'-]*\s+){0,2}?[a-z][\w-]*)", re.IGNORECASE
+)
+_STOP_AFTER = {
+    "is", "was", "has", "had", "have", "are", "were", "and", "but", "still", "again",
+    "just", "not", "never", "been", "to", "from", "for", "with", "on", "in", "at", "of",
+    "the", "a", "an", "it", "that", "this", "so", "will", "would", "can", "did", "does",
+}
+_PII = {
+    "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
+    "phone": re.compile(r"(?<!\w)\+?\d[\d\s().-]{7,}\d(?!\w)"),
+    "card": re.compile(r"\b(?:\d[ -]?){13,19}\b"),
+}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a comment is: the input to drafting and to comment-aware lint rules."""
+
+    text: str
+    language: str
+    intent: str
+    abusive: bool
+    rude: bool
+    topic: str | None
+    term: str | None
+    key_phrase: str | None
+    escalation: str | None
+    refusal: str | None
+    faq: str | None
+    turnaround: bool
+    scores: dict[str, float] = field(default_factory=dict)
+    pii: tuple[str, ...] = ()
+    matches: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def specific(self) -> bool:
+        """Does the comment name a specific problem?"""
+        return bool(self.topic or self.key_phrase or self.escalation or self.refusal)
+
+
+def _compiled(playbook: Playbook, key: str, build: Any) -> Any:
+    cache = playbook._cache
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def _signal_patterns(playbook: Playbook, kind: str, lang: str) -> list[tuple[float, re.Pattern[str]]]:
+    def build() -> list[tuple[float, re.Pattern[str]]]:
+        groups = (playbook.get("signals") or {}).get(kind) or {}
+        weights = groups.get(lang) or {}
+        out = []
+        for weight, phrases in weights.items():
+            pattern = compile_phrases(phrases)
+            if pattern is not None:
+                out.append((float(weight), pattern))
+        return out
+
+    return _compiled(playbook, f"signal:{kind}:{lang}", build)  # type: ignore[no-any-return]
+
+
+def score(playbook: Playbook, kind: str, text: str, lang: str) -> tuple[float, tuple[str, ...]]:
+    """Sum of weights of the distinct phrases of one signal kind found in text."""
+    total = 0.0
+    hits: list[str] = []
+    for weight, pattern in _signal_patterns(playbook, kind, lang):
+        seen = {m.group(0).lower() for m in pattern.finditer(text)}
+        total += weight * len(seen)
+        if weight > 0:
+            hits.extend(sorted(seen))
+    return total, tuple(hits)
+
+
+def _matcher(playbook: Playbook, section: str, lang: str) -> list[tuple[str, re.Pattern[str]]]:
+    def build() -> list[tuple[str, re.Pattern[str]]]:
+        if section == "escalation":
+            entries = ((playbook.get("escalation") or {}).get("triggers") or {}).items()
+            pairs = ((key, value) for key, value in entries)
+        else:
+            pairs = ((key, value.get("match")) for key, value in (playbook.get(section) or {}).items())
+        out = []
+        for key, match in pairs:
+            pattern = compile_phrases(phrases_for(match, lang))
+            if pattern is not None:
+                out.append((key, pattern))
+        return out
+
+    return _compiled(playbook, f"match:{section}:{lang}", build)  # type: ignore[no-any-return]
+
+
+def _first_match(playbook: Playbook, section: str, text: str, lang: str) -> tuple[str, str] | None:
+    """The entry whose phrases occur most often (ties: earliest in the text)."""
+    best: tuple[int, int, str, str] | None = None
+    for key, pattern in _matcher(playbook, section, lang):
+        found = list(pattern.finditer(text))
+        if not found:
+            continue
+        rank = (-len(found), found[0].start(), key, found[0].group(0))
+        if best is None or rank < best:
+            best = rank
+    if best is None:
+        return None
+    return best[2], re.sub(r"\s+", " ", best[3].lower()).strip()
+
+
+def detect_language(playbook: Playbook, text: str) -> str:
+    """The most likely of the playbook's languages, by script, letters and stopwords."""
+    default = str(playbook.get("language") or "en")
+    if _CYRILLIC.search(text):
+        return "ru"
+    if _ARABIC.search(text):
+        return "fa"
+    langs = playbook.get("languages") or {}
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return default
+    best, best_score = default, 0.0
+    for lang, spec in langs.items():
+        chars = spec.get("chars") or ""
+        stop = _compiled(playbook, f"stop:{lang}", lambda spec=spec: set(spec.get("stopwords") or []))
+        value = sum(1 for w in words if w in stop)
+        if chars:
+            value += 2 * sum(1 for ch in text.lower() if ch in chars)
+        if value > best_score:
+            best, best_score = lang, value
+    return best
+
+
+def _key_phrase(text: str) -> str | None:
+    for match in _POSSESSIVE.finditer(text):
+        words = match.group(1).split()
+        while words and words[-1].lower() in _STOP_AFTER:
+            words.pop()
+        if words:
+            return " ".join(words).lower()
+    return None
+
+
+def _clean(text: str, playbook: Playbook) -> str:
+    text = _URL.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    return text
+
+
+def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
+    """Read a comment: language, intent, abuse, topic, escalation trigger, refusal, FAQ."""
+    if playbook is None:
+        from .playbook import load_playbook
+
+        playbook = load_playbook("default")
+    clean = _clean(text, playbook)
+    lang = detect_language(playbook, clean)
+    thresholds = {k: float(v) for k, v in (playbook.get("thresholds") or {}).items()}
+
+    def over(kind: str, value: float) -> bool:
+        return value >= thresholds.get(kind, 1.0)
+
+    scores: dict[str, float] = {}
+    matches: dict[str, tuple[str, ...]] = {}
+    for kind in ("complaint", "praise", "question", "joke", "abuse", "rude", "turnaround"):
+        scores[kind], matches[kind] = score(playbook, kind, clean, lang)
+
+    topic_hit = _first_match(playbook, "topics", clean, lang)
+    escalation_hit = _first_match(playbook, "escalation", clean, lang)
+    refusal_hit = _first_match(playbook, "cannot_grant", clean, lang)
+    faq_hit = _first_match(playbook, "faq", clean, lang)
+    topic, term = topic_hit if topic_hit else (None, None)
+    key_phrase = _key_phrase(clean)
+
+    abusive = over("abuse", scores["abuse"])
+    rude = abusive or over("rude", scores["rude"])
+    complaint = over("complaint", scores["complaint"]) or refusal_hit is not None
+    praise = over("praise", scores["praise"]) and scores["praise"] > scores["complaint"]
+    specific = bool(topic or escalation_hit or refusal_hit or (complaint and key_phrase))
+
+    if rude and not specific and not praise:
+        intent = "troll"
+    elif complaint and not praise:
+        intent = "complaint"
+    elif praise:
+        intent = "praise"
+    elif over("joke", scores["joke"]) and not complaint:
+        intent = "joke"
+    elif over("question", scores["question"]):
+        intent = "question"
+    elif escalation_hit:
+        intent = "complaint"
+    else:
+        intent = "other"
+
+    turnaround = intent == "praise" and over("turnaround", scores["turnaround"])
+    pii = tuple(kind for kind, pattern in _PII.items() if pattern.search(text))
+    return Analysis(
+        text=text,
+        language=lang,
+        intent=intent,
+        abusive=abusive,
+        rude=rude,
+        topic=topic,
+        term=term,
+        key_phrase=key_phrase,
+        escalation=escalation_hit[0] if escalation_hit else None,
+        refusal=refusal_hit[0] if refusal_hit else None,
+        faq=faq_hit[0] if faq_hit and intent in ("question", "other") else None,
+        turnaround=turnaround,
+        scores=scores,
+        pii=pii,
+        matches=matches,
+    )

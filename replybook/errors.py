@@ -1,0 +1,38 @@
+"""One error hierarchy. Every message is written for a person and fits on one line."""
+
+from __future__ import annotations
+
+
+class ReplybookError(Exception):
+    """Base of every error replybook raises on purpose; the CLI turns it into exit code 2."""
+
+    exit_code = 2
+
+
+class UsageError(ReplybookError):
+    """Bad arguments or bad input text (empty comment, unknown channel, bad timestamp)."""
+
+
+class PlaybookError(ReplybookError):
+    """A playbook that cannot be read or does not validate.
+
+    The message names the file, the line and the key path where that is known.
+    """
+
+    def __init__(
+        self, message: str, *, file: str | None = None, line: int | None = None, path: str = ""
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.path = path
+        self.reason = message
+        where = file or "<playbook>"
+        if line is not None:
+            where += f":{line}"
+        if path:
+            where += f": {path}"
+        super().__init__(f"{where}: {message}")
+
+
+class TemplateError(ReplybookError):
+    """A template that cannot be compiled or rendered."""

@@ -1,0 +1,569 @@
+"""Playbooks: read YAML, layer a brand playbook over the one it extends, validate, compile.
+
+This module and the CLI are the only places that read playbook and template files. The
+result is a :class:`Playbook`, an in-memory value the pure core works from.
+
+Loading a playbook reads YAML (slow to import and parse), so the merged, validated result
+is cached per set of source files (keyed by path, size and modification time) in the user's
+cache folder. A cache that can't be read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import PlaybookError
+from .lexicon import check_phrase
+from .resources import data_dir
+
+PLAYBOOK_FILENAME = "replybook.yaml"
+INTENTS = ("complaint", "question", "praise", "joke", "troll", "other")
+LEVELS = ("suggestion", "warning", "error")
+_TEMPLATE_NAME = re.compile(r"^(?P<lang>[a-z]{2,3})/(?P<case>[a-z0-9-]+)/(?P<slot>[a-z]+)(?:-\d+)?\.j2$")
+
+Origins = dict[str, tuple[str, int]]
+
+
+@dataclass(frozen=True, eq=False)
+class Playbook:
+    """A loaded, layered and validated playbook with its templates.
+
+    ``data`` is the merged YAML mapping; ``templates`` maps names such as
+    ``en/complaint/public-1.j2`` to Jinja source; ``origins`` maps dotted key paths to
+    the (file, line) they came from, for error messages.
+    """
+
+    name: str
+    data: dict[str, Any]
+    templates: dict[str, str]
+    files: tuple[str, ...] = ()
+    origins: Origins = field(default_factory=dict, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def where(self, path: str) -> tuple[str | None, int | None]:
+        """The (file, line) a dotted key path came from, or its nearest known parent's."""
+        probe = path
+        while probe:
+            if probe in self.origins:
+                return self.origins[probe]
+            probe = probe.rpartition(".")[0]
+        return (self.files[-1] if self.files else None, None)
+
+    def variants(self, lang: str, case: str, slot: str) -> list[str]:
+        """Template names for one language, case and slot, in a stable order."""
+        key = f"variants:{lang}/{case}/{slot}"
+        found = self._cache.get(key)
+        if found is None:
+            prefix = f"{lang}/{case}/{slot}"
+            found = sorted(
+                n for n in self.templates if n == prefix + ".j2" or n.startswith(prefix + "-")
+            )
+            self._cache[key] = found
+        return list(found)
+
+    def languages(self) -> list[str]:
+        """Languages that have templates."""
+        return sorted({name.split("/", 1)[0] for name in self.templates})
+
+
+# ---------------------------------------------------------------------------------------
+# Finding files
+
+
+def builtin_playbooks() -> dict[str, Path]:
+    """Built-in playbooks by name."""
+    folder = data_dir() / "playbooks"
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def find_playbook(start: Path | None = None) -> Path | None:
+    """``replybook.yaml`` in ``start`` (default: the current folder) or a parent, else None."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / PLAYBOOK_FILENAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _resolve_extends(name: str, relative_to: Path, file: str, line: int | None) -> Path:
+    builtins = builtin_playbooks()
+    if name in builtins:
+        return builtins[name]
+    candidate = (relative_to.parent / name).resolve()
+    if candidate.is_file():
+        return candidate
+    known = ", ".join(sorted(builtins))
+    raise PlaybookError(
+        f"extends {name!r}: no such built-in playbook ({known}) or file",
+        file=file,
+        line=line,
+        path="extends",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Reading YAML with line numbers
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any], Origins]:
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlaybookError("file not found", file=shown) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlaybookError(f"cannot read: {exc}", file=shown) from None
+    try:
+        loader = loader_cls(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else {}
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise PlaybookError(f"invalid YAML: {exc.problem or exc}", file=shown, line=line) from None
+    except yaml.YAMLError as exc:
+        raise PlaybookError(f"invalid YAML: {exc}", file=shown) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise PlaybookError("a playbook must be a mapping of keys", file=shown, line=1)
+    origins: Origins = {}
+    if node is not None:
+        _walk_lines(node, "", shown, origins)
+    return data, origins
+
+
+def _walk_lines(node: Any, path: str, file: str, out: Origins) -> None:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            sub = f"{path}.{key_node.value}" if path else str(key_node.value)
+            out[sub] = (file, key_node.start_mark.line + 1)
+            _walk_lines(value_node, sub, file, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            sub = f"{path}[{index}]"
+            out[sub] = (file, item.start_mark.line + 1)
+            _walk_lines(item, sub, file, out)
+
+
+def _merge(base: Any, over: Any) -> Any:
+    """Mappings merge key by key; anything else in ``over`` replaces ``base``."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = dict(base)
+        for key, value in over.items():
+            merged[key] = _merge(base[key], value) if key in base else value
+        return merged
+    return over
+
+
+def _load_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origins, list[Path]]:
+    path = path.resolve()
+    if path in seen:
+        chain = " -> ".join(p.name for p in (*seen, path))
+        raise PlaybookError(f"extends loops back on itself ({chain})", file=str(path), path="extends")
+    data, origins = _read_yaml(path)
+    parent = data.get("extends")
+    if parent is None:
+        return data, origins, [path]
+    if not isinstance(parent, str):
+        file, line = origins.get("extends", (str(path), None))
+        raise PlaybookError("extends must be a playbook name or file path", file=file, line=line, path="extends")
+    file, line = origins.get("extends", (str(path), None))
+    base_path = _resolve_extends(parent, path, file, line)
+    base, base_origins, files = _load_chain(base_path, (*seen, path))
+    own = {k: v for k, v in data.items() if k != "extends"}
+    merged = _merge(base, own)
+    merged_origins = dict(base_origins)
+    merged_origins.update(origins)
+    return merged, merged_origins, [*files, path]
+
+
+# ---------------------------------------------------------------------------------------
+# Templates
+
+
+def _collect_templates(dirs: list[Path]) -> tuple[dict[str, str], list[tuple[str, int, int]]]:
+    """Read every template; a later folder replaces an earlier one's variants of a slot."""
+    by_slot: dict[str, dict[str, str]] = {}
+    stamps: list[tuple[str, int, int]] = []
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        found: dict[str, dict[str, str]] = {}
+        for file in sorted(folder.rglob("*.j2")):
+            rel = file.relative_to(folder).as_posix()
+            match = _TEMPLATE_NAME.match(rel)
+            if not match:
+                continue
+            try:
+                source = file.read_text(encoding="utf-8")
+                st = file.stat()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise PlaybookError(f"cannot read template: {exc}", file=str(file)) from None
+            stamps.append((str(file), st.st_size, st.st_mtime_ns))
+            slot = f"{match['lang']}/{match['case']}/{match['slot']}"
+            found.setdefault(slot, {})[rel] = source
+        by_slot.update(found)
+    templates: dict[str, str] = {}
+    for variants in by_slot.values():
+        templates.update(variants)
+    return templates, stamps
+
+
+# ---------------------------------------------------------------------------------------
+# Validation
+
+# A small schema language: a type name, or a dict of known keys, or ("map", spec) for a
+# mapping with free keys, or ("list", spec). "text" is a string or a {language: string} map.
+_TEXT = "text"
+_PHRASES = ("phrases",)  # a list of phrases, or a {language: [phrases]} map
+_SCHEMA: dict[str, Any] = {
+    "playbook": "str",
+    "extends": "str",
+    "description": "str",
+    "language": "str",
+    "templates": "str",
+    "brand": {"name": "str", "handle": "str?", "team": "str", "website": "str?"},
+    "agents": ("map", {"name": "str", "initials": "str?", "pronouns": "str?"}),
+    "signature": {"agent": "str", "team": "str"},
+    "channels": (
+        "map",
+        {"max_chars": "int", "can_hide": "bool", "private": "str", "label": "str?"},
+    ),
+    "default_channel": "str",
+    "sla_minutes": ("map", "int"),
+    "escalation": {"contact": "str", "triggers": ("map", _PHRASES)},
+    "topics": (
+        "map",
+        {
+            "match": _PHRASES,
+            "mention": _TEXT,
+            "explain": _TEXT,
+            "next_step": _TEXT,
+            "needs": _TEXT,
+            "timeline": _TEXT,
+            "alternatives": ("map", ("list", "str")),
+            "incident": _TEXT,
+        },
+    ),
+    "cannot_grant": (
+        "map",
+        {"match": _PHRASES, "request": _TEXT, "reason": _TEXT, "alternatives": ("map", ("list", "str"))},
+    ),
+    "faq": ("map", {"match": _PHRASES, "answer": _TEXT}),
+    "timeline": _TEXT,
+    "needs": _TEXT,
+    "signals": ("map", ("map", ("map", ("list", "str")))),
+    "thresholds": ("map", "number"),
+    "languages": ("map", {"stopwords": ("list", "str"), "chars": "str?"}),
+    "rules": ("list", "any"),
+    "disable": ("list", "str"),
+}
+_REQUIRED = ("brand", "signature", "channels", "sla_minutes", "escalation", "signals")
+
+
+def _fail(message: str, path: str, origins: Origins, fallback_file: str) -> PlaybookError:
+    probe = path
+    while probe and probe not in origins:
+        probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+    file, line = origins.get(probe, (fallback_file, None))
+    return PlaybookError(message, file=file, line=line, path=path)
+
+
+def _validate(value: Any, spec: Any, path: str, origins: Origins, file: str) -> None:
+    def err(message: str, at: str = path) -> PlaybookError:
+        return _fail(message, at, origins, file)
+
+    if spec == "any":
+        return
+    if isinstance(spec, str):
+        optional = spec.endswith("?")
+        kind = spec.rstrip("?")
+        if value is None and optional:
+            return
+        if kind == "str" and not isinstance(value, str):
+            raise err(f"expected text, got {_kind(value)}")
+        if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise err(f"expected a whole number >= 0, got {_kind(value)}")
+        if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise err(f"expected a number, got {_kind(value)}")
+        if kind == "bool" and not isinstance(value, bool):
+            raise err(f"expected true or false, got {_kind(value)}")
+        if kind == _TEXT:
+            if isinstance(value, str):
+                return
+            if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+                return
+            raise err(f"expected text or a {{language: text}} mapping, got {_kind(value)}")
+        return
+    if spec == _PHRASES:
+        groups = value.items() if isinstance(value, dict) else [("", value)]
+        for lang, phrases in groups:
+            at = f"{path}.{lang}" if lang else path
+            if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+                raise err("expected a list of phrases or a {language: [phrases]} mapping", at)
+            for index, phrase in enumerate(phrases):
+                problem = check_phrase(phrase)
+                if problem:
+                    raise err(problem, f"{at}[{index}]")
+        return
+    if isinstance(spec, tuple) and spec[0] == "map":
+        if not isinstance(value, dict):
+            raise err(f"expected a mapping, got {_kind(value)}")
+        for key, item in value.items():
+            _validate(item, spec[1], f"{path}.{key}", origins, file)
+        return
+    if isinstance(spec, tuple) and spec[0] == "list":
+        if not isinstance(value, list):
+            raise err(f"expected a list, got {_kind(value)}")
+        for index, item in enumerate(value):
+            _validate(item, spec[1], f"{path}[{index}]", origins, file)
+        return
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            raise err(f"expected a mapping, got {_kind(value)}")
+        for key, item in value.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in spec:
+                import difflib
+
+                close = difflib.get_close_matches(str(key), [str(k) for k in spec], n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise err(f"unknown key {key!r}{hint}", sub)
+            _validate(item, spec[key], sub, origins, file)
+        return
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
+    for key in _REQUIRED:
+        if key not in data:
+            raise _fail(f"missing required key {key!r}", key, origins, file)
+    if not data["channels"]:
+        raise _fail("at least one channel is needed", "channels", origins, file)
+    default_channel = data.get("default_channel")
+    if default_channel is not None and default_channel not in data["channels"]:
+        raise _fail(f"unknown channel {default_channel!r}", "default_channel", origins, file)
+    for kind, groups in data["signals"].items():
+        for lang, weights in groups.items():
+            for weight in weights:
+                if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                    raise _fail(
+                        f"signal weights must be numbers, got {weight!r}",
+                        f"signals.{kind}.{lang}.{weight}",
+                        origins,
+                        file,
+                    )
+                for index, phrase in enumerate(weights[weight]):
+                    problem = check_phrase(phrase)
+                    if problem:
+                        raise _fail(problem, f"signals.{kind}.{lang}.{weight}[{index}]", origins, file)
+    for section in ("topics", "cannot_grant", "faq"):
+        for key, entry in (data.get(section) or {}).items():
+            if "match" not in entry:
+                raise _fail("missing required key 'match'", f"{section}.{key}", origins, file)
+    for section in ("topics", "cannot_grant"):
+        for key, entry in (data.get(section) or {}).items():
+            for lang, options in (entry.get("alternatives") or {}).items():
+                if section == "cannot_grant" and len(options) < 2:
+                    raise _fail(
+                        "give at least two alternatives (two-alternatives)",
+                        f"{section}.{key}.alternatives.{lang}",
+                        origins,
+                        file,
+                    )
+    for section in ("agents",):
+        for key, agent in (data.get(section) or {}).items():
+            if not agent.get("name", "").strip():
+                raise _fail("an agent needs a name", f"agents.{key}.name", origins, file)
+
+
+# ---------------------------------------------------------------------------------------
+# Loading, with a cache
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("REPLYBOOK_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "replybook"
+
+
+def _stamp(paths: list[str]) -> list[tuple[str, int, int]] | None:
+    out = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            return None
+        out.append((p, st.st_size, st.st_mtime_ns))
+    return out
+
+
+def _template_roots(data: dict[str, Any], files: list[Path], origins: Origins) -> list[Path]:
+    roots = [data_dir() / "templates"]
+    extra = data.get("templates")
+    if isinstance(extra, str):
+        file, _ = origins.get("templates", (str(files[-1]), None))
+        roots.append((Path(file).parent / extra).resolve())
+    return roots
+
+
+def load_playbook(path: str | os.PathLike[str] | None = None) -> Playbook:
+    """Load, layer and validate a playbook.
+
+    ``path`` is a file, or the name of a built-in playbook (``default``, ``acme-air``...).
+    With None: ``replybook.yaml`` in the current folder or a parent, else the built-in
+    default. Raises :class:`PlaybookError` naming the file, line and key on any problem.
+    """
+    if path is None:
+        found = find_playbook()
+        target = found if found is not None else builtin_playbooks()["default"]
+    else:
+        builtins = builtin_playbooks()
+        text = os.fspath(path)
+        target = builtins[text] if text in builtins and not os.path.exists(text) else Path(text)
+    target = Path(target).resolve() if Path(target).exists() else Path(target)
+
+    cache = _cache_dir()
+    cache_file = None
+    if cache is not None:
+        import hashlib
+
+        digest = hashlib.sha1(f"{__version__}\0{target}".encode()).hexdigest()[:20]
+        cache_file = cache / f"playbook-{digest}.marshal"
+        cached = _read_cache(cache_file)
+        if cached is not None:
+            return cached
+
+    if not target.exists():
+        raise PlaybookError("file not found", file=str(path))
+    data, origins, files = _load_chain(target)
+    shown = str(files[-1])
+    _validate(data, _SCHEMA, "", origins, shown)
+    _check_semantics(data, origins, shown)
+    roots = _template_roots(data, files, origins)
+    templates, template_stamps = _collect_templates(roots)
+    if not templates:
+        raise PlaybookError("no templates found", file=shown, path="templates")
+    playbook = Playbook(
+        name=str(data.get("playbook") or target.stem),
+        data=data,
+        templates=templates,
+        files=tuple(str(f) for f in files),
+        origins=origins,
+    )
+    if cache_file is not None:
+        stamps = _stamp([str(f) for f in files])
+        if stamps is not None:
+            dirs = [(str(r), *_dir_stamp(r)) for r in roots]
+            _write_cache(cache_file, playbook, stamps + template_stamps, dirs)
+    return playbook
+
+
+def _dir_stamp(folder: Path) -> tuple[int, int]:
+    # Adding or removing a template changes its folder's mtime; count the files to be sure.
+    try:
+        return (sum(1 for _ in folder.rglob("*.j2")), int(folder.stat().st_mtime_ns))
+    except OSError:
+        return (0, 0)
+
+
+def _read_cache(cache_file: Path) -> Playbook | None:
+    try:
+        with open(cache_file, "rb") as fh:
+            blob = marshal.load(fh)
+        if not isinstance(blob, dict) or blob.get("version") != __version__:
+            return None
+        for item in blob["stamps"]:
+            st = os.stat(item[0])
+            if (st.st_size, st.st_mtime_ns) != (item[1], item[2]):
+                return None
+        for folder, count, mtime in blob["dirs"]:
+            if _dir_stamp(Path(folder)) != (count, mtime):
+                return None
+        return Playbook(
+            name=blob["name"],
+            data=blob["data"],
+            templates=blob["templates"],
+            files=tuple(blob["files"]),
+            origins={k: tuple(v) for k, v in blob["origins"].items()},  # type: ignore[misc]
+        )
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _write_cache(
+    cache_file: Path, playbook: Playbook, stamps: list[tuple[str, int, int]], dirs: list[Any]
+) -> None:
+    blob = {
+        "version": __version__,
+        "name": playbook.name,
+        "data": playbook.data,
+        "templates": playbook.templates,
+        "files": list(playbook.files),
+        "origins": playbook.origins,
+        "stamps": stamps,
+        "dirs": dirs,
+    }
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            marshal.dump(blob, fh)
+        os.replace(tmp, cache_file)
+    except (OSError, ValueError):
+        pass
+
+
+def text_for(value: Any, lang: str) -> str | None:
+    """Pick a language's text from a text field (a string, or a {language: text} map)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        for key in (lang, "*", "en"):
+            if key in value:
+                return str(value[key])
+    return None
+
+
+def phrases_for(value: Any, lang: str) -> list[str]:
+    """Pick a language's phrases from a phrase field (a list, or a {language: [..]} map).
+
+    A plain list applies to every language.
+    """
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, Mapping):
+        return [str(v) for v in value.get(lang, [])]
+    return []
