@@ -16,6 +16,10 @@ from .playbook import Playbook, phrases_for
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")
+# "#NotHappy" reads as "Not Happy": hashtags carry much of a comment's tone.
+_HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_]\w*)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -162,7 +166,8 @@ def _key_phrase(text: str) -> str | None:
 def _clean(text: str, playbook: Playbook) -> str:
     text = _URL.sub(" ", text)
     text = _MENTION.sub(" ", text)
-    return text
+    text = _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
+    return text.translate(_APOSTROPHE)
 
 
 def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
@@ -189,12 +194,31 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
     faq_hit = _first_match(playbook, "faq", clean, lang)
     topic, term = topic_hit if topic_hit else (None, None)
     key_phrase = _key_phrase(clean)
+    # Naming something the brand sells or runs ("my order", "the app") makes a gripe a
+    # complaint rather than a passing remark; the playbook says how much.
+    if topic_hit:
+        scores["complaint"] += thresholds.get("complaint_topic", 0.0)
+    if key_phrase:
+        scores["complaint"] += thresholds.get("complaint_possessive", 0.0)
 
     abusive = over("abuse", scores["abuse"])
     rude = abusive or over("rude", scores["rude"])
     complaint = over("complaint", scores["complaint"]) or refusal_hit is not None
-    praise = over("praise", scores["praise"]) and scores["praise"] > scores["complaint"]
-    specific = bool(topic or escalation_hit or refusal_hit or (complaint and key_phrase))
+    joke = over("joke", scores["joke"]) and not complaint
+    # A laugh outweighs a "love" said in the same breath: that is banter, not a review.
+    praise = (
+        over("praise", scores["praise"])
+        and scores["praise"] > scores["complaint"]
+        and not (joke and scores["joke"] >= scores["praise"])
+    )
+    # A complaint that piles up problem words is specific even without a known topic.
+    specific = bool(
+        topic
+        or escalation_hit
+        or refusal_hit
+        or (complaint and key_phrase)
+        or over("specific", scores["complaint"])
+    )
 
     if rude and not specific and not praise:
         intent = "troll"
@@ -202,7 +226,7 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
         intent = "complaint"
     elif praise:
         intent = "praise"
-    elif over("joke", scores["joke"]) and not complaint:
+    elif joke:
         intent = "joke"
     elif over("question", scores["question"]):
         intent = "question"

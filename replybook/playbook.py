@@ -71,9 +71,40 @@ class Playbook:
             self._cache[key] = found
         return list(found)
 
+    def environment(self) -> Any:
+        """The sandboxed Jinja environment for this playbook's templates, built once.
+
+        StrictUndefined: a template that names a missing variable fails loudly. Compiled
+        templates are kept in the user's cache folder when the playbook came from disk.
+        """
+        env = self._cache.get("jinja")
+        if env is None:
+            from jinja2 import DictLoader, FileSystemBytecodeCache, StrictUndefined
+            from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+            bytecode = None
+            folder = self._cache.get("bytecode_dir")
+            if folder is not None:
+                try:
+                    os.makedirs(folder, exist_ok=True)
+                    bytecode = FileSystemBytecodeCache(folder)
+                except OSError:
+                    bytecode = None
+            env = ImmutableSandboxedEnvironment(
+                loader=DictLoader(self.templates),
+                undefined=StrictUndefined,
+                autoescape=False,
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=False,
+                bytecode_cache=bytecode,
+            )
+            self._cache["jinja"] = env
+        return env
+
     def languages(self) -> list[str]:
         """Languages that have templates."""
-        return sorted({name.split("/", 1)[0] for name in self.templates})
+        return sorted({n.split("/", 1)[0] for n in self.templates if not n.startswith("_")})
 
 
 # ---------------------------------------------------------------------------------------
@@ -272,9 +303,11 @@ _SCHEMA: dict[str, Any] = {
     "faq": ("map", {"match": _PHRASES, "answer": _TEXT}),
     "timeline": _TEXT,
     "needs": _TEXT,
+    "next_step": _TEXT,
     "signals": ("map", ("map", ("map", ("list", "str")))),
     "thresholds": ("map", "number"),
     "languages": ("map", {"stopwords": ("list", "str"), "chars": "str?"}),
+    "reasons": ("map", "str"),
     "rules": ("list", "any"),
     "disable": ("list", "str"),
 }
@@ -454,12 +487,13 @@ def load_playbook(path: str | os.PathLike[str] | None = None) -> Playbook:
     cache = _cache_dir()
     cache_file = None
     if cache is not None:
-        import hashlib
+        import zlib
 
-        digest = hashlib.sha1(f"{__version__}\0{target}".encode()).hexdigest()[:20]
-        cache_file = cache / f"playbook-{digest}.marshal"
+        digest = zlib.crc32(f"{__version__}\0{target}".encode())
+        cache_file = cache / f"playbook-{target.stem}-{digest:08x}.marshal"
         cached = _read_cache(cache_file)
         if cached is not None:
+            cached._cache["bytecode_dir"] = str(cache / "jinja")
             return cached
 
     if not target.exists():
@@ -472,6 +506,8 @@ def load_playbook(path: str | os.PathLike[str] | None = None) -> Playbook:
     templates, template_stamps = _collect_templates(roots)
     if not templates:
         raise PlaybookError("no templates found", file=shown, path="templates")
+    for kind, source in data["signature"].items():
+        templates[f"_signature/{kind}.j2"] = source
     playbook = Playbook(
         name=str(data.get("playbook") or target.stem),
         data=data,
@@ -480,10 +516,12 @@ def load_playbook(path: str | os.PathLike[str] | None = None) -> Playbook:
         origins=origins,
     )
     if cache_file is not None:
-        stamps = _stamp([str(f) for f in files])
+        # This module's own file is stamped too: a new replybook reads the playbook anew.
+        stamps = _stamp([str(f) for f in files] + [__file__])
         if stamps is not None:
             dirs = [(str(r), *_dir_stamp(r)) for r in roots]
             _write_cache(cache_file, playbook, stamps + template_stamps, dirs)
+        playbook._cache["bytecode_dir"] = str(cache / "jinja")
     return playbook
 
 
@@ -513,7 +551,6 @@ def _read_cache(cache_file: Path) -> Playbook | None:
             data=blob["data"],
             templates=blob["templates"],
             files=tuple(blob["files"]),
-            origins={k: tuple(v) for k, v in blob["origins"].items()},  # type: ignore[misc]
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
@@ -528,7 +565,6 @@ def _write_cache(
         "data": playbook.data,
         "templates": playbook.templates,
         "files": list(playbook.files),
-        "origins": playbook.origins,
         "stamps": stamps,
         "dirs": dirs,
     }

@@ -1,0 +1,160 @@
+"""The command line: arguments in, API call, output and exit code out. No logic of its own.
+
+Exit codes: 0 done; 1 findings or failed records (later commands); 2 usage error, bad
+input, bad playbook or template. Every error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .errors import ReplybookError, UsageError
+
+try:  # typer >= 0.20 vendors click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer with click as a dependency
+    from click.exceptions import ClickException  # type: ignore[no-redef]
+
+
+class ExitStatus:
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+
+
+class _Group(TyperGroup):
+    """Turns every error into one line on stderr and an exit code: the one place that does."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except ClickException as exc:
+            _error(exc.format_message(), getattr(exc, "ctx", None))
+            code = exc.exit_code
+        except ReplybookError as exc:
+            _error(str(exc))
+            code = exc.exit_code
+        except typer.Abort:
+            code = 1
+        except BrokenPipeError:
+            # A pager or `head` closed stdout: not an error worth a line.
+            sys.stderr.close()
+            code = 0
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _error(message: str, ctx: Any = None) -> None:
+    prog = ctx.command_path if ctx is not None else "replybook"
+    sys.stderr.write(f"{prog}: error: {message.strip().splitlines()[0]}\n")
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="replybook",
+    help="Draft and lint replies to a brand's social-media comments, by a YAML playbook.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"replybook {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Draft and lint replies to a brand's social-media comments, by a YAML playbook."""
+
+
+def _read_text(text: str | None) -> str:
+    if text is None or text == "-":
+        if text is None and sys.stdin.isatty():
+            raise UsageError("give the comment as an argument, or '-' to read it from stdin")
+        data = sys.stdin.read()
+    else:
+        data = text
+    if not data.strip():
+        raise UsageError("the comment is empty")
+    return data
+
+
+@app.command(
+    epilog=(
+        "Example: replybook draft --name Dana --agent 'Mia Koski' --channel x "
+        "'@AcmeAir you lost my bag AGAIN. Third time this year.'"
+    )
+)
+def draft(
+    text: str | None = typer.Argument(
+        None, help="The comment, or '-' to read it from stdin.", show_default=False
+    ),
+    name: str | None = typer.Option(None, "--name", help="The customer's name, to greet them."),
+    handle: str | None = typer.Option(None, "--handle", help="The customer's @handle."),
+    agent: str | None = typer.Option(
+        None,
+        "--agent",
+        envvar="REPLYBOOK_AGENT",
+        help="Who signs: a playbook agent id or a name. Default: the team.",
+    ),
+    channel: str | None = typer.Option(
+        None, "--channel", help="x, facebook, instagram, google-reviews, ... (the playbook's)."
+    ),
+    playbook: str | None = typer.Option(
+        None,
+        "--playbook",
+        envvar="REPLYBOOK_PLAYBOOK",
+        help="Playbook file or built-in name. Default: replybook.yaml here or above, else built-in.",
+    ),
+    received_at: str | None = typer.Option(
+        None, "--received-at", help="When the comment arrived (ISO 8601). Default: now."
+    ),
+    variant: int | None = typer.Option(
+        None, "--variant", min=1, help="Pick phrasing variant N instead of the stable hash."
+    ),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Turn a comment into a decision (reply, escalate, moderate, skip) and the replies."""
+    from . import output
+    from .compose import draft as make_draft
+    from .playbook import load_playbook
+
+    comment = _read_text(text)
+    book = load_playbook(playbook)
+    result = make_draft(
+        comment,
+        book,
+        name=name,
+        handle=handle,
+        agent=agent,
+        channel=channel,
+        received_at=received_at,
+        now=datetime.now(timezone.utc).replace(microsecond=0),
+        variant=variant,
+    )
+    output.print_draft(result, format.value)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
