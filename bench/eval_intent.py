@@ -57,7 +57,11 @@ def evaluate(
 ) -> list[tuple[str, str, float, float, float, int]]:
     results = [(row, bool(row[label]), predict(row["text"])) for row in data]
     table = []
-    for part, keep in (("all", lambda i: True), ("even", lambda i: i % 2 == 0), ("odd", lambda i: i % 2 == 1)):
+    for part, keep in (
+        ("all", lambda i: True),
+        ("even", lambda i: i % 2 == 0),
+        ("odd", lambda i: i % 2 == 1),
+    ):
         chosen = [(g, p) for idx, (_, g, p) in enumerate(results) if keep(idx)]
         f1, precision, recall, n = macro_f1(chosen)
         table.append((name, part, f1, precision, recall, n))

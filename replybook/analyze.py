@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lexicon import compile_phrases
+from .lexicon import PhraseMatcher, compile_phrases
 from .playbook import Playbook, phrases_for
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
@@ -72,39 +72,62 @@ def _compiled(playbook: Playbook, key: str, build: Any) -> Any:
     return cache[key]
 
 
-def _signal_patterns(playbook: Playbook, kind: str, lang: str) -> list[tuple[float, re.Pattern[str]]]:
-    def build() -> list[tuple[float, re.Pattern[str]]]:
-        groups = (playbook.get("signals") or {}).get(kind) or {}
-        weights = groups.get(lang) or {}
-        out = []
-        for weight, phrases in weights.items():
-            pattern = compile_phrases(phrases)
-            if pattern is not None:
-                out.append((float(weight), pattern))
-        return out
+class _Signal:
+    """One signal kind in one language: every plain phrase in one matcher, each with its
+    weight, so a phrase counts once and the longest phrase at a place wins ("not working"
+    is not also "not"); raw /regex/ phrases keep one matcher per weight."""
 
-    return _compiled(playbook, f"signal:{kind}:{lang}", build)  # type: ignore[no-any-return]
+    __slots__ = ("matcher", "weights", "raw")
+
+    def __init__(self, groups: dict[Any, list[str]]) -> None:
+        self.weights: dict[str, float] = {}
+        raw: dict[float, list[str]] = {}
+        for weight, phrases in groups.items():
+            for phrase in phrases:
+                phrase = phrase.strip()
+                if len(phrase) >= 2 and phrase[0] == phrase[-1] == "/":
+                    raw.setdefault(float(weight), []).append(phrase)
+                elif phrase:
+                    self.weights.setdefault(phrase, float(weight))
+        self.matcher: PhraseMatcher | None = compile_phrases(self.weights)
+        self.raw: list[tuple[float, PhraseMatcher]] = [
+            (w, m) for w, ps in raw.items() if (m := compile_phrases(ps)) is not None
+        ]
+
+
+def _signal(playbook: Playbook, kind: str, lang: str) -> _Signal:
+    def build() -> _Signal:
+        groups = (playbook.get("signals") or {}).get(kind) or {}
+        return _Signal(groups.get(lang) or {})
+
+    return _compiled(playbook, f"signal:{kind}:{lang}", build)
 
 
 def score(playbook: Playbook, kind: str, text: str, lang: str) -> tuple[float, tuple[str, ...]]:
     """Sum of weights of the distinct phrases of one signal kind found in text."""
-    total = 0.0
-    hits: list[str] = []
-    for weight, pattern in _signal_patterns(playbook, kind, lang):
-        seen = {m.group(0).lower() for m in pattern.finditer(text)}
-        total += weight * len(seen)
+    signal = _signal(playbook, kind, lang)
+    seen: dict[str, float] = {}
+    if signal.matcher is not None:
+        for m in signal.matcher.finditer(text):
+            seen.setdefault(m.group(0).lower(), signal.weights[m.phrase])
+    total = sum(seen.values())
+    hits = [found for found, weight in seen.items() if weight > 0]
+    for weight, matcher in signal.raw:
+        found = {m.group(0).lower() for m in matcher.finditer(text)}
+        total += weight * len(found)
         if weight > 0:
-            hits.extend(sorted(seen))
-    return total, tuple(hits)
+            hits.extend(found)
+    return total, tuple(sorted(hits))
 
 
-def _matcher(playbook: Playbook, section: str, lang: str) -> list[tuple[str, re.Pattern[str]]]:
-    def build() -> list[tuple[str, re.Pattern[str]]]:
+def _matcher(playbook: Playbook, section: str, lang: str) -> list[tuple[str, PhraseMatcher]]:
+    def build() -> list[tuple[str, PhraseMatcher]]:
         if section == "escalation":
             entries = ((playbook.get("escalation") or {}).get("triggers") or {}).items()
             pairs = ((key, value) for key, value in entries)
         else:
-            pairs = ((key, value.get("match")) for key, value in (playbook.get(section) or {}).items())
+            entries = (playbook.get(section) or {}).items()
+            pairs = ((key, value.get("match")) for key, value in entries)
         out = []
         for key, match in pairs:
             pattern = compile_phrases(phrases_for(match, lang))
@@ -112,7 +135,7 @@ def _matcher(playbook: Playbook, section: str, lang: str) -> list[tuple[str, re.
                 out.append((key, pattern))
         return out
 
-    return _compiled(playbook, f"match:{section}:{lang}", build)  # type: ignore[no-any-return]
+    return _compiled(playbook, f"match:{section}:{lang}", build)
 
 
 def _first_match(playbook: Playbook, section: str, text: str, lang: str) -> tuple[str, str] | None:
@@ -144,7 +167,9 @@ def detect_language(playbook: Playbook, text: str) -> str:
     best, best_score = default, 0.0
     for lang, spec in langs.items():
         chars = spec.get("chars") or ""
-        stop = _compiled(playbook, f"stop:{lang}", lambda spec=spec: set(spec.get("stopwords") or []))
+        stop = _compiled(
+            playbook, f"stop:{lang}", lambda spec=spec: set(spec.get("stopwords") or [])
+        )
         value = sum(1 for w in words if w in stop)
         if chars:
             value += 2 * sum(1 for ch in text.lower() if ch in chars)

@@ -32,7 +32,7 @@ class ExitStatus:
 class _Group(TyperGroup):
     """Turns every error into one line on stderr and an exit code: the one place that does."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
             code = super().main(*args, **kwargs)
@@ -124,7 +124,8 @@ def draft(
         None,
         "--playbook",
         envvar="REPLYBOOK_PLAYBOOK",
-        help="Playbook file or built-in name. Default: replybook.yaml here or above, else built-in.",
+        help="Playbook file or built-in name. Default: replybook.yaml here or above, "
+        "else the built-in default.",
     ),
     received_at: str | None = typer.Option(
         None, "--received-at", help="When the comment arrived (ISO 8601). Default: now."

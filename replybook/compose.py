@@ -296,6 +296,7 @@ def _compose(
     }
 
     public = private = None
+    trimmed = False
     used = 1
     total = 1
     if action in ("reply", "escalate"):
@@ -304,7 +305,16 @@ def _compose(
             raise TemplateError(f"no templates for {lang}/{case}/public")
         total = len(names)
         start = (variant - 1) % total if variant else seed % total
-        public, used = _fit(playbook, names, start, context, seed, signature, channel["max_chars"])
+        public, used, trimmed = _fit(
+            playbook,
+            names,
+            start,
+            context,
+            seed,
+            signature,
+            int(channel["max_chars"]),
+            variant is not None,
+        )
         private_names = playbook.variants(lang, case, "private")
         if private_names:
             pick = _Picker(seed)
@@ -315,11 +325,13 @@ def _compose(
     reasons = _reasons(playbook, a, case, action, facts, channel, agent, signature, used, total)
     sla_key = "escalation" if action == "escalate" else a.intent
     minutes = (playbook.get("sla_minutes") or {}).get(sla_key)
-    due_at = arrived + timedelta(minutes=int(minutes)) if minutes is not None and action != "skip" else None
+    due_at = (
+        arrived + timedelta(minutes=int(minutes))
+        if minutes is not None and action != "skip"
+        else None
+    )
     if due_at is not None:
-        reasons.append(
-            Reason("fast", _why(playbook, "fast", minutes=minutes, sla=sla_key))
-        )
+        reasons.append(Reason("fast", _why(playbook, "fast", minutes=minutes, sla=sla_key)))
     note_context = {
         **context,
         "action": action,
@@ -340,12 +352,18 @@ def _compose(
         "escalation_contact": (playbook.get("escalation") or {}).get("contact"),
         "variant": used,
         "variants": total,
+        "trimmed": trimmed,
     }
-    note_names = playbook.variants(lang, "note", "internal") or playbook.variants("en", "note", "internal")
+    note_names = playbook.variants(lang, "note", "internal") or playbook.variants(
+        "en", "note", "internal"
+    )
     if not note_names:
         raise TemplateError(f"no note template for {lang}")
     note = render(
-        playbook, note_names[seed % len(note_names)], {**note_context, "pick": _Picker(seed)}, lines=True
+        playbook,
+        note_names[seed % len(note_names)],
+        {**note_context, "pick": _Picker(seed)},
+        lines=True,
     )
     return Draft(
         language=a.language,
@@ -379,37 +397,47 @@ def _fit(
     seed: int,
     signature: str,
     limit: int,
-) -> tuple[str, int]:
-    """The first variant, from ``start`` round the list, that fits the channel's limit.
+    chosen: bool,
+) -> tuple[str, int, bool]:
+    """The reply that fits the channel's limit: (text, variant number, trimmed).
 
-    Each variant is tried in full, then in its short form; failing all, the shortest is
-    cut back by whole sentences (never mid-sentence).
+    Variants are tried in full from ``start`` round the list, then in their short forms;
+    a variant the caller chose explicitly tries its own short form before the others.
+    Failing all, the shortest is cut back by whole sentences, never mid-sentence.
     """
     order = [(start + i) % len(names) for i in range(len(names))]
+    attempts = [(order[0], False), (order[0], True)] if chosen else []
+    attempts += [(i, short) for short in (False, True) for i in order if (i, short) not in attempts]
     candidates: list[tuple[str, int]] = []
-    for short in (False, True):
-        for index in order:
-            body = render(playbook, names[index], {**context, "short": short, "pick": _Picker(seed)})
-            reply = _sign(body, signature, limit)
-            if not limit or len(reply) <= limit:
-                return reply, index + 1
-            candidates.append((body, index + 1))
+    for index, short in attempts:
+        body = render(playbook, names[index], {**context, "short": short, "pick": _Picker(seed)})
+        reply = _sign(body, signature, limit)
+        if not limit or len(reply) <= limit:
+            return reply, index + 1, False
+        candidates.append((body, index + 1))
     body, number = min(candidates, key=lambda item: len(item[0]))
     sentences = _SENTENCE_END.split(body)
     while len(sentences) > 1 and len(_sign(" ".join(sentences), signature, limit)) > limit:
         sentences.pop(-2 if len(sentences) > 2 else -1)
-    return _sign(" ".join(sentences), signature, limit), number
+    return _sign(" ".join(sentences), signature, limit), number, True
 
 
 def _facts(
-    playbook: Playbook, a: Analysis, lang: str, case: str, channel: dict[str, Any], brand: dict[str, Any]
+    playbook: Playbook,
+    a: Analysis,
+    lang: str,
+    case: str,
+    channel: dict[str, Any],
+    brand: dict[str, Any],
 ) -> dict[str, Any]:
     topics = playbook.get("topics") or {}
     topic = topics.get(a.topic) if a.topic else None
-    if topic and a.term:
-        problem = (text_for(topic.get("mention"), lang) or "your {term}").replace("{term}", a.term)
-    elif a.key_phrase:
+    # The customer's own noun ("my blender") beats the topic's word for it.
+    problem: str | None
+    if a.key_phrase:
         problem = f"your {a.key_phrase}"
+    elif topic and a.term:
+        problem = (text_for(topic.get("mention"), lang) or "your {term}").replace("{term}", a.term)
     elif a.term:
         problem = a.term
     else:
@@ -424,7 +452,11 @@ def _facts(
         entry = (playbook.get("cannot_grant") or {}).get(a.refusal) or {}
         alternatives = list((entry.get("alternatives") or {}).get(lang) or [])
         if topic:
-            alternatives += [x for x in (topic.get("alternatives") or {}).get(lang) or [] if x not in alternatives]
+            alternatives += [
+                x
+                for x in (topic.get("alternatives") or {}).get(lang) or []
+                if x not in alternatives
+            ]
         refusal = {
             "id": a.refusal,
             "request": text_for(entry.get("request"), lang) or "that",
@@ -518,4 +550,3 @@ def _reasons(
         if total > 1:
             reasons.append(Reason("no-canned", _why(playbook, "no-canned", **fields)))
     return reasons
-

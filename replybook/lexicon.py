@@ -155,7 +155,9 @@ class PhraseMatcher:
         if self._raw_source:
             if self._raw is None:
                 self._raw = re.compile(self._raw_source, re.IGNORECASE)
-            found.extend(Match(text, m.start(), m.end(), m.group(0)) for m in self._raw.finditer(text))
+            found.extend(
+                Match(text, m.start(), m.end(), m.group(0)) for m in self._raw.finditer(text)
+            )
             found.sort(key=lambda m: m.start())
         return found
 

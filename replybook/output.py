@@ -38,7 +38,7 @@ def draft_text(draft: Draft) -> str:
     if draft.public_reply:
         lines += ["", "Public reply:", draft.public_reply]
     if draft.private_reply:
-        lines += ["", f"Private follow-up ({draft.channel}):", draft.private_reply]
+        lines += ["", "Private follow-up:", draft.private_reply]
     lines += ["", "Note:", draft.note]
     return "\n".join(lines) + "\n"
 
@@ -73,4 +73,5 @@ def _rich_draft(draft: Draft, out: IO[str]) -> None:
     if draft.private_reply:
         parts += [Text("Private follow-up", style="bold"), Text(draft.private_reply), Text("")]
     parts += [Text("Note", style="bold"), Text(draft.note, style="dim")]
-    console.print(Panel(Group(*parts), title=title, title_align="left", border_style=style or None))
+    panel = Panel(Group(*parts), title=title, title_align="left", border_style=style or "none")
+    console.print(panel)

@@ -26,7 +26,9 @@ from .resources import data_dir
 PLAYBOOK_FILENAME = "replybook.yaml"
 INTENTS = ("complaint", "question", "praise", "joke", "troll", "other")
 LEVELS = ("suggestion", "warning", "error")
-_TEMPLATE_NAME = re.compile(r"^(?P<lang>[a-z]{2,3})/(?P<case>[a-z0-9-]+)/(?P<slot>[a-z]+)(?:-\d+)?\.j2$")
+_TEMPLATE_NAME = re.compile(
+    r"^(?P<lang>[a-z]{2,3})/(?P<case>[a-z0-9-]+)/(?P<slot>[a-z]+)(?:-\d+)?\.j2$"
+)
 
 Origins = dict[str, tuple[str, int]]
 
@@ -206,18 +208,24 @@ def _merge(base: Any, over: Any) -> Any:
     return over
 
 
-def _load_chain(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origins, list[Path]]:
+def _load_chain(
+    path: Path, seen: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], Origins, list[Path]]:
     path = path.resolve()
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
-        raise PlaybookError(f"extends loops back on itself ({chain})", file=str(path), path="extends")
+        raise PlaybookError(
+            f"extends loops back on itself ({chain})", file=str(path), path="extends"
+        )
     data, origins = _read_yaml(path)
     parent = data.get("extends")
     if parent is None:
         return data, origins, [path]
     if not isinstance(parent, str):
         file, line = origins.get("extends", (str(path), None))
-        raise PlaybookError("extends must be a playbook name or file path", file=file, line=line, path="extends")
+        raise PlaybookError(
+            "extends must be a playbook name or file path", file=file, line=line, path="extends"
+        )
     file, line = origins.get("extends", (str(path), None))
     base_path = _resolve_extends(parent, path, file, line)
     base, base_origins, files = _load_chain(base_path, (*seen, path))
@@ -298,7 +306,12 @@ _SCHEMA: dict[str, Any] = {
     ),
     "cannot_grant": (
         "map",
-        {"match": _PHRASES, "request": _TEXT, "reason": _TEXT, "alternatives": ("map", ("list", "str"))},
+        {
+            "match": _PHRASES,
+            "request": _TEXT,
+            "reason": _TEXT,
+            "alternatives": ("map", ("list", "str")),
+        },
     ),
     "faq": ("map", {"match": _PHRASES, "answer": _TEXT}),
     "timeline": _TEXT,
@@ -317,7 +330,8 @@ _REQUIRED = ("brand", "signature", "channels", "sla_minutes", "escalation", "sig
 def _fail(message: str, path: str, origins: Origins, fallback_file: str) -> PlaybookError:
     probe = path
     while probe and probe not in origins:
-        probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+        shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+        probe = shorter if shorter != probe else ""
     file, line = origins.get(probe, (fallback_file, None))
     return PlaybookError(message, file=file, line=line, path=path)
 
@@ -416,7 +430,9 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                 for index, phrase in enumerate(weights[weight]):
                     problem = check_phrase(phrase)
                     if problem:
-                        raise _fail(problem, f"signals.{kind}.{lang}.{weight}[{index}]", origins, file)
+                        raise _fail(
+                            problem, f"signals.{kind}.{lang}.{weight}[{index}]", origins, file
+                        )
     for section in ("topics", "cannot_grant", "faq"):
         for key, entry in (data.get(section) or {}).items():
             if "match" not in entry:
@@ -515,7 +531,7 @@ def load_playbook(path: str | os.PathLike[str] | None = None) -> Playbook:
         files=tuple(str(f) for f in files),
         origins=origins,
     )
-    if cache_file is not None:
+    if cache is not None and cache_file is not None:
         # This module's own file is stamped too: a new replybook reads the playbook anew.
         stamps = _stamp([str(f) for f in files] + [__file__])
         if stamps is not None:

@@ -1,0 +1,88 @@
+"""Rendered drafts, byte for byte, against files in tests/golden/.
+
+After an intended change to templates or playbooks, rewrite them with
+REPLYBOOK_UPDATE_GOLDEN=1 pytest tests/test_golden.py, then read the diff before committing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from replybook import draft, load_playbook
+
+from .conftest import NOW
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = {
+    "complaint-x": (
+        "default",
+        "x",
+        "Dana Reyes",
+        "Mia Koski",
+        "My order still hasn't arrived and nobody answers the phone",
+    ),
+    "complaint-facebook-team": (
+        "default",
+        "facebook",
+        None,
+        None,
+        "The app crashed twice at checkout and took my money",
+    ),
+    "refusal": (
+        "default",
+        "x",
+        "Sam",
+        "Joe Demir",
+        "I want a refund for my non-refundable ticket, now",
+    ),
+    "praise": (
+        "default",
+        "instagram",
+        "Ana",
+        "Mia Koski",
+        "Best customer service ever, thank you so much!",
+    ),
+    "turnaround": ("default", "x", None, "Mia Koski", "Thanks, you sorted it in minutes!"),
+    "faq": ("default", "x", "Lee", None, "What are your opening hours?"),
+    "question": ("default", "x", "Lee", "Mia Koski", "Do you ship to Norway?"),
+    "troll": ("default", "facebook", None, None, "you are all fucking idiots"),
+    "escalation": (
+        "default",
+        "x",
+        "Chris",
+        "Mia Koski",
+        "My lawyer will be in touch about the injury your product caused",
+    ),
+    "acme-baggage": (
+        "acme-air",
+        "x",
+        "Dana",
+        "mia",
+        "@AcmeAir you lost my bag AGAIN. Third time this year.",
+    ),
+    "acme-refusal": (
+        "acme-air",
+        "facebook",
+        "Sam",
+        "joe",
+        "Refund my non-refundable fare, the flight was delayed 6 hours",
+    ),
+    "acme-faq": ("acme-air", "x", None, "pyry", "what's the baggage allowance on basic fares?"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden(case: str) -> None:
+    playbook, channel, name, agent, text = CASES[case]
+    result = draft(text, load_playbook(playbook), name=name, agent=agent, channel=channel, now=NOW)
+    rendered = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    path = GOLDEN / f"{case}.json"
+    if os.environ.get("REPLYBOOK_UPDATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(rendered, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run with REPLYBOOK_UPDATE_GOLDEN=1"
+    assert rendered == path.read_text(encoding="utf-8")

@@ -1,0 +1,193 @@
+"""Loading playbooks: layering, validation with file, line and key path, discovery, cache."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from replybook import PlaybookError, load_playbook
+from replybook.lexicon import compile_phrases
+from replybook.playbook import builtin_playbooks, find_playbook
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_builtins_are_found():
+    assert {"default", "acme-air"} <= set(builtin_playbooks())
+
+
+def test_default_loads_with_templates(default):
+    assert default.name == "default"
+    assert "en" in default.languages()
+    assert default.variants("en", "complaint", "public")
+
+
+def test_brand_layers_over_default(acme, default):
+    assert acme.data["brand"]["name"] == "Acme Air"
+    # its own keys win, the default's others stay
+    assert acme.data["sla_minutes"]["complaint"] == 45
+    assert acme.data["sla_minutes"]["praise"] == default.data["sla_minutes"]["praise"]
+    # mappings merge: default topics are still there beside the brand's
+    assert {"baggage", "delivery"} <= set(acme.data["topics"])
+    assert len(acme.files) == 2
+
+
+def test_extends_a_file_relative_to_the_playbook(tmp_path):
+    write(tmp_path / "base.yaml", "extends: default\nbrand: {name: Base, team: Base Team}\n")
+    child = write(tmp_path / "child.yaml", "extends: base.yaml\nsla_minutes: {complaint: 5}\n")
+    book = load_playbook(child)
+    assert book.data["brand"]["team"] == "Base Team"
+    assert book.data["sla_minutes"]["complaint"] == 5
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(PlaybookError) as info:
+        load_playbook(path)
+    return str(info.value)
+
+
+def test_wrong_type_names_file_line_and_key(tmp_path):
+    path = write(tmp_path / "p.yaml", "extends: default\nsla_minutes:\n  complaint: soon\n")
+    assert (
+        error_of(path) == f"{path}:3: sla_minutes.complaint: expected a whole number >= 0, got text"
+    )
+
+
+def test_unknown_key_suggests_the_near_one(tmp_path):
+    path = write(tmp_path / "p.yaml", "extends: default\nchanels: {}\n")
+    assert error_of(path) == f"{path}:2: chanels: unknown key 'chanels' (did you mean 'channels'?)"
+
+
+def test_nested_unknown_key(tmp_path):
+    path = write(
+        tmp_path / "p.yaml",
+        "extends: default\ntopics:\n  wifi:\n    match: [wifi]\n    nextstep: reboot\n",
+    )
+    assert error_of(path) == (
+        f"{path}:5: topics.wifi.nextstep: unknown key 'nextstep' (did you mean 'next_step'?)"
+    )
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    path = write(tmp_path / "p.yaml", "extends: default\nbrand: {name: [unclosed\n")
+    message = error_of(path)
+    assert message.startswith(f"{path}:")
+    assert "invalid YAML" in message
+
+
+def test_bad_regex_phrase(tmp_path):
+    path = write(
+        tmp_path / "p.yaml",
+        "extends: default\nfaq:\n  x:\n    match: ['/(unclosed/']\n    answer: hi\n",
+    )
+    assert error_of(path).startswith(f"{path}:4: faq.x.match[0]: bad pattern")
+
+
+def test_refusal_needs_two_alternatives(tmp_path):
+    path = write(
+        tmp_path / "p.yaml",
+        "extends: default\ncannot_grant:\n  upgrade:\n    match: [free upgrade]\n"
+        "    alternatives:\n      en: [a discount]\n",
+    )
+    assert error_of(path) == (
+        f"{path}:6: cannot_grant.upgrade.alternatives.en: give at least two alternatives "
+        "(two-alternatives)"
+    )
+
+
+def test_missing_required_key(tmp_path):
+    path = write(tmp_path / "p.yaml", "playbook: bare\n")
+    assert "missing required key 'brand'" in error_of(path)
+
+
+def test_extends_unknown(tmp_path):
+    path = write(tmp_path / "p.yaml", "extends: nonesuch\n")
+    assert error_of(path) == (
+        f"{path}:1: extends: extends 'nonesuch': "
+        "no such built-in playbook (acme-air, default) or file"
+    )
+
+
+def test_extends_loop(tmp_path):
+    write(tmp_path / "a.yaml", "extends: b.yaml\n")
+    path = write(tmp_path / "b.yaml", "extends: a.yaml\n")
+    assert "loops back on itself" in error_of(path)
+
+
+def test_missing_file():
+    with pytest.raises(PlaybookError, match="file not found"):
+        load_playbook("/nonexistent/replybook.yaml")
+
+
+def test_not_a_mapping(tmp_path):
+    path = write(tmp_path / "p.yaml", "- just\n- a list\n")
+    assert error_of(path) == f"{path}:1: a playbook must be a mapping of keys"
+
+
+def test_yaml_booleans_are_caught(tmp_path):
+    # YAML 1.1 reads a bare `no` as false: a phrase list must say so, not crash later.
+    path = write(
+        tmp_path / "p.yaml", "extends: default\nfaq:\n  x:\n    match: [no]\n    answer: hi\n"
+    )
+    assert "faq.x.match" in error_of(path)
+
+
+def test_find_playbook_walks_up(tmp_path):
+    write(tmp_path / "replybook.yaml", "extends: default\nbrand: {name: Found, team: Found Team}\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_playbook(deep) == tmp_path / "replybook.yaml"
+
+
+def test_load_without_path_uses_nearby_playbook(tmp_path, monkeypatch):
+    write(tmp_path / "replybook.yaml", "extends: default\nbrand: {name: Found, team: Found Team}\n")
+    monkeypatch.chdir(tmp_path)
+    assert load_playbook().data["brand"]["name"] == "Found"
+
+
+def test_load_without_path_falls_back_to_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_playbook().name == "default"
+
+
+def test_cache_sees_an_edited_playbook(tmp_path):
+    path = write(tmp_path / "p.yaml", "extends: default\nsla_minutes: {complaint: 5}\n")
+    assert load_playbook(path).data["sla_minutes"]["complaint"] == 5
+    write(path, "extends: default\nsla_minutes: {complaint: 7}\n")
+    stamp = time.time() + 5
+    os.utime(path, (stamp, stamp))
+    assert load_playbook(path).data["sla_minutes"]["complaint"] == 7
+
+
+def test_brand_templates_replace_a_slot(tmp_path):
+    folder = tmp_path / "tpl" / "en" / "praise"
+    folder.mkdir(parents=True)
+    for n in (1, 2, 3):
+        write(folder / f"public-{n}.j2", f"Cheers {{{{ who or 'friend' }}}} ({n})!")
+    path = write(tmp_path / "p.yaml", "extends: default\ntemplates: tpl\n")
+    book = load_playbook(path)
+    assert book.variants("en", "praise", "public") == [
+        "en/praise/public-1.j2",
+        "en/praise/public-2.j2",
+        "en/praise/public-3.j2",
+    ]
+    assert book.templates["en/praise/public-2.j2"] == "Cheers {{ who or 'friend' }} (2)!"
+    # other slots keep the built-in templates
+    assert book.variants("en", "complaint", "public")
+
+
+def test_phrase_syntax():
+    matcher = compile_phrases(["refund*", "not working", "/\\bcarry[- ]on\\b/", "😂", "?!"])
+    assert matcher is not None
+    found = [
+        m.group(0) for m in matcher.finditer("Refunded?! It's NOT   working 😂 and my carry-on")
+    ]
+    assert found == ["Refunded", "?!", "NOT   working", "😂", "carry-on"]
+    assert matcher.search("refun") is None
+    assert compile_phrases([]) is None

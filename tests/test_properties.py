@@ -1,0 +1,68 @@
+"""Properties that must hold for any comment: no crash, limits kept, stable output."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from replybook import analyze, draft, load_playbook
+
+from .conftest import NOW
+
+PLAYBOOK = load_playbook("default")
+CHANNELS = sorted(PLAYBOOK.data["channels"])
+WORDS = st.sampled_from(
+    [
+        "my",
+        "order",
+        "is",
+        "late",
+        "thanks",
+        "lol",
+        "😂",
+        "refund",
+        "non-refundable",
+        "idiot",
+        "lawyer",
+        "?",
+        "!",
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "AGAIN",
+        "bag",
+        "love",
+        "you",
+        "sue",
+        "@brand",
+    ]
+)
+COMMENTS = st.one_of(
+    st.text(min_size=1, max_size=400),
+    st.lists(WORDS, min_size=1, max_size=40).map(" ".join),
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=COMMENTS,
+    channel=st.sampled_from(CHANNELS),
+    name=st.one_of(st.none(), st.text(max_size=30)),
+)
+def test_draft_never_crashes_and_keeps_limits(text: str, channel: str, name: str | None) -> None:
+    result = draft(text, PLAYBOOK, channel=channel, name=name, agent="Mia Koski", now=NOW)
+    assert result.action in ("reply", "escalate", "moderate", "skip")
+    limit = PLAYBOOK.data["channels"][channel]["max_chars"]
+    if result.public_reply is not None:
+        assert 0 < len(result.public_reply) <= limit
+    if result.action in ("moderate", "skip"):
+        assert result.public_reply is None
+    assert result == draft(text, PLAYBOOK, channel=channel, name=name, agent="Mia Koski", now=NOW)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300))
+def test_analyze_never_crashes(text: str) -> None:
+    result = analyze(text, PLAYBOOK)
+    assert result.intent in ("complaint", "question", "praise", "joke", "troll", "other")
