@@ -535,18 +535,25 @@ def load_playbook(path: str | os.PathLike[str] | None = None) -> Playbook:
         # This module's own file is stamped too: a new replybook reads the playbook anew.
         stamps = _stamp([str(f) for f in files] + [__file__])
         if stamps is not None:
-            dirs = [(str(r), *_dir_stamp(r)) for r in roots]
+            dirs = [[str(r), _dir_stamps(r)] for r in roots]
             _write_cache(cache_file, playbook, stamps + template_stamps, dirs)
         playbook._cache["bytecode_dir"] = str(cache / "jinja")
     return playbook
 
 
-def _dir_stamp(folder: Path) -> tuple[int, int]:
-    # Adding or removing a template changes its folder's mtime; count the files to be sure.
-    try:
-        return (sum(1 for _ in folder.rglob("*.j2")), int(folder.stat().st_mtime_ns))
-    except OSError:
-        return (0, 0)
+def _dir_stamps(folder: Path) -> list[list[Any]]:
+    """Every folder under ``folder`` with its modification time.
+
+    Adding or removing a template changes the mtime of the folder holding it; edits to a
+    template are caught by the template's own stamp.
+    """
+    out: list[list[Any]] = []
+    for path, _, _ in os.walk(folder):
+        try:
+            out.append([path, os.stat(path).st_mtime_ns])
+        except OSError:
+            continue
+    return out
 
 
 def _read_cache(cache_file: Path) -> Playbook | None:
@@ -559,8 +566,11 @@ def _read_cache(cache_file: Path) -> Playbook | None:
             st = os.stat(item[0])
             if (st.st_size, st.st_mtime_ns) != (item[1], item[2]):
                 return None
-        for folder, count, mtime in blob["dirs"]:
-            if _dir_stamp(Path(folder)) != (count, mtime):
+        for folder, stamps in blob["dirs"]:
+            for path, mtime in stamps:
+                if os.stat(path).st_mtime_ns != mtime:
+                    return None
+            if not stamps and os.path.isdir(folder):
                 return None
         return Playbook(
             name=blob["name"],

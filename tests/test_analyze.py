@@ -1,0 +1,89 @@
+"""analyze(): strings in, Analysis out."""
+
+from __future__ import annotations
+
+import pytest
+
+from replybook import analyze
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "abusive"),
+    [
+        ("@AcmeAir you lost my bag AGAIN. Third time this year.", "complaint", False),
+        ("@brand is the worst customer service", "complaint", False),
+        ("Thanks so much, you sorted it!", "praise", False),
+        ("The new menu is great, well done!", "praise", False),
+        ("lol the goat in your ad is my spirit animal 😂", "joke", False),
+        ("you fucking idiots", "troll", True),
+        ("shut up you stupid clowns", "troll", True),
+        ("your company sucks", "troll", False),
+        ("When are you open on Sunday?", "question", False),
+        ("Do you ship to Norway?", "question", False),
+        ("your fucking app deleted my photos again", "complaint", None),
+    ],
+)
+def test_intent_and_abuse(default, text, intent, abusive):
+    result = analyze(text, default)
+    assert result.intent == intent
+    if abusive is not None:
+        assert result.abusive is abusive
+
+
+def test_turnaround(default):
+    assert analyze("Thanks so much, you sorted it!", default).turnaround
+    assert not analyze("The new menu is great, well done!", default).turnaround
+
+
+def test_topic_and_term(default):
+    result = analyze("The parcel never arrived", default)
+    assert (result.topic, result.term) == ("delivery", "parcel")
+
+
+def test_key_phrase_is_the_customers_noun(default):
+    assert analyze("my order still hasn't arrived", default).key_phrase == "order"
+    assert analyze("I want a refund on my non-refundable ticket", default).key_phrase == (
+        "non-refundable ticket"
+    )
+    assert analyze("The store was closed", default).key_phrase is None
+
+
+def test_escalation_and_refusal(default):
+    assert analyze("I will sue you, my lawyer is on it", default).escalation == "legal"
+    assert analyze("I want a refund on my non-refundable fare", default).refusal == (
+        "refund-outside-policy"
+    )
+    assert analyze("My order is late", default).escalation is None
+
+
+def test_faq_match_only_for_questions(default):
+    assert analyze("What are your opening hours?", default).faq == "contact-hours"
+
+
+def test_pii_in_the_comment(default):
+    result = analyze("call me on +44 7700 900123 or mail dana@example.com", default)
+    assert set(result.pii) >= {"phone", "email"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("My order still hasn't arrived and nobody answers", "en"),
+        ("Siparişim hala gelmedi, çok kötü bir hizmet", "tr"),
+        ("Tilaukseni ei ole vieläkään tullut, mitä tämä on?", "fi"),
+        ("Мой заказ до сих пор не пришёл", "ru"),
+        ("سفارش من هنوز نرسیده است", "fa"),
+    ],
+)
+def test_language(default, text, language):
+    assert analyze(text, default).language == language
+
+
+def test_non_english_comment_is_drafted_in_english_and_noted(default):
+    from replybook import draft
+
+    from .conftest import NOW
+
+    result = draft("Siparişim hala gelmedi, çok kötü bir hizmet", default, now=NOW)
+    assert result.language == "tr"
+    assert "no templates for it" in result.note
