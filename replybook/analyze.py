@@ -24,13 +24,45 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # "my bag", "our order": the customer's own words for what went wrong.
-_POSSESSIVE = re.compile(
-    r"\b(?:my|our)\s+((?:[a-z][\w'-]*\s+){0,2}?[a-z][\w-]*)", re.IGNORECASE
-)
+_POSSESSIVE = re.compile(r"\b(?:my|our)\s+([a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2})", re.IGNORECASE)
+# "non-refundable", "damaged", "brand-new": a word that describes the noun after it.
+_MODIFIER = re.compile(r"\w+-\w+|\w{2,}(?:able|ible|ful|less|ous|ive|ed)", re.IGNORECASE)
 _STOP_AFTER = {
-    "is", "was", "has", "had", "have", "are", "were", "and", "but", "still", "again",
-    "just", "not", "never", "been", "to", "from", "for", "with", "on", "in", "at", "of",
-    "the", "a", "an", "it", "that", "this", "so", "will", "would", "can", "did", "does",
+    "is",
+    "was",
+    "has",
+    "had",
+    "have",
+    "are",
+    "were",
+    "and",
+    "but",
+    "still",
+    "again",
+    "just",
+    "not",
+    "never",
+    "been",
+    "to",
+    "from",
+    "for",
+    "with",
+    "on",
+    "in",
+    "at",
+    "of",
+    "the",
+    "a",
+    "an",
+    "it",
+    "that",
+    "this",
+    "so",
+    "will",
+    "would",
+    "can",
+    "did",
+    "does",
 }
 _PII = {
     "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
@@ -93,6 +125,9 @@ class _Signal:
         self.raw: list[tuple[float, PhraseMatcher]] = [
             (w, m) for w, ps in raw.items() if (m := compile_phrases(ps)) is not None
         ]
+
+
+_KINDS = ("complaint", "praise", "question", "joke", "abuse", "rude", "turnaround")
 
 
 def _signal(playbook: Playbook, kind: str, lang: str) -> _Signal:
@@ -178,12 +213,16 @@ def detect_language(playbook: Playbook, text: str) -> str:
     return best
 
 
-def _key_phrase(text: str) -> str | None:
+def _key_phrase(text: str, vague: set[str]) -> str | None:
     for match in _POSSESSIVE.finditer(text):
-        words = match.group(1).split()
-        while words and words[-1].lower() in _STOP_AFTER:
-            words.pop()
-        if words:
+        words: list[str] = []
+        for word in match.group(1).split():
+            if word.lower() in _STOP_AFTER:
+                break
+            words.append(word)
+            if not _MODIFIER.fullmatch(word):
+                break
+        if words and words[-1].lower() not in vague:
             return " ".join(words).lower()
     return None
 
@@ -210,7 +249,7 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
 
     scores: dict[str, float] = {}
     matches: dict[str, tuple[str, ...]] = {}
-    for kind in ("complaint", "praise", "question", "joke", "abuse", "rude", "turnaround"):
+    for kind in _KINDS:
         scores[kind], matches[kind] = score(playbook, kind, clean, lang)
 
     topic_hit = _first_match(playbook, "topics", clean, lang)
@@ -218,7 +257,15 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
     refusal_hit = _first_match(playbook, "cannot_grant", clean, lang)
     faq_hit = _first_match(playbook, "faq", clean, lang)
     topic, term = topic_hit if topic_hit else (None, None)
-    key_phrase = _key_phrase(clean)
+    vague = _compiled(
+        playbook,
+        f"vague:{lang}",
+        lambda: {
+            w.lower()
+            for w in ((playbook.get("languages") or {}).get(lang) or {}).get("vague") or []
+        },
+    )
+    key_phrase = _key_phrase(clean, vague)
     # Naming something the brand sells or runs ("my order", "the app") makes a gripe a
     # complaint rather than a passing remark; the playbook says how much.
     if topic_hit:
@@ -245,8 +292,12 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
         or over("specific", scores["complaint"])
     )
 
+    asks_faq = faq_hit is not None and over("question", scores["question"])
     if rude and not specific and not praise:
         intent = "troll"
+    elif asks_faq and not over("specific", scores["complaint"]):
+        # A question the FAQ answers is a question, unless it is also a loud complaint.
+        intent = "question"
     elif complaint and not praise:
         intent = "complaint"
     elif praise:

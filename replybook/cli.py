@@ -6,6 +6,8 @@ input, bad playbook or template. Every error is one line on stderr, never a trac
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from datetime import datetime, timezone
 from enum import Enum
@@ -157,5 +159,22 @@ def draft(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    Ends with ``os._exit`` once output is flushed: a one-shot command has nothing to clean
+    up, and skipping the interpreter's teardown is a measurable part of its start-up cost.
+    """
+    code: int
+    try:
+        app()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            sys.stderr.write(f"{exc.code}\n")
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
+    os._exit(code)

@@ -264,7 +264,7 @@ def _compose(
     channel = {
         "id": channel_id,
         "label": channel_spec.get("label") or channel_id,
-        "private": channel_spec.get("private") or "DM",
+        "private": channel_spec.get("private") or "a DM",
         "max_chars": int(channel_spec.get("max_chars") or 0),
         "can_hide": bool(channel_spec.get("can_hide")),
     }

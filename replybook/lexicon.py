@@ -20,6 +20,7 @@ from typing import Any
 
 _TOKEN = re.compile(r"\w+(?:['’&-]\w+)*|[^\w\s]")
 _SIMPLE = re.compile(r"\w+(?:['&-]\w+)*")
+_PLAIN = re.compile(r"\w+(?:['&-]\w+)*(?:\s+\w+(?:['&-]\w+)*)*")
 _PREFIXES = "\0p"
 _END = "\0$"
 
@@ -101,7 +102,10 @@ class PhraseMatcher:
             if _is_regex(phrase):
                 raw.append(phrase[1:-1])
                 continue
-            steps = _phrase_steps(phrase)
+            if _PLAIN.fullmatch(phrase):  # the common case: plain words, no wildcard
+                steps = [(word, False) for word in phrase.casefold().split()]
+            else:
+                steps = _phrase_steps(phrase)
             if not steps:
                 continue
             node = self.trie

@@ -319,7 +319,10 @@ _SCHEMA: dict[str, Any] = {
     "next_step": _TEXT,
     "signals": ("map", ("map", ("map", ("list", "str")))),
     "thresholds": ("map", "number"),
-    "languages": ("map", {"stopwords": ("list", "str"), "chars": "str?"}),
+    "languages": (
+        "map",
+        {"stopwords": ("list", "str"), "chars": "str?", "vague": ("list", "str")},
+    ),
     "reasons": ("map", "str"),
     "rules": ("list", "any"),
     "disable": ("list", "str"),
