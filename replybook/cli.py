@@ -63,6 +63,7 @@ app = typer.Typer(
     name="replybook",
     help="Draft and lint replies to a brand's social-media comments, by a YAML playbook.",
     no_args_is_help=True,
+    epilog="Example: replybook draft --agent 'Mia Koski' 'you lost my bag AGAIN'",
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -52,15 +52,6 @@ class Playbook:
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
 
-    def where(self, path: str) -> tuple[str | None, int | None]:
-        """The (file, line) a dotted key path came from, or its nearest known parent's."""
-        probe = path
-        while probe:
-            if probe in self.origins:
-                return self.origins[probe]
-            probe = probe.rpartition(".")[0]
-        return (self.files[-1] if self.files else None, None)
-
     def variants(self, lang: str, case: str, slot: str) -> list[str]:
         """Template names for one language, case and slot, in a stable order."""
         key = f"variants:{lang}/{case}/{slot}"
