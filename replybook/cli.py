@@ -159,6 +159,146 @@ def draft(
     output.print_draft(result, format.value)
 
 
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+    line = "line"
+    github = "github"
+
+
+class FailLevel(str, Enum):
+    suggestion = "suggestion"
+    warning = "warning"
+    error = "error"
+    never = "never"
+
+
+class Slot(str, Enum):
+    public = "public"
+    private = "private"
+
+
+def _read_file(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _read_history(path: str) -> list[str]:
+    """Replies already sent: one per line, or JSONL with a "text" or "reply" field."""
+    import json
+
+    replies = []
+    for number, line in enumerate(_read_file(path).splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(("{", '"')):
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UsageError(f"{path}:{number}: not valid JSON: {exc.msg}") from None
+            if isinstance(value, dict):
+                value = value.get("text") or value.get("reply")
+            if not isinstance(value, str):
+                raise UsageError(f'{path}:{number}: expected a "text" or "reply" string')
+            replies.append(value)
+        else:
+            replies.append(line)
+    return replies
+
+
+@app.command(
+    epilog=(
+        "Example: replybook lint --comment 'I want a refund NOW' --name Sam reply.txt; "
+        "replybook lint --format line --fail-level warning drafts/*.txt"
+    )
+)
+def lint(
+    files: list[str] | None = typer.Argument(
+        None, help="Reply files to check, or '-' for stdin.", show_default=False
+    ),
+    comment: str | None = typer.Option(
+        None, "--comment", help="The comment the reply answers: turns on comment-aware rules."
+    ),
+    name: str | None = typer.Option(
+        None, "--name", help="The customer's name: check the greeting."
+    ),
+    channel: str | None = typer.Option(
+        None, "--channel", help="Check the channel's length limit (x, facebook, ...)."
+    ),
+    history: str | None = typer.Option(
+        None, "--history", help="Replies already sent (one per line, or JSONL): canned check."
+    ),
+    slot: Slot = typer.Option(Slot.public, "--slot", help="public or private reply."),
+    playbook: str | None = typer.Option(
+        None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
+    ),
+    format: LintFormat = typer.Option(
+        LintFormat.text, "--format", "-f", help="text, json, line or github."
+    ),
+    fail_level: FailLevel = typer.Option(
+        FailLevel.error, "--fail-level", help="Exit 1 on findings at or above this level."
+    ),
+) -> None:
+    """Check a reply against the playbook, alone or against the comment it answers."""
+    from . import output
+    from .lint import at_or_above
+    from .lint import lint as run_lint
+    from .playbook import load_playbook
+
+    paths = list(files or [])
+    if not paths:
+        if sys.stdin.isatty():
+            raise UsageError("give reply files to check, or '-' to read one from stdin")
+        paths = ["-"]
+    book = load_playbook(playbook)
+    past = _read_history(history) if history else []
+    results = []
+    for path in paths:
+        text = _read_file(path)
+        found = run_lint(
+            text, book, comment=comment, name=name, channel=channel, slot=slot.value, history=past
+        )
+        results.append(("<stdin>" if path == "-" else path, found))
+    output.print_lint(results, format.value)
+    every = [f for _, found in results for f in found]
+    if at_or_above(every, fail_level.value):
+        raise typer.Exit(ExitStatus.FINDINGS)
+
+
+@app.command(
+    "test",
+    epilog="Example: replybook test playbooks/acme.yaml",
+)
+def test_playbook(
+    playbook: str | None = typer.Argument(
+        None, help="Playbook file or built-in name. Default: as for draft.", show_default=False
+    ),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Check a playbook: every rule's examples, and every template drafted and linted."""
+    from . import output
+    from .playbook import load_playbook
+    from .selftest import run
+
+    book = load_playbook(playbook)
+    report = run(book)
+    output.print_report(book.name, report, format.value)
+    if report.failures:
+        raise typer.Exit(ExitStatus.FINDINGS)
+
+
 def main() -> None:
     """Console-script entry point.
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .analyze import Analysis, analyze
 from .errors import TemplateError, UsageError
+from .lint import Finding, lint
 from .playbook import Playbook, load_playbook, text_for
 
 ACTIONS = ("reply", "escalate", "moderate", "skip")
@@ -46,6 +47,7 @@ class Draft:
     variant: int
     analysis: Analysis = field(repr=False, compare=False)
     case: str = ""
+    lint: tuple[Finding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (README: "JSON output of draft")."""
@@ -61,6 +63,7 @@ class Draft:
             "due": self.due,
             "channel": self.channel,
             "variant": self.variant,
+            "lint": [f.to_dict() for f in self.lint],
         }
 
 
@@ -161,7 +164,8 @@ def stable_seed(text: str) -> int:
 # Deciding
 
 
-def _case_and_action(a: Analysis) -> tuple[str, str]:
+def case_and_action(a: Analysis) -> tuple[str, str]:
+    """Which reply case (template folder) and which action a comment's analysis calls for."""
     if a.escalation:
         return "escalation", "escalate"
     if a.intent == "troll":
@@ -272,7 +276,7 @@ def _compose(
     lang = a.language if a.language in available else str(playbook.get("language") or "en")
     if lang not in available:
         lang = available[0]
-    case, action = _case_and_action(a)
+    case, action = case_and_action(a)
     agent = resolve_agent(playbook, agent_text)
     brand = dict(playbook.get("brand") or {})
     seed = stable_seed(a.text)
@@ -379,6 +383,9 @@ def _compose(
         variant=used,
         analysis=a,
         case=case,
+        lint=tuple(lint(public, playbook, comment=a, name=name, channel=channel_id))
+        if public
+        else (),
     )
 
 

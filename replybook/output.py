@@ -12,6 +12,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .compose import Draft
+    from .lint import Finding
+    from .selftest import Report
 
 
 def is_terminal(stream: IO[str]) -> bool:
@@ -40,6 +42,9 @@ def draft_text(draft: Draft) -> str:
     if draft.private_reply:
         lines += ["", "Private follow-up:", draft.private_reply]
     lines += ["", "Note:", draft.note]
+    if draft.lint:
+        lines += ["", "Lint:"]
+        lines += [f"  {f.level}: {f.rule}: {f.message}" for f in draft.lint]
     return "\n".join(lines) + "\n"
 
 
@@ -73,5 +78,130 @@ def _rich_draft(draft: Draft, out: IO[str]) -> None:
     if draft.private_reply:
         parts += [Text("Private follow-up", style="bold"), Text(draft.private_reply), Text("")]
     parts += [Text("Note", style="bold"), Text(draft.note, style="dim")]
+    if draft.lint:
+        parts += [Text(""), Text("Lint", style="bold")]
+        for f in draft.lint:
+            parts.append(Text(f"{f.level}: {f.rule}: {f.message}", style=_LEVEL_STYLE[f.level]))
     panel = Panel(Group(*parts), title=title, title_align="left", border_style=style or "none")
     console.print(panel)
+
+
+# ---------------------------------------------------------------------------------------
+# lint
+
+
+_LEVEL_STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
+_GITHUB = {"error": "error", "warning": "warning", "suggestion": "notice"}
+
+
+def _github_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _summary(totals: dict[str, int]) -> str:
+    problems = sum(totals.values())
+    if not problems:
+        return "No problems."
+    parts = ", ".join(
+        f"{totals[k]} {k}{'s' if totals[k] != 1 else ''}" for k in totals if totals[k]
+    )
+    return f"{problems} problem{'s' if problems != 1 else ''} ({parts})"
+
+
+def print_lint(
+    results: list[tuple[str, list[Finding]]], fmt: str, stream: IO[str] | None = None
+) -> None:
+    """Findings per file in one of the formats: text, json, line, github."""
+    out = stream or sys.stdout
+    if fmt == "json":
+        from .lint import counts
+
+        every = [f for _, found in results for f in found]
+        write_json(
+            {
+                "files": [
+                    {"path": path, "findings": [f.to_dict() for f in found]}
+                    for path, found in results
+                ],
+                "counts": counts(every),
+            },
+            out,
+        )
+        return
+    if fmt == "line":
+        for path, found in results:
+            for f in found:
+                out.write(f"{path}:{f.line}:{f.column}:{f.level}:{f.rule}:{f.message}\n")
+        return
+    if fmt == "github":
+        for path, found in results:
+            for f in found:
+                props = f"file={_github_escape(path, True)},line={f.line},col={f.column}"
+                props += f",title={_github_escape(f.rule, True)}"
+                out.write(f"::{_GITHUB[f.level]} {props}::{_github_escape(f.message)}\n")
+        return
+    if is_terminal(out):
+        _rich_lint(results, out)
+        return
+    from .lint import counts
+
+    for path, found in results:
+        if not found:
+            continue
+        out.write(f"{path}\n")
+        for f in found:
+            where = f"{f.line}:{f.column}"
+            out.write(f"  {where:<7} {f.level:<10} {f.rule:<34} {f.message}\n")
+    every = [f for _, found in results for f in found]
+    out.write(_summary(counts(every)) + "\n")
+
+
+def _rich_lint(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from .lint import counts
+
+    console = Console(file=out, no_color=not use_color(out), highlight=False)
+    for path, found in results:
+        if not found:
+            continue
+        console.print(Text(path, style="bold underline"))
+        table = Table(show_header=False, box=None, padding=(0, 1))
+        for f in found:
+            table.add_row(
+                Text(f"{f.line}:{f.column}", style="dim"),
+                Text(f.level, style=_LEVEL_STYLE[f.level]),
+                Text(f.rule, style="bold"),
+                Text(f.message),
+            )
+            table.add_row("", "", "", Text(f.why, style="dim"))
+        console.print(table)
+    every = [f for _, found in results for f in found]
+    totals = counts(every)
+    style = "bold red" if totals["error"] else ("yellow" if totals["warning"] else "green")
+    console.print(Text(_summary(totals), style=style))
+
+
+# ---------------------------------------------------------------------------------------
+# test
+
+
+def print_report(name: str, report: Report, fmt: str, stream: IO[str] | None = None) -> None:
+    out = stream or sys.stdout
+    if fmt == "json":
+        write_json({"playbook": name, **report.to_dict()}, out)
+        return
+    head = (
+        f"{name}: {report.rules} rules, {report.examples} examples, {report.drafts} drafts linted"
+    )
+    if not report.failures:
+        out.write(f"{head}: ok\n")
+        return
+    out.write(f"{head}: {len(report.failures)} failed\n")
+    for failure in report.failures:
+        out.write(f"  {failure.where}: {failure.problem}\n")

@@ -190,13 +190,27 @@ def _walk_lines(node: Any, path: str, file: str, out: Origins) -> None:
 
 
 def _merge(base: Any, over: Any) -> Any:
-    """Mappings merge key by key; anything else in ``over`` replaces ``base``."""
+    """Mappings merge key by key. Lists of mappings with ``id`` (rules) merge by id: an
+    entry with a known id replaces it in place, a new one is added. Anything else in
+    ``over`` replaces ``base``."""
     if isinstance(base, dict) and isinstance(over, dict):
         merged = dict(base)
         for key, value in over.items():
             merged[key] = _merge(base[key], value) if key in base else value
         return merged
+    if _id_list(base) and _id_list(over):
+        by_id = {item["id"]: item for item in over}
+        out = [by_id.pop(item["id"], item) for item in base]
+        return out + [item for item in over if item["id"] in by_id]
     return over
+
+
+def _id_list(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in value)
+    )
 
 
 def _load_chain(
@@ -315,6 +329,7 @@ _SCHEMA: dict[str, Any] = {
         {"stopwords": ("list", "str"), "chars": "str?", "vague": ("list", "str")},
     ),
     "reasons": ("map", "str"),
+    "samples": ("map", _TEXT),
     "rules": ("list", "any"),
     "disable": ("list", "str"),
 }

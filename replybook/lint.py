@@ -1,0 +1,586 @@
+"""Reply (+ optional comment) + playbook -> findings (pure).
+
+Rules are data: each rule in a playbook's ``rules:`` names a rule *type* with ``extends``
+and gives its parameters, a level, a message, a why (citing the rules digest) and examples.
+The rule types are the small functions in this module, registered in ``RULE_TYPES``.
+
+A rule with ``when:`` reads the analysis of the comment the reply answers, and only runs
+when lint is given that comment. A rule with ``scope: public`` only checks public replies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .analyze import Analysis, analyze
+from .errors import PlaybookError, UsageError
+from .lexicon import PhraseMatcher, compile_phrases
+from .playbook import Playbook, load_playbook, phrases_for, text_for
+
+LEVELS = ("suggestion", "warning", "error")
+_RANK = {level: i for i, level in enumerate(LEVELS)}
+_DISABLE = re.compile(r"\{#\s*replybook:\s*disable(?:=([\w,\s-]+))?\s*#\}")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a reply. ``span`` is [start, end) in characters; line and column are
+    1-based."""
+
+    rule: str
+    level: str
+    message: str
+    why: str
+    line: int
+    column: int
+    span: tuple[int, int]
+    match: str
+    replacement: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape (README: "JSON output of lint")."""
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "level": self.level,
+            "message": self.message,
+            "why": self.why,
+            "line": self.line,
+            "column": self.column,
+            "span": list(self.span),
+            "match": self.match,
+        }
+        if self.replacement is not None:
+            data["replacement"] = self.replacement
+        return data
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled lint rule."""
+
+    id: str
+    type: str
+    level: str
+    message: str
+    why: str
+    params: dict[str, Any]
+    when: dict[str, Any] = field(default_factory=dict)
+    scope: str = "any"
+    examples: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What a rule type sees: the reply, and what is known about where it goes."""
+
+    text: str
+    playbook: Playbook
+    lang: str
+    analysis: Analysis | None
+    channel: dict[str, Any] | None
+    name: str | None
+    history: Sequence[str]
+    slot: str
+    _sentences: list[tuple[int, int]] | None = None
+
+    def sentences(self) -> list[tuple[int, int]]:
+        if self._sentences is None:
+            self._sentences = [m.span() for m in _SENTENCE.finditer(self.text)]
+        return self._sentences
+
+    def sentence_at(self, index: int) -> str:
+        for start, end in self.sentences():
+            if start <= index < end:
+                return self.text[start:end]
+        return self.text
+
+
+Hit = tuple[int, int, dict[str, Any]]  # start, end, extra message fields
+RuleType = Callable[[Rule, Context], Iterable[Hit]]
+
+
+# ---------------------------------------------------------------------------------------
+# Rule types
+
+
+def _matcher(rule: Rule, key: str, lang: str) -> PhraseMatcher | None:
+    cache = rule.params.setdefault("_compiled", {})
+    name = f"{key}:{lang}"
+    if name not in cache:
+        cache[name] = compile_phrases(phrases_for(rule.params.get(key), lang))
+    return cache[name]
+
+
+def _unless(rule: Rule, ctx: Context, start: int) -> bool:
+    """A match is excused when its sentence also has one of the rule's ``unless`` phrases."""
+    excuse = _matcher(rule, "unless", ctx.lang)
+    return excuse is not None and excuse.search(ctx.sentence_at(start)) is not None
+
+
+def existence(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Each of the rule's ``tokens`` found in the reply is a finding."""
+    matcher = _matcher(rule, "tokens", ctx.lang)
+    if matcher is None:
+        return
+    for m in matcher.finditer(ctx.text):
+        if not _unless(rule, ctx, m.start()):
+            yield m.start(), m.end(), {}
+
+
+def substitution(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """``swap: {say-not-this: say-this}``: each match, with its replacement."""
+    swaps = rule.params.get("swap") or {}
+    table = (
+        swaps.get(ctx.lang, swaps) if any(isinstance(v, dict) for v in swaps.values()) else swaps
+    )
+    cache = rule.params.setdefault("_compiled", {})
+    key = f"swap:{ctx.lang}"
+    if key not in cache:
+        lowered = {str(k).casefold(): str(v) for k, v in table.items()}
+        cache[key] = (compile_phrases(list(table)), lowered)
+    matcher, lowered = cache[key]
+    if matcher is None:
+        return
+    for m in matcher.finditer(ctx.text):
+        replacement = lowered.get(m.phrase.casefold(), "")
+        yield m.start(), m.end(), {"replacement": replacement}
+
+
+def pattern(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Each match of the rule's regular expression ``pattern``."""
+    cache = rule.params.setdefault("_compiled", {})
+    if "pattern" not in cache:
+        flags = 0 if rule.params.get("case_sensitive") else re.IGNORECASE
+        cache["pattern"] = re.compile(str(rule.params["pattern"]), flags)
+    for m in cache["pattern"].finditer(ctx.text):
+        if m.end() > m.start() and not _unless(rule, ctx, m.start()):
+            yield m.start(), m.end(), {}
+
+
+def occurrence(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Too many (``max``) or too few (``min``) of ``tokens``; or, with ``scope: length``,
+    more characters than ``max`` or than the channel's limit."""
+    if rule.params.get("measure") == "length":
+        limit = rule.params.get("max")
+        if limit is None and ctx.channel is not None:
+            limit = ctx.channel.get("max_chars")
+        if limit and len(ctx.text.rstrip()) > int(limit):
+            label = ctx.channel.get("label") if ctx.channel else "this channel"
+            fields = {"count": len(ctx.text.rstrip()), "limit": limit, "channel": label}
+            yield int(limit), len(ctx.text.rstrip()), fields
+        return
+    matcher = _matcher(rule, "tokens", ctx.lang)
+    found = matcher.finditer(ctx.text) if matcher is not None else []
+    most, least = rule.params.get("max"), rule.params.get("min")
+    if most is not None and len(found) > int(most):
+        extra = found[int(most)]
+        yield extra.start(), found[-1].end(), {"count": len(found), "limit": most}
+    if least is not None and len(found) < int(least):
+        yield 0, 0, {"count": len(found), "limit": least}
+
+
+def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """At least one of ``tokens`` must appear. ``{name}`` stands for the customer's first
+    name; where it isn't known those tokens drop out (and a rule left with none is skipped)."""
+    tokens = phrases_for(rule.params.get("tokens"), ctx.lang)
+    if any("{name}" in t for t in tokens):
+        if ctx.name and ctx.name.strip():
+            first = ctx.name.split()[0]
+            tokens = [t.replace("{name}", first) for t in tokens]
+        else:
+            tokens = [t for t in tokens if "{name}" not in t]
+            if not tokens:
+                return
+        matcher = compile_phrases(tokens)
+    else:
+        matcher = _matcher(rule, "tokens", ctx.lang)
+    if matcher is None or matcher.search(ctx.text) is None:
+        yield 0, 0, {}
+
+
+def sequence(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Where one of ``then`` appears, one of ``first`` must come before it."""
+    then = _matcher(rule, "then", ctx.lang)
+    first = _matcher(rule, "first", ctx.lang)
+    if then is None:
+        return
+    later = then.search(ctx.text)
+    if later is None:
+        return
+    earlier = first.search(ctx.text[: later.start()]) if first is not None else None
+    if earlier is None:
+        yield later.start(), later.end(), {}
+
+
+def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Runs of ALL-CAPS words (``min_letters`` letters or more each), beyond ``allow``."""
+    min_letters = int(rule.params.get("min_letters", 3))
+    min_words = int(rule.params.get("min_words", 1))
+    allow = {str(a) for a in rule.params.get("allow") or []}
+    caps = [
+        m
+        for m in re.finditer(r"\b[^\W\d_]+\b", ctx.text)
+        if len(m.group(0)) >= min_letters and m.group(0).isupper() and m.group(0) not in allow
+    ]
+    if len(caps) >= min_words:
+        for m in caps:
+            yield m.start(), m.end(), {}
+
+
+_PLACEHOLDERS = re.compile(
+    r"\{\{.*?\}\}|\{%.*?%\}|\[(?:[A-Z][A-Z _-]*|name|first name|agent|x+)\]|<(?:[a-z_ -]+)>|"
+    r"\b(?:XXX+|TODO|TBD|FIXME|INSERT [A-Z ]+)\b|\$\{\w+\}"
+)
+
+
+def placeholder(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Leftover template syntax and fill-in markers: ``{{ }}``, ``{% %}``, ``[NAME]``,
+    ``<name>``, ``TODO``."""
+    for m in _PLACEHOLDERS.finditer(ctx.text):
+        yield m.start(), m.end(), {}
+
+
+def _signature_regex(playbook: Playbook) -> re.Pattern[str] | None:
+    cached = playbook._cache.get("lint:signature")
+    if cached is not None:
+        return cached
+    brand = playbook.get("brand") or {}
+    fills = {
+        "agent.initials": r"[A-Z]{1,4}",
+        "agent.name": r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}",
+        "agent.first": r"[A-Z][\w'-]*",
+    }
+    options = []
+    for source in (playbook.get("signature") or {}).values():
+        parts = re.split(r"(\{\{.*?\}\})", str(source))
+        out = []
+        for part in parts:
+            expr = re.fullmatch(r"\{\{\s*([\w.]+)\s*\}\}", part)
+            if expr is None:
+                out.append(re.escape(part))
+            elif expr.group(1) in fills:
+                out.append(fills[expr.group(1)])
+            elif expr.group(1).startswith("brand.") and brand.get(expr.group(1)[6:]):
+                out.append(re.escape(str(brand[expr.group(1)[6:]])))
+            else:
+                out.append(r"\S.{0,40}?")
+        options.append("".join(out).strip())
+    compiled = re.compile("|".join(f"(?:{o})" for o in options if o)) if options else None
+    playbook._cache["lint:signature"] = compiled
+    return compiled
+
+
+def signature(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """The playbook's signature, exactly once, at the end."""
+    regex = _signature_regex(ctx.playbook)
+    if regex is None:
+        return
+    text = ctx.text.rstrip()
+    found = list(regex.finditer(text))
+    if not found:
+        yield len(text), len(text), {"problem": "no signature"}
+        return
+    if len(found) > 1:
+        yield found[1].start(), found[1].end(), {"problem": "signed more than once"}
+    if found[-1].end() != len(text):
+        last = found[-1]
+        yield last.start(), last.end(), {"problem": "the signature isn't at the end"}
+
+
+def similarity(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Near-duplicate (``threshold`` %) of a reply already sent: a canned reply."""
+    if not ctx.history:
+        return
+    from rapidfuzz import fuzz, process, utils
+
+    threshold = float(rule.params.get("threshold", 85))
+    best = process.extractOne(
+        ctx.text,
+        ctx.history,
+        scorer=fuzz.token_sort_ratio,
+        processor=utils.default_process,
+        score_cutoff=threshold,
+    )
+    if best is not None:
+        past = " ".join(str(best[0]).split())
+        shown = past if len(past) <= 60 else past[:57] + "..."
+        yield 0, len(ctx.text.rstrip()), {"score": round(best[1]), "past": shown}
+
+
+def relevant(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """The reply mentions what the comment was about: its topic's words or key phrase."""
+    a = ctx.analysis
+    if a is None:
+        return
+    words: list[str] = []
+    if a.term:
+        words.append(a.term)
+    if a.key_phrase:
+        words += [a.key_phrase, a.key_phrase.split()[-1]]
+    if a.topic:
+        topic = (ctx.playbook.get("topics") or {}).get(a.topic) or {}
+        words += phrases_for(topic.get("match"), ctx.lang)
+        mention = text_for(topic.get("mention"), ctx.lang)
+        if mention and a.term:
+            words.append(mention.replace("{term}", a.term).split()[-1])
+    if not words:
+        return
+    stems = {w.casefold().rstrip("s") for w in words if w and not w.startswith("/")}
+    variants = [f"{s}*" for s in stems if len(s) >= 3] + [s for s in stems if len(s) < 3]
+    matcher = compile_phrases(variants)
+    if matcher is None or matcher.search(ctx.text) is None:
+        about = a.key_phrase or a.term or a.topic or "it"
+        yield 0, 0, {"about": about}
+
+
+def alternatives(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """A refusal offers at least ``min`` alternatives: the playbook's own, or phrased as
+    options ("instead", "or", "alternatively")."""
+    a = ctx.analysis
+    if a is None or not a.refusal:
+        return
+    least = int(rule.params.get("min", 2))
+    entry = (ctx.playbook.get("cannot_grant") or {}).get(a.refusal) or {}
+    offered = [str(x) for x in (entry.get("alternatives") or {}).get(ctx.lang) or []]
+    lowered = ctx.text.casefold()
+    count = sum(1 for option in offered if option.casefold() in lowered)
+    if count >= least:
+        return
+    markers = _matcher(rule, "markers", ctx.lang)
+    marker_hits = len(markers.finditer(ctx.text)) if markers is not None else 0
+    if marker_hits >= least:
+        return
+    yield 0, 0, {"count": count, "limit": least}
+
+
+RULE_TYPES: dict[str, RuleType] = {
+    "existence": existence,
+    "substitution": substitution,
+    "pattern": pattern,
+    "occurrence": occurrence,
+    "required": required,
+    "sequence": sequence,
+    "shouting": shouting,
+    "placeholder": placeholder,
+    "signature": signature,
+    "similarity": similarity,
+    "relevant": relevant,
+    "alternatives": alternatives,
+}
+# Keys every rule may have; the rest are its type's parameters.
+_COMMON = {"id", "extends", "level", "message", "why", "when", "scope", "examples"}
+_WHEN_KEYS = {"intent", "case", "abusive", "refusal", "topic", "escalation", "specific"}
+
+
+# ---------------------------------------------------------------------------------------
+# Compiling rules from a playbook
+
+
+def compile_rules(playbook: Playbook) -> list[Rule]:
+    """The playbook's rules, checked, minus its ``disable:`` list. Cached per playbook."""
+    cached = playbook._cache.get("lint:rules")
+    if cached is not None:
+        return cached
+    disabled = set(playbook.get("disable") or [])
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(playbook.get("rules") or []):
+        where = f"rules[{index}]"
+        file = playbook.files[-1] if playbook.files else None
+
+        def fail(message: str, key: str = "", where: str = where, file: str | None = file) -> None:
+            raise PlaybookError(message, file=file, path=f"{where}.{key}" if key else where)
+
+        if not isinstance(raw, dict):
+            fail("a rule must be a mapping")
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule_id):
+            fail("a rule needs a kebab-case id", "id")
+        where = f"rules.{rule_id}"
+        if rule_id in seen:
+            fail(f"rule id {rule_id!r} is used twice", "id")
+        seen.add(rule_id)
+        kind = raw.get("extends")
+        if kind not in RULE_TYPES:
+            fail(f"unknown rule type {kind!r}; known: {', '.join(sorted(RULE_TYPES))}", "extends")
+        level = raw.get("level", "warning")
+        if level not in LEVELS:
+            fail(f"level must be one of {', '.join(LEVELS)}", "level")
+        for key in ("message", "why"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                fail(f"a rule needs a {key}", key)
+        when = raw.get("when") or {}
+        if not isinstance(when, dict) or set(when) - _WHEN_KEYS:
+            fail(f"when: takes {', '.join(sorted(_WHEN_KEYS))}", "when")
+        examples = raw.get("examples") or {}
+        if not examples.get("bad") or not examples.get("good"):
+            fail("a rule needs at least one bad and one good example", "examples")
+        if rule_id in disabled:
+            continue
+        params = {k: v for k, v in raw.items() if k not in _COMMON}
+        if kind == "pattern":
+            try:
+                re.compile(str(params.get("pattern", "")))
+            except re.error as exc:
+                fail(f"bad pattern: {exc}", "pattern")
+        rules.append(
+            Rule(
+                id=rule_id,
+                type=kind,
+                level=level,
+                message=raw["message"],
+                why=raw["why"],
+                params=params,
+                when=when,
+                scope=str(raw.get("scope", "any")),
+                examples=examples,
+            )
+        )
+    playbook._cache["lint:rules"] = rules
+    return rules
+
+
+def _applies(rule: Rule, analysis: Analysis | None, slot: str) -> bool:
+    if rule.scope not in ("any", slot):
+        return False
+    if not rule.when:
+        return True
+    if analysis is None:
+        return False
+    for key, wanted in rule.when.items():
+        value = {
+            "intent": analysis.intent,
+            "abusive": analysis.abusive,
+            "refusal": bool(analysis.refusal),
+            "topic": bool(analysis.topic),
+            "escalation": bool(analysis.escalation),
+            "specific": analysis.specific,
+            "case": _case_of(analysis),
+        }[key]
+        allowed = wanted if isinstance(wanted, list) else [wanted]
+        if value not in allowed:
+            return False
+    return True
+
+
+def _case_of(a: Analysis) -> str:
+    from .compose import case_and_action
+
+    return case_and_action(a)[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Running
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def _disabled_lines(text: str) -> dict[int, set[str] | None]:
+    """Line number -> rule ids switched off on that line (None: every rule)."""
+    out: dict[int, set[str] | None] = {}
+    if "replybook" not in text:
+        return out
+    for number, line in enumerate(text.split("\n"), start=1):
+        for m in _DISABLE.finditer(line):
+            if m.group(1) is None:
+                out[number] = None
+            else:
+                ids = {x.strip() for x in m.group(1).split(",") if x.strip()}
+                current = out.get(number, set())
+                out[number] = None if current is None else current | ids
+    return out
+
+
+def _format(template: str, fields: dict[str, Any]) -> str:
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def lint(
+    text: str,
+    playbook: Playbook | None = None,
+    *,
+    comment: str | Analysis | None = None,
+    name: str | None = None,
+    channel: str | None = None,
+    slot: str = "public",
+    history: Sequence[str] = (),
+    rules: Sequence[Rule] | None = None,
+) -> list[Finding]:
+    """Check a reply against the playbook's rules; findings sorted by position.
+
+    ``comment`` (text or its :class:`Analysis`) turns on the rules that read the comment;
+    ``name`` the greeting-by-name check; ``channel`` the length limit; ``history`` (replies
+    already sent) the canned-reply check. ``slot`` is ``public`` or ``private``.
+    """
+    if playbook is None:
+        playbook = load_playbook("default")
+    channels = playbook.get("channels") or {}
+    channel_spec = None
+    if channel is not None:
+        if channel not in channels:
+            raise UsageError(f"unknown channel {channel!r}; valid: {', '.join(sorted(channels))}")
+        channel_spec = dict(channels[channel])
+        channel_spec.setdefault("label", channel)
+    analysis = analyze(comment, playbook) if isinstance(comment, str) else comment
+    lang = str(playbook.get("language") or "en")
+    ctx = Context(
+        text=text,
+        playbook=playbook,
+        lang=lang,
+        analysis=analysis,
+        channel=channel_spec,
+        name=name,
+        history=history,
+        slot=slot,
+    )
+    off = _disabled_lines(text)
+    findings: list[Finding] = []
+    for rule in compile_rules(playbook) if rules is None else rules:
+        if not _applies(rule, analysis, slot):
+            continue
+        for start, end, fields in RULE_TYPES[rule.type](rule, ctx):
+            line, column = _position(text, start)
+            if line in off and (off[line] is None or rule.id in off[line]):  # type: ignore[operator]
+                continue
+            match = text[start:end]
+            values = {"match": match, **fields}
+            findings.append(
+                Finding(
+                    rule=rule.id,
+                    level=rule.level,
+                    message=_format(rule.message, values),
+                    why=rule.why,
+                    line=line,
+                    column=column,
+                    span=(start, end),
+                    match=match,
+                    replacement=fields.get("replacement"),
+                )
+            )
+    findings.sort(key=lambda f: (f.span[0], -_RANK[f.level], f.rule))
+    return findings
+
+
+def at_or_above(findings: Iterable[Finding], level: str) -> list[Finding]:
+    """Findings at ``level`` or more severe; ``never`` gives none."""
+    if level == "never":
+        return []
+    return [f for f in findings if _RANK[f.level] >= _RANK[level]]
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    out = {"error": 0, "warning": 0, "suggestion": 0}
+    for f in findings:
+        out[f.level] += 1
+    return out

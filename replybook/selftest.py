@@ -1,0 +1,154 @@
+"""``replybook test``: a playbook checks itself (pure).
+
+Every lint rule's examples run (each bad example must fire its rule, no good one may),
+and every reply template variant is drafted from the playbook's sample comments, with and
+without an agent and a customer name, on a long and a short channel, and linted: what a
+playbook ships must lint clean at warning level or above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .compose import draft
+from .errors import ReplybookError
+from .lint import Rule, at_or_above, compile_rules, lint
+from .playbook import Playbook, text_for
+
+_NOW = "2026-01-05T09:00:00Z"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One thing a playbook got wrong: where (a rule or template) and what."""
+
+    where: str
+    problem: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"where": self.where, "problem": self.problem}
+
+
+@dataclass(frozen=True)
+class Report:
+    rules: int
+    examples: int
+    drafts: int
+    failures: tuple[Failure, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rules": self.rules,
+            "examples": self.examples,
+            "drafts": self.drafts,
+            "failures": [f.to_dict() for f in self.failures],
+        }
+
+
+def check_rule_examples(playbook: Playbook, rule: Rule) -> tuple[int, list[Failure]]:
+    """Run one rule's examples; returns (examples run, failures)."""
+    ex = rule.examples
+    options: dict[str, Any] = {
+        "comment": ex.get("comment"),
+        "name": ex.get("name"),
+        "channel": ex.get("channel"),
+        "history": list(ex.get("history") or []),
+        "rules": [rule],
+    }
+    failures = []
+    run = 0
+    for kind in ("bad", "good"):
+        for text in ex.get(kind) or []:
+            run += 1
+            fired = [f for f in lint(str(text), playbook, **options) if f.rule == rule.id]
+            if kind == "bad" and not fired:
+                failures.append(Failure(f"rule {rule.id}", f"bad example didn't fire: {text!r}"))
+            if kind == "good" and fired:
+                failures.append(
+                    Failure(f"rule {rule.id}", f"good example fired ({fired[0].message}): {text!r}")
+                )
+    return run, failures
+
+
+def check_templates(playbook: Playbook) -> tuple[int, list[Failure]]:
+    """Draft every variant of every case from the samples and lint what comes out."""
+    failures: list[Failure] = []
+    drafts = 0
+    channels = playbook.get("channels") or {}
+    by_length = sorted(channels, key=lambda c: int(channels[c].get("max_chars") or 0))
+    chosen = [c for c in ("x", "facebook") if c in channels] or [by_length[0], by_length[-1]]
+    for lang in playbook.languages():
+        for case, sample_text in (playbook.get("samples") or {}).items():
+            sample = text_for(sample_text, lang)
+            if not sample:
+                continue
+            total = len(playbook.variants(lang, case, "public")) or 1
+            for variant in range(1, total + 1):
+                for channel in chosen:
+                    for agent in (None, "Mia Koski"):
+                        for name in (None, "Dana"):
+                            drafts += 1
+                            where = f"{lang}/{case} variant {variant} on {channel}"
+                            where += f", agent {agent or '-'}, name {name or '-'}"
+                            failures += _check_one(
+                                playbook, sample, case, variant, channel, agent, name, where
+                            )
+    return drafts, failures
+
+
+def _check_one(
+    playbook: Playbook,
+    sample: str,
+    case: str,
+    variant: int,
+    channel: str,
+    agent: str | None,
+    name: str | None,
+    where: str,
+) -> list[Failure]:
+    try:
+        result = draft(
+            sample,
+            playbook,
+            name=name,
+            agent=agent,
+            channel=channel,
+            received_at=_NOW,
+            variant=variant,
+        )
+    except ReplybookError as exc:
+        return [Failure(where, str(exc))]
+    if result.case != case:
+        return [Failure(where, f"the sample {sample!r} is drafted as {result.case!r}")]
+    out = []
+    for slot, text in (("public", result.public_reply), ("private", result.private_reply)):
+        if text is None:
+            continue
+        found = lint(
+            text,
+            playbook,
+            comment=result.analysis,
+            name=name,
+            channel=channel if slot == "public" else None,
+            slot=slot,
+        )
+        for finding in at_or_above(found, "warning"):
+            out.append(
+                Failure(where, f"{slot} reply: {finding.rule}: {finding.message} in {text!r}")
+            )
+    return out
+
+
+def run(playbook: Playbook) -> Report:
+    """Check a playbook's rules and templates."""
+    failures: list[Failure] = []
+    examples = 0
+    rules = compile_rules(playbook)
+    for rule in rules:
+        count, found = check_rule_examples(playbook, rule)
+        examples += count
+        failures += found
+    drafts, found = check_templates(playbook)
+    failures += found
+    return Report(rules=len(rules), examples=examples, drafts=drafts, failures=tuple(failures))
