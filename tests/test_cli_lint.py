@@ -1,0 +1,195 @@
+"""replybook lint and replybook test on the command line: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from replybook.cli import app
+
+runner = CliRunner()
+BAD = "As I already said, READ the FAQ!!! ^MK\n"
+GOOD = "Hi Dana, I'm so sorry about your order. Please send us a DM and we'll track it. ^MK\n"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, str]:
+    bad = tmp_path / "bad.txt"
+    good = tmp_path / "good.txt"
+    bad.write_text(BAD, encoding="utf-8")
+    good.write_text(GOOD, encoding="utf-8")
+    return {"bad": str(bad), "good": str(good)}
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_line_format(files):
+    result = invoke("lint", "--format", "line", files["bad"], files["good"])
+    assert result.exit_code == 1
+    bad = files["bad"]
+    assert result.stdout == (
+        f"{bad}:1:1:error:blames-customer:Don't blame or correct the customer in public "
+        "('As I already said').\n"
+        f"{bad}:1:1:warning:no-greeting:Greet the customer: a reply with no hello reads like a bot.\n"
+        f"{bad}:1:20:warning:shouting:'READ' is in capitals: it reads as shouting.\n"
+        f"{bad}:1:34:suggestion:exclamation-marks:3 exclamation marks: one is plenty.\n"
+    )
+
+
+def test_json_format_schema(files):
+    result = invoke("lint", "-f", "json", files["bad"], files["good"])
+    data = json.loads(result.stdout)
+    assert [f["path"] for f in data["files"]] == [files["bad"], files["good"]]
+    assert data["files"][1]["findings"] == []
+    assert data["counts"] == {"error": 1, "warning": 2, "suggestion": 1}
+    first = data["files"][0]["findings"][0]
+    assert set(first) == {"rule", "level", "message", "why", "line", "column", "span", "match"}
+
+
+def test_github_format(files):
+    result = invoke("lint", "-f", "github", "--fail-level", "never", files["bad"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"::error file={files['bad']},line=1,col=1,title=blames-customer::"
+        "Don't blame or correct the customer in public ('As I already said')."
+    )
+    assert lines[-1].startswith("::notice ")
+
+
+def test_plain_text_when_piped(files):
+    result = invoke("lint", files["bad"])
+    assert result.stdout.splitlines()[0] == files["bad"]
+    assert result.stdout.splitlines()[-1] == "4 problems (1 error, 2 warnings, 1 suggestion)"
+    assert "\x1b[" not in result.stdout
+
+
+def test_clean_file(files):
+    result = invoke("lint", files["good"])
+    assert (result.exit_code, result.stdout) == (0, "No problems.\n")
+
+
+@pytest.mark.parametrize(
+    ("level", "code"), [("suggestion", 1), ("warning", 1), ("error", 1), ("never", 0)]
+)
+def test_fail_levels_on_errors(files, level, code):
+    assert invoke("lint", "--fail-level", level, files["bad"]).exit_code == code
+
+
+@pytest.mark.parametrize(("level", "code"), [("suggestion", 1), ("warning", 0), ("error", 0)])
+def test_fail_levels_on_a_suggestion(tmp_path, level, code):
+    path = tmp_path / "r.txt"
+    path.write_text("Hi Dana, thanks!!! ^MK", encoding="utf-8")
+    assert invoke("lint", "--fail-level", level, str(path)).exit_code == code
+
+
+def test_stdin_is_named_stdin():
+    result = invoke("lint", "-f", "line", "-", input="Hi Dana, calm down. ^MK")
+    assert result.stdout.startswith("<stdin>:1:10:error:calm-down:")
+    assert result.exit_code == 1
+
+
+def test_against_the_comment():
+    result = invoke(
+        "lint",
+        "-f",
+        "line",
+        "--comment",
+        "I want a refund NOW for my non-refundable ticket",
+        "--name",
+        "Sam",
+        "-",
+        input="Hi Sam, please send us a DM. ^JD",
+    )
+    rules = [line.split(":")[4] for line in result.stdout.splitlines()]
+    assert "complaint-without-apology" in rules
+    assert "refusal-without-alternatives" in rules
+
+
+def test_channel_limit():
+    long = GOOD.replace("track it.", "track it with the courier and keep you posted every day.")
+    result = invoke("lint", "-f", "line", "--channel", "tiktok", "-", input=long * 2)
+    assert ":error:too-long:" in result.stdout
+
+
+def test_history_file_plain_and_jsonl(tmp_path):
+    plain = tmp_path / "sent.txt"
+    plain.write_text(GOOD.replace("Dana", "Ana"), encoding="utf-8")
+    jsonl = tmp_path / "sent.jsonl"
+    jsonl.write_text(json.dumps({"text": GOOD.replace("Dana", "Ana")}) + "\n", encoding="utf-8")
+    for history in (plain, jsonl):
+        result = invoke("lint", "-f", "line", "--history", str(history), "-", input=GOOD)
+        assert ":warning:canned-reply:" in result.stdout
+
+
+def test_bad_history_line(tmp_path):
+    bad = tmp_path / "sent.jsonl"
+    bad.write_text('{"text": "ok"}\n{"text": \n', encoding="utf-8")
+    result = invoke("lint", "--history", str(bad), "-", input=GOOD)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"replybook: error: {bad}:2: not valid JSON")
+
+
+def test_missing_file_is_exit_2(tmp_path):
+    result = invoke("lint", str(tmp_path / "nope.txt"))
+    assert result.exit_code == 2
+    assert result.stderr == f"replybook: error: {tmp_path / 'nope.txt'}: no such file\n"
+
+
+def test_unknown_channel_is_exit_2():
+    result = invoke("lint", "--channel", "fax", "-", input=GOOD)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("replybook: error: unknown channel 'fax'; valid: ")
+
+
+def test_bad_fail_level_is_exit_2():
+    result = invoke("lint", "--fail-level", "fatal", "-", input=GOOD)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("replybook lint: error: Invalid value for '--fail-level'")
+
+
+# replybook test ------------------------------------------------------------------------------
+
+
+def test_builtin_playbook_passes():
+    result = invoke("test", "acme-air")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("acme-air: ") and result.stdout.endswith(": ok\n")
+
+
+def test_a_broken_playbook_fails_with_the_reasons(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        """playbook: broken
+extends: default
+rules:
+  - id: calm-down
+    extends: existence
+    level: error
+    message: "No '{match}'."
+    why: Tone (never-argue).
+    tokens: [calm down]
+    examples: {bad: ["Please relax."], good: ["Please calm down."]}
+""",
+        encoding="utf-8",
+    )
+    result = invoke("test", str(path))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [
+        "  rule calm-down: bad example didn't fire: 'Please relax.'",
+        "  rule calm-down: good example fired (No 'calm down'.): 'Please calm down.'",
+    ]
+    data = json.loads(invoke("test", "-f", "json", str(path)).stdout)
+    assert data["playbook"] == "broken" and len(data["failures"]) == 2
+
+
+def test_draft_json_carries_lint():
+    result = invoke(
+        "draft", "-f", "json", "--received-at", "2026-11-23T09:00:00Z", "My order is late"
+    )
+    assert json.loads(result.stdout)["lint"] == []

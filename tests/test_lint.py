@@ -1,0 +1,329 @@
+"""lint(): rule types and default rules, strings in, findings out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from replybook import PlaybookError, load_playbook
+from replybook.lint import Finding, at_or_above, compile_rules, counts, lint
+from replybook.selftest import run as selftest
+
+from .conftest import NOW
+
+
+def rules_of(findings: list[Finding]) -> list[str]:
+    return [f.rule for f in findings]
+
+
+CLEAN = "Hi Dana, I'm so sorry about your order. Please send us a DM and we'll track it. ^MK"
+
+
+def test_a_good_reply_is_clean(default):
+    assert lint(CLEAN, default, comment="My order never arrived", name="Dana", channel="x") == []
+
+
+def test_finding_position_and_fields(default):
+    text = "Hi Dana,\nas I already said, check the FAQ. ^MK"
+    (finding,) = [f for f in lint(text, default) if f.rule == "blames-customer"]
+    assert (finding.line, finding.column) == (2, 1)
+    assert finding.span == (9, 26)
+    assert finding.match == "as I already said"
+    assert finding.level == "error"
+    assert finding.message == "Don't blame or correct the customer in public ('as I already said')."
+    assert "(never-argue)" in finding.why
+    assert finding.to_dict() == {
+        "rule": "blames-customer",
+        "level": "error",
+        "message": finding.message,
+        "why": finding.why,
+        "line": 2,
+        "column": 1,
+        "span": [9, 26],
+        "match": "as I already said",
+    }
+
+
+def test_substitution_gives_the_replacement(default):
+    (finding,) = [f for f in lint("Hi Dana, we are unable to change it. ^MK", default)]
+    assert finding.rule == "policy-speak"
+    assert finding.replacement == "we can't"
+    assert finding.to_dict()["replacement"] == "we can't"
+    assert finding.message == "Say 'we can't' instead of 'we are unable to'."
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Hi Dana, please reply with your account number. ^MK", "private-data-in-public"),
+        ("Hi Dana, what's your password? ^MK", "private-data-in-public"),
+        ("Hi Dana, you should have read the terms. ^MK", "blames-customer"),
+        ("Hi Dana, nice try 🙄 ^MK", "sarcasm"),
+        ("Hi Dana, we are WORKING ON IT. ^MK", "shouting"),
+        ("Hi Dana, please calm down. ^MK", "calm-down"),
+        ("Hi Dana, we guarantee this will never happen again. ^MK", "over-promise"),
+        ("Hi Dana, we'll get back to you. ^MK", "promise-without-timeline"),
+        ("Your refund is on its way. ^MK", "no-greeting"),
+        ("Hi Dana, your refund is on its way.", "signature"),
+        ("Dear valued customer, thanks. ^MK", "bot-voice"),
+        ("Hi [NAME], thanks! ^MK", "leftover-placeholder"),
+        ("Hi {{ name }}, thanks! ^MK", "leftover-placeholder"),
+        ("Hi Dana, thanks!!! Great!!! ^MK", "exclamation-marks"),
+        ("Hi Dana, we deleted your comment. ^MK", "talks-of-deleting"),
+        ("DM us your order number. ^MK", "move-private-before-acknowledging"),
+    ],
+)
+def test_default_rules_fire(default, text, rule):
+    assert rule in rules_of(lint(text, default))
+
+
+def test_private_data_is_fine_when_asked_in_the_dm(default):
+    text = "Hi Dana, sorry! Please send us a DM with your account number. ^MK"
+    assert "private-data-in-public" not in rules_of(lint(text, default))
+
+
+def test_public_only_rules_skip_private_replies(default):
+    text = "Please reply with your account number. ^MK"
+    assert "private-data-in-public" in rules_of(lint(text, default))
+    assert "private-data-in-public" not in rules_of(lint(text, default, slot="private"))
+    assert "no-greeting" not in rules_of(lint(text, default, slot="private"))
+
+
+def test_timeline_excuses_a_promise(default):
+    text = "Hi Dana, sorry! We'll get back to you within 24 hours. ^MK"
+    assert "promise-without-timeline" not in rules_of(lint(text, default))
+
+
+def test_allowed_acronyms_are_not_shouting(default):
+    assert "shouting" not in rules_of(
+        lint("Hi Dana, sorry! Send us a DM or see the FAQ. ^MK", default)
+    )
+
+
+def test_name_rule_needs_the_name(default):
+    text = "Hi there, sorry about your order. Please send us a DM. ^MK"
+    assert "no-name" not in rules_of(lint(text, default))
+    assert "no-name" in rules_of(lint(text, default, name="Dana Reyes"))
+    assert "no-name" not in rules_of(lint(text.replace("there", "Dana"), default, name="Dana"))
+
+
+def test_signature_once_and_at_the_end(default):
+    def problems(text: str) -> list[str]:
+        return [f.message for f in lint(text, default) if f.rule == "signature"]
+
+    assert problems("Hi Dana, thanks! ^MK") == []
+    assert problems("Hi Dana, thanks! – The Support Team") == []
+    assert problems("Hi Dana, thanks!") == [
+        "Sign the reply with the playbook's signature, once, at the end: no signature."
+    ]
+    assert problems("^MK Hi Dana, thanks!") == [
+        "Sign the reply with the playbook's signature, once, at the end: "
+        "the signature isn't at the end."
+    ]
+    assert "signed more than once" in problems("Hi Dana, thanks! ^MK ^MK")[0]
+
+
+def test_channel_length(default):
+    text = "Hi Dana, sorry! " + "We're on it. " * 25 + "^MK"
+    assert "too-long" not in rules_of(lint(text, default))
+    (finding,) = [f for f in lint(text, default, channel="x") if f.rule == "too-long"]
+    assert finding.message == f"{len(text)} characters: more than X's 280."
+    assert finding.span == (280, len(text))
+
+
+# Comment-aware rules ------------------------------------------------------------------------
+
+
+def test_comment_rules_need_the_comment(default):
+    text = "Hi Dana, please send us a DM. ^MK"
+    assert "complaint-without-apology" not in rules_of(lint(text, default))
+    found = rules_of(lint(text, default, comment="My order still hasn't arrived"))
+    assert "complaint-without-apology" in found
+
+
+def test_complaint_needs_a_next_step(default):
+    found = rules_of(
+        lint("Hi Dana, so sorry about your order. ^MK", default, comment="My order is late")
+    )
+    assert "complaint-without-next-step" in found
+
+
+def test_refusal_needs_two_alternatives(default):
+    comment = "I want a refund for my non-refundable ticket"
+    bad = "Hi Sam, sorry, that ticket can't be refunded. Please send us a DM. ^MK"
+    good = (
+        "Hi Sam, sorry, that ticket can't be refunded. We can offer full credit towards your next "
+        "order, or a free switch to another date or product. Please send us a DM. ^MK"
+    )
+    assert "refusal-without-alternatives" in rules_of(lint(bad, default, comment=comment))
+    assert "refusal-without-alternatives" not in rules_of(lint(good, default, comment=comment))
+
+
+def test_praise_needs_thanks(default):
+    comment = "Your staff were amazing today, well done"
+    assert "praise-without-thanks" in rules_of(
+        lint("Glad you liked it, Ana! ^MK", default, comment=comment)
+    )
+    assert "praise-without-thanks" not in rules_of(
+        lint("Thanks, Ana! ^MK", default, comment=comment)
+    )
+
+
+def test_no_jokes_on_a_complaint(default):
+    text = "Hi Dana, sorry! Please DM us about your bag lol ^MK"
+    assert "joke-on-a-complaint" in rules_of(lint(text, default, comment="You lost my bag AGAIN"))
+    assert "joke-on-a-complaint" not in rules_of(lint(text, default, comment="lol love the ad 😂"))
+
+
+def test_a_reply_must_be_about_the_comment(default):
+    comment = "My blender stopped working after a week"
+    off = "Hi Dana, so sorry to hear that! Please send us a DM and we'll sort it. ^MK"
+    on = "Hi Dana, so sorry about your blender! Please send us a DM and we'll sort it. ^MK"
+    (finding,) = [f for f in lint(off, default, comment=comment) if f.rule == "ignores-the-comment"]
+    assert finding.message == "The reply never mentions what the comment was about (blender)."
+    assert "ignores-the-comment" not in rules_of(lint(on, default, comment=comment))
+
+
+def test_canned_reply_against_history(default):
+    past = [
+        "Hi Ana, we're sorry to hear that. Please DM us your order number so we can look into it. ^MK"
+    ]
+    text = "Hi Dana, we're sorry to hear that. Please DM us your order number so we can look into it. ^MK"
+    (finding,) = [f for f in lint(text, default, history=past) if f.rule == "canned-reply"]
+    assert (
+        finding.message.startswith("9") and "% the same as a reply already sent" in finding.message
+    )
+    assert "canned-reply" not in rules_of(lint(CLEAN, default, history=past))
+
+
+# Switching rules off ---------------------------------------------------------------------------
+
+
+def test_disable_marker_on_one_line(default):
+    text = "Hi Dana, calm down. {# replybook: disable=calm-down #}\nPlease calm down. ^MK"
+    found = [f for f in lint(text, default) if f.rule == "calm-down"]
+    assert [f.line for f in found] == [2]
+
+
+def test_disable_marker_for_every_rule(default):
+    text = "As I already said, calm down!!! {# replybook: disable #}"
+    assert all(f.line != 1 for f in lint(text, default))
+
+
+def test_playbook_disable(tmp_path: Path):
+    path = tmp_path / "p.yaml"
+    path.write_text("extends: default\ndisable: [calm-down, no-greeting]\n", encoding="utf-8")
+    book = load_playbook(path)
+    assert "calm-down" not in rules_of(lint("Calm down. ^MK", book))
+    assert "calm-down" not in [r.id for r in compile_rules(book)]
+
+
+def test_brand_rules_merge_by_id(tmp_path: Path, default):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        """extends: default
+rules:
+  - id: calm-down
+    extends: existence
+    level: suggestion
+    message: "Softer: '{match}'."
+    why: Brand voice (never-argue).
+    tokens: [calm down]
+    examples: {bad: ["calm down"], good: ["sorry"]}
+  - id: competitor-name
+    extends: existence
+    level: error
+    message: "Don't name a competitor ('{match}')."
+    why: Keep the thread about the customer (accurate-relevant).
+    tokens: [Globex Air]
+    examples: {bad: ["Globex Air does that too."], good: ["We can do that."]}
+""",
+        encoding="utf-8",
+    )
+    book = load_playbook(path)
+    ids = [r.id for r in compile_rules(book)]
+    assert len(ids) == len(compile_rules(default)) + 1
+    assert ids.index("calm-down") == [r.id for r in compile_rules(default)].index("calm-down")
+    found = lint("Calm down, Globex Air is worse. ^MK", book)
+    assert {(f.rule, f.level) for f in found} >= {
+        ("calm-down", "suggestion"),
+        ("competitor-name", "error"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("{id: Bad Id, extends: existence}", "a rule needs a kebab-case id"),
+        ("{id: x, extends: spellcheck}", "unknown rule type 'spellcheck'"),
+        ("{id: x, extends: existence, level: fatal}", "level must be one of"),
+        ("{id: x, extends: existence, message: m}", "a rule needs a why"),
+        (
+            "{id: x, extends: existence, message: m, why: w}",
+            "at least one bad and one good example",
+        ),
+    ],
+)
+def test_bad_rules_are_playbook_errors(tmp_path: Path, rule: str, message: str):
+    path = tmp_path / "p.yaml"
+    path.write_text(f"extends: default\nrules:\n  - {rule}\n", encoding="utf-8")
+    with pytest.raises(PlaybookError, match=message):
+        compile_rules(load_playbook(path))
+
+
+def test_levels_and_counts(default):
+    found = lint("Hi, as I already said, READ it!!! ^MK", default)
+    assert counts(found) == {"error": 1, "warning": 1, "suggestion": 1}
+    assert [f.level for f in at_or_above(found, "warning")] == ["error", "warning"]
+    assert at_or_above(found, "never") == []
+
+
+# The playbooks check themselves ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["default", "acme-air"])
+def test_builtin_playbooks_pass_their_own_test(name):
+    report = selftest(load_playbook(name))
+    assert report.failures == ()
+    assert report.rules >= 20 and report.examples >= 2 * report.rules and report.drafts > 100
+
+
+def test_every_default_rule_cites_a_rules_id(default):
+    ids = {
+        "respond-all",
+        "never-delete",
+        "fast",
+        "public-first",
+        "private-data-in-dm",
+        "be-human",
+        "no-canned",
+        "empathy-thanks",
+        "apologize-explain-fix",
+        "never-argue",
+        "dont-feed-trolls",
+        "escalate",
+        "under-promise",
+        "honest-not-yet",
+        "two-alternatives",
+        "patterns",
+        "follow-up-turnaround",
+        "be-the-expert",
+        "embrace-the-silly",
+        "accurate-relevant",
+        "listen",
+        "route",
+    }
+    for rule in compile_rules(default):
+        cited = {i for i in ids if f"({i}" in rule.why or f", {i}" in rule.why}
+        assert cited, rule.id
+
+
+def test_drafts_carry_their_lint(default):
+    from replybook import draft
+
+    result = draft(
+        "My order still hasn't arrived", default, name="Dana", agent="Mia Koski", now=NOW
+    )
+    assert result.lint == ()
+    assert result.to_dict()["lint"] == []
