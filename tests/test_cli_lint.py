@@ -35,7 +35,8 @@ def test_line_format(files):
     assert result.stdout == (
         f"{bad}:1:1:error:blames-customer:Don't blame or correct the customer in public "
         "('As I already said').\n"
-        f"{bad}:1:1:warning:no-greeting:Greet the customer: a reply with no hello reads like a bot.\n"
+        f"{bad}:1:1:warning:no-greeting:"
+        "Greet the customer: a reply with no hello reads like a bot.\n"
         f"{bad}:1:20:warning:shouting:'READ' is in capitals: it reads as shouting.\n"
         f"{bad}:1:34:suggestion:exclamation-marks:3 exclamation marks: one is plenty.\n"
     )

@@ -186,10 +186,9 @@ def test_a_reply_must_be_about_the_comment(default):
 
 
 def test_canned_reply_against_history(default):
-    past = [
-        "Hi Ana, we're sorry to hear that. Please DM us your order number so we can look into it. ^MK"
-    ]
-    text = "Hi Dana, we're sorry to hear that. Please DM us your order number so we can look into it. ^MK"
+    body = "we're sorry to hear that. Please DM us your order number so we can look into it. ^MK"
+    past = [f"Hi Ana, {body}"]
+    text = f"Hi Dana, {body}"
     (finding,) = [f for f in lint(text, default, history=past) if f.rule == "canned-reply"]
     assert (
         finding.message.startswith("9") and "% the same as a reply already sent" in finding.message
