@@ -18,6 +18,7 @@ from .playbook import Playbook, load_playbook  # noqa: E402
 __all__ = [
     "Analysis",
     "Draft",
+    "Finding",
     "Playbook",
     "PlaybookError",
     "Reason",
@@ -27,6 +28,7 @@ __all__ = [
     "__version__",
     "analyze",
     "draft",
+    "lint",
     "load_playbook",
 ]
 
@@ -37,4 +39,8 @@ def __getattr__(name: str) -> object:
         from . import compose
 
         return getattr(compose, name)
+    if name in ("lint", "Finding"):
+        from . import linter
+
+        return getattr(linter, name)
     raise AttributeError(name)

@@ -253,8 +253,8 @@ def lint(
 ) -> None:
     """Check a reply against the playbook, alone or against the comment it answers."""
     from . import output
-    from .lint import at_or_above
-    from .lint import lint as run_lint
+    from .linter import at_or_above
+    from .linter import lint as run_lint
     from .playbook import load_playbook
 
     paths = list(files or [])

@@ -15,7 +15,7 @@ from typing import Any
 
 from .analyze import Analysis, analyze
 from .errors import TemplateError, UsageError
-from .lint import Finding, lint
+from .linter import Finding, lint
 from .playbook import Playbook, load_playbook, text_for
 
 ACTIONS = ("reply", "escalate", "moderate", "skip")

@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .compose import Draft
-    from .lint import Finding
+    from .linter import Finding
     from .selftest import Report
 
 
@@ -117,7 +117,7 @@ def print_lint(
     """Findings per file in one of the formats: text, json, line, github."""
     out = stream or sys.stdout
     if fmt == "json":
-        from .lint import counts
+        from .linter import counts
 
         every = [f for _, found in results for f in found]
         write_json(
@@ -146,7 +146,7 @@ def print_lint(
     if is_terminal(out):
         _rich_lint(results, out)
         return
-    from .lint import counts
+    from .linter import counts
 
     for path, found in results:
         if not found:
@@ -164,7 +164,7 @@ def _rich_lint(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .lint import counts
+    from .linter import counts
 
     console = Console(file=out, no_color=not use_color(out), highlight=False)
     for path, found in results:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .compose import draft
 from .errors import ReplybookError
-from .lint import Rule, at_or_above, compile_rules, lint
+from .linter import Rule, at_or_above, compile_rules, lint
 from .playbook import Playbook, text_for
 
 _NOW = "2026-01-05T09:00:00Z"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from replybook import PlaybookError, load_playbook
-from replybook.lint import Finding, at_or_above, compile_rules, counts, lint
+from replybook.linter import Finding, at_or_above, compile_rules, counts, lint
 from replybook.selftest import run as selftest
 
 from .conftest import NOW
