@@ -48,3 +48,17 @@ def test_pipe_gets_plain_text(complaint):
     assert text.startswith("complaint → reply\n\nPublic reply:\n")
     assert "\x1b[" not in text and "╭" not in text
     assert complaint.public_reply in text and complaint.note in text
+
+
+def test_lint_on_a_terminal_is_a_coloured_table(default, monkeypatch):
+    from replybook.linter import lint
+    from replybook.output import print_lint
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    out = FakeTerminal()
+    print_lint([("reply.txt", lint("Hi, calm down. ^MK", default))], "text", out)
+    text = out.getvalue()
+    assert "\x1b[" in text
+    assert "reply.txt" in text and "calm-down" in text
+    assert "1 problem (1 error)" in text
