@@ -11,12 +11,15 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .analyze import Analysis, analyze
 from .errors import TemplateError, UsageError
 from .linter import Finding, lint
 from .playbook import Playbook, load_playbook, text_for
+
+if TYPE_CHECKING:
+    from .store import Pattern
 
 ACTIONS = ("reply", "escalate", "moderate", "skip")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -193,6 +196,7 @@ _CASE_RULES: dict[str, tuple[str, ...]] = {
     "joke": ("embrace-the-silly",),
     "other": ("respond-all",),
     "escalation": ("escalate", "public-first"),
+    "incident": ("patterns", "public-first", "under-promise"),
 }
 
 
@@ -232,12 +236,18 @@ def draft(
     received_at: datetime | str | None = None,
     now: datetime | None = None,
     variant: int | None = None,
+    analysis: Analysis | None = None,
+    pattern: Pattern | None = None,
 ) -> Draft:
     """Turn a comment into a decision and the texts that carry it out.
 
     Pure: the time comes in as ``received_at`` (or ``now``, which it defaults to); nothing
-    is printed or read. Raises :class:`UsageError` for an empty comment, an unknown
-    channel or a bad time, :class:`TemplateError` for a template that fails to render.
+    is printed or read. ``analysis`` skips analysing the text again; ``pattern`` is what
+    the team's memory says about it (:meth:`replybook.store.Store.observe`): a complaint
+    that is part of an open incident gets the incident reply.
+
+    Raises :class:`UsageError` for an empty comment, an unknown channel or a bad time,
+    :class:`TemplateError` for a template that fails to render.
     """
     if playbook is None:
         playbook = load_playbook("default")
@@ -250,8 +260,9 @@ def draft(
     if variant is not None and variant < 1:
         raise UsageError("--variant must be 1 or more")
     arrived = _parse_time(received_at, now)
-    analysis = analyze(text, playbook)
-    return _compose(playbook, analysis, name, handle, agent, channel, arrived, variant)
+    if analysis is None:
+        analysis = analyze(text, playbook)
+    return _compose(playbook, analysis, name, handle, agent, channel, arrived, variant, pattern)
 
 
 def _compose(
@@ -263,6 +274,7 @@ def _compose(
     channel_id: str,
     arrived: datetime,
     variant: int | None,
+    pattern: Pattern | None = None,
 ) -> Draft:
     channel_spec = dict(playbook.get("channels")[channel_id])
     channel = {
@@ -277,11 +289,20 @@ def _compose(
     if lang not in available:
         lang = available[0]
     case, action = case_and_action(a)
+    if pattern is not None and pattern.state == "incident" and case in ("complaint", "refusal"):
+        case = "incident"
     agent = resolve_agent(playbook, agent_text)
     brand = dict(playbook.get("brand") or {})
     seed = stable_seed(a.text)
 
     facts = _facts(playbook, a, lang, case, channel, brand)
+    facts["incident"] = _incident_facts(pattern) if pattern is not None else None
+    facts["meanwhile"] = None
+    if pattern is not None and pattern.state == "incident":
+        topic = (playbook.get("topics") or {}).get(a.topic or "") or {}
+        facts["meanwhile"] = text_for(topic.get("incident"), lang) or text_for(
+            playbook.get("incident"), lang
+        )
     signature = render(
         playbook, f"_signature/{'agent' if agent else 'team'}.j2", {"agent": agent, "brand": brand}
     )
@@ -327,6 +348,10 @@ def _compose(
             private = _sign(body, signature, 1000)
 
     reasons = _reasons(playbook, a, case, action, facts, channel, agent, signature, used, total)
+    if pattern is not None and pattern.state == "possible":
+        reasons.append(
+            Reason("patterns", _why(playbook, "patterns-possible", count=pattern.similar))
+        )
     sla_key = "escalation" if action == "escalate" else a.intent
     minutes = (playbook.get("sla_minutes") or {}).get(sla_key)
     due_at = (
@@ -491,6 +516,18 @@ def _facts(
     }
 
 
+def _incident_facts(pattern: Pattern) -> dict[str, Any]:
+    incident = pattern.incident
+    return {
+        "state": pattern.state,
+        "similar": pattern.similar,
+        "id": incident.id if incident else None,
+        "label": incident.label if incident else None,
+        "count": incident.count if incident else pattern.similar,
+        "first_seen": incident.first_seen if incident else None,
+    }
+
+
 def _excerpt(a: Analysis) -> str | None:
     """The customer's own words around the first complaint phrase, quoted (at most 6 words)."""
     cues = [c for c in a.matches.get("complaint", ()) if any(ch.isalpha() for ch in c)]
@@ -539,6 +576,8 @@ def _reasons(
         "signature": signature,
         "variant": used,
         "variants": total,
+        "incident": (facts.get("incident") or {}).get("id"),
+        "incident_count": (facts.get("incident") or {}).get("count"),
     }
     refusal = facts.get("refusal")
     if refusal:

@@ -309,6 +309,8 @@ _SCHEMA: dict[str, Any] = {
             "incident": _TEXT,
         },
     ),
+    "patterns": {"threshold": "int", "window_hours": "number", "similarity": "number"},
+    "incident": _TEXT,
     "cannot_grant": (
         "map",
         {

@@ -15,8 +15,15 @@ from .compose import draft
 from .errors import ReplybookError
 from .linter import Rule, at_or_above, compile_rules, lint
 from .playbook import Playbook, text_for
+from .store import Incident, Pattern
 
 _NOW = "2026-01-05T09:00:00Z"
+# The incident case needs the team's memory; the test stands in for it.
+_INCIDENT = Pattern(
+    "incident",
+    4,
+    Incident(1, "test", None, "sample", "open", "2026-01-05T08:00:00Z", "2026-01-05T08:55:00Z", 4),
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,7 @@ def _check_one(
             channel=channel,
             received_at=_NOW,
             variant=variant,
+            pattern=_INCIDENT if case == "incident" else None,
         )
     except ReplybookError as exc:
         return [Failure(where, str(exc))]

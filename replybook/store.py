@@ -1,0 +1,427 @@
+"""Team memory in SQLite: comments seen, replies sent, incidents. The only module that
+touches the database.
+
+One file per team (default ``$XDG_DATA_HOME/replybook/replybook.db``), in WAL mode so that
+several runs from a shell loop can read and write at once; each write is its own short
+transaction, so a killed run loses nothing it already reported. The schema carries its
+version in ``PRAGMA user_version`` and is migrated forward on open.
+
+Incidents (the ``patterns`` rule): when complaints on the same topic, or with
+near-identical wording, reach the playbook's threshold inside its window, an incident
+opens; later matching complaints are linked to it. Lookups are blocked by playbook, topic
+and time window through indexes, so their cost doesn't grow with the size of the store.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+# Each entry moves the schema from version i to i + 1. Never edit a released one: add.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE comments (
+        id INTEGER PRIMARY KEY,
+        playbook TEXT NOT NULL,
+        ext_id TEXT,
+        received_at REAL NOT NULL,
+        seen_at REAL NOT NULL,
+        language TEXT,
+        intent TEXT NOT NULL,
+        action TEXT,
+        topic TEXT,
+        norm TEXT NOT NULL,
+        incident_id INTEGER REFERENCES incidents(id)
+    );
+    CREATE UNIQUE INDEX comments_ext ON comments(playbook, ext_id) WHERE ext_id IS NOT NULL;
+    CREATE INDEX comments_topic_time ON comments(playbook, intent, topic, received_at);
+    CREATE TABLE replies (
+        id INTEGER PRIMARY KEY,
+        playbook TEXT NOT NULL,
+        sent_at REAL NOT NULL,
+        text TEXT NOT NULL,
+        comment_ext_id TEXT,
+        agent TEXT,
+        channel TEXT
+    );
+    CREATE INDEX replies_recent ON replies(playbook, id);
+    CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        playbook TEXT NOT NULL,
+        topic TEXT,
+        norm TEXT,
+        label TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open',
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        count INTEGER NOT NULL,
+        closed_at REAL
+    );
+    CREATE INDEX incidents_open ON incidents(playbook, status, topic);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+_NORM = re.compile(r"https?://\S+|@\w+|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An incident as the store knows it."""
+
+    id: int
+    playbook: str
+    topic: str | None
+    label: str
+    status: str
+    first_seen: str
+    last_seen: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "playbook": self.playbook,
+            "topic": self.topic,
+            "label": self.label,
+            "status": self.status,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "count": self.count,
+        }
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What the store says about a new complaint: ``state`` is ``none``, ``possible``
+    (the second alike inside the window) or ``incident`` (linked to ``incident``)."""
+
+    state: str
+    similar: int
+    incident: Incident | None = None
+
+
+NO_PATTERN = Pattern("none", 1)
+
+
+def default_path() -> Path:
+    """``$REPLYBOOK_DB``, else ``$XDG_DATA_HOME/replybook/replybook.db``."""
+    if os.environ.get("REPLYBOOK_DB"):
+        return Path(os.environ["REPLYBOOK_DB"])
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share"
+    )
+    return Path(base) / "replybook" / "replybook.db"
+
+
+def normalise(text: str) -> str:
+    """Lower case, no links, handles or punctuation, single spaces: for comparing wording."""
+    return " ".join(_NORM.sub(" ", text.casefold()).split())
+
+
+def _epoch(moment: datetime) -> float:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+def _iso(epoch: float) -> str:
+    text = datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+    return text.replace("+00:00", "Z")
+
+
+class Store:
+    """An open store. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise UsageError(f"{self.path}: can't open the store: {exc}") from None
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise UsageError(f"{self.path}: not a replybook store ({exc})") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # BEGIN IMMEDIATE takes the write lock up front, so two runs never interleave a
+        # read-then-write (count, then open an incident) and lose an update.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise UsageError(
+                f"{self.path}: made by a newer replybook (schema {version}); upgrade replybook"
+            )
+        while version < SCHEMA_VERSION:
+            with self._write() as db:
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                version += 1
+                db.execute(f"PRAGMA user_version = {version}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- comments and incidents ------------------------------------------------------------
+
+    def observe(
+        self,
+        *,
+        playbook: str,
+        text: str,
+        intent: str,
+        action: str,
+        topic: str | None,
+        language: str,
+        received_at: datetime,
+        ext_id: str | None = None,
+        threshold: int = 3,
+        window_hours: float = 24,
+        similarity: float = 90,
+        label: str | None = None,
+    ) -> Pattern:
+        """Remember a comment; for a complaint, say whether it is part of a pattern.
+
+        A comment id seen before (``ext_id``) is not counted twice: its earlier link is
+        returned. Only complaints are compared, inside ``window_hours`` before it.
+        """
+        norm = normalise(text)
+        when = _epoch(received_at)
+        since = when - window_hours * 3600
+        with self._write() as db:
+            if ext_id is not None:
+                row = db.execute(
+                    "SELECT incident_id FROM comments WHERE playbook = ? AND ext_id = ?",
+                    (playbook, ext_id),
+                ).fetchone()
+                if row is not None:
+                    incident = self._incident(row[0]) if row[0] else None
+                    if incident is not None:
+                        return Pattern("incident", incident.count, incident)
+                    return NO_PATTERN
+            incident_id = None
+            pattern = NO_PATTERN
+            if intent == "complaint":
+                pattern = self._match(
+                    db, playbook, topic, norm, when, since, threshold, similarity, label
+                )
+                incident_id = pattern.incident.id if pattern.incident else None
+            db.execute(
+                "INSERT INTO comments (playbook, ext_id, received_at, seen_at, language, intent,"
+                " action, topic, norm, incident_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    playbook,
+                    ext_id,
+                    when,
+                    time.time(),
+                    language,
+                    intent,
+                    action,
+                    topic,
+                    norm,
+                    incident_id,
+                ),
+            )
+        return pattern
+
+    def _match(
+        self,
+        db: sqlite3.Connection,
+        playbook: str,
+        topic: str | None,
+        norm: str,
+        when: float,
+        since: float,
+        threshold: int,
+        similarity: float,
+        label: str | None,
+    ) -> Pattern:
+        if topic is not None:
+            row = db.execute(
+                "SELECT id FROM incidents WHERE playbook = ? AND status = 'open' AND topic = ?"
+                " AND last_seen >= ? ORDER BY id DESC LIMIT 1",
+                (playbook, topic, since),
+            ).fetchone()
+            if row is not None:
+                return self._link(db, row[0], when)
+            # An index range on (playbook, intent, topic, time), capped: the cost doesn't
+            # grow with the store.
+            members = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM comments WHERE playbook = ? AND intent = 'complaint' AND"
+                    " topic = ? AND received_at >= ? AND received_at <= ? AND incident_id IS NULL"
+                    " ORDER BY received_at DESC LIMIT ?",
+                    (playbook, topic, since, when, max(threshold, 1000)),
+                )
+            ]
+        else:
+            from rapidfuzz import fuzz, process
+
+            open_rows = db.execute(
+                "SELECT id, norm FROM incidents WHERE playbook = ? AND status = 'open' AND"
+                " topic IS NULL AND last_seen >= ? ORDER BY id DESC LIMIT 100",
+                (playbook, since),
+            ).fetchall()
+            best = process.extractOne(
+                norm, {r[0]: r[1] for r in open_rows}, scorer=fuzz.ratio, score_cutoff=similarity
+            )
+            if best is not None:
+                return self._link(db, int(best[2]), when)
+            # Near-identical wording among the 500 most recent topic-less complaints: a
+            # ceiling on the work, whatever the size of the store.
+            recent = db.execute(
+                "SELECT id, norm FROM comments WHERE playbook = ? AND intent = 'complaint' AND"
+                " topic IS NULL AND received_at >= ? AND received_at <= ? AND"
+                " incident_id IS NULL ORDER BY received_at DESC LIMIT 500",
+                (playbook, since, when),
+            ).fetchall()
+            found = process.extract(
+                norm,
+                {r[0]: r[1] for r in recent},
+                scorer=fuzz.ratio,
+                score_cutoff=similarity,
+                limit=None,
+            )
+            members = [int(f[2]) for f in found]
+        similar = 1 + len(members)
+        if similar < threshold:
+            return Pattern("possible" if similar >= 2 else "none", similar)
+        first = db.execute(
+            f"SELECT MIN(received_at) FROM comments WHERE id IN ({','.join('?' * len(members))})",
+            members,
+        ).fetchone()[0]
+        cur = db.execute(
+            "INSERT INTO incidents (playbook, topic, norm, label, first_seen, last_seen, count)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                playbook,
+                topic,
+                None if topic else norm,
+                label or topic or norm[:60],
+                min(first, when),
+                when,
+                similar,
+            ),
+        )
+        incident_id = int(cur.lastrowid or 0)
+        db.executemany(
+            "UPDATE comments SET incident_id = ? WHERE id = ?", [(incident_id, m) for m in members]
+        )
+        incident = self._incident(incident_id)
+        assert incident is not None
+        return Pattern("incident", similar, incident)
+
+    def _link(self, db: sqlite3.Connection, incident_id: int, when: float) -> Pattern:
+        db.execute(
+            "UPDATE incidents SET count = count + 1, last_seen = MAX(last_seen, ?) WHERE id = ?",
+            (when, incident_id),
+        )
+        incident = self._incident(incident_id)
+        assert incident is not None
+        return Pattern("incident", incident.count, incident)
+
+    def _incident(self, incident_id: int) -> Incident | None:
+        row = self.db.execute(
+            "SELECT id, playbook, topic, label, status, first_seen, last_seen, count"
+            " FROM incidents WHERE id = ?",
+            (incident_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Incident(row[0], row[1], row[2], row[3], row[4], _iso(row[5]), _iso(row[6]), row[7])
+
+    def incidents(self, *, playbook: str | None = None, status: str = "open") -> list[Incident]:
+        """Incidents, newest first."""
+        sql = "SELECT id FROM incidents WHERE (? = 'all' OR status = ?)"
+        args: list[Any] = [status, status]
+        if playbook is not None:
+            sql += " AND playbook = ?"
+            args.append(playbook)
+        rows = self.db.execute(sql + " ORDER BY last_seen DESC, id DESC", args).fetchall()
+        return [i for (r,) in rows if (i := self._incident(r)) is not None]
+
+    def close_incident(self, incident_id: int, *, now: datetime) -> Incident:
+        with self._write() as db:
+            row = db.execute("SELECT status FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+            if row is None:
+                raise UsageError(f"no incident {incident_id}")
+            if row[0] == "closed":
+                raise UsageError(f"incident {incident_id} is already closed")
+            db.execute(
+                "UPDATE incidents SET status = 'closed', closed_at = ? WHERE id = ?",
+                (_epoch(now), incident_id),
+            )
+        incident = self._incident(incident_id)
+        assert incident is not None
+        return incident
+
+    # -- replies ----------------------------------------------------------------------------
+
+    def record_reply(
+        self,
+        *,
+        playbook: str,
+        text: str,
+        sent_at: datetime,
+        comment_id: str | None = None,
+        agent: str | None = None,
+        channel: str | None = None,
+    ) -> int:
+        """Remember a reply that was posted (for the canned-reply check)."""
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO replies (playbook, sent_at, text, comment_ext_id, agent, channel)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (playbook, _epoch(sent_at), text, comment_id, agent, channel),
+            )
+        return int(cur.lastrowid or 0)
+
+    def recent_replies(self, playbook: str, limit: int = 200) -> list[str]:
+        """The last ``limit`` replies sent for a playbook, newest first."""
+        rows = self.db.execute(
+            "SELECT text FROM replies WHERE playbook = ? ORDER BY id DESC LIMIT ?",
+            (playbook, limit),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("comments", "replies", "incidents"):
+            out[table] = int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        return out
