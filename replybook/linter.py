@@ -217,20 +217,33 @@ def sequence(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 
 def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
-    """Runs of ALL-CAPS words (``min_letters`` letters or more each), beyond ``allow``."""
-    min_letters = int(rule.params.get("min_letters", 3))
-    min_words = int(rule.params.get("min_words", 1))
+    """ALL-CAPS words of ``min_letters`` letters or more, and runs of ``min_run`` capitalised
+    words; words in ``allow`` and sign-off initials (``*HKC``, ``^MK``) don't count."""
+    min_letters = int(rule.params.get("min_letters", 4))
+    min_run = int(rule.params.get("min_run", 3))
     allow = {str(a) for a in rule.params.get("allow") or []}
-    caps = [
+    words = [
         m
-        for m in re.finditer(r"\b[^\W\d_]+\b", ctx.text)
-        if len(m.group(0)) >= min_letters and m.group(0).isupper() and m.group(0) not in allow
+        for m in _CAPS_WORD.finditer(ctx.text)
+        if m.group(0).isupper()
+        and m.group(0) not in allow
+        and ctx.text[max(m.start() - 1, 0) : m.start()] not in ("*", "^", "/", "-", "~")
     ]
-    if len(caps) >= min_words:
-        for m in caps:
+    run: list[re.Match[str]] = []
+    flagged: set[int] = set()
+    for m in [*words, None]:
+        if m is not None and run and ctx.text[run[-1].end() : m.start()].strip() == "":
+            run.append(m)
+            continue
+        if len(run) >= min_run:
+            flagged.update(x.start() for x in run)
+        run = [m] if m is not None else []
+    for m in words:
+        if m.start() in flagged or len(m.group(0)) >= min_letters:
             yield m.start(), m.end(), {}
 
 
+_CAPS_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
 _PLACEHOLDERS = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|\[(?:[A-Z][A-Z _-]*|name|first name|agent|x+)\]|<(?:[a-z_ -]+)>|"
     r"\b(?:XXX+|TODO|TBD|FIXME|INSERT [A-Z ]+)\b|\$\{\w+\}"
@@ -244,13 +257,21 @@ def placeholder(rule: Rule, ctx: Context) -> Iterator[Hit]:
         yield m.start(), m.end(), {}
 
 
+# Any sign-off at the very end: "-KB", "*KevinM", "^cr", "/MT", "--JV", "~ Ana", "– Team".
+_ANY_SIGNOFF = re.compile(
+    r"(?:(?<=\s)|^)(?:[-–—~]{1,2}\s?\w[\w.]*(?:\s[A-Z][\w.]*){0,3}|[*^/]\s?[A-Za-z][\w.]{0,20})"
+    r"\s*$"
+)
+_TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://\S+|www\.\S+|#\w+))+\s*$")
+
+
 def _signature_regex(playbook: Playbook) -> re.Pattern[str] | None:
     cached = playbook._cache.get("lint:signature")
     if cached is not None:
-        return cached
+        return cached  # type: ignore[no-any-return]
     brand = playbook.get("brand") or {}
     fills = {
-        "agent.initials": r"[A-Z]{1,4}",
+        "agent.initials": r"[A-Z]{1,4}(?!\w)",
         "agent.name": r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}",
         "agent.first": r"[A-Z][\w'-]*",
     }
@@ -275,20 +296,24 @@ def _signature_regex(playbook: Playbook) -> re.Pattern[str] | None:
 
 
 def signature(rule: Rule, ctx: Context) -> Iterator[Hit]:
-    """The playbook's signature, exactly once, at the end."""
+    """A sign-off at the end, once. With ``check: format``, a sign-off that isn't in the
+    playbook's signature format."""
     regex = _signature_regex(ctx.playbook)
-    if regex is None:
+    text = _TRAILING_LINKS.sub("", ctx.text.rstrip())
+    own = list(regex.finditer(text)) if regex is not None else []
+    generic = _ANY_SIGNOFF.search(text)
+    if rule.params.get("check") == "format":
+        ends_with_own = bool(own) and own[-1].end() == len(text)
+        if generic is not None and not ends_with_own:
+            yield generic.start(), generic.end(), {}
         return
-    text = ctx.text.rstrip()
-    found = list(regex.finditer(text))
-    if not found:
+    if not own and generic is None:
         yield len(text), len(text), {"problem": "no signature"}
         return
-    if len(found) > 1:
-        yield found[1].start(), found[1].end(), {"problem": "signed more than once"}
-    if found[-1].end() != len(text):
-        last = found[-1]
-        yield last.start(), last.end(), {"problem": "the signature isn't at the end"}
+    if len(own) > 1:
+        yield own[1].start(), own[1].end(), {"problem": "signed more than once"}
+    elif own and own[-1].end() != len(text) and generic is None:
+        yield own[-1].start(), own[-1].end(), {"problem": "the signature isn't at the end"}
 
 
 def similarity(rule: Rule, ctx: Context) -> Iterator[Hit]:

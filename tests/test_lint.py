@@ -109,19 +109,35 @@ def test_name_rule_needs_the_name(default):
 
 
 def test_signature_once_and_at_the_end(default):
-    def problems(text: str) -> list[str]:
-        return [f.message for f in lint(text, default) if f.rule == "signature"]
+    def problems(text: str, rule: str = "signature") -> list[str]:
+        return [f.message for f in lint(text, default) if f.rule == rule]
 
     assert problems("Hi Dana, thanks! ^MK") == []
     assert problems("Hi Dana, thanks! – The Support Team") == []
-    assert problems("Hi Dana, thanks!") == [
-        "Sign the reply with the playbook's signature, once, at the end: no signature."
-    ]
+    assert problems("Hi Dana, thanks! ^MK https://example.com/help #care") == []
+    assert problems("Hi Dana, thanks!") == ["Sign the reply, once, at the end: no signature."]
     assert problems("^MK Hi Dana, thanks!") == [
-        "Sign the reply with the playbook's signature, once, at the end: "
-        "the signature isn't at the end."
+        "Sign the reply, once, at the end: the signature isn't at the end."
     ]
-    assert "signed more than once" in problems("Hi Dana, thanks! ^MK ^MK")[0]
+    assert problems("Hi Dana, thanks! ^MK ^MK") == [
+        "Sign the reply, once, at the end: signed more than once."
+    ]
+    # a sign-off in another style is a signature, but not the playbook's format
+    assert problems("Thanks Dana! -Becky") == []
+    assert problems("Thanks Dana! ^Rachel") == []
+    assert problems("Thanks Dana! -Becky", "signature-format") == [
+        "'-Becky' isn't the playbook's signature format."
+    ]
+    assert problems("Thanks Dana! ^MK", "signature-format") == []
+
+
+def test_shouting_spares_acronyms_and_sign_offs(default):
+    def shouted(text: str) -> list[str]:
+        return [f.match for f in lint(text, default) if f.rule == "shouting"]
+
+    assert shouted("Make sure your PSN account is linked. *HKC") == []
+    assert shouted("Please READ the email.") == ["READ"]
+    assert shouted("WE ARE ON IT") == ["WE", "ARE", "ON", "IT"]
 
 
 def test_channel_length(default):
