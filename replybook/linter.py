@@ -259,8 +259,8 @@ def placeholder(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 # Any sign-off at the very end: "-KB", "*KevinM", "^cr", "/MT", "--JV", "~ Ana", "– Team".
 _ANY_SIGNOFF = re.compile(
-    r"(?:(?<=\s)|^)(?:[-–—~]{1,2}\s?\w[\w.]*(?:\s[A-Z][\w.]*){0,3}|[*^/]\s?[A-Za-z][\w.]{0,20})"
-    r"\s*$"
+    r"(?:(?<=[\s.!?,)])|^)(?:[-–—~]{1,2}\s?\w[\w.]*(?:[\s-][A-Z][\w.]*){0,3}"
+    r"|[*^/]\s?[A-Za-z][\w.]{0,20})[\s.]*$"
 )
 _TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://\S+|www\.\S+|#\w+))+\s*$")
 
@@ -268,7 +268,7 @@ _TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://\S+|www\.\S+|#\w+))+\s*$")
 def _signature_regex(playbook: Playbook) -> re.Pattern[str] | None:
     cached = playbook._cache.get("lint:signature")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     brand = playbook.get("brand") or {}
     fills = {
         "agent.initials": r"[A-Z]{1,4}(?!\w)",
@@ -299,7 +299,7 @@ def signature(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """A sign-off at the end, once. With ``check: format``, a sign-off that isn't in the
     playbook's signature format."""
     regex = _signature_regex(ctx.playbook)
-    text = _TRAILING_LINKS.sub("", ctx.text.rstrip())
+    text = _TRAILING_LINKS.sub("", ctx.text.rstrip()).rstrip(" .")
     own = list(regex.finditer(text)) if regex is not None else []
     generic = _ANY_SIGNOFF.search(text)
     if rule.params.get("check") == "format":
