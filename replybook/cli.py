@@ -70,6 +70,9 @@ app = typer.Typer(
 )
 
 
+_DB_HELP = "The team's memory (SQLite). Default: $REPLYBOOK_DB, else ~/.local/share/replybook."
+
+
 class Format(str, Enum):
     text = "text"
     json = "json"
@@ -137,26 +140,123 @@ def draft(
         None, "--variant", min=1, help="Pick phrasing variant N instead of the stable hash."
     ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    comment_id: str | None = typer.Option(
+        None, "--id", help="The comment's id in your inbox: seen twice, counted once."
+    ),
+    record: bool = typer.Option(
+        False, "--record", help="Remember the public reply as sent (for the canned check)."
+    ),
+    batch: str | None = typer.Option(
+        None, "--batch", help="Draft every record of a JSONL or CSV file ('-': stdin), to JSONL."
+    ),
+    columns: str | None = typer.Option(
+        None, "--columns", help="Map fields to the batch's columns: text=message,name=author."
+    ),
+    output_file: str | None = typer.Option(
+        None, "--output", "-o", help="Write the batch's JSONL here (whole or not at all)."
+    ),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for a batch."),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    no_store: bool = typer.Option(False, "--no-store", help="Remember nothing from this run."),
 ) -> None:
     """Turn a comment into a decision (reply, escalate, moderate, skip) and the replies."""
     from . import output
-    from .compose import draft as make_draft
     from .playbook import load_playbook
+    from .runner import Drafter
 
-    comment = _read_text(text)
     book = load_playbook(playbook)
-    result = make_draft(
-        comment,
-        book,
-        name=name,
-        handle=handle,
-        agent=agent,
-        channel=channel,
-        received_at=received_at,
-        now=datetime.now(timezone.utc).replace(microsecond=0),
-        variant=variant,
-    )
+    now = _now()
+    defaults = {
+        "name": name,
+        "handle": handle,
+        "agent": agent,
+        "channel": channel,
+        "received_at": received_at,
+        "variant": variant,
+    }
+    store = _open_store(db, no_store)
+    try:
+        drafter = Drafter(book, store, now, defaults, record=record)
+        if batch is not None:
+            _run_batch(
+                batch,
+                columns,
+                output_file,
+                jobs,
+                drafter.batch_record,
+                store,
+                worker=("draft", (playbook, now, defaults, store is not None)),
+                settle=drafter.settle,
+            )
+            return
+        comment = _read_text(text)
+        result = drafter.one(comment, ext_id=comment_id, **drafter.options({}))
+    finally:
+        if store is not None:
+            store.close()
     output.print_draft(result, format.value)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _open_store(db: str | None, no_store: bool) -> Any:
+    if no_store:
+        return None
+    from .store import Store
+
+    return Store(db)
+
+
+def _run_batch(
+    path: str,
+    columns: str | None,
+    output_file: str | None,
+    jobs: int,
+    process: Any,
+    store: Any,
+    *,
+    worker: tuple[str, tuple[Any, ...]],
+    settle: Any = None,
+    fail_level: str | None = None,
+) -> None:
+    """Run a batch, then exit: 1 when a record failed (or, for lint, was flagged)."""
+    from . import output
+    from .runner import (
+        DRAFT_FIELDS,
+        LINT_FIELDS,
+        Sink,
+        Source,
+        init_draft_worker,
+        init_lint_worker,
+        parse_columns,
+        run_batch,
+    )
+
+    kind, args = worker
+    fields = DRAFT_FIELDS if kind == "draft" else LINT_FIELDS
+    source = Source(path, parse_columns(columns, fields))
+    sink = Sink(output_file)
+    initializer = init_draft_worker if kind == "draft" else init_lint_worker
+    result = run_batch(
+        source,
+        sink,
+        process,
+        store=store,
+        jobs=jobs,
+        worker=(initializer, args),
+        settle=settle,
+        progress=output.is_terminal(sys.stderr) and not os.environ.get("REPLYBOOK_NO_PROGRESS"),
+        fail_level=fail_level,
+    )
+    if result.failed:
+        sys.stderr.write(
+            f"replybook: {result.failed} of {result.records} records failed "
+            '(see their "error" fields)\n'
+        )
+    if result.failed or result.flagged:
+        raise typer.Exit(ExitStatus.FINDINGS)
 
 
 class LintFormat(str, Enum):
@@ -250,20 +350,62 @@ def lint(
     fail_level: FailLevel = typer.Option(
         FailLevel.error, "--fail-level", help="Exit 1 on findings at or above this level."
     ),
+    batch: str | None = typer.Option(
+        None, "--batch", help="Lint every record of a JSONL or CSV file ('-': stdin), to JSONL."
+    ),
+    columns: str | None = typer.Option(
+        None, "--columns", help="Map fields to the batch's columns: text=reply,comment=message."
+    ),
+    output_file: str | None = typer.Option(
+        None, "--output", "-o", help="Write the batch's JSONL here (whole or not at all)."
+    ),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for a batch."),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    no_store: bool = typer.Option(
+        False, "--no-store", help="Don't compare with the replies the store remembers."
+    ),
 ) -> None:
     """Check a reply against the playbook, alone or against the comment it answers."""
     from . import output
     from .linter import at_or_above
     from .linter import lint as run_lint
     from .playbook import load_playbook
+    from .runner import Linter, lint_history
 
+    book = load_playbook(playbook)
+    past_file = _read_history(history) if history else None
+    # Without --history, the replies the team's store remembers are the history; a store
+    # that doesn't exist yet has none, and lint doesn't create one.
+    store = None
+    if past_file is None and not no_store:
+        from .store import default_path
+
+        if db is not None or default_path().exists():
+            store = _open_store(db, False)
+    try:
+        past = lint_history(store, book, past_file)
+    finally:
+        if store is not None:
+            store.close()
+    if batch is not None:
+        defaults = {"comment": comment, "name": name, "channel": channel, "slot": slot.value}
+        linter = Linter(book, past, defaults)
+        _run_batch(
+            batch,
+            columns,
+            output_file,
+            jobs,
+            linter.batch_record,
+            None,
+            worker=("lint", (playbook, past, defaults)),
+            fail_level=fail_level.value,
+        )
+        return
     paths = list(files or [])
     if not paths:
         if sys.stdin.isatty():
             raise UsageError("give reply files to check, or '-' to read one from stdin")
         paths = ["-"]
-    book = load_playbook(playbook)
-    past = _read_history(history) if history else []
     results = []
     for path in paths:
         text = _read_file(path)
@@ -296,6 +438,137 @@ def test_playbook(
     report = run(book)
     output.print_report(book.name, report, format.value)
     if report.failures:
+        raise typer.Exit(ExitStatus.FINDINGS)
+
+
+@app.command(epilog="Example: replybook sent --comment-id 1842 --agent mia reply.txt")
+def sent(
+    text: str | None = typer.Argument(
+        None, help="The reply as posted, a file, or '-' for stdin.", show_default=False
+    ),
+    comment_id: str | None = typer.Option(None, "--comment-id", help="The comment it answered."),
+    agent: str | None = typer.Option(
+        None, "--agent", envvar="REPLYBOOK_AGENT", help="Who sent it."
+    ),
+    channel: str | None = typer.Option(None, "--channel", help="Where it was posted."),
+    at: str | None = typer.Option(
+        None, "--at", help="When it was posted (ISO 8601). Default: now."
+    ),
+    playbook: str | None = typer.Option(
+        None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
+    ),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Remember a reply that was posted, so lint can flag near-copies of it (no-canned)."""
+    from .compose import parse_time
+    from .playbook import load_playbook
+
+    if text is not None and text != "-" and os.path.isfile(text):
+        body = _read_file(text)
+    else:
+        body = _read_text(text)
+    body = body.strip()
+    book = load_playbook(playbook)
+    store = _open_store(db, False)
+    try:
+        number = store.record_reply(
+            playbook=book.name,
+            text=body,
+            sent_at=parse_time(at, _now(), "--at"),
+            comment_id=comment_id,
+            agent=agent,
+            channel=channel,
+        )
+    finally:
+        store.close()
+    sys.stdout.write(f"recorded reply {number} for {book.name}\n")
+
+
+incidents_app = typer.Typer(
+    cls=_Group,
+    help="Incidents: complaints that repeat (patterns). Lists the open ones.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(incidents_app, name="incidents")
+
+
+@incidents_app.callback(epilog="Example: replybook incidents; replybook incidents close 3")
+def incidents_list(
+    ctx: typer.Context,
+    show_all: bool = typer.Option(False, "--all", help="Closed incidents too."),
+    playbook: str | None = typer.Option(
+        None, "--playbook", help="Only this playbook's incidents (its name)."
+    ),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """List open incidents with their counts and first and last seen."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {"db": db}
+        return
+    from . import output
+
+    store = _open_store(db, False)
+    try:
+        found = store.incidents(playbook=playbook, status="all" if show_all else "open")
+    finally:
+        store.close()
+    output.print_incidents(found, format.value)
+
+
+@incidents_app.command("close", epilog="Example: replybook incidents close 3")
+def incidents_close(
+    ctx: typer.Context,
+    incident_id: int = typer.Argument(..., help="The incident's number."),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Close an incident: later complaints start counting afresh."""
+    store = _open_store(db or (ctx.obj or {}).get("db"), False)
+    try:
+        incident = store.close_incident(incident_id, now=_now())
+    finally:
+        store.close()
+    sys.stdout.write(
+        f"closed incident {incident.id} ({incident.label}, {incident.count} complaints)\n"
+    )
+
+
+@app.command(epilog="Example: replybook triage inbox.csv --columns text=message,id=msg_id")
+def triage(
+    file: str = typer.Argument(..., help="JSONL or CSV of comments, or '-' for stdin."),
+    columns: str | None = typer.Option(
+        None, "--columns", help="Map fields to the file's columns: text=message,name=author."
+    ),
+    channel: str | None = typer.Option(None, "--channel", help="Default channel."),
+    playbook: str | None = typer.Option(
+        None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
+    ),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    no_store: bool = typer.Option(False, "--no-store", help="Remember nothing from this run."),
+) -> None:
+    """Print the comments as a queue: most urgent first, trolls last, with due times."""
+    from . import output
+    from .playbook import load_playbook
+    from .runner import DRAFT_FIELDS, Drafter, Source, parse_columns, triage_queue
+
+    book = load_playbook(playbook)
+    now = _now()
+    store = _open_store(db, no_store)
+    try:
+        drafter = Drafter(book, store, now, {"channel": channel})
+        source = Source(file, parse_columns(columns, DRAFT_FIELDS))
+        if store is not None:
+            with store.transaction():
+                queue, errors = triage_queue(source, drafter)
+        else:
+            queue, errors = triage_queue(source, drafter)
+    finally:
+        if store is not None:
+            store.close()
+    output.print_triage(queue, errors, now, format.value)
+    if errors:
         raise typer.Exit(ExitStatus.FINDINGS)
 
 

@@ -51,6 +51,7 @@ class Draft:
     analysis: Analysis = field(repr=False, compare=False)
     case: str = ""
     lint: tuple[Finding, ...] = ()
+    incident: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (README: "JSON output of draft")."""
@@ -66,6 +67,7 @@ class Draft:
             "due": self.due,
             "channel": self.channel,
             "variant": self.variant,
+            "incident": self.incident,
             "lint": [f.to_dict() for f in self.lint],
         }
 
@@ -200,11 +202,16 @@ _CASE_RULES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _parse_time(value: datetime | str | None, now: datetime | None) -> datetime:
+def parse_time(
+    value: datetime | str | None, now: datetime | None, what: str = "--received-at"
+) -> datetime:
+    """An arrival time from an ISO 8601 string or datetime (naive means UTC), else ``now``."""
     if value is None:
         if now is None:
             raise UsageError("no time given: pass received_at or now")
         value = now
+    if not isinstance(value, (str, datetime)):
+        raise UsageError(f"{what}: expected an ISO 8601 time as text, got {value!r}")
     if isinstance(value, str):
         text = value.strip()
         if text.endswith(("Z", "z")):
@@ -213,7 +220,7 @@ def _parse_time(value: datetime | str | None, now: datetime | None) -> datetime:
             value = datetime.fromisoformat(text)
         except ValueError:
             raise UsageError(
-                f"--received-at: {value!r} is not an ISO 8601 time (e.g. 2026-11-23T09:30:00Z)"
+                f"{what}: {value!r} is not an ISO 8601 time (e.g. 2026-11-23T09:30:00Z)"
             ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
@@ -259,7 +266,7 @@ def draft(
         raise UsageError(f"unknown channel {channel!r}; valid: {', '.join(sorted(channels))}")
     if variant is not None and variant < 1:
         raise UsageError("--variant must be 1 or more")
-    arrived = _parse_time(received_at, now)
+    arrived = parse_time(received_at, now)
     if analysis is None:
         analysis = analyze(text, playbook)
     return _compose(playbook, analysis, name, handle, agent, channel, arrived, variant, pattern)
@@ -411,6 +418,7 @@ def _compose(
         lint=tuple(lint(public, playbook, comment=a, name=name, channel=channel_id))
         if public
         else (),
+        incident=pattern.incident.id if pattern is not None and pattern.incident else None,
     )
 
 

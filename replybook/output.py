@@ -11,9 +11,13 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .compose import Draft
     from .linter import Finding
+    from .runner import QueueItem
     from .selftest import Report
+    from .store import Incident
 
 
 def is_terminal(stream: IO[str]) -> bool:
@@ -205,3 +209,100 @@ def print_report(name: str, report: Report, fmt: str, stream: IO[str] | None = N
     out.write(f"{head}: {len(report.failures)} failed\n")
     for failure in report.failures:
         out.write(f"  {failure.where}: {failure.problem}\n")
+
+
+# ---------------------------------------------------------------------------------------
+# incidents and triage
+
+
+def print_incidents(incidents: list[Incident], fmt: str, stream: IO[str] | None = None) -> None:
+    out = stream or sys.stdout
+    if fmt == "json":
+        write_json({"incidents": [i.to_dict() for i in incidents]}, out)
+        return
+    if not incidents:
+        out.write("No open incidents.\n")
+        return
+    for i in incidents:
+        out.write(
+            f"#{i.id:<4} {i.status:<6} {i.count:>4} complaints  {i.label:<24} "
+            f"first {i.first_seen}  last {i.last_seen}  ({i.playbook})\n"
+        )
+
+
+def _relative(due: str | None, now: datetime) -> tuple[str, bool]:
+    if due is None:
+        return "-", False
+    from .compose import parse_time
+
+    minutes = int((parse_time(due, None) - now).total_seconds() // 60)
+    if minutes < 0:
+        return f"overdue {_span(-minutes)}", True
+    return f"in {_span(minutes)}", False
+
+
+def _span(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h{minutes % 60:02d}m"
+    return f"{minutes // 1440}d"
+
+
+def print_triage(
+    queue: list[QueueItem],
+    errors: list[dict[str, Any]],
+    now: datetime,
+    fmt: str,
+    stream: IO[str] | None = None,
+) -> None:
+    out = stream or sys.stdout
+    if fmt == "json":
+        rows = []
+        for rank, item in enumerate(queue, start=1):
+            _, overdue = _relative(item.due, now)
+            rows.append({"rank": rank, **item.to_dict(), "overdue": overdue})
+        write_json(
+            {"now": now.isoformat().replace("+00:00", "Z"), "queue": rows, "errors": errors}, out
+        )
+        return
+    if is_terminal(out):
+        _rich_triage(queue, errors, now, out)
+        return
+    for rank, item in enumerate(queue, start=1):
+        when, _ = _relative(item.due, now)
+        incident = f"#{item.incident}" if item.incident else "-"
+        excerpt = item.text if len(item.text) <= 60 else item.text[:57] + "..."
+        out.write(
+            f"{rank:>3}  {when:<16} {str(item.id):<10} {item.intent:<9} {item.action:<8} "
+            f"{incident:<5} {excerpt}\n"
+        )
+    for error in errors:
+        out.write(f"  !  {error['error']}\n")
+
+
+def _rich_triage(
+    queue: list[QueueItem], errors: list[dict[str, Any]], now: datetime, out: IO[str]
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, no_color=not use_color(out), highlight=False)
+    table = Table(title=f"Triage at {now:%Y-%m-%d %H:%M} UTC", title_justify="left")
+    for name in ("#", "due", "id", "intent", "action", "incident", "comment"):
+        table.add_column(name, overflow="fold" if name == "comment" else "ellipsis")
+    for rank, item in enumerate(queue, start=1):
+        when, overdue = _relative(item.due, now)
+        table.add_row(
+            str(rank),
+            Text(when, style="bold red" if overdue else ""),
+            str(item.id),
+            item.intent,
+            Text(item.action, style=_ACTION_STYLE.get(item.action, "")),
+            f"#{item.incident}" if item.incident else "",
+            item.text if len(item.text) <= 80 else item.text[:77] + "...",
+        )
+    console.print(table)
+    for error in errors:
+        console.print(Text(error["error"], style="red"))

@@ -310,6 +310,7 @@ _SCHEMA: dict[str, Any] = {
         },
     ),
     "patterns": {"threshold": "int", "window_hours": "number", "similarity": "number"},
+    "history_size": "int",
     "incident": _TEXT,
     "cannot_grant": (
         "map",

@@ -144,6 +144,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
+        self._depth = 0
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -170,13 +171,33 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         # BEGIN IMMEDIATE takes the write lock up front, so two runs never interleave a
-        # read-then-write (count, then open an incident) and lose an update.
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        # read-then-write (count, then open an incident) and lose an update. Inside
+        # transaction() the outer transaction covers it.
+        if self._depth:
             yield self.db
+            return
+        with self.transaction():
+            yield self.db
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes into one transaction (a batch commits every few hundred records)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
         except BaseException:
+            self._depth = 0
             self.db.execute("ROLLBACK")
             raise
+        self._depth = 0
         self.db.execute("COMMIT")
 
     def _migrate(self) -> None:

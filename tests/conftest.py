@@ -12,6 +12,7 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="replybook-test-cache-")
 os.environ.pop("REPLYBOOK_AGENT", None)
 os.environ.pop("REPLYBOOK_PLAYBOOK", None)
 os.environ.pop("NO_COLOR", None)
+os.environ["REPLYBOOK_DB"] = os.path.join(tempfile.mkdtemp(prefix="replybook-test-db-"), "r.db")
 
 from replybook import load_playbook  # noqa: E402
 from replybook.playbook import Playbook  # noqa: E402
@@ -32,3 +33,10 @@ def acme() -> Playbook:
 @pytest.fixture
 def now() -> datetime:
     return NOW
+
+
+@pytest.fixture(autouse=True)
+def _own_store(tmp_path, monkeypatch):
+    """Every test gets an empty team store of its own; none touches the user's."""
+    monkeypatch.setenv("REPLYBOOK_DB", str(tmp_path / "store" / "replybook.db"))
+    monkeypatch.setenv("REPLYBOOK_NO_PROGRESS", "1")

@@ -127,7 +127,7 @@ def test_brand_playbook_by_name():
             "replybook: error: --received-at: 'soon' is not an ISO 8601 time "
             "(e.g. 2026-11-23T09:30:00Z)\n",
         ),
-        (["draft", "--bogus", "hello"], None, "replybook draft: error: No such option: --bogus\n"),
+        (["draft", "--zzzz", "hello"], None, "replybook draft: error: No such option: --zzzz\n"),
         (
             ["draft", "--variant", "0", "hello"],
             None,

@@ -336,6 +336,7 @@ def test_to_dict_has_the_documented_fields(default, now):
         "due",
         "channel",
         "variant",
+        "incident",
         "lint",
     ]
 
