@@ -545,6 +545,9 @@ def triage(
         None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
     ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    at: str | None = typer.Option(
+        None, "--now", help="Triage as of this time (ISO 8601); records without one arrive then."
+    ),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     no_store: bool = typer.Option(False, "--no-store", help="Remember nothing from this run."),
 ) -> None:
@@ -553,8 +556,10 @@ def triage(
     from .playbook import load_playbook
     from .runner import DRAFT_FIELDS, Drafter, Source, parse_columns, triage_queue
 
+    from .compose import parse_time
+
     book = load_playbook(playbook)
-    now = _now()
+    now = parse_time(at, _now(), "--now")
     store = _open_store(db, no_store)
     try:
         drafter = Drafter(book, store, now, {"channel": channel})

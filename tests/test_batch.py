@@ -1,0 +1,344 @@
+"""Batches, triage, incidents and sent on the command line; kill -9 safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from replybook.cli import app
+from replybook.store import Store
+
+runner = CliRunner()
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def jsonl(*records: object) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
+
+
+def lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+GOOD = {"id": "a1", "text": "My order still hasn't arrived", "name": "Dana"}
+
+
+def test_draft_batch_keeps_order_ids_and_reports_bad_records(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        jsonl(
+            GOOD,
+            "{not json",
+            {"id": "a3"},
+            {"id": "a4", "text": "Love it", "received_at": "yesterday"},
+            ["a list"],
+            {"id": 6, "text": "you are all idiots", "channel": "facebook"},
+            "",
+            {"text": "no id here, thanks!"},
+        ),
+        encoding="utf-8",
+    )
+    result = invoke("draft", "--batch", str(path), "--received-at", "2026-11-23T09:00:00Z")
+    assert result.exit_code == 1
+    assert result.stderr == ('replybook: 4 of 7 records failed (see their "error" fields)\n')
+    out = lines(result.stdout)
+    assert [o["id"] for o in out] == ["a1", 2, "a3", "a4", 5, 6, 8]
+    assert out[0]["intent"] == "complaint" and out[0]["public_reply"].startswith(
+        ("Hi", "Hey", "Hello")
+    )
+    assert out[0]["due"] == "2026-11-23T10:00:00Z"
+    assert out[1] == {
+        "id": 2,
+        "error": "line 2: not valid JSON (Expecting property name enclosed in double quotes)",
+    }
+    assert out[2] == {"id": "a3", "error": 'line 3: no "text"'}
+    assert out[3]["error"].startswith("line 4: received_at: 'yesterday' is not an ISO 8601 time")
+    assert out[4] == {"id": 5, "error": "line 5: expected a JSON object"}
+    assert out[5]["action"] == "moderate" and out[5]["channel"] == "facebook"
+    assert out[6]["intent"] == "praise"
+
+
+def test_csv_with_mapped_columns(tmp_path):
+    path = tmp_path / "inbox.csv"
+    path.write_text(
+        'msg_id,message,author,network\n1,"My parcel is late, again",Sam,facebook\n'
+        '2,"Thanks, sorted!",Ana,x\n',
+        encoding="utf-8",
+    )
+    result = invoke(
+        "draft",
+        "--batch",
+        str(path),
+        "--columns",
+        "id=msg_id,text=message,name=author,channel=network",
+    )
+    assert result.exit_code == 0
+    out = lines(result.stdout)
+    assert [(o["id"], o["intent"], o["channel"]) for o in out] == [
+        ("1", "complaint", "facebook"),
+        ("2", "praise", "x"),
+    ]
+    assert "Sam" in out[0]["public_reply"]
+
+
+def test_csv_without_a_text_column_is_a_usage_error(tmp_path):
+    path = tmp_path / "inbox.csv"
+    path.write_text("msg_id,message\n1,hello\n", encoding="utf-8")
+    result = invoke("draft", "--batch", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"replybook: error: {path}: no 'text' column (columns: msg_id, message); "
+        "map one with --columns text=COLUMN\n"
+    )
+
+
+def test_bad_columns_spec():
+    result = invoke("draft", "--batch", "-", "--columns", "txt=message", input="")
+    assert result.exit_code == 2
+    assert "unknown field 'txt'" in result.stderr
+
+
+def test_batch_from_stdin():
+    result = invoke(
+        "draft", "--batch", "-", input=jsonl(GOOD, {"id": "b", "text": "lol 😂 great ad"})
+    )
+    assert result.exit_code == 0
+    assert [o["id"] for o in lines(result.stdout)] == ["a1", "b"]
+
+
+def test_output_file_is_written_whole(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "drafts.jsonl"
+    result = invoke(
+        "draft", "--batch", "-", "--output", str(out), input=jsonl(GOOD, GOOD | {"id": "a2"})
+    )
+    assert result.exit_code == 0 and result.stdout == ""
+    assert [o["id"] for o in lines(out.read_text(encoding="utf-8"))] == ["a1", "a2"]
+    assert [p.name for p in folder.iterdir()] == ["drafts.jsonl"]  # no temporary file left
+
+
+def test_output_file_not_written_on_a_usage_error(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "drafts.jsonl"
+    result = invoke("draft", "--batch", str(tmp_path / "missing.jsonl"), "--output", str(out))
+    assert result.exit_code == 2
+    assert list(folder.iterdir()) == []
+
+
+def test_jobs_give_the_same_output_in_the_same_order(tmp_path):
+    records = [
+        {"id": n, "text": text, "received_at": f"2026-11-23T09:{n:02d}:00Z"}
+        for n, text in enumerate(
+            [
+                "My order is late",
+                "where is my parcel",
+                "order never came",
+                "love the ad 😂",
+                "you idiots",
+                "Do you ship to Norway?",
+                "my order is late again",
+            ]
+            * 4
+        )
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text(jsonl(*records), encoding="utf-8")
+    one = invoke("draft", "--batch", str(path), "--db", str(tmp_path / "one.db"))
+    two = invoke("draft", "--batch", str(path), "--jobs", "2", "--db", str(tmp_path / "two.db"))
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+    assert any(o["incident"] for o in lines(one.stdout))
+
+
+def test_draft_remembers_and_links_incidents():
+    for n in range(3):
+        result = invoke(
+            "draft",
+            "-f",
+            "json",
+            "--id",
+            f"c{n}",
+            "--received-at",
+            f"2026-11-23T09:0{n}:00Z",
+            "My order still hasn't arrived",
+        )
+    data = json.loads(result.stdout)
+    assert data["incident"] == 1
+    assert "Incident #1 (delivery): 3 complaints since 2026-11-23T09:00:00Z" in data["note"]
+    listed = invoke("incidents", "-f", "json")
+    assert [i["count"] for i in json.loads(listed.stdout)["incidents"]] == [3]
+    assert invoke("incidents").stdout.startswith("#1    open      3 complaints  delivery")
+    closed = invoke("incidents", "close", "1")
+    assert (closed.exit_code, closed.stdout) == (0, "closed incident 1 (delivery, 3 complaints)\n")
+    again = invoke("incidents", "close", "1")
+    assert (again.exit_code, again.stderr) == (
+        2,
+        "replybook: error: incident 1 is already closed\n",
+    )
+    assert invoke("incidents").stdout == "No open incidents.\n"
+
+
+def test_no_store_remembers_nothing(tmp_path):
+    for _ in range(3):
+        result = invoke("draft", "-f", "json", "--no-store", "My order still hasn't arrived")
+    assert json.loads(result.stdout)["incident"] is None
+    assert not Path(os.environ["REPLYBOOK_DB"]).exists()
+
+
+def test_sent_replies_feed_the_canned_check():
+    reply = "Hi Dana, so sorry about your order. Please send us a DM and we'll track it. ^MK"
+    recorded = invoke("sent", "--comment-id", "c1", "-", input=reply)
+    assert (recorded.exit_code, recorded.stdout) == (0, "recorded reply 1 for default\n")
+    again = invoke("lint", "-f", "line", "-", input=reply.replace("Dana", "Sam"))
+    assert ":warning:canned-reply:9" in again.stdout
+    assert invoke("lint", "-f", "line", "--no-store", "-", input=reply).stdout == ""
+
+
+def test_draft_record_remembers_the_public_reply():
+    result = invoke("draft", "-f", "json", "--record", "--agent", "Mia Koski", "My order is late")
+    reply = json.loads(result.stdout)["public_reply"]
+    with Store() as store:
+        assert store.recent_replies("default") == [reply]
+
+
+def test_lint_batch(tmp_path):
+    path = tmp_path / "replies.jsonl"
+    path.write_text(
+        jsonl(
+            {
+                "id": "r1",
+                "text": "Hi Dana, sorry about your order! Please DM us. ^MK",
+                "comment": "my order is late",
+            },
+            {"id": "r2", "text": "As I already said, calm down. ^MK"},
+            {"id": "r3"},
+        ),
+        encoding="utf-8",
+    )
+    result = invoke("lint", "--batch", str(path))
+    assert result.exit_code == 1
+    out = lines(result.stdout)
+    assert out[0] == {
+        "id": "r1",
+        "findings": [],
+        "counts": {"error": 0, "warning": 0, "suggestion": 0},
+    }
+    assert [f["rule"] for f in out[1]["findings"]] == [
+        "blames-customer",
+        "no-greeting",
+        "calm-down",
+    ]
+    assert out[2] == {"id": "r3", "error": 'line 3: no "text"'}
+    clean = invoke("lint", "--batch", "-", input=jsonl(out[0] | {"text": "Hi Ana, thanks! ^MK"}))
+    assert clean.exit_code == 0
+
+
+def test_triage_orders_the_queue(tmp_path):
+    path = tmp_path / "inbox.jsonl"
+    path.write_text(
+        jsonl(
+            {
+                "id": "praise",
+                "text": "Thanks, you sorted it!",
+                "received_at": "2026-11-23T08:00:00Z",
+            },
+            {"id": "troll", "text": "you are all idiots", "received_at": "2026-11-23T08:00:00Z"},
+            {"id": "late", "text": "Do you ship to Norway?", "received_at": "2026-11-23T09:00:00Z"},
+            {
+                "id": "legal",
+                "text": "My lawyer will sue you",
+                "received_at": "2026-11-23T09:00:00Z",
+            },
+            {"id": "early", "text": "Do you ship to Spain?", "received_at": "2026-11-23T07:00:00Z"},
+            {"id": "rude", "text": "your company sucks", "received_at": "2026-11-23T07:00:00Z"},
+            {"id": "bad"},
+        ),
+        encoding="utf-8",
+    )
+    result = invoke("triage", str(path), "-f", "json", "--now", "2026-11-23T09:45:00Z")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert [row["id"] for row in data["queue"]] == [
+        "legal",
+        "early",
+        "late",
+        "praise",
+        "troll",
+        "rude",
+    ]
+    assert data["queue"][0] | {"text": ""} == {
+        "rank": 1,
+        "id": "legal",
+        "priority": 0,
+        "due": "2026-11-23T09:30:00Z",
+        "intent": "complaint",
+        "action": "escalate",
+        "topic": None,
+        "incident": None,
+        "text": "",
+        "overdue": True,
+    }
+    assert [row["overdue"] for row in data["queue"]] == [True, True, False, False, True, False]
+    assert data["errors"] == [{"id": "bad", "error": 'line 7: no "text"'}]
+    plain = invoke("triage", str(path), "--now", "2026-11-23T09:45:00Z")
+    assert plain.stdout.splitlines()[0].split()[:2] == ["1", "overdue"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.text(max_size=80), max_size=8))
+def test_any_input_lines_give_one_result_each_and_no_crash(raw_lines):
+    text = "".join(line.replace("\n", " ").replace("\r", " ") + "\n" for line in raw_lines)
+    result = invoke("draft", "--batch", "-", "--no-store", input=text)
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code != 2:
+        out = lines(result.stdout)
+        assert all(("error" in o) != ("public_reply" in o) for o in out)
+
+
+def test_kill_9_loses_nothing_reported_and_the_store_opens(tmp_path):
+    db = tmp_path / "r.db"
+    big = tmp_path / "big.jsonl"
+    texts = ["My order is late", "where is my parcel??", "love the ad 😂", "Do you ship to Norway?"]
+    big.write_text(
+        jsonl(*({"id": n, "text": f"{texts[n % 4]} #{n}"} for n in range(200_000))),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    with out.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "replybook", "draft", "--batch", str(big), "--db", str(db)],
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.time() + 60
+        while out.stat().st_size < 200_000 and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    written = [
+        json.loads(line)
+        for line in out.read_text().splitlines(keepends=True)
+        if line.endswith("\n")
+    ]
+    assert len(written) >= 200
+    with Store(db) as store:
+        seen = {r[0] for r in store.db.execute("SELECT ext_id FROM comments")}
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert {str(o["id"]) for o in written} <= seen
