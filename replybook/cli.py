@@ -553,10 +553,9 @@ def triage(
 ) -> None:
     """Print the comments as a queue: most urgent first, trolls last, with due times."""
     from . import output
+    from .compose import parse_time
     from .playbook import load_playbook
     from .runner import DRAFT_FIELDS, Drafter, Source, parse_columns, triage_queue
-
-    from .compose import parse_time
 
     book = load_playbook(playbook)
     now = parse_time(at, _now(), "--now")
