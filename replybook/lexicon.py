@@ -23,6 +23,7 @@ _SIMPLE = re.compile(r"\w+(?:['&-]\w+)*")
 _PLAIN = re.compile(r"\w+(?:['&-]\w+)*(?:\s+\w+(?:['&-]\w+)*)*")
 _PREFIXES = "\0p"
 _END = "\0$"
+_LENGTHS = "\0l"
 
 Node = dict[str, Any]
 
@@ -89,18 +90,26 @@ def _phrase_steps(phrase: str) -> list[tuple[str, bool]]:
     return steps
 
 
-class PhraseMatcher:
-    """Finds the phrases of one list in a text, leftmost first, longest at each place."""
+class PhraseIndex:
+    """Many phrase lists in one word trie, so a text is walked once for all of them.
 
-    def __init__(self, phrases: Iterable[str]) -> None:
+    Each list has a key; :meth:`search_all` returns, per key, that list's matches:
+    leftmost first, the longest at each place, not overlapping (like one alternation
+    regular expression per list). Raw ``/regex/`` phrases are compiled per key on first use.
+    """
+
+    def __init__(self) -> None:
         self.trie: Node = {}
-        raw: list[str] = []
+        self._raw_sources: dict[Any, list[str]] = {}
+        self._raw: dict[Any, re.Pattern[str]] = {}
+
+    def add(self, key: Any, phrases: Iterable[str]) -> None:
         for phrase in phrases:
             phrase = phrase.strip()
             if not phrase:
                 continue
             if _is_regex(phrase):
-                raw.append(phrase[1:-1])
+                self._raw_sources.setdefault(key, []).append(phrase[1:-1])
                 continue
             if _PLAIN.fullmatch(phrase):  # the common case: plain words, no wildcard
                 steps = [(word, False) for word in phrase.casefold().split()]
@@ -112,58 +121,100 @@ class PhraseMatcher:
             for token, prefix in steps:
                 if prefix:
                     node = node.setdefault(_PREFIXES, {}).setdefault(token, {})
+                    node.pop(_LENGTHS, None)
                 else:
                     node = node.setdefault(token, {})
-            node.setdefault(_END, phrase)
-        self._raw_source = "|".join(f"(?:{r})" for r in raw)
-        self._raw: re.Pattern[str] | None = None
+            node.setdefault(_END, {}).setdefault(key, phrase)
 
     def __bool__(self) -> bool:
-        return bool(self.trie) or bool(self._raw_source)
+        return bool(self.trie) or bool(self._raw_sources)
 
-    def _longest(self, tokens: list[tuple[str, int, int]], i: int) -> tuple[int, str] | None:
-        """The longest phrase starting at token i: (index after it, phrase)."""
-        best: tuple[int, str] | None = None
-        frontier = [(self.trie, i)]
-        while frontier:
-            node, j = frontier.pop()
-            if _END in node and j > i and (best is None or j > best[0]):
-                best = (j, node[_END])
-            if j >= len(tokens):
+    def search_all(self, text: str) -> dict[Any, list[Match]]:
+        """Every list's matches in ``text``, by key (keys with none are left out)."""
+        tokens = _tokens(text)
+        count = len(tokens)
+        trie = self.trie
+        per_key: dict[Any, list[tuple[int, int, str]]] = {}
+        root_prefixes = trie.get(_PREFIXES)
+        for i in range(count):
+            token = tokens[i][0]
+            # Fast path: nothing in the trie starts with this token.
+            if token not in trie and not (root_prefixes and _prefix_children(trie, token)):
                 continue
-            token = tokens[j][0]
-            child = node.get(token)
-            if child is not None:
-                frontier.append((child, j + 1))
-            prefixes = node.get(_PREFIXES)
-            if prefixes:
-                for cut in range(1, len(token) + 1):
-                    sub = prefixes.get(token[:cut])
-                    if sub is not None:
-                        frontier.append((sub, j + 1))
-        return best
+            ends: dict[Any, tuple[int, str]] = {}
+            frontier = [(trie, i)]
+            while frontier:
+                node, j = frontier.pop()
+                if j > i:
+                    found = node.get(_END)
+                    if found:
+                        for key, phrase in found.items():
+                            best = ends.get(key)
+                            if best is None or j > best[0]:
+                                ends[key] = (j, phrase)
+                if j >= count:
+                    continue
+                word = tokens[j][0]
+                child = node.get(word)
+                if child is not None:
+                    frontier.append((child, j + 1))
+                if _PREFIXES in node:
+                    frontier.extend((sub, j + 1) for sub in _prefix_children(node, word))
+            for key, (j, phrase) in ends.items():
+                per_key.setdefault(key, []).append((i, j, phrase))
+        out: dict[Any, list[Match]] = {}
+        for key, hits in per_key.items():
+            kept = []
+            last = 0
+            for i, j, phrase in hits:
+                if i >= last:
+                    kept.append(Match(text, tokens[i][1], tokens[j - 1][2], phrase))
+                    last = j
+            out[key] = kept
+        for key, sources in self._raw_sources.items():
+            regex = self._raw.get(key)
+            if regex is None:
+                regex = re.compile("|".join(f"(?:{r})" for r in sources), re.IGNORECASE)
+                self._raw[key] = regex
+            extra = [Match(text, m.start(), m.end(), m.group(0)) for m in regex.finditer(text)]
+            if extra:
+                merged = out.get(key, []) + extra
+                merged.sort(key=lambda m: m.start())
+                out[key] = merged
+        return out
+
+
+def _prefix_children(node: Node, token: str) -> list[Node]:
+    """Children of ``node`` reached by a wildcard prefix of ``token`` (``refund*``)."""
+    prefixes = node.get(_PREFIXES)
+    if not prefixes:
+        return []
+    lengths = node.get(_LENGTHS)
+    if lengths is None:
+        lengths = sorted({len(p) for p in prefixes})
+        node[_LENGTHS] = lengths
+    out = []
+    for cut in lengths:
+        if cut > len(token):
+            break
+        sub = prefixes.get(token[:cut])
+        if sub is not None:
+            out.append(sub)
+    return out
+
+
+class PhraseMatcher:
+    """One phrase list: finds its phrases in a text, leftmost first, longest at each place."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.index = PhraseIndex()
+        self.index.add(None, phrases)
+
+    def __bool__(self) -> bool:
+        return bool(self.index)
 
     def finditer(self, text: str) -> list[Match]:
-        tokens = _tokens(text)
-        found: list[Match] = []
-        if self.trie:
-            i = 0
-            while i < len(tokens):
-                hit = self._longest(tokens, i)
-                if hit is None:
-                    i += 1
-                    continue
-                end, phrase = hit
-                found.append(Match(text, tokens[i][1], tokens[end - 1][2], phrase))
-                i = end
-        if self._raw_source:
-            if self._raw is None:
-                self._raw = re.compile(self._raw_source, re.IGNORECASE)
-            found.extend(
-                Match(text, m.start(), m.end(), m.group(0)) for m in self._raw.finditer(text)
-            )
-            found.sort(key=lambda m: m.start())
-        return found
+        return self.index.search_all(text).get(None, [])
 
     def search(self, text: str) -> Match | None:
         found = self.finditer(text)
