@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lexicon import PhraseMatcher, compile_phrases
+from .lexicon import Match, PhraseIndex
 from .playbook import Playbook, phrases_for
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
@@ -104,83 +104,76 @@ def _compiled(playbook: Playbook, key: str, build: Any) -> Any:
     return cache[key]
 
 
-class _Signal:
-    """One signal kind in one language: every plain phrase in one matcher, each with its
-    weight, so a phrase counts once and the longest phrase at a place wins ("not working"
-    is not also "not"); raw /regex/ phrases keep one matcher per weight."""
-
-    __slots__ = ("matcher", "weights", "raw")
-
-    def __init__(self, groups: dict[Any, list[str]]) -> None:
-        self.weights: dict[str, float] = {}
-        raw: dict[float, list[str]] = {}
-        for weight, phrases in groups.items():
-            for phrase in phrases:
-                phrase = phrase.strip()
-                if len(phrase) >= 2 and phrase[0] == phrase[-1] == "/":
-                    raw.setdefault(float(weight), []).append(phrase)
-                elif phrase:
-                    self.weights.setdefault(phrase, float(weight))
-        self.matcher: PhraseMatcher | None = compile_phrases(self.weights)
-        self.raw: list[tuple[float, PhraseMatcher]] = [
-            (w, m) for w, ps in raw.items() if (m := compile_phrases(ps)) is not None
-        ]
-
-
 _KINDS = ("complaint", "praise", "question", "joke", "abuse", "rude", "turnaround")
+_SECTIONS = ("topics", "escalation", "cannot_grant", "faq")
 
 
-def _signal(playbook: Playbook, kind: str, lang: str) -> _Signal:
-    def build() -> _Signal:
-        groups = (playbook.get("signals") or {}).get(kind) or {}
-        return _Signal(groups.get(lang) or {})
+class _Lexicon:
+    """Every phrase list the analysis reads, for one language, in one index: a comment is
+    walked once for all of them.
 
-    return _compiled(playbook, f"signal:{kind}:{lang}", build)
+    Signals: each kind's plain phrases form one list with a weight per phrase, so a phrase
+    counts once and the longest phrase at a place wins ("not working" is not also "not");
+    raw /regex/ phrases keep a list per weight.
+    """
+
+    def __init__(self, playbook: Playbook, lang: str) -> None:
+        self.index = PhraseIndex()
+        self.weights: dict[str, dict[str, float]] = {}
+        for kind in _KINDS:
+            groups = ((playbook.get("signals") or {}).get(kind) or {}).get(lang) or {}
+            weights: dict[str, float] = {}
+            for weight, phrases in groups.items():
+                for phrase in phrases:
+                    phrase = phrase.strip()
+                    if len(phrase) >= 2 and phrase[0] == phrase[-1] == "/":
+                        self.index.add(("raw", kind, float(weight)), [phrase])
+                    elif phrase:
+                        weights.setdefault(phrase, float(weight))
+            self.index.add(("signal", kind), weights)
+            self.weights[kind] = weights
+        for section in _SECTIONS:
+            if section == "escalation":
+                entries = ((playbook.get("escalation") or {}).get("triggers") or {}).items()
+            else:
+                entries = (
+                    (key, value.get("match"))
+                    for key, value in (playbook.get(section) or {}).items()
+                )
+            for key, match in entries:
+                self.index.add((section, key), phrases_for(match, lang))
 
 
-def score(playbook: Playbook, kind: str, text: str, lang: str) -> tuple[float, tuple[str, ...]]:
-    """Sum of weights of the distinct phrases of one signal kind found in text."""
-    signal = _signal(playbook, kind, lang)
+def _lexicon(playbook: Playbook, lang: str) -> _Lexicon:
+    return _compiled(playbook, f"lexicon:{lang}", lambda: _Lexicon(playbook, lang))
+
+
+def _score(
+    lexicon: _Lexicon, found: dict[Any, list[Match]], kind: str
+) -> tuple[float, tuple[str, ...]]:
+    """Sum of weights of the distinct phrases of one signal kind found in a comment."""
+    weights = lexicon.weights[kind]
     seen: dict[str, float] = {}
-    if signal.matcher is not None:
-        for m in signal.matcher.finditer(text):
-            seen.setdefault(m.group(0).lower(), signal.weights[m.phrase])
+    for m in found.get(("signal", kind), ()):
+        seen.setdefault(m.group(0).lower(), weights[m.phrase])
     total = sum(seen.values())
-    hits = [found for found, weight in seen.items() if weight > 0]
-    for weight, matcher in signal.raw:
-        found = {m.group(0).lower() for m in matcher.finditer(text)}
-        total += weight * len(found)
-        if weight > 0:
-            hits.extend(found)
+    hits = [text for text, weight in seen.items() if weight > 0]
+    for key, matches in found.items():
+        if key[0] == "raw" and key[1] == kind:
+            distinct = {m.group(0).lower() for m in matches}
+            total += key[2] * len(distinct)
+            if key[2] > 0:
+                hits.extend(distinct)
     return total, tuple(sorted(hits))
 
 
-def _matcher(playbook: Playbook, section: str, lang: str) -> list[tuple[str, PhraseMatcher]]:
-    def build() -> list[tuple[str, PhraseMatcher]]:
-        if section == "escalation":
-            entries = ((playbook.get("escalation") or {}).get("triggers") or {}).items()
-            pairs = ((key, value) for key, value in entries)
-        else:
-            entries = (playbook.get(section) or {}).items()
-            pairs = ((key, value.get("match")) for key, value in entries)
-        out = []
-        for key, match in pairs:
-            pattern = compile_phrases(phrases_for(match, lang))
-            if pattern is not None:
-                out.append((key, pattern))
-        return out
-
-    return _compiled(playbook, f"match:{section}:{lang}", build)
-
-
-def _first_match(playbook: Playbook, section: str, text: str, lang: str) -> tuple[str, str] | None:
+def _first_match(found: dict[Any, list[Match]], section: str) -> tuple[str, str] | None:
     """The entry whose phrases occur most often (ties: earliest in the text)."""
     best: tuple[int, int, str, str] | None = None
-    for key, pattern in _matcher(playbook, section, lang):
-        found = list(pattern.finditer(text))
-        if not found:
+    for key, matches in found.items():
+        if key[0] != section or not matches:
             continue
-        rank = (-len(found), found[0].start(), key, found[0].group(0))
+        rank = (-len(matches), matches[0].start(), key[1], matches[0].group(0))
         if best is None or rank < best:
             best = rank
     if best is None:
@@ -247,15 +240,17 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
     def over(kind: str, value: float) -> bool:
         return value >= thresholds.get(kind, 1.0)
 
+    lexicon = _lexicon(playbook, lang)
+    found = lexicon.index.search_all(clean)
     scores: dict[str, float] = {}
     matches: dict[str, tuple[str, ...]] = {}
     for kind in _KINDS:
-        scores[kind], matches[kind] = score(playbook, kind, clean, lang)
+        scores[kind], matches[kind] = _score(lexicon, found, kind)
 
-    topic_hit = _first_match(playbook, "topics", clean, lang)
-    escalation_hit = _first_match(playbook, "escalation", clean, lang)
-    refusal_hit = _first_match(playbook, "cannot_grant", clean, lang)
-    faq_hit = _first_match(playbook, "faq", clean, lang)
+    topic_hit = _first_match(found, "topics")
+    escalation_hit = _first_match(found, "escalation")
+    refusal_hit = _first_match(found, "cannot_grant")
+    faq_hit = _first_match(found, "faq")
     topic, term = topic_hit if topic_hit else (None, None)
     vague = _compiled(
         playbook,
