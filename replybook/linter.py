@@ -17,7 +17,7 @@ from typing import Any
 
 from .analyze import Analysis, analyze
 from .errors import PlaybookError, UsageError
-from .lexicon import PhraseMatcher, compile_phrases
+from .lexicon import Match, PhraseIndex, tokenize
 from .playbook import Playbook, load_playbook, phrases_for, text_for
 
 LEVELS = ("suggestion", "warning", "error")
@@ -85,7 +85,26 @@ class Context:
     name: str | None
     history: Sequence[str]
     slot: str
+    index: PhraseIndex | None = None
     _sentences: list[tuple[int, int]] | None = None
+    _found: dict[Any, list[Match]] | None = None
+
+    def hits(self, rule: Rule, param: str) -> list[Match]:
+        """Matches of one of the rule's phrase lists (``tokens``, ``unless``...) in the reply.
+
+        Every rule's lists live in one index, so the reply is walked once for all of them.
+        """
+        if self.index is None:
+            self.index = build_index([rule], self.lang)
+        if self._found is None:
+            self._found = self.index.search_all(self.text)
+        return self._found.get((rule.id, param), [])
+
+    def sentence_span(self, index: int) -> tuple[int, int]:
+        for start, end in self.sentences():
+            if start <= index < end:
+                return start, end
+        return 0, len(self.text)
 
     def sentences(self) -> list[tuple[int, int]]:
         if self._sentences is None:
@@ -107,45 +126,52 @@ RuleType = Callable[[Rule, Context], Iterable[Hit]]
 # Rule types
 
 
-def _matcher(rule: Rule, key: str, lang: str) -> PhraseMatcher | None:
-    cache = rule.params.setdefault("_compiled", {})
-    name = f"{key}:{lang}"
-    if name not in cache:
-        cache[name] = compile_phrases(phrases_for(rule.params.get(key), lang))
-    return cache[name]
+_PHRASE_PARAMS = ("tokens", "unless", "first", "then", "markers")
+
+
+def _swap_table(rule: Rule, lang: str) -> dict[str, str]:
+    swaps = rule.params.get("swap") or {}
+    if any(isinstance(v, dict) for v in swaps.values()):
+        swaps = swaps.get(lang) or {}
+    return {str(k): str(v) for k, v in swaps.items()}
+
+
+def build_index(rules: Iterable[Rule], lang: str) -> PhraseIndex:
+    """One phrase index over every phrase list of ``rules``, keyed (rule id, parameter)."""
+    index = PhraseIndex()
+    for rule in rules:
+        for param in _PHRASE_PARAMS:
+            phrases = [p for p in phrases_for(rule.params.get(param), lang) if "{name}" not in p]
+            if phrases:
+                index.add((rule.id, param), phrases)
+        if rule.type == "substitution":
+            index.add((rule.id, "swap"), list(_swap_table(rule, lang)))
+    return index
 
 
 def _unless(rule: Rule, ctx: Context, start: int) -> bool:
     """A match is excused when its sentence also has one of the rule's ``unless`` phrases."""
-    excuse = _matcher(rule, "unless", ctx.lang)
-    return excuse is not None and excuse.search(ctx.sentence_at(start)) is not None
+    excuses = ctx.hits(rule, "unless")
+    if not excuses:
+        return False
+    low, high = ctx.sentence_span(start)
+    return any(low <= m.start() < high for m in excuses)
 
 
 def existence(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Each of the rule's ``tokens`` found in the reply is a finding."""
-    matcher = _matcher(rule, "tokens", ctx.lang)
-    if matcher is None:
-        return
-    for m in matcher.finditer(ctx.text):
+    for m in ctx.hits(rule, "tokens"):
         if not _unless(rule, ctx, m.start()):
             yield m.start(), m.end(), {}
 
 
 def substitution(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """``swap: {say-not-this: say-this}``: each match, with its replacement."""
-    swaps = rule.params.get("swap") or {}
-    table = (
-        swaps.get(ctx.lang, swaps) if any(isinstance(v, dict) for v in swaps.values()) else swaps
-    )
-    cache = rule.params.setdefault("_compiled", {})
-    key = f"swap:{ctx.lang}"
-    if key not in cache:
-        lowered = {str(k).casefold(): str(v) for k, v in table.items()}
-        cache[key] = (compile_phrases(list(table)), lowered)
-    matcher, lowered = cache[key]
-    if matcher is None:
+    found = ctx.hits(rule, "swap")
+    if not found:
         return
-    for m in matcher.finditer(ctx.text):
+    lowered = {k.casefold(): v for k, v in _swap_table(rule, ctx.lang).items()}
+    for m in found:
         replacement = lowered.get(m.phrase.casefold(), "")
         yield m.start(), m.end(), {"replacement": replacement}
 
@@ -173,8 +199,7 @@ def occurrence(rule: Rule, ctx: Context) -> Iterator[Hit]:
             fields = {"count": len(ctx.text.rstrip()), "limit": limit, "channel": label}
             yield int(limit), len(ctx.text.rstrip()), fields
         return
-    matcher = _matcher(rule, "tokens", ctx.lang)
-    found = matcher.finditer(ctx.text) if matcher is not None else []
+    found = ctx.hits(rule, "tokens")
     most, least = rule.params.get("max"), rule.params.get("min")
     if most is not None and len(found) > int(most):
         extra = found[int(most)]
@@ -187,33 +212,28 @@ def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """At least one of ``tokens`` must appear. ``{name}`` stands for the customer's first
     name; where it isn't known those tokens drop out (and a rule left with none is skipped)."""
     tokens = phrases_for(rule.params.get("tokens"), ctx.lang)
-    if any("{name}" in t for t in tokens):
-        if ctx.name and ctx.name.strip():
-            first = ctx.name.split()[0]
-            tokens = [t.replace("{name}", first) for t in tokens]
-        else:
-            tokens = [t for t in tokens if "{name}" not in t]
-            if not tokens:
+    if ctx.hits(rule, "tokens"):
+        return
+    with_name = [t for t in tokens if "{name}" in t]
+    if with_name and ctx.name and ctx.name.strip():
+        first = re.escape(ctx.name.split()[0])
+        for token in with_name:
+            parts = [re.escape(part) for part in token.split("{name}")]
+            if re.search(r"(?<!\w)" + first.join(parts) + r"(?!\w)", ctx.text, re.IGNORECASE):
                 return
-        matcher = compile_phrases(tokens)
-    else:
-        matcher = _matcher(rule, "tokens", ctx.lang)
-    if matcher is None or matcher.search(ctx.text) is None:
-        yield 0, 0, {}
+    if len(with_name) == len(tokens) and not (ctx.name and ctx.name.strip()):
+        return  # only name tokens, and no name to look for
+    yield 0, 0, {}
 
 
 def sequence(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Where one of ``then`` appears, one of ``first`` must come before it."""
-    then = _matcher(rule, "then", ctx.lang)
-    first = _matcher(rule, "first", ctx.lang)
-    if then is None:
+    later = ctx.hits(rule, "then")
+    if not later:
         return
-    later = then.search(ctx.text)
-    if later is None:
-        return
-    earlier = first.search(ctx.text[: later.start()]) if first is not None else None
-    if earlier is None:
-        yield later.start(), later.end(), {}
+    start = later[0].start()
+    if not any(m.end() <= start for m in ctx.hits(rule, "first")):
+        yield start, later[0].end(), {}
 
 
 def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
@@ -354,10 +374,14 @@ def relevant(rule: Rule, ctx: Context) -> Iterator[Hit]:
             words.append(mention.replace("{term}", a.term).split()[-1])
     if not words:
         return
-    stems = {w.casefold().rstrip("s") for w in words if w and not w.startswith("/")}
-    variants = [f"{s}*" for s in stems if len(s) >= 3] + [s for s in stems if len(s) < 3]
-    matcher = compile_phrases(variants)
-    if matcher is None or matcher.search(ctx.text) is None:
+    stems = {w.split()[-1].casefold().rstrip("s") for w in words if w.strip() and w[0] != "/"}
+    reply = {token for token, _, _ in tokenize(ctx.text)}
+    mentioned = any(
+        (token.startswith(stem) if len(stem) >= 3 else token == stem)
+        for stem in stems
+        for token in reply
+    )
+    if not mentioned:
         about = a.key_phrase or a.term or a.topic or "it"
         yield 0, 0, {"about": about}
 
@@ -375,8 +399,7 @@ def alternatives(rule: Rule, ctx: Context) -> Iterator[Hit]:
     count = sum(1 for option in offered if option.casefold() in lowered)
     if count >= least:
         return
-    markers = _matcher(rule, "markers", ctx.lang)
-    marker_hits = len(markers.finditer(ctx.text)) if markers is not None else 0
+    marker_hits = len(ctx.hits(rule, "markers"))
     if marker_hits >= least:
         return
     yield 0, 0, {"count": count, "limit": least}
@@ -569,9 +592,17 @@ def lint(
         history=history,
         slot=slot,
     )
+    active = compile_rules(playbook) if rules is None else list(rules)
+    if rules is None:
+        key = f"lint:index:{lang}"
+        if key not in playbook._cache:
+            playbook._cache[key] = build_index(active, lang)
+        ctx.index = playbook._cache[key]
+    else:
+        ctx.index = build_index(active, lang)
     off = _disabled_lines(text)
     findings: list[Finding] = []
-    for rule in compile_rules(playbook) if rules is None else rules:
+    for rule in active:
         if not _applies(rule, analysis, slot):
             continue
         for start, end, fields in RULE_TYPES[rule.type](rule, ctx):
