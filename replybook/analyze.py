@@ -8,6 +8,7 @@ decides how the scores combine.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,22 +189,29 @@ def detect_language(playbook: Playbook, text: str) -> str:
         return "ru"
     if _ARABIC.search(text):
         return "fa"
-    langs = playbook.get("languages") or {}
-    words = [w.lower() for w in _WORD.findall(text)]
+    lowered = text.lower()
+    words = Counter(_WORD.findall(lowered))
     if not words:
         return default
+    letters = Counter(lowered)
     best, best_score = default, 0.0
-    for lang, spec in langs.items():
-        chars = spec.get("chars") or ""
-        stop = _compiled(
-            playbook, f"stop:{lang}", lambda spec=spec: set(spec.get("stopwords") or [])
-        )
-        value = sum(1 for w in words if w in stop)
-        if chars:
-            value += 2 * sum(1 for ch in text.lower() if ch in chars)
+    for lang, stop, chars in _language_sets(playbook):
+        value = sum(words[w] for w in stop.intersection(words))
+        value += 2 * sum(letters[c] for c in chars.intersection(letters))
         if value > best_score:
             best, best_score = lang, value
     return best
+
+
+def _language_sets(playbook: Playbook) -> list[tuple[str, set[str], set[str]]]:
+    def build() -> list[tuple[str, set[str], set[str]]]:
+        out = []
+        for lang, spec in (playbook.get("languages") or {}).items():
+            stop = {str(w).lower() for w in spec.get("stopwords") or []}
+            out.append((lang, stop, set(spec.get("chars") or "")))
+        return out
+
+    return _compiled(playbook, "languages", build)
 
 
 def _key_phrase(text: str, vague: set[str]) -> str | None:

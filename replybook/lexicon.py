@@ -54,6 +54,9 @@ class Match:
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Words, punctuation marks and emoji with their character spans, case-folded."""
+    folded = text.casefold().replace("’", "'")
+    if len(folded) == len(text):  # the usual case: fold once, spans still line up
+        return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
     return [
         (m.group(0).casefold().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)
     ]
@@ -102,6 +105,7 @@ class PhraseIndex:
         self.trie: Node = {}
         self._raw_sources: dict[Any, list[str]] = {}
         self._raw: dict[Any, re.Pattern[str]] = {}
+        self._starts: dict[str, list[Node]] = {}
 
     def add(self, key: Any, phrases: Iterable[str]) -> None:
         for phrase in phrases:
@@ -117,6 +121,7 @@ class PhraseIndex:
                 steps = _phrase_steps(phrase)
             if not steps:
                 continue
+            self._starts.clear()
             node = self.trie
             for token, prefix in steps:
                 if prefix:
@@ -135,14 +140,23 @@ class PhraseIndex:
         count = len(tokens)
         trie = self.trie
         per_key: dict[Any, list[tuple[int, int, str]]] = {}
-        root_prefixes = trie.get(_PREFIXES)
+        starts = self._starts
         for i in range(count):
             token = tokens[i][0]
-            # Fast path: nothing in the trie starts with this token.
-            if token not in trie and not (root_prefixes and _prefix_children(trie, token)):
+            # The nodes a token leads to from the root, remembered across texts: most
+            # words of most comments lead nowhere, and the same words come back.
+            first = starts.get(token)
+            if first is None:
+                if len(starts) > 100_000:
+                    starts.clear()
+                first = _prefix_children(trie, token)
+                if token in trie:
+                    first.append(trie[token])
+                starts[token] = first
+            if not first:
                 continue
             ends: dict[Any, tuple[int, str]] = {}
-            frontier = [(trie, i)]
+            frontier = [(node, i + 1) for node in first]
             while frontier:
                 node, j = frontier.pop()
                 if j > i:

@@ -492,33 +492,35 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
     return rules
 
 
-def _applies(rule: Rule, analysis: Analysis | None, slot: str) -> bool:
+def _facts(analysis: Analysis | None) -> dict[str, Any] | None:
+    """What ``when:`` can ask about a comment."""
+    if analysis is None:
+        return None
+    from .compose import case_and_action
+
+    return {
+        "intent": analysis.intent,
+        "abusive": analysis.abusive,
+        "refusal": bool(analysis.refusal),
+        "topic": bool(analysis.topic),
+        "escalation": bool(analysis.escalation),
+        "specific": analysis.specific,
+        "case": case_and_action(analysis)[0],
+    }
+
+
+def _applies(rule: Rule, facts: dict[str, Any] | None, slot: str) -> bool:
     if rule.scope not in ("any", slot):
         return False
     if not rule.when:
         return True
-    if analysis is None:
+    if facts is None:
         return False
     for key, wanted in rule.when.items():
-        value = {
-            "intent": analysis.intent,
-            "abusive": analysis.abusive,
-            "refusal": bool(analysis.refusal),
-            "topic": bool(analysis.topic),
-            "escalation": bool(analysis.escalation),
-            "specific": analysis.specific,
-            "case": _case_of(analysis),
-        }[key]
         allowed = wanted if isinstance(wanted, list) else [wanted]
-        if value not in allowed:
+        if facts[key] not in allowed:
             return False
     return True
-
-
-def _case_of(a: Analysis) -> str:
-    from .compose import case_and_action
-
-    return case_and_action(a)[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -601,9 +603,10 @@ def lint(
     else:
         ctx.index = build_index(active, lang)
     off = _disabled_lines(text)
+    facts = _facts(analysis)
     findings: list[Finding] = []
     for rule in active:
-        if not _applies(rule, analysis, slot):
+        if not _applies(rule, facts, slot):
             continue
         for start, end, fields in RULE_TYPES[rule.type](rule, ctx):
             line, column = _position(text, start)

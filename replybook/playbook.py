@@ -97,7 +97,11 @@ class Playbook:
 
     def languages(self) -> list[str]:
         """Languages that have templates."""
-        return sorted({n.split("/", 1)[0] for n in self.templates if not n.startswith("_")})
+        found = self._cache.get("languages-with-templates")
+        if found is None:
+            found = sorted({n.split("/", 1)[0] for n in self.templates if not n.startswith("_")})
+            self._cache["languages-with-templates"] = found
+        return list(found)
 
 
 # ---------------------------------------------------------------------------------------
