@@ -73,7 +73,7 @@ class Playbook:
         env = self._cache.get("jinja")
         if env is None:
             from jinja2 import DictLoader, FileSystemBytecodeCache, StrictUndefined
-            from jinja2.sandbox import ImmutableSandboxedEnvironment
+            from jinja2.sandbox import SandboxedEnvironment
 
             bytecode = None
             folder = self._cache.get("bytecode_dir")
@@ -83,7 +83,7 @@ class Playbook:
                     bytecode = FileSystemBytecodeCache(folder)
                 except OSError:
                     bytecode = None
-            env = ImmutableSandboxedEnvironment(
+            env = SandboxedEnvironment(
                 loader=DictLoader(self.templates),
                 undefined=StrictUndefined,
                 autoescape=False,
