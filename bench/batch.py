@@ -1,0 +1,98 @@
+"""Batch throughput and peak memory of `replybook draft --batch` and `replybook lint --batch`.
+
+    python bench/batch.py [--eval ../shared/eval] [--sizes 10000,100000] [--jobs 1]
+
+Builds inputs from ../shared/eval/twcs.jsonl (customer texts for draft; brand replies with
+the comment they answer for lint), repeated with fresh ids up to each size, in a temporary
+folder that is deleted afterwards. Each run is a separate process; its peak resident memory
+comes from getrusage in a wrapper process of its own. Prints records per second and peak
+memory per size, with and without the team store. Targets (one process): draft >= 3,000
+records/s, lint >= 10,000 records/s; memory must not grow with the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Runs one command and prints its wall time and peak RSS (KiB): a process of its own, so
+# RUSAGE_CHILDREN is this one command's.
+WRAPPER = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(elapsed, peak, done.returncode)
+"""
+
+
+def build(source: Path, folder: Path, size: int) -> tuple[Path, Path]:
+    rows = [json.loads(line) for line in source.open(encoding="utf-8") if line.strip()]
+    drafts = folder / f"draft-{size}.jsonl"
+    lints = folder / f"lint-{size}.jsonl"
+    with drafts.open("w", encoding="utf-8") as d, lints.open("w", encoding="utf-8") as lt:
+        for n in range(size):
+            row = rows[n % len(rows)]
+            stamp = row.get("created_at") or "2017-10-31T22:00:00Z"
+            d.write(json.dumps({"id": n, "text": row["text"], "received_at": stamp}) + "\n")
+            reply = row.get("reply") or "Thanks!"
+            lt.write(json.dumps({"id": n, "text": reply, "comment": row["text"]}) + "\n")
+    return drafts, lints
+
+
+def measure(cmd: list[str]) -> tuple[float, int, int]:
+    out = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *cmd], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", default=str(ROOT.parent / "shared" / "eval"))
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args()
+    script = shutil.which("replybook", path=str(Path(sys.executable).parent)) or "replybook"
+    sizes = [int(s) for s in args.sizes.split(",")]
+    folder = Path(tempfile.mkdtemp(prefix="replybook-batch-"))
+    try:
+        rows = []
+        for size in sizes:
+            drafts, lints = build(Path(args.eval) / "twcs.jsonl", folder, size)
+            jobs = ["--jobs", str(args.jobs)]
+            runs = {
+                "draft --no-store": [script, "draft", "--batch", str(drafts), "--no-store", *jobs],
+                "draft (store)": [
+                    script, "draft", "--batch", str(drafts), "--db", str(folder / f"s{size}.db"),
+                    *jobs,
+                ],
+                "lint --no-store": [
+                    script, "lint", "--batch", str(lints), "--no-store", "--fail-level", "never",
+                    *jobs,
+                ],
+            }
+            for name, cmd in runs.items():
+                elapsed, peak_kib, code = measure(cmd)
+                rows.append((name, size, elapsed, size / elapsed, peak_kib / 1024, code))
+        print(f"jobs = {args.jobs}")
+        print(f"{'run':<18} {'records':>8} {'seconds':>8} {'records/s':>10} {'peak MiB':>9} {'exit':>5}")
+        for name, size, elapsed, rate, peak, code in rows:
+            print(f"{name:<18} {size:>8,} {elapsed:>8.2f} {rate:>10,.0f} {peak:>9.1f} {code:>5}")
+        print("targets: draft >= 3,000 records/s, lint >= 10,000 records/s (one process);")
+        print("         peak memory flat from 10,000 to 100,000 records")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
