@@ -73,11 +73,22 @@ def main() -> None:
             runs = {
                 "draft --no-store": [script, "draft", "--batch", str(drafts), "--no-store", *jobs],
                 "draft (store)": [
-                    script, "draft", "--batch", str(drafts), "--db", str(folder / f"s{size}.db"),
+                    script,
+                    "draft",
+                    "--batch",
+                    str(drafts),
+                    "--db",
+                    str(folder / f"s{size}.db"),
                     *jobs,
                 ],
                 "lint --no-store": [
-                    script, "lint", "--batch", str(lints), "--no-store", "--fail-level", "never",
+                    script,
+                    "lint",
+                    "--batch",
+                    str(lints),
+                    "--no-store",
+                    "--fail-level",
+                    "never",
                     *jobs,
                 ],
             }
@@ -85,7 +96,9 @@ def main() -> None:
                 elapsed, peak_kib, code = measure(cmd)
                 rows.append((name, size, elapsed, size / elapsed, peak_kib / 1024, code))
         print(f"jobs = {args.jobs}")
-        print(f"{'run':<18} {'records':>8} {'seconds':>8} {'records/s':>10} {'peak MiB':>9} {'exit':>5}")
+        print(
+            f"{'run':<18} {'records':>8} {'seconds':>8} {'records/s':>10} {'peak MiB':>9} {'exit':>5}"
+        )
         for name, size, elapsed, rate, peak, code in rows:
             print(f"{name:<18} {size:>8,} {elapsed:>8.2f} {rate:>10,.0f} {peak:>9.1f} {code:>5}")
         print("targets: draft >= 3,000 records/s, lint >= 10,000 records/s (one process);")

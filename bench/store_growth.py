@@ -42,8 +42,9 @@ def fill(store: Store, size: int, rng: random.Random) -> None:
         intent = "complaint" if rng.random() < 0.6 else rng.choice(["praise", "question", "other"])
         words = " ".join(rng.choice(WORDS) for _ in range(8)) + f" {n}"
         when = (NOW - timedelta(minutes=rng.uniform(0, 30 * 24 * 60))).timestamp()
-        rows.append(("default", f"seed-{n}", when, when, "en", intent, "reply", topic,
-                     normalise(words)))
+        rows.append(
+            ("default", f"seed-{n}", when, when, "en", intent, "reply", topic, normalise(words))
+        )
     with store.transaction():
         store.db.executemany(
             "INSERT INTO comments (playbook, ext_id, received_at, seen_at, language, intent,"
@@ -77,32 +78,54 @@ def main() -> None:
                 drafter = Drafter(playbook, store, NOW)
 
                 def draft_topic(n: int, drafter: Drafter = drafter) -> None:
-                    drafter.one(f"My order {n} still hasn't arrived", ext_id=f"t{n}",
-                                received_at=NOW)
+                    drafter.one(
+                        f"My order {n} still hasn't arrived", ext_id=f"t{n}", received_at=NOW
+                    )
 
                 def draft_free(n: int, drafter: Drafter = drafter) -> None:
-                    drafter.one(f"Your thing keeps doing the weird flicker {n} again, useless",
-                                ext_id=f"f{n}", received_at=NOW)
+                    drafter.one(
+                        f"Your thing keeps doing the weird flicker {n} again, useless",
+                        ext_id=f"f{n}",
+                        received_at=NOW,
+                    )
 
                 def observe_topic(n: int, store: Store = store) -> None:
-                    store.observe(playbook="default", text=f"order {n} late", intent="complaint",
-                                  action="reply", topic="billing", language="en",
-                                  received_at=NOW, ext_id=f"o{n}")
+                    store.observe(
+                        playbook="default",
+                        text=f"order {n} late",
+                        intent="complaint",
+                        action="reply",
+                        topic="billing",
+                        language="en",
+                        received_at=NOW,
+                        ext_id=f"o{n}",
+                    )
 
                 def observe_free(n: int, store: Store = store) -> None:
-                    store.observe(playbook="default", text=f"weird flicker {n} again useless",
-                                  intent="complaint", action="reply", topic=None, language="en",
-                                  received_at=NOW, ext_id=f"p{n}")
+                    store.observe(
+                        playbook="default",
+                        text=f"weird flicker {n} again useless",
+                        intent="complaint",
+                        action="reply",
+                        topic=None,
+                        language="en",
+                        received_at=NOW,
+                        ext_id=f"p{n}",
+                    )
 
-                rows.append((
-                    size,
-                    median_us(draft_topic, args.repeat),
-                    median_us(draft_free, args.repeat),
-                    median_us(observe_topic, args.repeat),
-                    median_us(observe_free, args.repeat),
-                ))
-        print(f"{'comments in store':>18} {'draft (topic)':>14} {'draft (no topic)':>17} "
-              f"{'observe (topic)':>16} {'observe (no topic)':>19}   (median µs)")
+                rows.append(
+                    (
+                        size,
+                        median_us(draft_topic, args.repeat),
+                        median_us(draft_free, args.repeat),
+                        median_us(observe_topic, args.repeat),
+                        median_us(observe_free, args.repeat),
+                    )
+                )
+        print(
+            f"{'comments in store':>18} {'draft (topic)':>14} {'draft (no topic)':>17} "
+            f"{'observe (topic)':>16} {'observe (no topic)':>19}   (median µs)"
+        )
         for size, a, b, c, d in rows:
             print(f"{size:>18,} {a:>14.0f} {b:>17.0f} {c:>16.0f} {d:>19.0f}")
         print("target: no linear growth with the store (10x the comments, not 10x the time)")
