@@ -31,7 +31,7 @@ from replybook.store import Store, normalise  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 TOPICS = ["delivery", "billing", "account", "app", "connectivity", "product", "service", None]
-WORDS = "order parcel late broken refund app crash login charge wifi slow rude staff bag".split()
+WORDS = ["order", "parcel", "late", "broken", "refund", "app", "crash", "login", "charge", "wifi"]
 
 
 def fill(store: Store, size: int, rng: random.Random) -> None:
