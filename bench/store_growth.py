@@ -3,8 +3,8 @@
     python bench/store_growth.py [--sizes 1000,10000,100000] [--repeat 200]
 
 For each size, fills a fresh store with that many comments (a mix of topics, complaints and
-other intents, topic-less complaints with varied wording, spread over the last 30 days, so
-a share of them falls inside the 24-hour window), then times drafting one comment through
+other intents, topic-less complaints with varied wording; half inside the 24-hour window,
+half over the month before), then times drafting one comment through
 the store: `Drafter.one` (analyse, observe, compose, lint) and `Store.observe` alone, for a
 complaint with a topic and a topic-less one. Prints the median microseconds per call.
 Target: the cost must not grow linearly with the store.
@@ -41,7 +41,9 @@ def fill(store: Store, size: int, rng: random.Random) -> None:
         topic = rng.choice(TOPICS)
         intent = "complaint" if rng.random() < 0.6 else rng.choice(["praise", "question", "other"])
         words = " ".join(rng.choice(WORDS) for _ in range(8)) + f" {n}"
-        when = (NOW - timedelta(minutes=rng.uniform(0, 30 * 24 * 60))).timestamp()
+        # Half inside the 24-hour window, half over the month before it.
+        span = 24 * 60 if n % 2 else 30 * 24 * 60
+        when = (NOW - timedelta(minutes=rng.uniform(0, span))).timestamp()
         rows.append(
             ("default", f"seed-{n}", when, when, "en", intent, "reply", topic, normalise(words))
         )

@@ -69,6 +69,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX incidents_open ON incidents(playbook, status, topic);
     """,
+    # 2: complaints not yet in an incident, by time: the pattern lookups read only these,
+    # so a window full of already-linked complaints costs nothing.
+    """
+    CREATE INDEX comments_unlinked ON comments(playbook, intent, topic, received_at)
+        WHERE incident_id IS NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _NORM = re.compile(r"https?://\S+|@\w+|[^\w\s]")
