@@ -165,3 +165,25 @@ def test_concurrent_runs_lose_nothing(tmp_path):
             "SELECT COUNT(*) FROM comments WHERE incident_id = ?", (incident.id,)
         ).fetchone()[0]
         assert incident.count == linked == 160
+
+
+def test_an_old_schema_is_migrated_forward(tmp_path):
+    from replybook.store import MIGRATIONS
+
+    path = tmp_path / "r.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute(
+        "INSERT INTO comments (playbook, received_at, seen_at, intent, norm)"
+        " VALUES ('default', 1, 1, 'complaint', 'old')"
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION == 2
+        indexes = {
+            r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='index'")
+        }
+        assert "comments_unlinked" in indexes
+        assert store.counts()["comments"] == 1
