@@ -32,6 +32,29 @@ DRAFT_FIELDS = ("id", "text", "name", "handle", "channel", "received_at", "agent
 LINT_FIELDS = ("id", "text", "comment", "name", "channel")
 
 
+def open_text(path: str) -> IO[str]:
+    """Open a UTF-8 text file for reading; every failure is one clear UsageError."""
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def read_text(path: str) -> str:
+    """A whole text file, or stdin for ``-``."""
+    if path == "-":
+        return sys.stdin.read()
+    with open_text(path) as stream:
+        try:
+            return stream.read()
+        except UnicodeDecodeError:
+            raise UsageError(f"{path}: not UTF-8 text") from None
+
+
 def parse_columns(spec: str | None, fields: Iterable[str]) -> dict[str, str]:
     """``text=message,name=author`` -> {field: column}. Unknown fields are a usage error."""
     mapping: dict[str, str] = {}
@@ -76,15 +99,9 @@ class Source:
     def _open(self) -> IO[str]:
         if self.path == "-":
             return sys.stdin
-        try:
-            self.size = os.path.getsize(self.path)
-            return open(self.path, encoding="utf-8-sig", newline="")
-        except FileNotFoundError:
-            raise UsageError(f"{self.path}: no such file") from None
-        except IsADirectoryError:
-            raise UsageError(f"{self.path}: is a folder, not a file") from None
-        except OSError as exc:
-            raise UsageError(f"{self.path}: {exc.strerror or exc}") from None
+        stream = open_text(self.path)
+        self.size = os.fstat(stream.fileno()).st_size
+        return stream
 
     def _sniff(self, first: str) -> str:
         suffix = Path(self.path).suffix.lower()
@@ -240,7 +257,19 @@ class Drafter:
         arrived = parse_time(options.get("received_at"), self.now)
         analysis = analyze(text, self.playbook)
         pattern = self.observe(analysis, arrived, ext_id)
-        result = draft(
+        result = self._compose(text, options, arrived, analysis, pattern)
+        self._remember(result.public_reply, ext_id, options, result.channel)
+        return result
+
+    def _compose(
+        self,
+        text: str,
+        options: dict[str, Any],
+        arrived: datetime,
+        analysis: Analysis,
+        pattern: Pattern,
+    ) -> Draft:
+        return draft(
             text,
             self.playbook,
             name=options.get("name"),
@@ -251,18 +280,21 @@ class Drafter:
             now=self.now,
             variant=options.get("variant"),
             analysis=analysis,
-            pattern=pattern if pattern is not NO_PATTERN else None,
+            pattern=pattern if pattern.state != "none" else None,
         )
-        if self.record and self.store is not None and result.public_reply:
+
+    def _remember(
+        self, reply: str | None, ext_id: str | None, options: dict[str, Any], channel: Any
+    ) -> None:
+        if self.record and self.store is not None and reply:
             self.store.record_reply(
                 playbook=self.playbook.name,
-                text=result.public_reply,
+                text=reply,
                 sent_at=self.now,
                 comment_id=ext_id,
                 agent=options.get("agent"),
-                channel=result.channel,
+                channel=channel,
             )
-        return result
 
     def observe(self, analysis: Analysis, arrived: datetime, ext_id: str | None) -> Pattern:
         if self.store is None:
@@ -307,32 +339,15 @@ class Drafter:
                 settled.append(obj)
                 continue
             options = self.options(record)
+            if "received_at" in record:
+                options["received_at"] = parse_time(record["received_at"], self.now, "received_at")
             arrived = parse_time(options.get("received_at"), self.now)
             analysis = analyze(record["text"], self.playbook)
             pattern = self.observe(analysis, arrived, _record_id(record))
-            if pattern is not NO_PATTERN and pattern.state != "none":
-                result = draft(
-                    record["text"],
-                    self.playbook,
-                    name=options.get("name"),
-                    handle=options.get("handle"),
-                    agent=options.get("agent"),
-                    channel=options.get("channel"),
-                    received_at=arrived,
-                    now=self.now,
-                    analysis=analysis,
-                    pattern=pattern,
-                )
+            if pattern.state != "none":
+                result = self._compose(record["text"], options, arrived, analysis, pattern)
                 obj = {"id": obj["id"], **result.to_dict()}
-            if self.record and obj.get("public_reply"):
-                self.store.record_reply(
-                    playbook=self.playbook.name,
-                    text=obj["public_reply"],
-                    sent_at=self.now,
-                    comment_id=_record_id(record),
-                    agent=options.get("agent"),
-                    channel=obj.get("channel"),
-                )
+            self._remember(obj.get("public_reply"), _record_id(record), options, obj.get("channel"))
             settled.append(obj)
         return settled
 
