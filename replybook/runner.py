@@ -10,7 +10,6 @@ loses no record it already reported.
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import sys
@@ -18,14 +17,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .analyze import Analysis, analyze
 from .compose import Draft, case_and_action, draft, parse_time
 from .errors import ReplybookError, UsageError
 from .linter import counts, lint
 from .playbook import Playbook, load_playbook
-from .store import NO_PATTERN, Pattern, Store
+
+if TYPE_CHECKING:
+    from .store import Pattern, Store
 
 CHUNK = 200
 DRAFT_FIELDS = ("id", "text", "name", "handle", "channel", "received_at", "agent")
@@ -143,6 +144,8 @@ class Source:
 
     def _csv(self, lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         counted = _Counting(lines, self)
+        import csv
+
         reader = csv.DictReader(counted)
         if reader.fieldnames is None:
             return
@@ -267,7 +270,7 @@ class Drafter:
         options: dict[str, Any],
         arrived: datetime,
         analysis: Analysis,
-        pattern: Pattern,
+        pattern: Pattern | None,
     ) -> Draft:
         return draft(
             text,
@@ -280,7 +283,7 @@ class Drafter:
             now=self.now,
             variant=options.get("variant"),
             analysis=analysis,
-            pattern=pattern if pattern.state != "none" else None,
+            pattern=pattern if pattern is not None and pattern.state != "none" else None,
         )
 
     def _remember(
@@ -296,9 +299,12 @@ class Drafter:
                 channel=channel,
             )
 
-    def observe(self, analysis: Analysis, arrived: datetime, ext_id: str | None) -> Pattern:
+    def observe(
+        self, analysis: Analysis, arrived: datetime, ext_id: str | None
+    ) -> Pattern | None:
+        """What the team's memory says about this comment (None without a store)."""
         if self.store is None:
-            return NO_PATTERN
+            return None
         settings = self.playbook.get("patterns") or {}
         _, action = case_and_action(analysis)
         return self.store.observe(
@@ -344,7 +350,7 @@ class Drafter:
             arrived = parse_time(options.get("received_at"), self.now)
             analysis = analyze(record["text"], self.playbook)
             pattern = self.observe(analysis, arrived, _record_id(record))
-            if pattern.state != "none":
+            if pattern is not None and pattern.state != "none":
                 result = self._compose(record["text"], options, arrived, analysis, pattern)
                 obj = {"id": obj["id"], **result.to_dict()}
             self._remember(obj.get("public_reply"), _record_id(record), options, obj.get("channel"))

@@ -145,6 +145,51 @@ def _iso(epoch: float) -> str:
     return text.replace("+00:00", "Z")
 
 
+def _candidates(norm: str, rows: list[tuple[int, str]]) -> tuple[list[int], dict[int, str]]:
+    """Split rows into exact copies of ``norm`` and plausible near-copies.
+
+    Near-identical wording shares most of its words, so rows sharing under half of them
+    (Jaccard) are dropped before any fuzzy scoring: most comparisons end here, and the
+    fuzzy matcher is only loaded when something could match.
+    """
+    words = set(norm.split())
+    exact: list[int] = []
+    near: dict[int, str] = {}
+    for row_id, other in rows:
+        if other == norm:
+            exact.append(row_id)
+            continue
+        theirs = set(other.split())
+        union = len(words | theirs)
+        if union and len(words & theirs) / union >= 0.5:
+            near[row_id] = other
+    return exact, near
+
+
+def _closest(norm: str, rows: list[tuple[int, str]], cutoff: float) -> int | None:
+    """The id of the row whose wording is nearest ``norm``, if it is at least ``cutoff``."""
+    exact, near = _candidates(norm, rows)
+    if exact:
+        return exact[0]
+    if not near:
+        return None
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(norm, near, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return int(best[2]) if best is not None else None
+
+
+def _alike(norm: str, rows: list[tuple[int, str]], cutoff: float) -> list[int]:
+    """Ids of the rows whose wording is at least ``cutoff`` alike ``norm``."""
+    exact, near = _candidates(norm, rows)
+    if not near:
+        return exact
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(norm, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+    return exact + [int(f[2]) for f in found]
+
+
 class Store:
     """An open store. Use as a context manager, or call :meth:`close`."""
 
@@ -318,18 +363,14 @@ class Store:
                 )
             ]
         else:
-            from rapidfuzz import fuzz, process
-
             open_rows = db.execute(
                 "SELECT id, norm FROM incidents WHERE playbook = ? AND status = 'open' AND"
                 " topic IS NULL AND last_seen >= ? ORDER BY id DESC LIMIT 100",
                 (playbook, since),
             ).fetchall()
-            best = process.extractOne(
-                norm, {r[0]: r[1] for r in open_rows}, scorer=fuzz.ratio, score_cutoff=similarity
-            )
+            best = _closest(norm, open_rows, similarity)
             if best is not None:
-                return self._link(db, int(best[2]), when)
+                return self._link(db, best, when)
             # Near-identical wording among the 500 most recent topic-less complaints: a
             # ceiling on the work, whatever the size of the store.
             recent = db.execute(
@@ -338,14 +379,7 @@ class Store:
                 " incident_id IS NULL ORDER BY received_at DESC LIMIT 500",
                 (playbook, since, when),
             ).fetchall()
-            found = process.extract(
-                norm,
-                {r[0]: r[1] for r in recent},
-                scorer=fuzz.ratio,
-                score_cutoff=similarity,
-                limit=None,
-            )
-            members = [int(f[2]) for f in found]
+            members = _alike(norm, recent, similarity)
         similar = 1 + len(members)
         if similar < threshold:
             return Pattern("possible" if similar >= 2 else "none", similar)
