@@ -145,6 +145,23 @@ class _Lexicon:
                 self.index.add((section, key), phrases_for(match, lang))
 
 
+def export_state(playbook: Playbook) -> dict[str, Any]:
+    """The playbook language's lexicon as plain data, for the playbook cache: a one-shot
+    command loads it instead of building the word trie again."""
+    lang = str(playbook.get("language") or "en")
+    lexicon = _lexicon(playbook, lang)
+    return {f"lexicon:{lang}": (lexicon.index.state(), lexicon.weights)}
+
+
+def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
+    """Put what :func:`export_state` gave back into a playbook loaded from the cache."""
+    for key, (index, weights) in state.items():
+        lexicon = _Lexicon.__new__(_Lexicon)
+        lexicon.index = PhraseIndex.from_state(index)
+        lexicon.weights = weights
+        playbook._cache[key] = lexicon
+
+
 def _lexicon(playbook: Playbook, lang: str) -> _Lexicon:
     return _compiled(playbook, f"lexicon:{lang}", lambda: _Lexicon(playbook, lang))
 

@@ -134,6 +134,16 @@ class PhraseIndex:
     def __bool__(self) -> bool:
         return bool(self.trie) or bool(self._raw_sources)
 
+    def state(self) -> tuple[Node, dict[Any, list[str]]]:
+        """Plain data (marshal-able) that :meth:`from_state` turns back into this index."""
+        return self.trie, self._raw_sources
+
+    @classmethod
+    def from_state(cls, state: tuple[Node, dict[Any, list[str]]]) -> PhraseIndex:
+        index = cls()
+        index.trie, index._raw_sources = state
+        return index
+
     def search_all(self, text: str) -> dict[Any, list[Match]]:
         """Every list's matches in ``text``, by key (keys with none are left out)."""
         tokens = _tokens(text)

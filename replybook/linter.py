@@ -428,6 +428,26 @@ _WHEN_KEYS = {"intent", "case", "abusive", "refusal", "topic", "escalation", "sp
 # Compiling rules from a playbook
 
 
+def export_state(playbook: Playbook) -> dict[str, Any]:
+    """The compiled rules and their phrase index as plain data, for the playbook cache."""
+    lang = str(playbook.get("language") or "en")
+    rules = compile_rules(playbook)
+    return {
+        "rules": [
+            (r.id, r.type, r.level, r.message, r.why, r.params, r.when, r.scope, r.examples)
+            for r in rules
+        ],
+        "index": (lang, build_index(rules, lang).state()),
+    }
+
+
+def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
+    """Put what :func:`export_state` gave back into a playbook loaded from the cache."""
+    playbook._cache["lint:rules"] = [Rule(*fields) for fields in state["rules"]]
+    lang, index = state["index"]
+    playbook._cache[f"lint:index:{lang}"] = PhraseIndex.from_state(index)
+
+
 def compile_rules(playbook: Playbook) -> list[Rule]:
     """The playbook's rules, checked, minus its ``disable:`` list. Cached per playbook."""
     cached = playbook._cache.get("lint:rules")

@@ -547,12 +547,15 @@ def load_playbook(path: str | os.PathLike[str] | None = None) -> Playbook:
         files=tuple(str(f) for f in files),
         origins=origins,
     )
+    # Compiling the rules checks them too (a bad rule type or level fails the load), and
+    # what the analysis and lint compile is kept with the playbook in the cache.
+    compiled = _export_state(playbook)
     if cache is not None and cache_file is not None:
         # This module's own file is stamped too: a new replybook reads the playbook anew.
         stamps = _stamp([str(f) for f in files] + [__file__])
         if stamps is not None:
             dirs = [[str(r), _dir_stamps(r)] for r in roots]
-            _write_cache(cache_file, playbook, stamps + template_stamps, dirs)
+            _write_cache(cache_file, playbook, stamps + template_stamps, dirs, compiled)
         playbook._cache["bytecode_dir"] = str(cache / "jinja")
     return playbook
 
@@ -588,18 +591,39 @@ def _read_cache(cache_file: Path) -> Playbook | None:
                     return None
             if not stamps and os.path.isdir(folder):
                 return None
-        return Playbook(
+        playbook = Playbook(
             name=blob["name"],
             data=blob["data"],
             templates=blob["templates"],
             files=tuple(blob["files"]),
         )
+        _import_state(playbook, blob["compiled"])
+        return playbook
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
 
 
+def _export_state(playbook: Playbook) -> dict[str, Any]:
+    from .analyze import export_state as analysis_state
+    from .linter import export_state as lint_state
+
+    return {"analyze": analysis_state(playbook), "lint": lint_state(playbook)}
+
+
+def _import_state(playbook: Playbook, state: dict[str, Any]) -> None:
+    from .analyze import import_state as restore_analysis
+    from .linter import import_state as restore_lint
+
+    restore_analysis(playbook, state["analyze"])
+    restore_lint(playbook, state["lint"])
+
+
 def _write_cache(
-    cache_file: Path, playbook: Playbook, stamps: list[tuple[str, int, int]], dirs: list[Any]
+    cache_file: Path,
+    playbook: Playbook,
+    stamps: list[tuple[str, int, int]],
+    dirs: list[Any],
+    compiled: dict[str, Any],
 ) -> None:
     blob = {
         "version": __version__,
@@ -607,6 +631,7 @@ def _write_cache(
         "data": playbook.data,
         "templates": playbook.templates,
         "files": list(playbook.files),
+        "compiled": compiled,
         "stamps": stamps,
         "dirs": dirs,
     }

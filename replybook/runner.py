@@ -299,9 +299,7 @@ class Drafter:
                 channel=channel,
             )
 
-    def observe(
-        self, analysis: Analysis, arrived: datetime, ext_id: str | None
-    ) -> Pattern | None:
+    def observe(self, analysis: Analysis, arrived: datetime, ext_id: str | None) -> Pattern | None:
         """What the team's memory says about this comment (None without a store)."""
         if self.store is None:
             return None
