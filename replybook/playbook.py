@@ -578,7 +578,7 @@ def _dir_stamps(folder: Path) -> list[list[Any]]:
 def _read_cache(cache_file: Path) -> Playbook | None:
     try:
         with open(cache_file, "rb") as fh:
-            blob = marshal.load(fh)
+            blob = marshal.loads(fh.read())
         if not isinstance(blob, dict) or blob.get("version") != __version__:
             return None
         for item in blob["stamps"]:
