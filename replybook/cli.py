@@ -223,9 +223,7 @@ def _run_batch(
 ) -> None:
     """Run a batch, then exit: 1 when a record failed (or, for lint, was flagged)."""
     from . import output
-    from .runner import (
-        DRAFT_FIELDS,
-        LINT_FIELDS,
+    from .batch import (
         Sink,
         Source,
         init_draft_worker,
@@ -233,6 +231,7 @@ def _run_batch(
         parse_columns,
         run_batch,
     )
+    from .runner import DRAFT_FIELDS, LINT_FIELDS
 
     kind, args = worker
     fields = DRAFT_FIELDS if kind == "draft" else LINT_FIELDS
@@ -543,9 +542,10 @@ def triage(
 ) -> None:
     """Print the comments as a queue: most urgent first, trolls last, with due times."""
     from . import output
+    from .batch import Source, parse_columns, triage_queue
     from .compose import parse_time
     from .playbook import load_playbook
-    from .runner import DRAFT_FIELDS, Drafter, Source, parse_columns, triage_queue
+    from .runner import DRAFT_FIELDS, Drafter
 
     book = load_playbook(playbook)
     now = parse_time(at, _now(), "--now")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .analyze import Analysis, analyze
@@ -58,36 +58,76 @@ class Finding:
         return data
 
 
-@dataclass(frozen=True)
 class Rule:
-    """A compiled lint rule."""
+    """A compiled lint rule: a rule type, its parameters, and what to say when it fires."""
 
-    id: str
-    type: str
-    level: str
-    message: str
-    why: str
-    params: dict[str, Any]
-    when: dict[str, Any] = field(default_factory=dict)
-    scope: str = "any"
-    examples: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("id", "type", "level", "message", "why", "params", "when", "scope", "examples")
+
+    def __init__(
+        self,
+        id: str,
+        type: str,
+        level: str,
+        message: str,
+        why: str,
+        params: dict[str, Any],
+        when: dict[str, Any] | None = None,
+        scope: str = "any",
+        examples: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.type = type
+        self.level = level
+        self.message = message
+        self.why = why
+        self.params = params
+        self.when = when or {}
+        self.scope = scope
+        self.examples = examples or {}
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id!r}, {self.type!r}, {self.level!r})"
 
 
-@dataclass
 class Context:
     """What a rule type sees: the reply, and what is known about where it goes."""
 
-    text: str
-    playbook: Playbook
-    lang: str
-    analysis: Analysis | None
-    channel: dict[str, Any] | None
-    name: str | None
-    history: Sequence[str]
-    slot: str
-    index: PhraseIndex | None = None
-    _sentences: list[tuple[int, int]] | None = None
-    _found: dict[Any, list[Match]] | None = None
+    __slots__ = (
+        "text",
+        "playbook",
+        "lang",
+        "analysis",
+        "channel",
+        "name",
+        "history",
+        "slot",
+        "index",
+        "_sentences",
+        "_found",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        playbook: Playbook,
+        lang: str,
+        analysis: Analysis | None,
+        channel: dict[str, Any] | None,
+        name: str | None,
+        history: Sequence[str],
+        slot: str,
+    ) -> None:
+        self.text = text
+        self.playbook = playbook
+        self.lang = lang
+        self.analysis = analysis
+        self.channel = channel
+        self.name = name
+        self.history = history
+        self.slot = slot
+        self.index: PhraseIndex | None = None
+        self._sentences: list[tuple[int, int]] | None = None
+        self._found: dict[Any, list[Match]] | None = None
 
     def hits(self, rule: Rule, param: str) -> list[Match]:
         """Matches of one of the rule's phrase lists (``tokens``, ``unless``...) in the reply.
@@ -101,21 +141,13 @@ class Context:
         return self._found.get((rule.id, param), [])
 
     def sentence_span(self, index: int) -> tuple[int, int]:
-        for start, end in self.sentences():
+        """Where the sentence holding character ``index`` starts and ends."""
+        if self._sentences is None:
+            self._sentences = [m.span() for m in _SENTENCE.finditer(self.text)]
+        for start, end in self._sentences:
             if start <= index < end:
                 return start, end
         return 0, len(self.text)
-
-    def sentences(self) -> list[tuple[int, int]]:
-        if self._sentences is None:
-            self._sentences = [m.span() for m in _SENTENCE.finditer(self.text)]
-        return self._sentences
-
-    def sentence_at(self, index: int) -> str:
-        for start, end in self.sentences():
-            if start <= index < end:
-                return self.text[start:end]
-        return self.text
 
 
 Hit = tuple[int, int, dict[str, Any]]  # start, end, extra message fields

@@ -13,9 +13,9 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from .batch import QueueItem
     from .compose import Draft
     from .linter import Finding
-    from .runner import QueueItem
     from .selftest import Report
     from .store import Incident
 

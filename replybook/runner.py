@@ -1,34 +1,25 @@
-"""Drafting and linting with the team's memory: one comment, or a batch of thousands.
+"""Drafting and linting with the team's memory, one comment at a time (I/O: the store).
 
-This module does I/O (the store, input and output files); the decisions stay in the pure
-core (analyze, compose, linter). A batch streams: records are read, processed and written
-a chunk at a time, so memory stays flat whatever the size of the input. Each chunk's
-store writes commit before its output lines are written and flushed, so a killed run
-loses no record it already reported.
+The decisions stay in the pure core (analyze, compose, linter); this module asks the store
+what it remembers, hands that to the core, and remembers the result. Batches of thousands
+live in :mod:`replybook.batch`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .analyze import Analysis, analyze
 from .compose import Draft, case_and_action, draft, parse_time
-from .errors import ReplybookError, UsageError
+from .errors import UsageError
 from .linter import counts, lint
-from .playbook import Playbook, load_playbook
+from .playbook import Playbook
 
 if TYPE_CHECKING:
     from .store import Pattern, Store
 
-CHUNK = 200
 DRAFT_FIELDS = ("id", "text", "name", "handle", "channel", "received_at", "agent")
 LINT_FIELDS = ("id", "text", "comment", "name", "channel")
 
@@ -36,7 +27,7 @@ LINT_FIELDS = ("id", "text", "comment", "name", "channel")
 def open_text(path: str) -> IO[str]:
     """Open a UTF-8 text file for reading; every failure is one clear UsageError."""
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (the caller closes)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -56,192 +47,33 @@ def read_text(path: str) -> str:
             raise UsageError(f"{path}: not UTF-8 text") from None
 
 
-def parse_columns(spec: str | None, fields: Iterable[str]) -> dict[str, str]:
-    """``text=message,name=author`` -> {field: column}. Unknown fields are a usage error."""
-    mapping: dict[str, str] = {}
-    if not spec:
-        return mapping
-    known = tuple(fields)
-    for part in spec.split(","):
-        if not part.strip():
-            continue
-        key, sep, column = part.partition("=")
-        key, column = key.strip(), column.strip()
-        if not sep or not key or not column:
-            raise UsageError(f"--columns: expected FIELD=COLUMN, got {part.strip()!r}")
-        if key not in known:
-            raise UsageError(f"--columns: unknown field {key!r}; fields: {', '.join(known)}")
-        mapping[key] = column
-    return mapping
-
-
-@dataclass
-class Source:
-    """Records from a JSONL or CSV file (or stdin), one at a time, with line numbers."""
-
-    path: str
-    columns: dict[str, str] = field(default_factory=dict)
-    format: str | None = None
-    bytes_read: int = 0
-    size: int | None = None
-
-    def records(self) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-        """(line number, record or None, error or None) for each input record."""
-        stream = self._open()
-        try:
-            first = stream.readline()
-            fmt = self.format or self._sniff(first)
-            rest = _chain(first, stream)
-            yield from (self._jsonl(rest) if fmt == "jsonl" else self._csv(rest))
-        finally:
-            if stream is not sys.stdin:
-                stream.close()
-
-    def _open(self) -> IO[str]:
-        if self.path == "-":
-            return sys.stdin
-        stream = open_text(self.path)
-        self.size = os.fstat(stream.fileno()).st_size
-        return stream
-
-    def _sniff(self, first: str) -> str:
-        suffix = Path(self.path).suffix.lower()
-        if suffix in (".jsonl", ".ndjson", ".json"):
-            return "jsonl"
-        if suffix in (".csv", ".tsv"):
-            return "csv"
-        return "jsonl" if first.lstrip().startswith("{") else "csv"
-
-    def _field(self, record: dict[str, Any], name: str) -> Any:
-        return record.get(self.columns.get(name, name))
-
-    def _normalise(self, raw: dict[str, Any], line: int) -> dict[str, Any]:
-        return {
-            "_line": line,
-            **{
-                name: self._field(raw, name)
-                for name in (*DRAFT_FIELDS, *LINT_FIELDS)
-                if self._field(raw, name) not in (None, "")
-            },
-        }
-
-    def _jsonl(
-        self, lines: Iterable[str]
-    ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-        for number, line in enumerate(lines, start=1):
-            self.bytes_read += len(line.encode("utf-8", "replace"))
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, None, f"line {number}: not valid JSON ({exc.msg})"
-                continue
-            if not isinstance(raw, dict):
-                yield number, None, f"line {number}: expected a JSON object"
-                continue
-            yield number, self._normalise(raw, number), None
-
-    def _csv(self, lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-        counted = _Counting(lines, self)
-        import csv
-
-        reader = csv.DictReader(counted)
-        if reader.fieldnames is None:
-            return
-        wanted = self.columns.get("text", "text")
-        if wanted not in reader.fieldnames:
-            raise UsageError(
-                f"{self.path}: no {wanted!r} column (columns: {', '.join(reader.fieldnames)});"
-                " map one with --columns text=COLUMN"
-            )
-        for raw in reader:
-            number = reader.line_num
-            if None in raw:
-                yield number, None, f"line {number}: more fields than the header has"
-                continue
-            yield number, self._normalise(raw, number), None
-
-
-class _Counting:
-    """Iterates lines for the csv module while counting bytes for the progress bar."""
-
-    def __init__(self, lines: Iterable[str], source: Source) -> None:
-        self.lines = iter(lines)
-        self.source = source
-
-    def __iter__(self) -> _Counting:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self.lines)
-        self.source.bytes_read += len(line.encode("utf-8", "replace"))
-        return line
-
-
-def _chain(first: str, rest: IO[str]) -> Iterator[str]:
-    if first:
-        yield first
-    yield from rest
-
-
-class Sink:
-    """JSONL out: to stdout, flushed a chunk at a time, or to a file that appears whole
-    (written beside it under a temporary name, then renamed) or not at all."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self.tmp: str | None = None
-        if path is None or path == "-":
-            self.stream: IO[str] = sys.stdout
-            self.path = None
-            return
-        folder = os.path.dirname(os.path.abspath(path))
-        self.tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.part")
-        try:
-            self.stream = open(self.tmp, "w", encoding="utf-8")  # noqa: SIM115 (closed in commit/abort)
-        except OSError as exc:
-            raise UsageError(f"{path}: can't write: {exc.strerror or exc}") from None
-
-    def write(self, obj: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(obj, ensure_ascii=False) + "\n")
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def commit(self) -> None:
-        if self.tmp is None:
-            self.stream.flush()
-            return
-        self.stream.flush()
-        os.fsync(self.stream.fileno())
-        self.stream.close()
-        os.replace(self.tmp, str(self.path))
-        self.tmp = None
-
-    def abort(self) -> None:
-        if self.tmp is not None:
-            self.stream.close()
-            with contextlib.suppress(OSError):
-                os.unlink(self.tmp)
-            self.tmp = None
-
-
 # ---------------------------------------------------------------------------------------
 # One comment
 
 
-@dataclass
 class Drafter:
-    """Drafts with the store's memory: observe the comment, then compose, then remember."""
+    """Drafts with the store's memory: observe the comment, then compose, then remember.
 
-    playbook: Playbook
-    store: Store | None
-    now: datetime
-    defaults: dict[str, Any] = field(default_factory=dict)
-    record: bool = False
-    # In a worker process: no store here; the main process settles each record with it.
-    defer: bool = False
+    ``defer``: in a worker process of a parallel batch there is no store; the main process
+    settles each record with it (:meth:`settle`).
+    """
+
+    def __init__(
+        self,
+        playbook: Playbook,
+        store: Store | None,
+        now: datetime,
+        defaults: dict[str, Any] | None = None,
+        *,
+        record: bool = False,
+        defer: bool = False,
+    ) -> None:
+        self.playbook = playbook
+        self.store = store
+        self.now = now
+        self.defaults = defaults or {}
+        self.record = record
+        self.defer = defer
 
     def options(self, record: dict[str, Any]) -> dict[str, Any]:
         merged = {k: v for k, v in self.defaults.items() if v is not None}
@@ -321,7 +153,7 @@ class Drafter:
         )
 
     def batch_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        ext_id = _record_id(record)
+        ext_id = record_id(record)
         if "text" not in record:
             raise UsageError('no "text"')
         options = self.options(record)
@@ -347,22 +179,24 @@ class Drafter:
                 options["received_at"] = parse_time(record["received_at"], self.now, "received_at")
             arrived = parse_time(options.get("received_at"), self.now)
             analysis = analyze(record["text"], self.playbook)
-            pattern = self.observe(analysis, arrived, _record_id(record))
+            pattern = self.observe(analysis, arrived, record_id(record))
             if pattern is not None and pattern.state != "none":
                 result = self._compose(record["text"], options, arrived, analysis, pattern)
                 obj = {"id": obj["id"], **result.to_dict()}
-            self._remember(obj.get("public_reply"), _record_id(record), options, obj.get("channel"))
+            self._remember(obj.get("public_reply"), record_id(record), options, obj.get("channel"))
             settled.append(obj)
         return settled
 
 
-@dataclass
 class Linter:
     """Lints with the store's memory: the replies already sent are the canned-reply history."""
 
-    playbook: Playbook
-    history: list[str]
-    defaults: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self, playbook: Playbook, history: list[str], defaults: dict[str, Any] | None = None
+    ) -> None:
+        self.playbook = playbook
+        self.history = history
+        self.defaults = defaults or {}
 
     def batch_record(self, record: dict[str, Any]) -> dict[str, Any]:
         text = record.get("text")
@@ -388,177 +222,9 @@ class Linter:
         }
 
 
-def _record_id(record: dict[str, Any]) -> str | None:
+def record_id(record: dict[str, Any]) -> str | None:
     value = record.get("id")
     return None if value is None else str(value)
-
-
-# ---------------------------------------------------------------------------------------
-# A batch
-
-
-@dataclass
-class BatchResult:
-    records: int = 0
-    failed: int = 0
-    flagged: int = 0
-
-
-Process = Callable[[dict[str, Any]], dict[str, Any]]
-
-
-def _safe(
-    process: Process, number: int, record: dict[str, Any] | None, error: str | None
-) -> dict[str, Any]:
-    if record is None:
-        return {"id": number, "error": error or f"line {number}: unreadable"}
-    try:
-        return process(record)
-    except ReplybookError as exc:
-        return {"id": record.get("id", number), "error": f"line {number}: {exc}"}
-
-
-def run_batch(
-    source: Source,
-    sink: Sink,
-    process: Process,
-    *,
-    store: Store | None = None,
-    jobs: int = 1,
-    worker: tuple[Callable[..., Any], tuple[Any, ...]] | None = None,
-    settle: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
-    progress: bool = False,
-    fail_level: str | None = None,
-) -> BatchResult:
-    """Stream records through ``process`` into ``sink``, a chunk at a time.
-
-    With ``jobs`` > 1, chunks go to worker processes built by ``worker`` (an initializer
-    and its arguments) and ``process`` runs there; ``settle`` then finishes each chunk in
-    this process (the store lives here). Output keeps input order.
-    """
-    result = BatchResult()
-    bar = _Progress(source) if progress else None
-    try:
-        chunks = _chunks(source.records())
-        if jobs > 1 and worker is not None:
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("spawn" if sys.platform == "win32" else "fork")
-            with ctx.Pool(jobs, initializer=worker[0], initargs=worker[1]) as pool:
-                for outputs in pool.imap(_worker_chunk, chunks, chunksize=1):
-                    if settle is not None and store is not None:
-                        with store.transaction():
-                            outputs = settle(outputs)
-                    _emit(outputs, sink, result, fail_level, bar)
-        else:
-            for chunk in chunks:
-                if store is not None:
-                    with store.transaction():
-                        outputs = [_safe(process, *item) for item in chunk]
-                else:
-                    outputs = [_safe(process, *item) for item in chunk]
-                _emit(outputs, sink, result, fail_level, bar)
-        sink.commit()
-    except BaseException:
-        sink.abort()
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
-    return result
-
-
-def _chunks(records: Iterator[Any]) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for item in records:
-        chunk.append(item)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _emit(
-    outputs: list[dict[str, Any]],
-    sink: Sink,
-    result: BatchResult,
-    fail_level: str | None,
-    bar: _Progress | None,
-) -> None:
-    for obj in outputs:
-        sink.write(obj)
-        result.records += 1
-        if "error" in obj:
-            result.failed += 1
-        elif fail_level is not None and _any_at(obj.get("findings") or [], fail_level):
-            result.flagged += 1
-    sink.flush()
-    if bar is not None:
-        bar.update(result.records)
-
-
-def _any_at(findings: list[dict[str, Any]], level: str) -> bool:
-    rank = {"suggestion": 0, "warning": 1, "error": 2}
-    if level == "never":
-        return False
-    return any(rank[f["level"]] >= rank[level] for f in findings)
-
-
-# Worker processes: each builds its own processor once.
-_WORKER: dict[str, Process] = {}
-
-
-def init_draft_worker(
-    playbook: str | None, now: datetime, defaults: dict[str, Any], defer: bool
-) -> None:
-    drafter = Drafter(load_playbook(playbook), None, now, defaults, defer=defer)
-    _WORKER["process"] = drafter.batch_record
-
-
-def init_lint_worker(playbook: str | None, history: list[str], defaults: dict[str, Any]) -> None:
-    _WORKER["process"] = Linter(load_playbook(playbook), history, defaults).batch_record
-
-
-def _worker_chunk(chunk: list[Any]) -> list[dict[str, Any]]:
-    process = _WORKER["process"]
-    return [_safe(process, *item) for item in chunk]
-
-
-class _Progress:
-    """A Rich progress bar on stderr (only built when stderr is a terminal)."""
-
-    def __init__(self, source: Source) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.source = source
-        self.progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[records]} records"),
-            TextColumn("{task.fields[rate]}/s"),
-            TimeElapsedColumn(),
-            console=Console(file=sys.stderr),
-            transient=False,
-        )
-        self.task = self.progress.add_task(
-            Path(source.path).name if source.path != "-" else "stdin",
-            total=source.size,
-            records=0,
-            rate="-",
-        )
-        self.progress.start()
-
-    def update(self, records: int) -> None:
-        elapsed = self.progress.tasks[0].elapsed or 0.0
-        rate = f"{records / elapsed:,.0f}" if elapsed > 0 else "-"
-        self.progress.update(
-            self.task, completed=self.source.bytes_read, records=f"{records:,}", rate=rate
-        )
-
-    def close(self) -> None:
-        self.progress.stop()
 
 
 def lint_history(
@@ -570,98 +236,3 @@ def lint_history(
     if store is None:
         return []
     return store.recent_replies(playbook.name, int(playbook.get("history_size") or 200))
-
-
-# ---------------------------------------------------------------------------------------
-# Triage
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    """One comment in the triage queue."""
-
-    id: Any
-    priority: int
-    due: str | None
-    intent: str
-    action: str
-    topic: str | None
-    incident: int | None
-    text: str
-    line: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "priority": self.priority,
-            "due": self.due,
-            "intent": self.intent,
-            "action": self.action,
-            "topic": self.topic,
-            "incident": self.incident,
-            "text": self.text,
-        }
-
-
-# Escalations and angry complaints first, then everything else that gets a reply, then
-# what to moderate, and last what to leave alone; inside each, the soonest due first.
-PRIORITY_URGENT, PRIORITY_REPLY, PRIORITY_MODERATE, PRIORITY_SKIP = 0, 1, 2, 3
-
-
-def priority(result: Draft, playbook: Playbook) -> int:
-    """The triage tier of a draft (lower is more urgent)."""
-    if result.action == "escalate":
-        return PRIORITY_URGENT
-    if result.action == "moderate":
-        return PRIORITY_MODERATE
-    if result.action == "skip":
-        return PRIORITY_SKIP
-    angry_at = float((playbook.get("thresholds") or {}).get("specific", 4))
-    a = result.analysis
-    if a.intent == "complaint" and (a.rude or a.scores.get("complaint", 0) >= angry_at):
-        return PRIORITY_URGENT
-    return PRIORITY_REPLY
-
-
-def triage_queue(source: Source, drafter: Drafter) -> tuple[list[QueueItem], list[dict[str, Any]]]:
-    """Draft every record (remembering each in the store) and sort them into a queue."""
-    items: list[QueueItem] = []
-    errors: list[dict[str, Any]] = []
-    for number, record, error in source.records():
-        if record is None:
-            errors.append({"id": number, "error": error})
-            continue
-        try:
-            if "text" not in record:
-                raise UsageError('no "text"')
-            options = drafter.options(record)
-            if "received_at" in record:
-                options["received_at"] = parse_time(
-                    record["received_at"], drafter.now, "received_at"
-                )
-            result = drafter.one(record["text"], ext_id=_record_id(record), **options)
-        except ReplybookError as exc:
-            errors.append({"id": record.get("id", number), "error": f"line {number}: {exc}"})
-            continue
-        items.append(
-            QueueItem(
-                id=record.get("id", number),
-                priority=priority(result, drafter.playbook),
-                due=result.due,
-                intent=result.intent,
-                action=result.action,
-                topic=result.topic,
-                incident=result.incident,
-                text=" ".join(record["text"].split()),
-                line=number,
-            )
-        )
-    # ISO 8601 times with the same offset sort as text; no due time sorts last in its tier.
-    items.sort(key=lambda i: (i.priority, i.due is None, _sortable(i.due), i.line))
-    return items, errors
-
-
-def _sortable(due: str | None) -> float:
-    if due is None:
-        return 0.0
-    return parse_time(due, None).timestamp()
