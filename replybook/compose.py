@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .analyze import Analysis, analyze
 from .errors import TemplateError, UsageError
@@ -25,8 +25,7 @@ ACTIONS = ("reply", "escalate", "moderate", "skip")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """Why the draft is what it is: a RULES.md id and a sentence."""
 
     rule: str

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .analyze import Analysis, analyze
 from .errors import PlaybookError, UsageError
@@ -26,8 +25,7 @@ _DISABLE = re.compile(r"\{#\s*replybook:\s*disable(?:=([\w,\s-]+))?\s*#\}")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem in a reply. ``span`` is [start, end) in characters; line and column are
     1-based."""
 

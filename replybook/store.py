@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import UsageError
 
@@ -106,8 +106,7 @@ class Incident:
         }
 
 
-@dataclass(frozen=True)
-class Pattern:
+class Pattern(NamedTuple):
     """What the store says about a new complaint: ``state`` is ``none``, ``possible``
     (the second alike inside the window) or ``incident`` (linked to ``incident``)."""
 
