@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .lexicon import Match, PhraseIndex
 from .playbook import Playbook, phrases_for
@@ -72,8 +71,7 @@ _PII = {
 }
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """What a comment is: the input to drafting and to comment-aware lint rules."""
 
     text: str
@@ -88,9 +86,9 @@ class Analysis:
     refusal: str | None
     faq: str | None
     turnaround: bool
-    scores: dict[str, float] = field(default_factory=dict)
-    pii: tuple[str, ...] = ()
-    matches: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scores: dict[str, float]
+    pii: tuple[str, ...]
+    matches: dict[str, tuple[str, ...]]
 
     @property
     def specific(self) -> bool:

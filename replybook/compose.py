@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -32,8 +31,7 @@ class Reason(NamedTuple):
     why: str
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(NamedTuple):
     """A decision on a comment and the texts that carry it out."""
 
     language: str
@@ -47,7 +45,7 @@ class Draft:
     due: str | None
     channel: str
     variant: int
-    analysis: Analysis = field(repr=False, compare=False)
+    analysis: Analysis
     case: str = ""
     lint: tuple[Finding, ...] = ()
     incident: int | None = None

@@ -14,7 +14,6 @@ import marshal
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +32,34 @@ _TEMPLATE_NAME = re.compile(
 Origins = dict[str, tuple[str, int]]
 
 
-@dataclass(frozen=True, eq=False)
 class Playbook:
     """A loaded, layered and validated playbook with its templates.
 
     ``data`` is the merged YAML mapping; ``templates`` maps names such as
     ``en/complaint/public-1.j2`` to Jinja source; ``origins`` maps dotted key paths to
-    the (file, line) they came from, for error messages.
+    the (file, line) they came from, for error messages. ``_cache`` holds what the core
+    compiles from it (word tries, rules, the Jinja environment), built once.
     """
 
-    name: str
-    data: dict[str, Any]
-    templates: dict[str, str]
-    files: tuple[str, ...] = ()
-    origins: Origins = field(default_factory=dict, repr=False)
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    __slots__ = ("name", "data", "templates", "files", "origins", "_cache")
+
+    def __init__(
+        self,
+        name: str,
+        data: dict[str, Any],
+        templates: dict[str, str],
+        files: tuple[str, ...] = (),
+        origins: Origins | None = None,
+    ) -> None:
+        self.name = name
+        self.data = data
+        self.templates = templates
+        self.files = files
+        self.origins = origins or {}
+        self._cache: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Playbook({self.name!r}, files={self.files!r})"
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
