@@ -18,7 +18,8 @@ _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")
 # "#NotHappy" reads as "Not Happy": hashtags carry much of a comment's tone.
 _HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_]\w*)")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# Compiled on first use (re caches it): most comments have no hashtag.
+_CAMEL = r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -26,7 +27,7 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # "my bag", "our order": the customer's own words for what went wrong.
 _POSSESSIVE = re.compile(r"\b(?:my|our)\s+([a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2})", re.IGNORECASE)
 # "non-refundable", "damaged", "brand-new": a word that describes the noun after it.
-_MODIFIER = re.compile(r"\w+-\w+|\w{2,}(?:able|ible|ful|less|ous|ive|ed)", re.IGNORECASE)
+_MODIFIER = r"(?i:\w+-\w+|\w{2,}(?:able|ible|ful|less|ous|ive|ed))"
 _STOP_AFTER = {
     "is",
     "was",
@@ -236,7 +237,7 @@ def _key_phrase(text: str, vague: set[str]) -> str | None:
             if word.lower() in _STOP_AFTER:
                 break
             words.append(word)
-            if not _MODIFIER.fullmatch(word):
+            if not re.fullmatch(_MODIFIER, word):
                 break
         if words and words[-1].lower() not in vague:
             return " ".join(words).lower()
@@ -246,7 +247,7 @@ def _key_phrase(text: str, vague: set[str]) -> str | None:
 def _clean(text: str, playbook: Playbook) -> str:
     text = _URL.sub(" ", text)
     text = _MENTION.sub(" ", text)
-    text = _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
+    text = _HASHTAG.sub(lambda m: re.sub(_CAMEL, " ", m.group(1)), text)
     return text.translate(_APOSTROPHE)
 
 

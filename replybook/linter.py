@@ -21,8 +21,9 @@ from .playbook import Playbook, load_playbook, phrases_for, text_for
 
 LEVELS = ("suggestion", "warning", "error")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
-_DISABLE = re.compile(r"\{#\s*replybook:\s*disable(?:=([\w,\s-]+))?\s*#\}")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+# Compiled on first use (re caches them): few replies need them.
+_DISABLE = r"\{#\s*replybook:\s*disable(?:=([\w,\s-]+))?\s*#\}"
+_SENTENCE = r"[^.!?\n]+(?:[.!?]+|$)"
 
 
 class Finding(NamedTuple):
@@ -141,7 +142,7 @@ class Context:
     def sentence_span(self, index: int) -> tuple[int, int]:
         """Where the sentence holding character ``index`` starts and ends."""
         if self._sentences is None:
-            self._sentences = [m.span() for m in _SENTENCE.finditer(self.text)]
+            self._sentences = [m.span() for m in re.finditer(_SENTENCE, self.text)]
         for start, end in self._sentences:
             if start <= index < end:
                 return start, end
@@ -589,7 +590,7 @@ def _disabled_lines(text: str) -> dict[int, set[str] | None]:
     if "replybook" not in text:
         return out
     for number, line in enumerate(text.split("\n"), start=1):
-        for m in _DISABLE.finditer(line):
+        for m in re.finditer(_DISABLE, line):
             if m.group(1) is None:
                 out[number] = None
             else:

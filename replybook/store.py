@@ -20,7 +20,6 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -80,18 +79,39 @@ SCHEMA_VERSION = len(MIGRATIONS)
 _NORM = re.compile(r"https?://\S+|@\w+|[^\w\s]")
 
 
-@dataclass(frozen=True)
 class Incident:
     """An incident as the store knows it."""
 
-    id: int
-    playbook: str
-    topic: str | None
-    label: str
-    status: str
-    first_seen: str
-    last_seen: str
-    count: int
+    __slots__ = ("id", "playbook", "topic", "label", "status", "first_seen", "last_seen", "count")
+
+    def __init__(
+        self,
+        id: int,
+        playbook: str,
+        topic: str | None,
+        label: str,
+        status: str,
+        first_seen: str,
+        last_seen: str,
+        count: int,
+    ) -> None:
+        self.id = id
+        self.playbook = playbook
+        self.topic = topic
+        self.label = label
+        self.status = status
+        self.first_seen = first_seen
+        self.last_seen = last_seen
+        self.count = count
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Incident) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __repr__(self) -> str:
+        return f"Incident({self.id}, {self.label!r}, {self.status}, count={self.count})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
