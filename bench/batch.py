@@ -34,18 +34,24 @@ print(elapsed, peak, done.returncode)
 """
 
 
-def build(source: Path, folder: Path, size: int) -> tuple[Path, Path]:
+def build(source: Path, folder: Path, size: int) -> tuple[Path, Path, Path]:
     rows = [json.loads(line) for line in source.open(encoding="utf-8") if line.strip()]
     drafts = folder / f"draft-{size}.jsonl"
     lints = folder / f"lint-{size}.jsonl"
-    with drafts.open("w", encoding="utf-8") as d, lints.open("w", encoding="utf-8") as lt:
+    alone = folder / f"lint-alone-{size}.jsonl"
+    with (
+        drafts.open("w", encoding="utf-8") as d,
+        lints.open("w", encoding="utf-8") as lt,
+        alone.open("w", encoding="utf-8") as la,
+    ):
         for n in range(size):
             row = rows[n % len(rows)]
             stamp = row.get("created_at") or "2017-10-31T22:00:00Z"
             d.write(json.dumps({"id": n, "text": row["text"], "received_at": stamp}) + "\n")
             reply = row.get("reply") or "Thanks!"
             lt.write(json.dumps({"id": n, "text": reply, "comment": row["text"]}) + "\n")
-    return drafts, lints
+            la.write(json.dumps({"id": n, "text": reply}) + "\n")
+    return drafts, lints, alone
 
 
 def measure(cmd: list[str]) -> tuple[float, int, int]:
@@ -67,7 +73,7 @@ def main() -> None:
     try:
         rows = []
         for size in sizes:
-            drafts, lints = build(Path(args.eval) / "twcs.jsonl", folder, size)
+            drafts, lints, alone = build(Path(args.eval) / "twcs.jsonl", folder, size)
             jobs = ["--jobs", str(args.jobs)]
             runs = {
                 "draft --no-store": [script, "draft", "--batch", str(drafts), "--no-store", *jobs],
@@ -80,7 +86,17 @@ def main() -> None:
                     str(folder / f"s{size}.db"),
                     *jobs,
                 ],
-                "lint --no-store": [
+                "lint (reply alone)": [
+                    script,
+                    "lint",
+                    "--batch",
+                    str(alone),
+                    "--no-store",
+                    "--fail-level",
+                    "never",
+                    *jobs,
+                ],
+                "lint (with comment)": [
                     script,
                     "lint",
                     "--batch",
@@ -95,10 +111,10 @@ def main() -> None:
                 elapsed, peak_kib, code = measure(cmd)
                 rows.append((name, size, elapsed, size / elapsed, peak_kib / 1024, code))
         print(f"jobs = {args.jobs}")
-        head = f"{'run':<18} {'records':>8} {'seconds':>8} {'records/s':>10}"
+        head = f"{'run':<20} {'records':>8} {'seconds':>8} {'records/s':>10}"
         print(f"{head} {'peak MiB':>9} {'exit':>5}")
         for name, size, elapsed, rate, peak, code in rows:
-            print(f"{name:<18} {size:>8,} {elapsed:>8.2f} {rate:>10,.0f} {peak:>9.1f} {code:>5}")
+            print(f"{name:<20} {size:>8,} {elapsed:>8.2f} {rate:>10,.0f} {peak:>9.1f} {code:>5}")
         print("targets: draft >= 3,000 records/s, lint >= 10,000 records/s (one process);")
         print("         peak memory flat from 10,000 to 100,000 records")
     finally:
