@@ -165,19 +165,20 @@ def _iso(epoch: float) -> str:
 
 
 def _candidates(norm: str, rows: list[tuple[int, str]]) -> tuple[list[int], dict[int, str]]:
-    """Split rows into exact copies of ``norm`` and plausible near-copies.
+    """Split rows into exact copies of ``norm`` and the ones worth a fuzzy comparison.
 
-    Near-identical wording shares most of its words, so rows sharing under half of them
-    (Jaccard) are dropped before any fuzzy scoring: most comparisons end here, and the
-    fuzzy matcher is only loaded when something could match.
+    With a handful of rows, near-identical wording must share at least half its words
+    (Jaccard) to be compared at all, so a one-off draft against a small store rarely loads
+    the fuzzy matcher. With many rows the fuzzy matcher (C code) is faster than the
+    prefilter, so they all go to it.
     """
+    exact = [row_id for row_id, other in rows if other == norm]
+    rest = {row_id: other for row_id, other in rows if other != norm}
+    if len(rest) > 20:
+        return exact, rest
     words = set(norm.split())
-    exact: list[int] = []
     near: dict[int, str] = {}
-    for row_id, other in rows:
-        if other == norm:
-            exact.append(row_id)
-            continue
+    for row_id, other in rest.items():
         theirs = set(other.split())
         union = len(words | theirs)
         if union and len(words & theirs) / union >= 0.5:
