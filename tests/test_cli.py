@@ -177,3 +177,43 @@ def test_python_m_entry_point():
     )
     assert done.returncode == 0
     assert done.stdout == f"replybook {__version__}\n"
+
+
+def test_console_entry_builds_only_the_command_asked_for():
+    from replybook.cli import _app_for
+
+    solo = _app_for(["draft", "hello"])
+    assert [c.callback.__name__ for c in solo.registered_commands] == ["draft"]
+    assert _app_for(["--help"]) is app
+    assert _app_for(["incidents", "close", "1"]) is app
+    assert _app_for([]) is app
+
+
+def test_console_entry_drafts_and_fails_like_the_app():
+    import subprocess
+    import sys
+
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "replybook",
+            "draft",
+            "-f",
+            "json",
+            "--no-store",
+            "my order is late",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0 and json.loads(ok.stdout)["intent"] == "complaint"
+    bad = subprocess.run(
+        [sys.executable, "-m", "replybook", "draft", "--channel", "fax", "--no-store", "hi"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("replybook: error: unknown channel 'fax'")
