@@ -65,8 +65,9 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 _last: tuple[str, list[tuple[str, int, int]]] = ("", [])
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    # Several matchers read the same comment in a row: tokenize it once.
+def cached_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Tokens of a text, kept for the last text asked about (a comment or reply is read
+    by several matchers in a row)."""
     global _last
     if _last[0] is not text:
         _last = (text, tokenize(text))
@@ -146,7 +147,7 @@ class PhraseIndex:
 
     def search_all(self, text: str) -> dict[Any, list[Match]]:
         """Every list's matches in ``text``, by key (keys with none are left out)."""
-        tokens = _tokens(text)
+        tokens = cached_tokens(text)
         count = len(tokens)
         trie = self.trie
         per_key: dict[Any, list[tuple[int, int, str]]] = {}

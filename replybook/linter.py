@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from .analyze import Analysis, analyze
 from .errors import PlaybookError, UsageError
-from .lexicon import Match, PhraseIndex, tokenize
+from .lexicon import Match, PhraseIndex, cached_tokens
 from .playbook import Playbook, load_playbook, phrases_for, text_for
 
 LEVELS = ("suggestion", "warning", "error")
@@ -294,7 +294,9 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
             yield m.start(), m.end(), {}
 
 
-_CAPS_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
+# Words of two letters or more with a letter outside a-z: capitalised or all-caps words
+# (and non-English ones); isupper() then keeps the all-caps ones.
+_CAPS_WORD = re.compile(r"\b(?=[^\W\d_]*[^\W\d_a-z])[^\W\d_]{2,}\b")
 _PLACEHOLDERS = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|\[(?:[A-Z][A-Z _-]*|name|first name|agent|x+)\]|<(?:[a-z_ -]+)>|"
     r"\b(?:XXX+|TODO|TBD|FIXME|INSERT [A-Z ]+)\b|\$\{\w+\}"
@@ -406,11 +408,11 @@ def relevant(rule: Rule, ctx: Context) -> Iterator[Hit]:
     if not words:
         return
     stems = {w.split()[-1].casefold().rstrip("s") for w in words if w.strip() and w[0] != "/"}
-    reply = {token for token, _, _ in tokenize(ctx.text)}
+    # " token token ... ": a stem of 3 letters or more may start a word, a shorter one must
+    # be the whole word; a substring search does either in one pass.
+    reply = " " + " ".join(token for token, _, _ in cached_tokens(ctx.text)) + " "
     mentioned = any(
-        (token.startswith(stem) if len(stem) >= 3 else token == stem)
-        for stem in stems
-        for token in reply
+        (" " + stem) in reply if len(stem) >= 3 else (" " + stem + " ") in reply for stem in stems
     )
     if not mentioned:
         about = a.key_phrase or a.term or a.topic or "it"
