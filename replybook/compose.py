@@ -299,7 +299,7 @@ def _compose(
     brand = dict(playbook.get("brand") or {})
     seed = stable_seed(a.text)
 
-    facts = _facts(playbook, a, lang, case, channel, brand)
+    facts = _facts(playbook, a, lang)
     facts["incident"] = _incident_facts(pattern) if pattern is not None else None
     facts["meanwhile"] = None
     if pattern is not None and pattern.state == "incident":
@@ -459,14 +459,10 @@ def _fit(
     return _sign(" ".join(sentences), signature, limit), number, True
 
 
-def _facts(
-    playbook: Playbook,
-    a: Analysis,
-    lang: str,
-    case: str,
-    channel: dict[str, Any],
-    brand: dict[str, Any],
-) -> dict[str, Any]:
+def _facts(playbook: Playbook, a: Analysis, lang: str) -> dict[str, Any]:
+    """What the templates say about the comment: the problem in the customer's words, the
+    topic's explanation and next step, what to ask for, a refusal's alternatives, an FAQ
+    answer."""
     topics = playbook.get("topics") or {}
     topic = topics.get(a.topic) if a.topic else None
     # The customer's own noun ("my blender") beats the topic's word for it.
