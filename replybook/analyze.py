@@ -244,7 +244,8 @@ def _key_phrase(text: str, vague: set[str]) -> str | None:
     return None
 
 
-def _clean(text: str, playbook: Playbook) -> str:
+def _clean(text: str) -> str:
+    """The comment without links and @handles; hashtags split into words; straight quotes."""
     text = _URL.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = _HASHTAG.sub(lambda m: re.sub(_CAMEL, " ", m.group(1)), text)
@@ -257,7 +258,7 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
         from .playbook import load_playbook
 
         playbook = load_playbook("default")
-    clean = _clean(text, playbook)
+    clean = _clean(text)
     lang = detect_language(playbook, clean)
     thresholds = {k: float(v) for k, v in (playbook.get("thresholds") or {}).items()}
 
