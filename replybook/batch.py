@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .compose import Draft, parse_time
 from .errors import ReplybookError, UsageError
 from .playbook import Playbook, load_playbook
-from .runner import DRAFT_FIELDS, LINT_FIELDS, Drafter, Linter, open_text, record_id
+from .runner import DRAFT_FIELDS, LINT_FIELDS, Drafter, Linter, open_text
 
 if TYPE_CHECKING:
     from .store import Store
@@ -372,8 +372,7 @@ class _Progress:
 # Triage
 
 
-@dataclass(frozen=True)
-class QueueItem:
+class QueueItem(NamedTuple):
     """One comment in the triage queue."""
 
     id: Any
@@ -428,14 +427,7 @@ def triage_queue(source: Source, drafter: Drafter) -> tuple[list[QueueItem], lis
             errors.append({"id": number, "error": error})
             continue
         try:
-            if "text" not in record:
-                raise UsageError('no "text"')
-            options = drafter.options(record)
-            if "received_at" in record:
-                options["received_at"] = parse_time(
-                    record["received_at"], drafter.now, "received_at"
-                )
-            result = drafter.one(record["text"], ext_id=record_id(record), **options)
+            result = drafter.draft_record(record)
         except ReplybookError as exc:
             errors.append({"id": record.get("id", number), "error": f"line {number}: {exc}"})
             continue
@@ -452,7 +444,13 @@ def triage_queue(source: Source, drafter: Drafter) -> tuple[list[QueueItem], lis
                 line=number,
             )
         )
-    # ISO 8601 times with the same offset sort as text; no due time sorts last in its tier.
+    if drafter.store is not None:
+        # A complaint drafted before its incident opened is linked to it by now.
+        links = drafter.store.incident_links(
+            drafter.playbook.name, [str(i.id) for i in items if i.incident is None]
+        )
+        items = [i._replace(incident=links.get(str(i.id), i.incident)) for i in items]
+    # No due time sorts last in its tier.
     items.sort(key=lambda i: (i.priority, i.due is None, _sortable(i.due), i.line))
     return items, errors
 

@@ -152,14 +152,17 @@ class Drafter:
             label=analysis.topic,
         )
 
-    def batch_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        ext_id = record_id(record)
+    def draft_record(self, record: dict[str, Any]) -> Draft:
+        """Draft one input record (its fields over the command line's defaults)."""
         if "text" not in record:
             raise UsageError('no "text"')
         options = self.options(record)
         if "received_at" in record:
             options["received_at"] = parse_time(record["received_at"], self.now, "received_at")
-        result = self.one(record["text"], ext_id=ext_id, **options)
+        return self.one(record["text"], ext_id=record_id(record), **options)
+
+    def batch_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        result = self.draft_record(record)
         out = {"id": record.get("id", record["_line"]), **result.to_dict()}
         if self.defer:
             out["_record"] = record

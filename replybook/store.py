@@ -447,6 +447,19 @@ class Store:
             return None
         return Incident(row[0], row[1], row[2], row[3], row[4], _iso(row[5]), _iso(row[6]), row[7])
 
+    def incident_links(self, playbook: str, ext_ids: list[str]) -> dict[str, int]:
+        """Comment id -> incident id, for those of ``ext_ids`` linked to one."""
+        links: dict[str, int] = {}
+        for start in range(0, len(ext_ids), 500):
+            part = ext_ids[start : start + 500]
+            rows = self.db.execute(
+                "SELECT ext_id, incident_id FROM comments WHERE playbook = ? AND incident_id"
+                f" IS NOT NULL AND ext_id IN ({','.join('?' * len(part))})",
+                [playbook, *part],
+            )
+            links.update({str(ext): int(inc) for ext, inc in rows})
+        return links
+
     def incidents(self, *, playbook: str | None = None, status: str = "open") -> list[Incident]:
         """Incidents, newest first."""
         sql = "SELECT id FROM incidents WHERE (? = 'all' OR status = ?)"

@@ -343,3 +343,28 @@ def test_kill_9_loses_nothing_reported_and_the_store_opens(tmp_path):
         seen = {r[0] for r in store.db.execute("SELECT ext_id FROM comments")}
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert {str(o["id"]) for o in written} <= seen
+
+
+def test_triage_links_every_member_of_an_incident(tmp_path):
+    path = tmp_path / "inbox.jsonl"
+    path.write_text(
+        jsonl(
+            *(
+                {"id": f"c{n}", "text": text, "received_at": f"2026-11-23T09:0{n}:00Z"}
+                for n, text in enumerate(
+                    [
+                        "My order hasn't arrived",
+                        "Where is my parcel?",
+                        "Order still missing!",
+                        "Love the new app",
+                    ]
+                )
+            )
+        ),
+        encoding="utf-8",
+    )
+    data = json.loads(
+        invoke("triage", str(path), "-f", "json", "--now", "2026-11-23T09:30:00Z").stdout
+    )
+    links = {row["id"]: row["incident"] for row in data["queue"]}
+    assert links == {"c0": 1, "c1": 1, "c2": 1, "c3": None}
