@@ -307,9 +307,7 @@ def _compose(
         facts["meanwhile"] = text_for(topic.get("incident"), lang) or text_for(
             playbook.get("incident"), lang
         )
-    signature = render(
-        playbook, f"_signature/{'agent' if agent else 'team'}.j2", {"agent": agent, "brand": brand}
-    )
+    signature = _signature(playbook, agent, brand)
 
     context: dict[str, Any] = {
         "who": _greeting_target(name, handle),
@@ -417,6 +415,17 @@ def _compose(
         else (),
         incident=pattern.incident.id if pattern is not None and pattern.incident else None,
     )
+
+
+def _signature(playbook: Playbook, agent: dict[str, str] | None, brand: dict[str, Any]) -> str:
+    """The rendered signature; it depends only on the agent, so it is rendered once each."""
+    key = "signature:" + ("\0".join(f"{k}={v}" for k, v in sorted(agent.items())) if agent else "")
+    cached = playbook._cache.get(key)
+    if cached is None:
+        name = f"_signature/{'agent' if agent else 'team'}.j2"
+        cached = render(playbook, name, {"agent": agent, "brand": brand})
+        playbook._cache[key] = cached
+    return str(cached)
 
 
 def _sign(body: str, signature: str, max_chars: int) -> str:
