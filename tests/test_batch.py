@@ -368,3 +368,23 @@ def test_triage_links_every_member_of_an_incident(tmp_path):
     )
     links = {row["id"]: row["incident"] for row in data["queue"]}
     assert links == {"c0": 1, "c1": 1, "c2": 1, "c3": None}
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path, monkeypatch):
+    import io
+
+    from replybook.batch import Sink, Source, run_batch
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    path = tmp_path / "in.jsonl"
+    path.write_text(jsonl(*({"id": n, "text": "x"} for n in range(450))), encoding="utf-8")
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    out = tmp_path / "out.jsonl"
+    result = run_batch(Source(str(path)), Sink(str(out)), lambda r: {"id": r["id"]}, progress=True)
+    assert result.records == 450 and result.failed == 0
+    assert "450 records" in err.getvalue()
+    assert [o["id"] for o in lines(out.read_text())] == list(range(450))
