@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .analyze import Analysis, analyze
 from .errors import TemplateError, UsageError
-from .linter import Finding, lint
+from .linter import Finding, disabled_in, lint
 from .playbook import Playbook, load_playbook, text_for
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ class Draft(NamedTuple):
     case: str = ""
     lint: tuple[Finding, ...] = ()
     incident: int | None = None
+    # The templates that rendered the public and private replies (not in the JSON).
+    templates: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (README: "JSON output of draft")."""
@@ -326,6 +328,7 @@ def _compose(
     trimmed = False
     used = 1
     total = 1
+    used_templates: tuple[str, ...] = ()
     if action in ("reply", "escalate"):
         names = playbook.variants(lang, case, "public")
         if not names:
@@ -342,12 +345,14 @@ def _compose(
             int(channel["max_chars"]),
             variant is not None,
         )
+        used_templates = (names[used - 1],)
         private_names = playbook.variants(lang, case, "private")
         if private_names:
             pick = _Picker(seed)
             chosen = private_names[(start) % len(private_names)]
             body = render(playbook, chosen, {**context, "short": False, "pick": pick})
             private = _sign(body, signature, 1000)
+            used_templates += (chosen,)
 
     reasons = _reasons(playbook, a, case, action, facts, channel, agent, signature, used, total)
     if pattern is not None and pattern.state == "possible":
@@ -410,9 +415,19 @@ def _compose(
         variant=used,
         analysis=a,
         case=case,
-        lint=tuple(lint(public, playbook, comment=a, name=name, channel=channel_id))
+        lint=tuple(
+            lint(
+                public,
+                playbook,
+                comment=a,
+                name=name,
+                channel=channel_id,
+                disable=disabled_in(playbook.templates[used_templates[0]]),
+            )
+        )
         if public
         else (),
+        templates=used_templates,
         incident=pattern.incident.id if pattern is not None and pattern.incident else None,
     )
 

@@ -11,7 +11,7 @@ when lint is given that comment. A rule with ``scope: public`` only checks publi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .analyze import Analysis, analyze
@@ -602,6 +602,18 @@ def _disabled_lines(text: str) -> dict[int, set[str] | None]:
     return out
 
 
+def disabled_in(source: str) -> set[str] | None:
+    """Rules a template switches off with ``{# replybook: disable=... #}`` anywhere in it
+    (None: every rule). The marker is a Jinja comment, gone from the rendered reply, so it
+    applies to the whole reply the template renders."""
+    found: set[str] = set()
+    for ids in _disabled_lines(source).values():
+        if ids is None:
+            return None
+        found |= ids
+    return found
+
+
 def _format(template: str, fields: dict[str, Any]) -> str:
     try:
         return template.format(**fields)
@@ -619,8 +631,12 @@ def lint(
     slot: str = "public",
     history: Sequence[str] = (),
     rules: Sequence[Rule] | None = None,
+    disable: Collection[str] | None = (),
 ) -> list[Finding]:
     """Check a reply against the playbook's rules; findings sorted by position.
+
+    ``disable`` switches rules off for the whole reply (None: all of them), as a template's
+    markers do (:func:`disabled_in`).
 
     ``comment`` (text or its :class:`Analysis`) turns on the rules that read the comment;
     ``name`` the greeting-by-name check; ``channel`` the length limit; ``history`` (replies
@@ -658,8 +674,10 @@ def lint(
     off = _disabled_lines(text)
     facts = _facts(analysis)
     findings: list[Finding] = []
+    if disable is None:
+        return []
     for rule in active:
-        if not _applies(rule, facts, slot):
+        if rule.id in disable or not _applies(rule, facts, slot):
             continue
         for start, end, fields in RULE_TYPES[rule.type](rule, ctx):
             line, column = _position(text, start)

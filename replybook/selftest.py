@@ -13,7 +13,7 @@ from typing import Any
 
 from .compose import draft
 from .errors import ReplybookError
-from .linter import Rule, at_or_above, compile_rules, lint
+from .linter import Rule, at_or_above, compile_rules, disabled_in, lint
 from .playbook import Playbook, text_for
 from .store import Incident, Pattern
 
@@ -130,7 +130,8 @@ def _check_one(
     if result.case != case:
         return [Failure(where, f"the sample {sample!r} is drafted as {result.case!r}")]
     out = []
-    for slot, text in (("public", result.public_reply), ("private", result.private_reply)):
+    replies = (("public", result.public_reply), ("private", result.private_reply))
+    for (slot, text), template in zip(replies, result.templates, strict=False):
         if text is None:
             continue
         found = lint(
@@ -140,6 +141,7 @@ def _check_one(
             name=name,
             channel=channel if slot == "public" else None,
             slot=slot,
+            disable=disabled_in(playbook.templates[template]),
         )
         for finding in at_or_above(found, "warning"):
             out.append(

@@ -342,3 +342,37 @@ def test_drafts_carry_their_lint(default):
     )
     assert result.lint == ()
     assert result.to_dict()["lint"] == []
+
+
+def test_a_template_marker_switches_a_rule_off_for_its_reply(tmp_path):
+    from replybook import draft
+
+    folder = tmp_path / "tpl" / "en" / "praise"
+    folder.mkdir(parents=True)
+    body = "Much appreciated{% if who %}, {{ who }}{% endif %}! ({n})"
+    for n in (1, 2, 3):
+        (folder / f"public-{n}.j2").write_text(body.replace("{n}", str(n)), encoding="utf-8")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("extends: default\ntemplates: tpl\n", encoding="utf-8")
+    report = selftest(load_playbook(plain))
+    assert any("no-greeting" in f.problem for f in report.failures)
+
+    marked = tmp_path / "tpl2" / "en" / "praise"
+    marked.mkdir(parents=True)
+    for n in (1, 2, 3):
+        (marked / f"public-{n}.j2").write_text(
+            "{# replybook: disable=no-greeting #}" + body.replace("{n}", str(n)), encoding="utf-8"
+        )
+    with_marker = tmp_path / "marked.yaml"
+    with_marker.write_text("extends: default\ntemplates: tpl2\n", encoding="utf-8")
+    book = load_playbook(with_marker)
+    assert not any("no-greeting" in f.problem for f in selftest(book).failures)
+    result = draft("Best service ever, well done!", book, now=NOW)
+    assert result.public_reply.startswith("Much appreciated!")
+    assert "no-greeting" not in [f.rule for f in result.lint]
+
+
+def test_lint_disable_argument(default):
+    assert "calm-down" in rules_of(lint("Hi, calm down. ^MK", default))
+    assert "calm-down" not in rules_of(lint("Hi, calm down. ^MK", default, disable={"calm-down"}))
+    assert lint("As I already said, calm down!!!", default, disable=None) == []
