@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from .compose import Draft, parse_time
 from .errors import ReplybookError, UsageError
 from .playbook import Playbook, load_playbook
-from .runner import DRAFT_FIELDS, LINT_FIELDS, Drafter, Linter, open_text
+from .runner import DRAFT_FIELDS, LINT_FIELDS, Drafter, Linter, open_text, undecodable
 
 if TYPE_CHECKING:
     from .store import Store
@@ -72,8 +72,10 @@ class Source:
 
     def _open(self) -> IO[str]:
         if self.path == "-":
+            with contextlib.suppress(AttributeError, ValueError):
+                sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
             return sys.stdin
-        stream = open_text(self.path)
+        stream = open_text(self.path, errors="surrogateescape")
         self.size = os.fstat(stream.fileno()).st_size
         return stream
 
@@ -105,6 +107,9 @@ class Source:
             self.bytes_read += len(line.encode("utf-8", "replace"))
             if not line.strip():
                 continue
+            if undecodable(line):
+                yield number, None, f"line {number}: not UTF-8 text"
+                continue
             try:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -130,6 +135,9 @@ class Source:
             )
         for raw in reader:
             number = reader.line_num
+            if any(isinstance(v, str) and undecodable(v) for v in raw.values()):
+                yield number, None, f"line {number}: not UTF-8 text"
+                continue
             if None in raw:
                 yield number, None, f"line {number}: more fields than the header has"
                 continue

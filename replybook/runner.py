@@ -24,16 +24,25 @@ DRAFT_FIELDS = ("id", "text", "name", "handle", "channel", "received_at", "agent
 LINT_FIELDS = ("id", "text", "comment", "name", "channel")
 
 
-def open_text(path: str) -> IO[str]:
-    """Open a UTF-8 text file for reading; every failure is one clear UsageError."""
+def open_text(path: str, errors: str = "strict") -> IO[str]:
+    """Open a UTF-8 text file for reading; every failure is one clear UsageError.
+
+    ``errors="surrogateescape"`` lets a batch read on past bytes that aren't UTF-8 and
+    report the lines that hold them (:func:`undecodable`).
+    """
     try:
-        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (the caller closes)
+        return open(path, encoding="utf-8-sig", errors=errors, newline="")  # noqa: SIM115
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def undecodable(text: str) -> bool:
+    """Did this text come from bytes that aren't UTF-8 (read with surrogateescape)?"""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def read_text(path: str) -> str:

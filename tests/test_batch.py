@@ -388,3 +388,21 @@ def test_progress_bar_on_a_terminal_only(tmp_path, monkeypatch):
     assert result.records == 450 and result.failed == 0
     assert "450 records" in err.getvalue()
     assert [o["id"] for o in lines(out.read_text())] == list(range(450))
+
+
+def test_lines_that_are_not_utf8_become_error_records(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        b'{"id": "a", "text": "My order is late"}\n'
+        b'{"id": "b", "text": "caf\xe9 \xff\xfe broken"}\n'
+        b'{"id": "c", "text": "Thanks, sorted!"}\n'
+    )
+    result = invoke("draft", "--batch", str(path), "--no-store")
+    assert result.exit_code == 1
+    out = lines(result.stdout)
+    assert [o["id"] for o in out] == ["a", 2, "c"]
+    assert out[1] == {"id": 2, "error": "line 2: not UTF-8 text"}
+    csv_path = tmp_path / "in.csv"
+    csv_path.write_bytes(b"id,text\n1,fine\n2,bad \xff byte\n")
+    out = lines(invoke("draft", "--batch", str(csv_path), "--no-store").stdout)
+    assert out[1] == {"id": 3, "error": "line 3: not UTF-8 text"}
