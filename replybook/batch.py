@@ -73,7 +73,7 @@ class Source:
     def _open(self) -> IO[str]:
         if self.path == "-":
             with contextlib.suppress(AttributeError, ValueError):
-                sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+                sys.stdin.reconfigure(errors="surrogateescape", newline="")  # type: ignore[union-attr]
             return sys.stdin
         stream = open_text(self.path, errors="surrogateescape")
         self.size = os.fstat(stream.fileno()).st_size
@@ -125,15 +125,29 @@ class Source:
         import csv
 
         reader = csv.DictReader(counted)
-        if reader.fieldnames is None:
+        try:
+            header = reader.fieldnames
+        except csv.Error as exc:
+            raise UsageError(f"{self.path}: not a readable CSV header ({exc})") from None
+        if header is None:
             return
+        if any(undecodable(name) or _binary(name) for name in header):
+            raise UsageError(f"{self.path}: not a UTF-8 JSONL or CSV file")
         wanted = self.columns.get("text", "text")
-        if wanted not in reader.fieldnames:
+        if wanted not in header:
             raise UsageError(
-                f"{self.path}: no {wanted!r} column (columns: {', '.join(reader.fieldnames)});"
+                f"{self.path}: no {wanted!r} column (columns: {', '.join(header)});"
                 " map one with --columns text=COLUMN"
             )
-        for raw in reader:
+        rows = iter(reader)
+        while True:
+            try:
+                raw = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield reader.line_num, None, f"line {reader.line_num}: not valid CSV ({exc})"
+                continue
             number = reader.line_num
             if any(isinstance(v, str) and undecodable(v) for v in raw.values()):
                 yield number, None, f"line {number}: not UTF-8 text"
@@ -142,6 +156,11 @@ class Source:
                 yield number, None, f"line {number}: more fields than the header has"
                 continue
             yield number, self._normalise(raw, number), None
+
+
+def _binary(text: str) -> bool:
+    """Control characters other than tab: bytes, not a text header."""
+    return any(ch < " " and ch != "\t" for ch in text)
 
 
 class _Counting:

@@ -406,3 +406,19 @@ def test_lines_that_are_not_utf8_become_error_records(tmp_path):
     csv_path.write_bytes(b"id,text\n1,fine\n2,bad \xff byte\n")
     out = lines(invoke("draft", "--batch", str(csv_path), "--no-store").stdout)
     assert out[1] == {"id": 3, "error": "line 3: not UTF-8 text"}
+
+
+def test_a_binary_file_is_one_clear_error(tmp_path):
+    path = tmp_path / "photo.bin"
+    path.write_bytes(bytes(range(256)) * 4)
+    result = invoke("draft", "--batch", str(path), "--no-store")
+    assert result.exit_code == 2
+    assert result.stderr == f"replybook: error: {path}: not a UTF-8 JSONL or CSV file\n"
+
+
+def test_broken_csv_quoting_is_an_error_record(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text('id,text\n1,fine\n2,"open quote\n', encoding="utf-8")
+    result = invoke("draft", "--batch", str(path), "--no-store")
+    assert result.exit_code in (0, 1)
+    assert lines(result.stdout)[0]["id"] == "1"
