@@ -481,6 +481,22 @@ def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
     playbook._cache[f"lint:index:{lang}"] = PhraseIndex.from_state(index)
 
 
+def _origin(playbook: Playbook, path: str) -> tuple[str | None, int | None]:
+    """The file and line a rule's key came from, or the nearest parent's."""
+    probe = path
+    while probe:
+        if probe in playbook.origins:
+            return playbook.origins[probe]
+        probe = probe.rpartition(".")[0]
+    return (playbook.files[-1] if playbook.files else None), None
+
+
+def _rule_error(playbook: Playbook, where: str, message: str, key: str = "") -> None:
+    path = f"{where}.{key}" if key else where
+    file, line = _origin(playbook, path)
+    raise PlaybookError(message, file=file, line=line, path=path)
+
+
 def compile_rules(playbook: Playbook) -> list[Rule]:
     """The playbook's rules, checked, minus its ``disable:`` list. Cached per playbook."""
     cached = playbook._cache.get("lint:rules")
@@ -491,35 +507,38 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
     seen: set[str] = set()
     for index, raw in enumerate(playbook.get("rules") or []):
         where = f"rules[{index}]"
-        file = playbook.files[-1] if playbook.files else None
-
-        def fail(message: str, key: str = "", where: str = where, file: str | None = file) -> None:
-            raise PlaybookError(message, file=file, path=f"{where}.{key}" if key else where)
 
         if not isinstance(raw, dict):
-            fail("a rule must be a mapping")
+            _rule_error(playbook, where, "a rule must be a mapping")
         rule_id = raw.get("id")
         if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule_id):
-            fail("a rule needs a kebab-case id", "id")
+            _rule_error(playbook, where, "a rule needs a kebab-case id", "id")
         where = f"rules.{rule_id}"
         if rule_id in seen:
-            fail(f"rule id {rule_id!r} is used twice", "id")
+            _rule_error(playbook, where, f"rule id {rule_id!r} is used twice", "id")
         seen.add(rule_id)
         kind = raw.get("extends")
         if kind not in RULE_TYPES:
-            fail(f"unknown rule type {kind!r}; known: {', '.join(sorted(RULE_TYPES))}", "extends")
+            _rule_error(
+                playbook,
+                where,
+                f"unknown rule type {kind!r}; known: {', '.join(sorted(RULE_TYPES))}",
+                "extends",
+            )
         level = raw.get("level", "warning")
         if level not in LEVELS:
-            fail(f"level must be one of {', '.join(LEVELS)}", "level")
+            _rule_error(playbook, where, f"level must be one of {', '.join(LEVELS)}", "level")
         for key in ("message", "why"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
-                fail(f"a rule needs a {key}", key)
+                _rule_error(playbook, where, f"a rule needs a {key}", key)
         when = raw.get("when") or {}
         if not isinstance(when, dict) or set(when) - _WHEN_KEYS:
-            fail(f"when: takes {', '.join(sorted(_WHEN_KEYS))}", "when")
+            _rule_error(playbook, where, f"when: takes {', '.join(sorted(_WHEN_KEYS))}", "when")
         examples = raw.get("examples") or {}
         if not examples.get("bad") or not examples.get("good"):
-            fail("a rule needs at least one bad and one good example", "examples")
+            _rule_error(
+                playbook, where, "a rule needs at least one bad and one good example", "examples"
+            )
         if rule_id in disabled:
             continue
         params = {k: v for k, v in raw.items() if k not in _COMMON}
@@ -527,7 +546,7 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
             try:
                 re.compile(str(params.get("pattern", "")))
             except re.error as exc:
-                fail(f"bad pattern: {exc}", "pattern")
+                _rule_error(playbook, where, f"bad pattern: {exc}", "pattern")
         rules.append(
             Rule(
                 id=rule_id,

@@ -187,7 +187,21 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], Origins]:
     origins: Origins = {}
     if node is not None:
         _walk_lines(node, "", shown, origins)
+        _alias_rules(data, origins)
     return data, origins
+
+
+def _alias_rules(data: dict[str, Any], origins: Origins) -> None:
+    """Rules merge by id across files, so their lines are also kept as ``rules.<id>...``."""
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return
+    for index, rule in enumerate(rules):
+        if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+            prefix = f"rules[{index}]"
+            for path, where in list(origins.items()):
+                if path == prefix or path.startswith(prefix + "."):
+                    origins["rules." + str(rule["id"]) + path[len(prefix) :]] = where
 
 
 def _walk_lines(node: Any, path: str, file: str, out: Origins) -> None:

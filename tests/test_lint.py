@@ -376,3 +376,13 @@ def test_lint_disable_argument(default):
     assert "calm-down" in rules_of(lint("Hi, calm down. ^MK", default))
     assert "calm-down" not in rules_of(lint("Hi, calm down. ^MK", default, disable={"calm-down"}))
     assert lint("As I already said, calm down!!!", default, disable=None) == []
+
+
+def test_a_bad_rule_names_file_line_and_key(tmp_path: Path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "extends: default\nrules:\n  - id: my-rule\n    extends: spellcheck\n", encoding="utf-8"
+    )
+    with pytest.raises(PlaybookError) as info:
+        load_playbook(path)
+    assert str(info.value).startswith(f"{path}:4: rules.my-rule.extends: unknown rule type")
