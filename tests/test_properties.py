@@ -66,3 +66,21 @@ def test_draft_never_crashes_and_keeps_limits(text: str, channel: str, name: str
 def test_analyze_never_crashes(text: str) -> None:
     result = analyze(text, PLAYBOOK)
     assert result.intent in ("complaint", "question", "praise", "joke", "troll", "other")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    reply=st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=40).map(" ".join)),
+    comment=st.one_of(st.none(), st.text(min_size=1, max_size=200)),
+    name=st.one_of(st.none(), st.text(max_size=20)),
+)
+def test_lint_never_crashes_and_spans_are_in_the_text(
+    reply: str, comment: str | None, name: str | None
+) -> None:
+    from replybook.linter import lint
+
+    for finding in lint(reply, PLAYBOOK, comment=comment, name=name, channel="x"):
+        start, end = finding.span
+        assert 0 <= start <= end <= len(reply)
+        assert finding.match == reply[start:end]
+        assert finding.line >= 1 and finding.column >= 1
