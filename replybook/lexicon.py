@@ -166,6 +166,15 @@ class PhraseIndex:
                 starts[token] = first
             if not first:
                 continue
+            if len(first) == 1 and len(first[0]) == 1 and _END in first[0]:
+                # The common case: only one-word phrases start here; no walk needed.
+                for key, phrase in first[0][_END].items():
+                    found_for = per_key.get(key)
+                    if found_for is None:
+                        per_key[key] = [(i, i + 1, phrase)]
+                    else:
+                        found_for.append((i, i + 1, phrase))
+                continue
             ends: dict[Any, tuple[int, str]] = {}
             frontier = [(node, i + 1) for node in first]
             while frontier:
