@@ -15,7 +15,7 @@ nothing, which matters for a command that starts, drafts one comment and exits. 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 _TOKEN = re.compile(r"\w+(?:['’&-]\w+)*|[^\w\s]")
@@ -105,7 +105,8 @@ class PhraseIndex:
     def __init__(self) -> None:
         self.trie: Node = {}
         self._raw_sources: dict[Any, list[str]] = {}
-        self._raw: dict[Any, re.Pattern[str]] = {}
+        self._raw: dict[Any, Caseless] = {}
+        self._gate: Caseless | None = None
         self._starts: dict[str, list[Node]] = {}
 
     def add(self, key: Any, phrases: Iterable[str]) -> None:
@@ -115,6 +116,8 @@ class PhraseIndex:
                 continue
             if _is_regex(phrase):
                 self._raw_sources.setdefault(key, []).append(phrase[1:-1])
+                self._raw.pop(key, None)
+                self._gate = None
                 continue
             if _PLAIN.fullmatch(phrase):  # the common case: plain words, no wildcard
                 steps = [(word, False) for word in phrase.casefold().split()]
@@ -205,17 +208,67 @@ class PhraseIndex:
                     kept.append(Match(text, tokens[i][1], tokens[j - 1][2], phrase))
                     last = j
             out[key] = kept
+        if not self._raw_sources:
+            return out
+        if self._gate is None:
+            self._gate = any_of(s for sources in self._raw_sources.values() for s in sources)
+        # One scan for all raw phrases first: in most texts none of them occurs, and where
+        # one does, none of them starts before that place.
+        first = self._gate.search(text)
+        if first is None:
+            return out
         for key, sources in self._raw_sources.items():
             regex = self._raw.get(key)
             if regex is None:
-                regex = re.compile("|".join(f"(?:{r})" for r in sources), re.IGNORECASE)
+                regex = any_of(sources)
                 self._raw[key] = regex
-            extra = [Match(text, m.start(), m.end(), m.group(0)) for m in regex.finditer(text)]
+            extra = [
+                Match(text, m.start(), m.end(), text[m.start() : m.end()])
+                for m in regex.finditer(text, first.start())
+            ]
             if extra:
                 merged = out.get(key, []) + extra
                 merged.sort(key=lambda m: m.start())
                 out[key] = merged
         return out
+
+
+class Caseless:
+    """A case-insensitive regular expression. Where its source has no capital letter (escapes
+    aside) it runs as a plain one over the lower-cased text: the same matches at the same
+    places, found about three times faster than with ``re.IGNORECASE``."""
+
+    __slots__ = ("_plain", "_folding")
+
+    def __init__(self, source: str) -> None:
+        self._folding = re.compile(source, re.IGNORECASE)
+        bare = re.sub(r"\\.", "", source)
+        self._plain = None if any(c.isupper() for c in bare) else re.compile(source)
+
+    @property
+    def pattern(self) -> str:
+        return self._folding.pattern
+
+    def _target(self, text: str) -> tuple[re.Pattern[str], str]:
+        if self._plain is not None:
+            lowered = text.lower()
+            if len(lowered) == len(text):  # spans line up (not so for a few letters, e.g. İ)
+                return self._plain, lowered
+        return self._folding, text
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        """Matches; use their spans on ``text`` (their groups may be lower-cased)."""
+        regex, target = self._target(text)
+        return regex.finditer(target, pos)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        regex, target = self._target(text)
+        return regex.search(target, pos)
+
+
+def any_of(sources: Iterable[str]) -> Caseless:
+    """One case-insensitive regular expression matching where any of ``sources`` does."""
+    return Caseless("|".join(f"(?:{source})" for source in sources))
 
 
 def _prefix_children(node: Node, token: str) -> list[Node]:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from .analyze import Analysis, analyze
 from .errors import PlaybookError, UsageError
-from .lexicon import Match, PhraseIndex, cached_tokens
+from .lexicon import Caseless, Match, PhraseIndex, cached_tokens
 from .playbook import Playbook, load_playbook, phrases_for, text_for
 
 LEVELS = ("suggestion", "warning", "error")
@@ -103,6 +103,7 @@ class Context:
         "index",
         "_sentences",
         "_found",
+        "_signoff",
     )
 
     def __init__(
@@ -127,6 +128,7 @@ class Context:
         self.index: PhraseIndex | None = None
         self._sentences: list[tuple[int, int]] | None = None
         self._found: dict[Any, list[Match]] | None = None
+        self._signoff: tuple[str, list[re.Match[str]], re.Match[str] | None] | None = None
 
     def hits(self, rule: Rule, param: str) -> list[Match]:
         """Matches of one of the rule's phrase lists (``tokens``, ``unless``...) in the reply.
@@ -138,6 +140,19 @@ class Context:
         if self._found is None:
             self._found = self.index.search_all(self.text)
         return self._found.get((rule.id, param), [])
+
+    def signoff(self) -> tuple[str, list[re.Match[str]], re.Match[str] | None]:
+        """The reply without trailing links, the playbook-format signatures in it, and any
+        sign-off at its very end (read by both signature rules, found once)."""
+        if self._signoff is None:
+            text = self.text.rstrip()
+            if "http" in text or "www." in text or "#" in text:
+                text = _TRAILING_LINKS.sub("", text)
+            text = text.rstrip(" .")
+            regex = _signature_regex(self.playbook)
+            own = list(regex.finditer(text)) if regex is not None else []
+            self._signoff = (text, own, _ANY_SIGNOFF.search(text))
+        return self._signoff
 
     def sentence_span(self, index: int) -> tuple[int, int]:
         """Where the sentence holding character ``index`` starts and ends."""
@@ -211,8 +226,10 @@ def pattern(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Each match of the rule's regular expression ``pattern``."""
     cache = rule.params.setdefault("_compiled", {})
     if "pattern" not in cache:
-        flags = 0 if rule.params.get("case_sensitive") else re.IGNORECASE
-        cache["pattern"] = re.compile(str(rule.params["pattern"]), flags)
+        source = str(rule.params["pattern"])
+        cache["pattern"] = (
+            re.compile(source) if rule.params.get("case_sensitive") else Caseless(source)
+        )
     for m in cache["pattern"].finditer(ctx.text):
         if m.end() > m.start() and not _unless(rule, ctx, m.start()):
             yield m.start(), m.end(), {}
@@ -294,9 +311,9 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
             yield m.start(), m.end(), {}
 
 
-# Words of two letters or more with a letter outside a-z: capitalised or all-caps words
-# (and non-English ones); isupper() then keeps the all-caps ones.
-_CAPS_WORD = re.compile(r"\b(?=[^\W\d_]*[^\W\d_a-z])[^\W\d_]{2,}\b")
+# Words of two letters or more with no letter in a-z: all-caps words (and words written
+# wholly in other scripts); isupper() then keeps the all-caps ones.
+_CAPS_WORD = re.compile(r"\b[^\W\d_a-z]{2,}\b")
 _PLACEHOLDERS = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|\[(?:[A-Z][A-Z _-]*|name|first name|agent|x+)\]|<(?:[a-z_ -]+)>|"
     r"\b(?:XXX+|TODO|TBD|FIXME|INSERT [A-Z ]+)\b|\$\{\w+\}"
@@ -306,8 +323,14 @@ _PLACEHOLDERS = re.compile(
 def placeholder(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Leftover template syntax and fill-in markers: ``{{ }}``, ``{% %}``, ``[NAME]``,
     ``<name>``, ``TODO``."""
-    for m in _PLACEHOLDERS.finditer(ctx.text):
-        yield m.start(), m.end(), {}
+    text = ctx.text
+    if any(mark in text for mark in _PLACEHOLDER_MARKS):
+        for m in _PLACEHOLDERS.finditer(text):
+            yield m.start(), m.end(), {}
+
+
+# Every placeholder holds one of these: a text with none of them needs no regex scan.
+_PLACEHOLDER_MARKS = ("{", "[", "<", "XXX", "TODO", "TBD", "FIXME", "INSERT")
 
 
 # Any sign-off at the very end: "-KB", "*KevinM", "^cr", "/MT", "--JV", "~ Ana", "– Team".
@@ -351,10 +374,7 @@ def _signature_regex(playbook: Playbook) -> re.Pattern[str] | None:
 def signature(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """A sign-off at the end, once. With ``check: format``, a sign-off that isn't in the
     playbook's signature format."""
-    regex = _signature_regex(ctx.playbook)
-    text = _TRAILING_LINKS.sub("", ctx.text.rstrip()).rstrip(" .")
-    own = list(regex.finditer(text)) if regex is not None else []
-    generic = _ANY_SIGNOFF.search(text)
+    text, own, generic = ctx.signoff()
     if rule.params.get("check") == "format":
         ends_with_own = bool(own) and own[-1].end() == len(text)
         if generic is not None and not ends_with_own:
@@ -690,13 +710,22 @@ def lint(
         ctx.index = playbook._cache[key]
     else:
         ctx.index = build_index(active, lang)
-    off = _disabled_lines(text)
-    facts = _facts(analysis)
-    findings: list[Finding] = []
     if disable is None:
         return []
-    for rule in active:
-        if rule.id in disable or not _applies(rule, facts, slot):
+    off = _disabled_lines(text)
+    facts = _facts(analysis)
+    if rules is None:
+        # Which rules apply depends only on the slot and a few facts about the comment.
+        key = ("lint:active", slot, None if facts is None else tuple(facts.values()))
+        applicable = playbook._cache.get(key)
+        if applicable is None:
+            applicable = [r for r in active if _applies(r, facts, slot)]
+            playbook._cache[key] = applicable
+    else:
+        applicable = [r for r in active if _applies(r, facts, slot)]
+    findings: list[Finding] = []
+    for rule in applicable:
+        if disable and rule.id in disable:
             continue
         for start, end, fields in RULE_TYPES[rule.type](rule, ctx):
             line, column = _position(text, start)

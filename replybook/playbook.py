@@ -56,7 +56,7 @@ class Playbook:
         self.templates = templates
         self.files = files
         self.origins = origins or {}
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[Any, Any] = {}
 
     def __repr__(self) -> str:
         return f"Playbook({self.name!r}, files={self.files!r})"
