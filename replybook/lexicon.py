@@ -214,8 +214,8 @@ class PhraseIndex:
             self._gate = any_of(s for sources in self._raw_sources.values() for s in sources)
         # One scan for all raw phrases first: in most texts none of them occurs, and where
         # one does, none of them starts before that place.
-        first = self._gate.search(text)
-        if first is None:
+        gate = self._gate.search(text)
+        if gate is None:
             return out
         for key, sources in self._raw_sources.items():
             regex = self._raw.get(key)
@@ -224,7 +224,7 @@ class PhraseIndex:
                 self._raw[key] = regex
             extra = [
                 Match(text, m.start(), m.end(), text[m.start() : m.end()])
-                for m in regex.finditer(text, first.start())
+                for m in regex.finditer(text, gate.start())
             ]
             if extra:
                 merged = out.get(key, []) + extra

@@ -716,11 +716,11 @@ def lint(
     facts = _facts(analysis)
     if rules is None:
         # Which rules apply depends only on the slot and a few facts about the comment.
-        key = ("lint:active", slot, None if facts is None else tuple(facts.values()))
-        applicable = playbook._cache.get(key)
+        which = ("lint:active", slot, None if facts is None else tuple(facts.values()))
+        applicable = playbook._cache.get(which)
         if applicable is None:
             applicable = [r for r in active if _applies(r, facts, slot)]
-            playbook._cache[key] = applicable
+            playbook._cache[which] = applicable
     else:
         applicable = [r for r in active if _applies(r, facts, slot)]
     findings: list[Finding] = []
