@@ -23,6 +23,8 @@ from .errors import ReplybookError, UsageError
 from .playbook import Playbook, load_playbook
 from .runner import DRAFT_FIELDS, LINT_FIELDS, Drafter, Linter, open_text, undecodable
 
+_FIELDS = tuple(dict.fromkeys((*DRAFT_FIELDS, *LINT_FIELDS)))  # each once, in order
+
 if TYPE_CHECKING:
     from .store import Store
 
@@ -87,18 +89,14 @@ class Source:
             return "csv"
         return "jsonl" if first.lstrip().startswith("{") else "csv"
 
-    def _field(self, record: dict[str, Any], name: str) -> Any:
-        return record.get(self.columns.get(name, name))
-
     def _normalise(self, raw: dict[str, Any], line: int) -> dict[str, Any]:
-        return {
-            "_line": line,
-            **{
-                name: self._field(raw, name)
-                for name in (*DRAFT_FIELDS, *LINT_FIELDS)
-                if self._field(raw, name) not in (None, "")
-            },
-        }
+        record: dict[str, Any] = {"_line": line}
+        columns = self.columns
+        for name in _FIELDS:
+            value = raw.get(columns.get(name, name))
+            if value is not None and value != "":
+                record[name] = value
+        return record
 
     def _jsonl(
         self, lines: Iterable[str]

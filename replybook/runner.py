@@ -7,6 +7,7 @@ live in :mod:`replybook.batch`.
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
@@ -40,9 +41,12 @@ def open_text(path: str, errors: str = "strict") -> IO[str]:
         raise UsageError(f"{path}: {exc.strerror or exc}") from None
 
 
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def undecodable(text: str) -> bool:
     """Did this text come from bytes that aren't UTF-8 (read with surrogateescape)?"""
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return not text.isascii() and _ESCAPED_BYTE.search(text) is not None
 
 
 def read_text(path: str) -> str:
