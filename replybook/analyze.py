@@ -65,6 +65,7 @@ _STOP_AFTER = {
     "did",
     "does",
 }
+_DIGIT = re.compile(r"\d")
 _PII = {
     "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
     "phone": re.compile(r"(?<!\w)\+?\d[\d\s().-]{7,}\d(?!\w)"),
@@ -132,6 +133,7 @@ class _Lexicon:
                         weights.setdefault(phrase, float(weight))
             self.index.add(("signal", kind), weights)
             self.weights[kind] = weights
+        self.raw_keys = _raw_keys(self.index)
         for section in _SECTIONS:
             if section == "escalation":
                 entries = ((playbook.get("escalation") or {}).get("triggers") or {}).items()
@@ -142,6 +144,15 @@ class _Lexicon:
                 )
             for key, match in entries:
                 self.index.add((section, key), phrases_for(match, lang))
+
+
+def _raw_keys(index: PhraseIndex) -> dict[str, list[tuple[str, str, float]]]:
+    """Each signal kind's keys of raw /regex/ phrases (one per weight)."""
+    out: dict[str, list[tuple[str, str, float]]] = {}
+    for key in index.raw_keys:
+        if key[0] == "raw":
+            out.setdefault(key[1], []).append(key)
+    return out
 
 
 def export_state(playbook: Playbook) -> dict[str, Any]:
@@ -158,6 +169,7 @@ def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
         lexicon = _Lexicon.__new__(_Lexicon)
         lexicon.index = PhraseIndex.from_state(index)
         lexicon.weights = weights
+        lexicon.raw_keys = _raw_keys(lexicon.index)
         playbook._cache[key] = lexicon
 
 
@@ -175,8 +187,9 @@ def _score(
         seen.setdefault(m.group(0).lower(), weights[m.phrase])
     total = sum(seen.values())
     hits = [text for text, weight in seen.items() if weight > 0]
-    for key, matches in found.items():
-        if key[0] == "raw" and key[1] == kind:
+    for key in lexicon.raw_keys.get(kind, ()):
+        matches = found.get(key)
+        if matches:
             distinct = {m.group(0).lower() for m in matches}
             total += key[2] * len(distinct)
             if key[2] > 0:
@@ -201,19 +214,28 @@ def _first_match(found: dict[Any, list[Match]], section: str) -> tuple[str, str]
 def detect_language(playbook: Playbook, text: str) -> str:
     """The most likely of the playbook's languages, by script, letters and stopwords."""
     default = str(playbook.get("language") or "en")
-    if _CYRILLIC.search(text):
+    plain = text.isascii()  # no other script, and none of the languages' own letters
+    if not plain and _CYRILLIC.search(text):
         return "ru"
-    if _ARABIC.search(text):
+    if not plain and _ARABIC.search(text):
         return "fa"
     lowered = text.lower()
     words = Counter(_WORD.findall(lowered))
     if not words:
         return default
-    letters = Counter(lowered)
+    sets = _language_sets(playbook)
+    # Counting letters only matters where a language's own letters may be in the text.
+    if plain and not _compiled(
+        playbook, "languages:ascii", lambda: any(c.isascii() for _, _, cs in sets for c in cs)
+    ):
+        letters: Counter[str] = Counter()
+    else:
+        letters = Counter(lowered)
     best, best_score = default, 0.0
-    for lang, stop, chars in _language_sets(playbook):
+    for lang, stop, chars in sets:
         value = sum(words[w] for w in stop.intersection(words))
-        value += 2 * sum(letters[c] for c in chars.intersection(letters))
+        if letters:
+            value += 2 * sum(letters[c] for c in chars.intersection(letters))
         if value > best_score:
             best, best_score = lang, value
     return best
@@ -332,7 +354,12 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
         intent = "other"
 
     turnaround = intent == "praise" and over("turnaround", scores["turnaround"])
-    pii = tuple(kind for kind, pattern in _PII.items() if pattern.search(text))
+    digits = _DIGIT.search(text) is not None  # a phone or card number needs some
+    pii = tuple(
+        kind
+        for kind, pattern in _PII.items()
+        if (kind == "email" or digits) and pattern.search(text)
+    )
     return Analysis(
         text=text,
         language=lang,

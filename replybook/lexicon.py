@@ -15,7 +15,7 @@ nothing, which matters for a command that starts, drafts one comment and exits. 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 _TOKEN = re.compile(r"\w+(?:['’&-]\w+)*|[^\w\s]")
@@ -62,16 +62,59 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     ]
 
 
-_last: tuple[str, list[tuple[str, int, int]]] = ("", [])
+class Words:
+    """A text's tokens, case-folded, for phrase matching. Their character spans are found
+    only for the tokens a phrase matched, and only as far into the text as needed."""
+
+    __slots__ = ("words", "_folded", "_starts", "_ends")
+
+    def __init__(self, text: str) -> None:
+        folded = text.casefold().replace("’", "'")
+        self._ends: list[int] | None = None
+        if len(folded) == len(text):  # the usual case: fold once, spans still line up
+            self._folded = folded
+            self.words: list[str] = _TOKEN.findall(folded)
+            self._starts: list[int] = []
+        else:  # a letter folded to two ("ß" -> "ss"): spans come from the text itself
+            tokens = tokenize(text)
+            self._folded = ""
+            self.words = [t for t, _, _ in tokens]
+            self._starts = [start for _, start, _ in tokens]
+            self._ends = [end for _, _, end in tokens]
+
+    def start(self, i: int) -> int:
+        starts = self._starts
+        if i >= len(starts):
+            # Tokens follow each other with only whitespace between, so each one is the
+            # first occurrence of its text after the end of the one before.
+            folded, words = self._folded, self.words
+            k = len(starts)
+            pos = starts[-1] + len(words[k - 1]) if starts else 0
+            while k <= i:
+                pos = folded.find(words[k], pos)
+                starts.append(pos)
+                pos += len(words[k])
+                k += 1
+        return starts[i]
+
+    def end(self, i: int) -> int:
+        if self._ends is not None:
+            return self._ends[i]
+        return self.start(i) + len(self.words[i])
 
 
-def cached_tokens(text: str) -> list[tuple[str, int, int]]:
-    """Tokens of a text, kept for the last text asked about (a comment or reply is read
+_last: tuple[str, Words | None] = ("", None)
+
+
+def words_of(text: str) -> Words:
+    """The tokens of a text, kept for the last text asked about (a comment or reply is read
     by several matchers in a row)."""
     global _last
-    if _last[0] is not text:
-        _last = (text, tokenize(text))
-    return _last[1]
+    cached = _last[1]
+    if _last[0] is not text or cached is None:
+        cached = Words(text)
+        _last = (text, cached)
+    return cached
 
 
 def _is_regex(phrase: str) -> bool:
@@ -105,8 +148,8 @@ class PhraseIndex:
     def __init__(self) -> None:
         self.trie: Node = {}
         self._raw_sources: dict[Any, list[str]] = {}
-        self._raw: dict[Any, Caseless] = {}
-        self._gate: Caseless | None = None
+        self._raw: dict[Any, tuple[Caseless, tuple[str, ...] | None]] = {}
+        self._gate: Caseless | bool | None = None
         self._starts: dict[str, list[Node]] = {}
 
     def add(self, key: Any, phrases: Iterable[str]) -> None:
@@ -148,15 +191,16 @@ class PhraseIndex:
         index.trie, index._raw_sources = state
         return index
 
-    def search_all(self, text: str) -> dict[Any, list[Match]]:
-        """Every list's matches in ``text``, by key (keys with none are left out)."""
-        tokens = cached_tokens(text)
-        count = len(tokens)
+    def search_all(self, text: str, *, raw: bool = True) -> dict[Any, list[Match]]:
+        """Every list's matches in ``text``, by key (keys with none are left out). With
+        ``raw`` False, raw ``/regex/`` phrases are left for :meth:`add_raw`, key by key."""
+        tokens = words_of(text)
+        words = tokens.words
+        count = len(words)
         trie = self.trie
         per_key: dict[Any, list[tuple[int, int, str]]] = {}
         starts = self._starts
-        for i in range(count):
-            token = tokens[i][0]
+        for i, token in enumerate(words):
             # The nodes a token leads to from the root, remembered across texts: most
             # words of most comments lead nowhere, and the same words come back.
             first = starts.get(token)
@@ -169,68 +213,80 @@ class PhraseIndex:
                 starts[token] = first
             if not first:
                 continue
-            if len(first) == 1 and len(first[0]) == 1 and _END in first[0]:
-                # The common case: only one-word phrases start here; no walk needed.
-                for key, phrase in first[0][_END].items():
-                    found_for = per_key.get(key)
-                    if found_for is None:
-                        per_key[key] = [(i, i + 1, phrase)]
-                    else:
-                        found_for.append((i, i + 1, phrase))
-                continue
-            ends: dict[Any, tuple[int, str]] = {}
-            frontier = [(node, i + 1) for node in first]
-            while frontier:
-                node, j = frontier.pop()
-                if j > i:
-                    found = node.get(_END)
-                    if found:
-                        for key, phrase in found.items():
-                            best = ends.get(key)
-                            if best is None or j > best[0]:
-                                ends[key] = (j, phrase)
-                if j >= count:
-                    continue
-                word = tokens[j][0]
-                child = node.get(word)
-                if child is not None:
-                    frontier.append((child, j + 1))
-                if _PREFIXES in node:
-                    frontier.extend((sub, j + 1) for sub in _prefix_children(node, word))
+            node = first[0]
+            if len(first) == 1 and _PREFIXES not in node:
+                if len(node) == 1 and _END in node:
+                    # The common case: only one-word phrases start here; no walk needed.
+                    ends = {key: (i + 1, phrase) for key, phrase in node[_END].items()}
+                else:
+                    ends = _walk_path(node, words, i, count)
+            else:
+                ends = _walk(first, words, i, count)
             for key, (j, phrase) in ends.items():
-                per_key.setdefault(key, []).append((i, j, phrase))
+                found_for = per_key.get(key)
+                if found_for is None:
+                    per_key[key] = [(i, j, phrase)]
+                else:
+                    found_for.append((i, j, phrase))
         out: dict[Any, list[Match]] = {}
         for key, hits in per_key.items():
             kept = []
             last = 0
             for i, j, phrase in hits:
                 if i >= last:
-                    kept.append(Match(text, tokens[i][1], tokens[j - 1][2], phrase))
+                    kept.append(Match(text, tokens.start(i), tokens.end(j - 1), phrase))
                     last = j
             out[key] = kept
-        if not self._raw_sources:
-            return out
-        if self._gate is None:
-            self._gate = any_of(s for sources in self._raw_sources.values() for s in sources)
-        # One scan for all raw phrases first: in most texts none of them occurs, and where
-        # one does, none of them starts before that place.
-        gate = self._gate.search(text)
-        if gate is None:
-            return out
-        for key, sources in self._raw_sources.items():
-            regex = self._raw.get(key)
-            if regex is None:
-                regex = any_of(sources)
-                self._raw[key] = regex
-            extra = [
-                Match(text, m.start(), m.end(), text[m.start() : m.end()])
-                for m in regex.finditer(text, gate.start())
-            ]
-            if extra:
-                merged = out.get(key, []) + extra
-                merged.sort(key=lambda m: m.start())
-                out[key] = merged
+        if raw and self._raw_sources:
+            # The expressions with no plain text to look for first are scanned for all at
+            # once: in most texts none of them matches.
+            if self._gate is None:
+                for key in self._raw_sources:
+                    self._compiled_raw(key)
+                bare = [self._raw_sources[k] for k, (_, needs) in self._raw.items() if not needs]
+                self._gate = any_of(s for sources in bare for s in sources) if bare else False
+            hit = not isinstance(self._gate, Caseless) or self._gate.search(text) is not None
+            for key in self._raw_sources:
+                self.add_raw(text, key, out, unscreened=hit)
         return out
+
+    @property
+    def raw_keys(self) -> Collection[Any]:
+        """The keys that have raw ``/regex/`` phrases."""
+        return self._raw_sources.keys()
+
+    def _compiled_raw(self, key: Any) -> tuple[Caseless, tuple[str, ...] | None]:
+        compiled = self._raw.get(key)
+        if compiled is None:
+            sources = self._raw_sources[key]
+            literals = [required_literal(source) for source in sources]
+            needs = None if None in literals else tuple(x for x in literals if x)
+            compiled = (any_of(sources), needs)
+            self._raw[key] = compiled
+        return compiled
+
+    def add_raw(
+        self, text: str, key: Any, out: dict[Any, list[Match]], *, unscreened: bool = True
+    ) -> None:
+        """Add what one key's raw ``/regex/`` phrases match in ``text`` to ``out``, a result
+        of :meth:`search_all` made with ``raw=False``. ``unscreened`` False: the key's
+        expressions have no plain text to look for, and a scan already found none."""
+        if key not in self._raw_sources:
+            return
+        regex, needs = self._compiled_raw(key)
+        if needs is None:
+            if not unscreened:
+                return
+        elif not any(piece in text.lower() for piece in needs):
+            # Most raw phrases hold a plain piece of text that must be there to match.
+            return
+        extra = [
+            Match(text, m.start(), m.end(), text[m.start() : m.end()]) for m in regex.finditer(text)
+        ]
+        if extra:
+            merged = out.get(key, []) + extra
+            merged.sort(key=lambda m: m.start())
+            out[key] = merged
 
 
 class Caseless:
@@ -266,9 +322,107 @@ class Caseless:
         return regex.search(target, pos)
 
 
+def required_literal(source: str) -> str | None:
+    """The longest piece of plain text (lower-cased) that a regular expression can only
+    match by containing, read from its top level: outside groups, classes and optional
+    parts. None when there is none, or the expression has top-level alternatives."""
+    if "(?x" in source or "(?" in source[:2] and "x" in source[2:6].split(")")[0]:
+        return None  # verbose mode: spaces are not text
+    best, run, depth, i = "", "", 0, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            nxt = source[i + 1 : i + 2]
+            if nxt and not nxt.isalnum() and depth == 0:
+                run += nxt
+            elif not (nxt and not nxt.isalnum()):
+                best, run = max(best, run, key=len), ""
+            i += 2
+            continue
+        if ch in "*+?{":
+            run = run[:-1]  # the character before is optional or repeated
+            best, run = max(best, run, key=len), ""
+            if ch == "{":
+                i = source.find("}", i) + 1 or len(source)
+                continue
+        elif ch == "[":
+            best, run = max(best, run, key=len), ""
+            i += 2 if source[i + 1 : i + 2] == "]" else 1
+            while i < len(source) and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+        elif ch in "()":
+            best, run = max(best, run, key=len), ""
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return None
+        elif ch in ".^$|":
+            best, run = max(best, run, key=len), ""
+        elif depth == 0:
+            run += ch
+        i += 1
+    best = max(best, run, key=len)
+    return best.lower() or None
+
+
 def any_of(sources: Iterable[str]) -> Caseless:
     """One case-insensitive regular expression matching where any of ``sources`` does."""
+    sources = list(sources)
+    if all(source.startswith("^") for source in sources):
+        # Anchored as a whole, so a search tries the start only, not every place.
+        return Caseless("^(?:" + "|".join(f"(?:{source[1:]})" for source in sources) + ")")
     return Caseless("|".join(f"(?:{source})" for source in sources))
+
+
+def _walk_path(node: Node, words: list[str], i: int, count: int) -> dict[Any, tuple[int, str]]:
+    """Per key, the longest phrase matching ``words`` from ``i`` on, where the trie has no
+    wildcards on the way: a single path to follow."""
+    ends: dict[Any, tuple[int, str]] = {}
+    j = i + 1
+    while True:
+        found = node.get(_END)
+        if found:
+            for key, phrase in found.items():
+                ends[key] = (j, phrase)  # further along is longer
+        if j >= count:
+            return ends
+        if _PREFIXES in node:
+            return _walk([node], words, j - 1, count, ends)
+        child = node.get(words[j])
+        if child is None:
+            return ends
+        node = child
+        j += 1
+
+
+def _walk(
+    first: list[Node],
+    words: list[str],
+    i: int,
+    count: int,
+    ends: dict[Any, tuple[int, str]] | None = None,
+) -> dict[Any, tuple[int, str]]:
+    """Like :func:`_walk_path`, trying every branch a wildcard opens. ``first`` are the
+    nodes reached with ``words[i]``; ``ends`` what was already found before them."""
+    if ends is None:
+        ends = {}
+    frontier = [(node, i + 1) for node in first]
+    while frontier:
+        node, j = frontier.pop()
+        found = node.get(_END)
+        if found:
+            for key, phrase in found.items():
+                best = ends.get(key)
+                if best is None or j > best[0]:
+                    ends[key] = (j, phrase)
+        if j >= count:
+            continue
+        word = words[j]
+        child = node.get(word)
+        if child is not None:
+            frontier.append((child, j + 1))
+        if _PREFIXES in node:
+            frontier.extend((sub, j + 1) for sub in _prefix_children(node, word))
+    return ends
 
 
 def _prefix_children(node: Node, token: str) -> list[Node]:

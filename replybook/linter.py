@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from .analyze import Analysis, analyze
 from .errors import PlaybookError, UsageError
-from .lexicon import Caseless, Match, PhraseIndex, cached_tokens
+from .lexicon import Caseless, Match, PhraseIndex, words_of
 from .playbook import Playbook, load_playbook, phrases_for, text_for
 
 LEVELS = ("suggestion", "warning", "error")
@@ -104,6 +104,7 @@ class Context:
         "_sentences",
         "_found",
         "_signoff",
+        "_raw_done",
     )
 
     def __init__(
@@ -128,6 +129,7 @@ class Context:
         self.index: PhraseIndex | None = None
         self._sentences: list[tuple[int, int]] | None = None
         self._found: dict[Any, list[Match]] | None = None
+        self._raw_done: set[Any] = set()
         self._signoff: tuple[str, list[re.Match[str]], re.Match[str] | None] | None = None
 
     def hits(self, rule: Rule, param: str) -> list[Match]:
@@ -138,8 +140,14 @@ class Context:
         if self.index is None:
             self.index = build_index([rule], self.lang)
         if self._found is None:
-            self._found = self.index.search_all(self.text)
-        return self._found.get((rule.id, param), [])
+            self._found = self.index.search_all(self.text, raw=False)
+        key = (rule.id, param)
+        if key not in self._raw_done and key in self.index.raw_keys:
+            # Raw /regex/ phrases are run only for the rules that ask: an "unless" list,
+            # for one, is read only where its rule found something.
+            self.index.add_raw(self.text, key, self._found)
+            self._raw_done.add(key)
+        return self._found.get(key, [])
 
     def signoff(self) -> tuple[str, list[re.Match[str]], re.Match[str] | None]:
         """The reply without trailing links, the playbook-format signatures in it, and any
@@ -430,7 +438,7 @@ def relevant(rule: Rule, ctx: Context) -> Iterator[Hit]:
     stems = {w.split()[-1].casefold().rstrip("s") for w in words if w.strip() and w[0] != "/"}
     # " token token ... ": a stem of 3 letters or more may start a word, a shorter one must
     # be the whole word; a substring search does either in one pass.
-    reply = " " + " ".join(token for token, _, _ in cached_tokens(ctx.text)) + " "
+    reply = " " + " ".join(words_of(ctx.text).words) + " "
     mentioned = any(
         (" " + stem) in reply if len(stem) >= 3 else (" " + stem + " ") in reply for stem in stems
     )

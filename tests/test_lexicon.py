@@ -1,0 +1,169 @@
+"""Phrase matching: the syntax playbook authors write, and one index serving many lists."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from replybook.lexicon import Caseless, PhraseIndex, PhraseMatcher, check_phrase, tokenize
+
+
+def found(phrases: list[str], text: str) -> list[str]:
+    return [m.group(0) for m in PhraseMatcher(phrases).finditer(text)]
+
+
+def test_whole_words_only_and_case_insensitive() -> None:
+    assert found(["bag"], "My BAG, my baggage, the handbag.") == ["BAG"]
+
+
+def test_wildcard_ending() -> None:
+    assert found(["refund*"], "Refunded? No refund. Refundable! unrefunded") == [
+        "Refunded",
+        "refund",
+        "Refundable",
+    ]
+
+
+def test_spaces_match_any_whitespace_and_longest_phrase_wins() -> None:
+    assert found(["not", "not working"], "It is not\n  working, not at all") == [
+        "not\n  working",
+        "not",
+    ]
+
+
+def test_punctuation_and_emoji_are_tokens() -> None:
+    assert found(["?!", "😂"], "Really?! 😂😂") == ["?!", "😂", "😂"]
+
+
+def test_apostrophes_inside_words() -> None:
+    assert found(["don't"], "I don’t know, I don't care") == ["don’t", "don't"]
+    assert found(["t"], "don't") == []
+
+
+def test_hyphenated_words_are_one_token() -> None:
+    assert found(["mail"], "e-mail or mail") == ["mail"]
+
+
+def test_raw_regex_phrase() -> None:
+    assert found([r"/\d+ days?/"], "Waited 3 days, then 10 days") == ["3 days", "10 days"]
+
+
+def test_spans_hold_when_folding_changes_length() -> None:
+    # "ß" folds to "ss": spans must still point into the original text.
+    text = "Straße closed, my parcel lost"
+    matches = PhraseMatcher(["parcel lost"]).finditer(text)
+    assert [text[m.start() : m.end()] for m in matches] == ["parcel lost"]
+
+
+def test_each_list_keeps_its_own_matches() -> None:
+    index = PhraseIndex()
+    index.add("short", ["lost"])
+    index.add("long", ["lost my bag", "bag"])
+    hits = index.search_all("They lost my bag again")
+    assert [m.group(0) for m in hits["short"]] == ["lost"]
+    assert [m.group(0) for m in hits["long"]] == ["lost my bag"]
+    assert [m.phrase for m in hits["long"]] == ["lost my bag"]
+
+
+def test_lists_added_after_a_search_are_found() -> None:
+    index = PhraseIndex()
+    index.add("a", ["late"])
+    assert index.search_all("late again")["a"][0].group(0) == "late"
+    index.add("b", ["again", "/ag+ain/"])
+    assert [m.group(0) for m in index.search_all("late again")["b"]] == ["again", "again"]
+
+
+def test_check_phrase() -> None:
+    assert check_phrase("/[unclosed/") is not None
+    assert check_phrase("   ") is not None
+    assert check_phrase("refund*") is None
+
+
+def test_caseless_regex_matches_like_ignorecase() -> None:
+    for source in [r"\bmy (\w+)\b", r"\bI'll\b", r"[a-z]+\d"]:
+        for text in ["MY Bag and my bag", "I'LL do it, i'll", "ABC1 abc2", "İstanbul my X"]:
+            expected = [m.span() for m in re.finditer(source, text, re.IGNORECASE)]
+            assert [m.span() for m in Caseless(source).finditer(text)] == expected
+
+
+# ---------------------------------------------------------------------------------------
+# The index against a plain reference: every phrase tried at every token, per list the
+# longest at each place, leftmost first, never overlapping.
+
+
+def reference(lists: dict[str, list[str]], text: str) -> dict[str, list[tuple[int, int]]]:
+    tokens = tokenize(text)
+    words = [t for t, _, _ in tokens]
+    out: dict[str, list[tuple[int, int]]] = {}
+    for key, phrases in lists.items():
+        spans = []
+        for phrase in phrases:
+            steps = []
+            for chunk in phrase.split():
+                wild = chunk.endswith("*") and len(chunk) > 1
+                parts = [t for t, _, _ in tokenize(chunk[:-1] if wild else chunk)]
+                steps += [(p, wild and n == len(parts) - 1) for n, p in enumerate(parts)]
+            for i in range(len(words)):
+                if i + len(steps) <= len(words) and all(
+                    words[i + n].startswith(s) if wild else words[i + n] == s
+                    for n, (s, wild) in enumerate(steps)
+                ):
+                    spans.append((i, i + len(steps)))
+        best: dict[int, int] = {}
+        for i, j in spans:
+            best[i] = max(best.get(i, 0), j)
+        kept, last = [], 0
+        for i in sorted(best):
+            if i >= last:
+                kept.append((tokens[i][1], tokens[best[i] - 1][2]))
+                last = best[i]
+        if kept:
+            out[key] = kept
+    return out
+
+
+VOCAB = ["we", "will", "we'll", "get", "back", "sorry", "not", "the", "bag", "refund", "?", "!"]
+words = st.sampled_from(VOCAB + ["refunded", "Bag", "BACK", "we’ll", "x-ray", "e-mail", "😂"])
+phrase = st.lists(st.sampled_from([*VOCAB, "refund*", "ba*", "😂"]), min_size=1, max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lists=st.dictionaries(
+        st.sampled_from("abcd"), st.lists(phrase.map(" ".join), min_size=1, max_size=5)
+    ),
+    text=st.lists(words, max_size=25).map(" ".join),
+    tail=st.sampled_from(["", ".", " Straße", " ok"]),
+)
+def test_index_agrees_with_reference(lists: dict[str, list[str]], text: str, tail: str) -> None:
+    text += tail
+    index = PhraseIndex()
+    for key, phrases in lists.items():
+        index.add(key, phrases)
+    got = {key: [m.span() for m in hits] for key, hits in index.search_all(text).items()}
+    assert got == reference(lists, text)
+
+
+def test_required_literal_reads_only_what_must_be_there() -> None:
+    from replybook.lexicon import required_literal
+
+    assert required_literal(r"\bYou should(?:\s+have|'ve)\b") == "you should"
+    assert required_literal(r"^\s*@\w+") == "@"
+    assert required_literal(r"colou?r") == "colo"
+    assert required_literal(r"\?\!x") == "?!x"
+    assert required_literal(r"x{2,3}yz") == "yz"
+    for none in [r"a|b", r"\d+\s*(?:am|pm)", r"(?x) a b", r"[abc]+"]:
+        assert required_literal(none) is None
+
+
+def test_raw_phrases_without_their_text_are_skipped_and_with_it_found() -> None:
+    index = PhraseIndex()
+    index.add("k", [r"/\bthanks?\b.{0,20}\bbut\b/", r"/\d+ days/"])
+    assert [m.group(0) for m in index.search_all("Thank you but no")["k"]] == ["Thank you but"]
+    assert [m.group(0) for m in index.search_all("THANKS a lot BUT 3 days")["k"]] == [
+        "THANKS a lot BUT",
+        "3 days",
+    ]
+    assert index.search_all("cheers, no") == {}
