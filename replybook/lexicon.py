@@ -149,6 +149,8 @@ class PhraseIndex:
         self.trie: Node = {}
         self._raw_sources: dict[Any, list[str]] = {}
         self._raw: dict[Any, tuple[Caseless, tuple[str, ...] | None]] = {}
+        # The keys that have raw /regex/ phrases (a live view).
+        self.raw_keys: Collection[Any] = self._raw_sources.keys()
         self._gate: Caseless | bool | None = None
         self._starts: dict[str, list[Node]] = {}
 
@@ -189,6 +191,7 @@ class PhraseIndex:
     def from_state(cls, state: tuple[Node, dict[Any, list[str]]]) -> PhraseIndex:
         index = cls()
         index.trie, index._raw_sources = state
+        index.raw_keys = index._raw_sources.keys()
         return index
 
     def search_all(self, text: str, *, raw: bool = True) -> dict[Any, list[Match]]:
@@ -249,11 +252,6 @@ class PhraseIndex:
             for key in self._raw_sources:
                 self.add_raw(text, key, out, unscreened=hit)
         return out
-
-    @property
-    def raw_keys(self) -> Collection[Any]:
-        """The keys that have raw ``/regex/`` phrases."""
-        return self._raw_sources.keys()
 
     def _compiled_raw(self, key: Any) -> tuple[Caseless, tuple[str, ...] | None]:
         compiled = self._raw.get(key)

@@ -142,7 +142,7 @@ class Context:
         if self._found is None:
             self._found = self.index.search_all(self.text, raw=False)
         key = (rule.id, param)
-        if key not in self._raw_done and key in self.index.raw_keys:
+        if key in self.index.raw_keys and key not in self._raw_done:
             # Raw /regex/ phrases are run only for the rules that ask: an "unless" list,
             # for one, is read only where its rule found something.
             self.index.add_raw(self.text, key, self._found)
@@ -297,7 +297,10 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
     words; words in ``allow`` and sign-off initials (``*HKC``, ``^MK``) don't count."""
     min_letters = int(rule.params.get("min_letters", 4))
     min_run = int(rule.params.get("min_run", 3))
-    allow = {str(a) for a in rule.params.get("allow") or []}
+    cache = rule.params.setdefault("_compiled", {})
+    allow = cache.get("allow")
+    if allow is None:
+        allow = cache["allow"] = {str(a) for a in rule.params.get("allow") or []}
     words = [
         m
         for m in _CAPS_WORD.finditer(ctx.text)
