@@ -82,25 +82,22 @@ class Words:
             self._starts = [start for _, start, _ in tokens]
             self._ends = [end for _, _, end in tokens]
 
-    def start(self, i: int) -> int:
+    def spans(self, upto: int) -> tuple[list[int], list[int] | None]:
+        """Where tokens start (at least up to token ``upto``), and where they end when that
+        isn't start + length."""
         starts = self._starts
-        if i >= len(starts):
+        if upto >= len(starts):
             # Tokens follow each other with only whitespace between, so each one is the
             # first occurrence of its text after the end of the one before.
             folded, words = self._folded, self.words
             k = len(starts)
             pos = starts[-1] + len(words[k - 1]) if starts else 0
-            while k <= i:
-                pos = folded.find(words[k], pos)
-                starts.append(pos)
-                pos += len(words[k])
-                k += 1
-        return starts[i]
-
-    def end(self, i: int) -> int:
-        if self._ends is not None:
-            return self._ends[i]
-        return self.start(i) + len(self.words[i])
+            find, append = folded.find, starts.append
+            for word in words[k : upto + 1]:
+                pos = find(word, pos)
+                append(pos)
+                pos += len(word)
+        return starts, self._ends
 
 
 _last: tuple[str, Words | None] = ("", None)
@@ -232,15 +229,25 @@ class PhraseIndex:
                 else:
                     found_for.append((i, j, phrase))
         out: dict[Any, list[Match]] = {}
+        if not per_key:
+            return self._with_raw(text, out) if raw else out
+        begins, finishes = tokens.spans(max(hits[-1][1] for hits in per_key.values()) - 1)
         for key, hits in per_key.items():
             kept = []
             last = 0
             for i, j, phrase in hits:
                 if i >= last:
-                    kept.append(Match(text, tokens.start(i), tokens.end(j - 1), phrase))
+                    if finishes is None:
+                        end = begins[j - 1] + len(words[j - 1])
+                    else:
+                        end = finishes[j - 1]
+                    kept.append(Match(text, begins[i], end, phrase))
                     last = j
             out[key] = kept
-        if raw and self._raw_sources:
+        return self._with_raw(text, out) if raw else out
+
+    def _with_raw(self, text: str, out: dict[Any, list[Match]]) -> dict[Any, list[Match]]:
+        if self._raw_sources:
             # The expressions with no plain text to look for first are scanned for all at
             # once: in most texts none of them matches.
             if self._gate is None:
