@@ -85,8 +85,7 @@ def render(playbook: Playbook, name: str, context: dict[str, Any], *, lines: boo
     from jinja2 import TemplateError as JinjaError
 
     try:
-        template = playbook.environment().get_template(name)
-        text = template.render(context)
+        text = playbook.template(name).render(context)
     except JinjaError as exc:
         line = getattr(exc, "lineno", None)
         where = f"{name}:{line}" if line else name
@@ -99,10 +98,14 @@ def render(playbook: Playbook, name: str, context: dict[str, Any], *, lines: boo
 def _tidy(text: str) -> str:
     # Templates are written over several lines for reading; a reply is one paragraph,
     # except where a template asks for a line break with an empty line.
-    paragraphs = re.split(r"\n[ \t]*\n", text.strip())
+    paragraphs = _PARAGRAPH.split(text.strip())
     cleaned = [" ".join(p.split()) for p in paragraphs]
-    cleaned = [re.sub(r"\s+([,.!?;:])", r"\1", p) for p in cleaned if p]
+    cleaned = [_SPACE_BEFORE_MARK.sub(r"\1", p) for p in cleaned if p]
     return "\n\n".join(cleaned)
+
+
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_SPACE_BEFORE_MARK = re.compile(r" ([,.!?;:])")  # spaces are single by then
 
 
 # ---------------------------------------------------------------------------------------

@@ -237,10 +237,8 @@ class PhraseIndex:
             last = 0
             for i, j, phrase in hits:
                 if i >= last:
-                    if finishes is None:
-                        end = begins[j - 1] + len(words[j - 1])
-                    else:
-                        end = finishes[j - 1]
+                    k = j - 1
+                    end = finishes[k] if finishes else begins[k] + len(words[k])
                     kept.append(Match(text, begins[i], end, phrase))
                     last = j
             out[key] = kept

@@ -351,3 +351,31 @@ def test_received_at_datetime_object(default):
         "My order is late", default, received_at=datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
     )
     assert d.due == "2026-05-01T13:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ brand.__class__.__mro__ }}",
+        "{{ reason.__class__ }}",
+        "{{ reason._asdict() }}",
+        "{{ brand.items.__self__ }}",
+        "{{ pick.__init__.__globals__ }}",
+    ],
+)
+def test_templates_cannot_reach_python_internals(default, source) -> None:
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    from replybook.compose import Reason
+
+    template = default.environment().from_string(source)
+    with pytest.raises((SecurityError, UndefinedError)):
+        template.render(brand={"team": "T"}, reason=Reason("fast", "why"), pick=lambda x: x)
+
+
+def test_templates_read_mapping_keys_and_record_fields(default) -> None:
+    from replybook.compose import Reason
+
+    template = default.environment().from_string("{{ brand.team }} {{ reason.rule }} {{ d.items }}")
+    text = template.render(brand={"team": "T"}, reason=Reason("fast", "why"), d={"items": 3})
+    assert text == "T fast 3"
