@@ -231,7 +231,8 @@ class PhraseIndex:
         out: dict[Any, list[Match]] = {}
         if not per_key:
             return self._with_raw(text, out) if raw else out
-        begins, finishes = tokens.spans(max(hits[-1][1] for hits in per_key.values()) - 1)
+        last_token = max(j for hits in per_key.values() for _, j, _ in hits) - 1
+        begins, finishes = tokens.spans(last_token)
         for key, hits in per_key.items():
             kept = []
             last = 0

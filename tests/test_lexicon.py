@@ -67,6 +67,14 @@ def test_each_list_keeps_its_own_matches() -> None:
     assert [m.phrase for m in hits["long"]] == ["lost my bag"]
 
 
+def test_a_later_shorter_match_inside_a_longer_one() -> None:
+    # The last match found is not the one that reaches furthest into the text.
+    index = PhraseIndex()
+    index.add("k", ["we will get back", "will"])
+    hits = index.search_all("ok we will get back soon")["k"]
+    assert [m.group(0) for m in hits] == ["we will get back"]
+
+
 def test_lists_added_after_a_search_are_found() -> None:
     index = PhraseIndex()
     index.add("a", ["late"])
