@@ -24,47 +24,6 @@ _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-# "my bag", "our order": the customer's own words for what went wrong.
-_POSSESSIVE = re.compile(r"\b(?:my|our)\s+([a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2})", re.IGNORECASE)
-# "non-refundable", "damaged", "brand-new": a word that describes the noun after it.
-_MODIFIER = r"(?i:\w+-\w+|\w{2,}(?:able|ible|ful|less|ous|ive|ed))"
-_STOP_AFTER = {
-    "is",
-    "was",
-    "has",
-    "had",
-    "have",
-    "are",
-    "were",
-    "and",
-    "but",
-    "still",
-    "again",
-    "just",
-    "not",
-    "never",
-    "been",
-    "to",
-    "from",
-    "for",
-    "with",
-    "on",
-    "in",
-    "at",
-    "of",
-    "the",
-    "a",
-    "an",
-    "it",
-    "that",
-    "this",
-    "so",
-    "will",
-    "would",
-    "can",
-    "did",
-    "does",
-}
 _DIGIT = re.compile(r"\d")
 _PII = {
     "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
@@ -252,16 +211,52 @@ def _language_sets(playbook: Playbook) -> list[tuple[str, set[str], set[str]]]:
     return _compiled(playbook, "languages", build)
 
 
-def _key_phrase(text: str, vague: set[str]) -> str | None:
-    for match in _POSSESSIVE.finditer(text):
+class _Own(NamedTuple):
+    """How one language names the customer's own thing ("my bag", "our order"), from the
+    playbook's ``languages:`` section."""
+
+    regex: re.Pattern[str] | None
+    breaks: frozenset[str]
+    describing: re.Pattern[str] | None
+    vague: frozenset[str]
+
+
+def _own(playbook: Playbook, lang: str) -> _Own:
+    def build() -> _Own:
+        spec = (playbook.get("languages") or {}).get(lang) or {}
+        words = [re.escape(str(w)) for w in spec.get("possessives") or []]
+        word = r"[^\W\d_][\w'-]*"
+        regex = (
+            re.compile(rf"(?<!\w)(?:{'|'.join(words)})\s+({word}(?:\s+{word}){{0,2}})", re.I)
+            if words
+            else None
+        )
+        endings = [re.escape(str(e)) for e in spec.get("describing_endings") or []]
+        # "non-refundable", "damaged": a word that describes the noun after it.
+        describing = re.compile(rf"\w+-\w+|\w{{2,}}(?:{'|'.join(endings)})", re.I)
+        return _Own(
+            regex=regex,
+            breaks=frozenset(str(w).lower() for w in spec.get("phrase_breaks") or []),
+            describing=describing if endings else None,
+            vague=frozenset(str(w).lower() for w in spec.get("vague") or []),
+        )
+
+    return _compiled(playbook, f"own:{lang}", build)
+
+
+def _key_phrase(text: str, own: _Own) -> str | None:
+    """The customer's own words for what went wrong: "my bag", "our non-refundable ticket"."""
+    if own.regex is None:
+        return None
+    for match in own.regex.finditer(text):
         words: list[str] = []
         for word in match.group(1).split():
-            if word.lower() in _STOP_AFTER:
+            if word.lower() in own.breaks:
                 break
             words.append(word)
-            if not re.fullmatch(_MODIFIER, word):
+            if own.describing is None or not own.describing.fullmatch(word):
                 break
-        if words and words[-1].lower() not in vague:
+        if words and words[-1].lower() not in own.vague:
             return " ".join(words).lower()
     return None
 
@@ -299,15 +294,7 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
     refusal_hit = _first_match(found, "cannot_grant")
     faq_hit = _first_match(found, "faq")
     topic, term = topic_hit if topic_hit else (None, None)
-    vague = _compiled(
-        playbook,
-        f"vague:{lang}",
-        lambda: {
-            w.lower()
-            for w in ((playbook.get("languages") or {}).get(lang) or {}).get("vague") or []
-        },
-    )
-    key_phrase = _key_phrase(clean, vague)
+    key_phrase = _key_phrase(clean, _own(playbook, lang))
     # Naming something the brand sells or runs ("my order", "the app") makes a gripe a
     # complaint rather than a passing remark; the playbook says how much.
     if topic_hit:

@@ -391,7 +391,14 @@ _SCHEMA: dict[str, Any] = {
     "thresholds": ("map", "number"),
     "languages": (
         "map",
-        {"stopwords": ("list", "str"), "chars": "str?", "vague": ("list", "str")},
+        {
+            "stopwords": ("list", "str"),
+            "chars": "str?",
+            "vague": ("list", "str"),
+            "possessives": ("list", "str"),
+            "describing_endings": ("list", "str"),
+            "phrase_breaks": ("list", "str"),
+        },
     ),
     "reasons": ("map", "str"),
     "samples": ("map", _TEXT),
