@@ -132,6 +132,13 @@ class Context:
         self._raw_done: set[Any] = set()
         self._signoff: tuple[str, list[re.Match[str]], re.Match[str] | None] | None = None
 
+    def found(self) -> dict[Any, list[Match]]:
+        """What every rule's plain phrase lists match in the reply, by (rule id, list)."""
+        if self._found is None:
+            assert self.index is not None
+            self._found = self.index.search_all(self.text, raw=False)
+        return self._found
+
     def hits(self, rule: Rule, param: str) -> list[Match]:
         """Matches of one of the rule's phrase lists (``tokens``, ``unless``...) in the reply.
 
@@ -139,8 +146,8 @@ class Context:
         """
         if self.index is None:
             self.index = build_index([rule], self.lang)
-        if self._found is None:
-            self._found = self.index.search_all(self.text, raw=False)
+        self.found()
+        assert self._found is not None
         key = (rule.id, param)
         if key in self.index.raw_keys and key not in self._raw_done:
             # Raw /regex/ phrases are run only for the rules that ask: an "unless" list,
@@ -612,6 +619,26 @@ def _facts(analysis: Analysis | None) -> dict[str, Any] | None:
     }
 
 
+# Rule types that find nothing unless one of their phrase lists does: a rule of these types
+# is skipped when that list has no match in the reply.
+_SILENT_WITHOUT = {"existence": "tokens", "substitution": "swap", "sequence": "then"}
+
+
+def _plan(
+    rules: Iterable[Rule], facts: dict[str, Any] | None, slot: str
+) -> list[tuple[Rule, RuleType, tuple[str, str] | None]]:
+    """The rules that apply, each with its rule type and the phrase list it can't do without."""
+    return [
+        (
+            rule,
+            RULE_TYPES[rule.type],
+            (rule.id, _SILENT_WITHOUT[rule.type]) if rule.type in _SILENT_WITHOUT else None,
+        )
+        for rule in rules
+        if _applies(rule, facts, slot)
+    ]
+
+
 def _applies(rule: Rule, facts: dict[str, Any] | None, slot: str) -> bool:
     if rule.scope not in ("any", slot):
         return False
@@ -730,15 +757,19 @@ def lint(
         which = ("lint:active", slot, None if facts is None else tuple(facts.values()))
         applicable = playbook._cache.get(which)
         if applicable is None:
-            applicable = [r for r in active if _applies(r, facts, slot)]
+            applicable = _plan(active, facts, slot)
             playbook._cache[which] = applicable
     else:
-        applicable = [r for r in active if _applies(r, facts, slot)]
+        applicable = _plan(active, facts, slot)
+    found = ctx.found()
+    raw_keys = ctx.index.raw_keys
     findings: list[Finding] = []
-    for rule in applicable:
+    for rule, check, needs in applicable:
+        if needs is not None and needs not in found and needs not in raw_keys:
+            continue  # the phrases it looks for aren't in the reply
         if disable and rule.id in disable:
             continue
-        for start, end, fields in RULE_TYPES[rule.type](rule, ctx):
+        for start, end, fields in check(rule, ctx):
             line, column = _position(text, start)
             if line in off and (off[line] is None or rule.id in off[line]):  # type: ignore[operator]
                 continue
