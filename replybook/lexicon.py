@@ -149,7 +149,7 @@ class PhraseIndex:
         # The keys that have raw /regex/ phrases (a live view).
         self.raw_keys: Collection[Any] = self._raw_sources.keys()
         self._gate: Caseless | bool | None = None
-        self._starts: dict[str, list[Node]] = {}
+        self._starts: dict[str, tuple[int, Any]] = {}
 
     def add(self, key: Any, phrases: Iterable[str]) -> None:
         for phrase in phrases:
@@ -201,27 +201,29 @@ class PhraseIndex:
         per_key: dict[Any, list[tuple[int, int, str]]] = {}
         starts = self._starts
         for i, token in enumerate(words):
-            # The nodes a token leads to from the root, remembered across texts: most
-            # words of most comments lead nowhere, and the same words come back.
-            first = starts.get(token)
-            if first is None:
+            # What a token leads to from the root, remembered across texts: most words of
+            # most comments lead nowhere, and the same words come back.
+            start = starts.get(token)
+            if start is None:
                 if len(starts) > 100_000:
                     starts.clear()
-                first = _prefix_children(trie, token)
-                if token in trie:
-                    first.append(trie[token])
-                starts[token] = first
-            if not first:
+                start = starts[token] = _start(trie, token)
+            if start is _NOWHERE:
                 continue
-            node = first[0]
-            if len(first) == 1 and _PREFIXES not in node:
-                if len(node) == 1 and _END in node:
-                    # The common case: only one-word phrases start here; no walk needed.
-                    ends = {key: (i + 1, phrase) for key, phrase in node[_END].items()}
-                else:
-                    ends = _walk_path(node, words, i, count)
+            mode, data = start
+            if mode == _ONE_WORD:
+                # The common case: only one-word phrases start here; no walk needed.
+                for key, phrase in data:
+                    found_for = per_key.get(key)
+                    if found_for is None:
+                        per_key[key] = [(i, i + 1, phrase)]
+                    else:
+                        found_for.append((i, i + 1, phrase))
+                continue
+            if mode == _PATH:
+                ends = _walk_path(data, words, i, count)
             else:
-                ends = _walk(first, words, i, count)
+                ends = _walk(data, words, i, count)
             for key, (j, phrase) in ends.items():
                 found_for = per_key.get(key)
                 if found_for is None:
@@ -375,6 +377,26 @@ def any_of(sources: Iterable[str]) -> Caseless:
         # Anchored as a whole, so a search tries the start only, not every place.
         return Caseless("^(?:" + "|".join(f"(?:{source[1:]})" for source in sources) + ")")
     return Caseless("|".join(f"(?:{source})" for source in sources))
+
+
+_NOWHERE: tuple[int, Any] = (0, None)
+_ONE_WORD, _PATH, _BRANCHES = 1, 2, 3
+
+
+def _start(trie: Node, token: str) -> tuple[int, Any]:
+    """Where a token leads from the root: nowhere; only to one-word phrases (their keys and
+    phrases); down a single path (its node); or down several (the nodes)."""
+    first = _prefix_children(trie, token)
+    if token in trie:
+        first.append(trie[token])
+    if not first:
+        return _NOWHERE
+    node = first[0]
+    if len(first) == 1 and _PREFIXES not in node:
+        if len(node) == 1 and _END in node:
+            return _ONE_WORD, tuple(node[_END].items())
+        return _PATH, node
+    return _BRANCHES, first
 
 
 def _walk_path(node: Node, words: list[str], i: int, count: int) -> dict[Any, tuple[int, str]]:
