@@ -145,7 +145,7 @@ class PhraseIndex:
     def __init__(self) -> None:
         self.trie: Node = {}
         self._raw_sources: dict[Any, list[str]] = {}
-        self._raw: dict[Any, tuple[Caseless, tuple[str, ...] | None]] = {}
+        self._raw: dict[Any, Caseless] = {}
         # The keys that have raw /regex/ phrases (a live view).
         self.raw_keys: Collection[Any] = self._raw_sources.keys()
         self._gate: Caseless | bool | None = None
@@ -254,22 +254,18 @@ class PhraseIndex:
             if self._gate is None:
                 for key in self._raw_sources:
                     self._compiled_raw(key)
-                bare = [self._raw_sources[k] for k, (_, needs) in self._raw.items() if not needs]
+                bare = [self._raw_sources[k] for k, regex in self._raw.items() if not regex.needs]
                 self._gate = any_of(s for sources in bare for s in sources) if bare else False
             hit = not isinstance(self._gate, Caseless) or self._gate.search(text) is not None
             for key in self._raw_sources:
                 self.add_raw(text, key, out, unscreened=hit)
         return out
 
-    def _compiled_raw(self, key: Any) -> tuple[Caseless, tuple[str, ...] | None]:
-        compiled = self._raw.get(key)
-        if compiled is None:
-            sources = self._raw_sources[key]
-            literals = [required_literal(source) for source in sources]
-            needs = None if None in literals else tuple(x for x in literals if x)
-            compiled = (any_of(sources), needs)
-            self._raw[key] = compiled
-        return compiled
+    def _compiled_raw(self, key: Any) -> Caseless:
+        regex = self._raw.get(key)
+        if regex is None:
+            regex = self._raw[key] = any_of(self._raw_sources[key])
+        return regex
 
     def add_raw(
         self, text: str, key: Any, out: dict[Any, list[Match]], *, unscreened: bool = True
@@ -279,12 +275,10 @@ class PhraseIndex:
         expressions have no plain text to look for, and a scan already found none."""
         if key not in self._raw_sources:
             return
-        regex, needs = self._compiled_raw(key)
-        if needs is None:
-            if not unscreened:
-                return
-        elif not any(piece in text.lower() for piece in needs):
-            # Most raw phrases hold a plain piece of text that must be there to match.
+        regex = self._compiled_raw(key)
+        if regex.needs is None and not unscreened:
+            return
+        if not regex.possible(text):
             return
         extra = [
             Match(text, m.start(), m.end(), text[m.start() : m.end()]) for m in regex.finditer(text)
@@ -300,12 +294,22 @@ class Caseless:
     aside) it runs as a plain one over the lower-cased text: the same matches at the same
     places, found about three times faster than with ``re.IGNORECASE``."""
 
-    __slots__ = ("_plain", "_folding")
+    __slots__ = ("_plain", "_folding", "needs")
 
     def __init__(self, source: str) -> None:
         self._folding = re.compile(source, re.IGNORECASE)
         bare = re.sub(r"\\.", "", source)
         self._plain = None if any(c.isupper() for c in bare) else re.compile(source)
+        # Text that every match holds one of: without any, a scan can't find anything.
+        self.needs = required_pieces(source)
+
+    def possible(self, text: str) -> bool:
+        """Could the expression match anywhere in ``text``? (False: it certainly can't.)"""
+        needs = self.needs
+        if needs is None:
+            return True
+        lowered = text.lower()
+        return any(piece in lowered for piece in needs)
 
     @property
     def pattern(self) -> str:
@@ -328,46 +332,151 @@ class Caseless:
         return regex.search(target, pos)
 
 
-def required_literal(source: str) -> str | None:
-    """The longest piece of plain text (lower-cased) that a regular expression can only
-    match by containing, read from its top level: outside groups, classes and optional
-    parts. None when there is none, or the expression has top-level alternatives."""
-    if "(?x" in source or "(?" in source[:2] and "x" in source[2:6].split(")")[0]:
-        return None  # verbose mode: spaces are not text
-    best, run, depth, i = "", "", 0, 0
+_ZERO_WIDTH = ("\\b", "\\B", "\\A", "^")
+
+
+def _group_end(source: str, i: int) -> int:
+    """The index just past the ``)`` closing the group that opens at ``source[i]``."""
+    depth = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _class_end(source, i)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(source)
+
+
+def _class_end(source: str, i: int) -> int:
+    """The index just past the ``]`` closing the class that opens at ``source[i]``."""
+    i += 2 if source[i + 1 : i + 2] == "]" else 1
+    while i < len(source) and source[i] != "]":
+        i += 2 if source[i] == "\\" else 1
+    return i + 1
+
+
+def _split_top(source: str) -> list[str]:
+    """``source`` cut at its top-level ``|``."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _class_end(source, i)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
+
+
+def _optional_after(source: str, i: int) -> bool:
+    """Does a quantifier at ``source[i]`` let what comes before it match nothing?"""
+    return source[i : i + 1] in ("?", "*") or source[i : i + 2] == "{0" or source[i : i + 3] == "{,"
+
+
+def _runs(source: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Read one alternative: its plain-text runs, and for each group it must match whose
+    every alternative starts with plain text, those starts."""
+    runs: list[str] = []
+    groups: list[tuple[str, ...]] = []
+    run, i = "", 0
     while i < len(source):
         ch = source[i]
         if ch == "\\":
             nxt = source[i + 1 : i + 2]
-            if nxt and not nxt.isalnum() and depth == 0:
+            if nxt and not nxt.isalnum():
                 run += nxt
-            elif not (nxt and not nxt.isalnum()):
-                best, run = max(best, run, key=len), ""
+            else:
+                runs.append(run)
+                run = ""
             i += 2
-            continue
-        if ch in "*+?{":
-            run = run[:-1]  # the character before is optional or repeated
-            best, run = max(best, run, key=len), ""
-            if ch == "{":
-                i = source.find("}", i) + 1 or len(source)
-                continue
+        elif ch in "*+?{":
+            runs.append(run[:-1])  # the character before is optional or repeated
+            run = ""
+            i = (source.find("}", i) + 1 or len(source)) if ch == "{" else i + 1
         elif ch == "[":
-            best, run = max(best, run, key=len), ""
-            i += 2 if source[i + 1 : i + 2] == "]" else 1
-            while i < len(source) and source[i] != "]":
-                i += 2 if source[i] == "\\" else 1
-        elif ch in "()":
-            best, run = max(best, run, key=len), ""
-            depth += 1 if ch == "(" else -1
-        elif ch == "|" and depth == 0:
-            return None
-        elif ch in ".^$|":
-            best, run = max(best, run, key=len), ""
-        elif depth == 0:
+            runs.append(run)
+            run = ""
+            i = _class_end(source, i)
+        elif ch == "(":
+            runs.append(run)
+            run = ""
+            end = _group_end(source, i)
+            inner = source[i + 1 : end - 1]
+            if inner.startswith("?"):
+                if inner.startswith("?:"):
+                    inner = inner[2:]
+                elif inner.startswith("?P<"):
+                    inner = inner[inner.find(">") + 1 :]
+                else:
+                    inner = ""  # a lookaround or flags: not text the match holds
+            if inner and not _optional_after(source, end):
+                starts = tuple(_leading(alt) for alt in _split_top(inner))
+                if all(starts):
+                    groups.append(starts)
+            i = end
+        elif ch in ".^$|)":
+            runs.append(run)
+            run = ""
+            i += 1
+        else:
             run += ch
-        i += 1
-    best = max(best, run, key=len)
-    return best.lower() or None
+            i += 1
+    runs.append(run)
+    return [r for r in runs if r], groups
+
+
+def _leading(source: str) -> str:
+    """The plain text an expression starts with (after zero-width checks like ``\\b``)."""
+    while source.startswith(_ZERO_WIDTH):
+        source = source[1:] if source.startswith("^") else source[2:]
+    run = ""
+    for n, ch in enumerate(source):
+        if ch == "\\":
+            return run
+        if ch in "*+?{":
+            return run[:-1]
+        if ch in ".^$|()[":
+            return run
+        run += ch
+        if n + 1 == len(source):
+            return run
+    return run
+
+
+def required_pieces(source: str) -> tuple[str, ...] | None:
+    """Pieces of plain text (lower-cased) of which a match of the regular expression must
+    hold at least one: the longest plain run of its top level, or the starts of a group it
+    must match ("(?:we'll|i will)"); whichever has the longest shortest piece. None when it
+    can't tell (top-level alternatives, verbose mode, nothing plain)."""
+    if "(?x" in source or re.match(r"\(\?[a-wyz]*x", source):
+        return None  # verbose mode: spaces are not text
+    if len(_split_top(source)) > 1:
+        return None
+    runs, groups = _runs(source)
+    options = [(run,) for run in runs] + groups
+    if not options:
+        return None
+    best = max(options, key=lambda pieces: (min(len(p) for p in pieces), -len(pieces)))
+    return tuple(dict.fromkeys(p.lower() for p in best))
 
 
 def any_of(sources: Iterable[str]) -> Caseless:
@@ -375,8 +484,12 @@ def any_of(sources: Iterable[str]) -> Caseless:
     sources = list(sources)
     if all(source.startswith("^") for source in sources):
         # Anchored as a whole, so a search tries the start only, not every place.
-        return Caseless("^(?:" + "|".join(f"(?:{source[1:]})" for source in sources) + ")")
-    return Caseless("|".join(f"(?:{source})" for source in sources))
+        regex = Caseless("^(?:" + "|".join(f"(?:{source[1:]})" for source in sources) + ")")
+    else:
+        regex = Caseless("|".join(f"(?:{source})" for source in sources))
+    pieces = [required_pieces(source) for source in sources]
+    regex.needs = None if None in pieces else tuple(p for some in pieces if some for p in some)
+    return regex
 
 
 _NOWHERE: tuple[int, Any] = (0, None)

@@ -166,7 +166,9 @@ class Context:
             text = text.rstrip(" .")
             regex = _signature_regex(self.playbook)
             own = list(regex.finditer(text)) if regex is not None else []
-            self._signoff = (text, own, _ANY_SIGNOFF.search(text))
+            # A sign-off is a few words at the very end: no need to look further back.
+            tail = max(0, len(text) - _SIGNOFF_REACH)
+            self._signoff = (text, own, _ANY_SIGNOFF.search(text, tail))
         return self._signoff
 
     def sentence_span(self, index: int) -> tuple[int, int]:
@@ -245,7 +247,10 @@ def pattern(rule: Rule, ctx: Context) -> Iterator[Hit]:
         cache["pattern"] = (
             re.compile(source) if rule.params.get("case_sensitive") else Caseless(source)
         )
-    for m in cache["pattern"].finditer(ctx.text):
+    regex = cache["pattern"]
+    if isinstance(regex, Caseless) and not regex.possible(ctx.text):
+        return  # none of the text every match must hold is there
+    for m in regex.finditer(ctx.text):
         if m.end() > m.start() and not _unless(rule, ctx, m.start()):
             yield m.start(), m.end(), {}
 
@@ -274,10 +279,14 @@ def occurrence(rule: Rule, ctx: Context) -> Iterator[Hit]:
 def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """At least one of ``tokens`` must appear. ``{name}`` stands for the customer's first
     name; where it isn't known those tokens drop out (and a rule left with none is skipped)."""
-    tokens = phrases_for(rule.params.get("tokens"), ctx.lang)
     if ctx.hits(rule, "tokens"):
         return
-    with_name = [t for t in tokens if "{name}" in t]
+    cache = rule.params.setdefault("_compiled", {})
+    lists = cache.get(ctx.lang)
+    if lists is None:
+        tokens = phrases_for(rule.params.get("tokens"), ctx.lang)
+        lists = cache[ctx.lang] = (tokens, [t for t in tokens if "{name}" in t])
+    tokens, with_name = lists
     if with_name and ctx.name and ctx.name.strip():
         first = re.escape(ctx.name.split()[0])
         for token in with_name:
@@ -356,6 +365,7 @@ _ANY_SIGNOFF = re.compile(
     r"(?:(?<=[\s.!?,)])|^)(?:[-–—~]{1,2}\s?\w[\w.]*(?:[\s-][A-Z][\w.]*){0,3}"
     r"|[*^/]\s?[A-Za-z][\w.]{0,20})[\s.]*$"
 )
+_SIGNOFF_REACH = 80  # characters from the end
 _TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://\S+|www\.\S+|#\w+))+\s*$")
 
 

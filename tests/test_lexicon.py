@@ -154,16 +154,85 @@ def test_index_agrees_with_reference(lists: dict[str, list[str]], text: str, tai
     assert got == reference(lists, text)
 
 
-def test_required_literal_reads_only_what_must_be_there() -> None:
-    from replybook.lexicon import required_literal
+def test_required_pieces_reads_only_what_must_be_there() -> None:
+    from replybook.lexicon import required_pieces
 
-    assert required_literal(r"\bYou should(?:\s+have|'ve)\b") == "you should"
-    assert required_literal(r"^\s*@\w+") == "@"
-    assert required_literal(r"colou?r") == "colo"
-    assert required_literal(r"\?\!x") == "?!x"
-    assert required_literal(r"x{2,3}yz") == "yz"
-    for none in [r"a|b", r"\d+\s*(?:am|pm)", r"(?x) a b", r"[abc]+"]:
-        assert required_literal(none) is None
+    assert required_pieces(r"\bYou should(?:\s+have|'ve)\b") == ("you should",)
+    assert required_pieces(r"^\s*@\w+") == ("@",)
+    assert required_pieces(r"colou?r") == ("colo",)
+    assert required_pieces(r"\?\!x") == ("?!x",)
+    assert required_pieces(r"x{2,3}yz") == ("yz",)
+    assert required_pieces(r"\b(?:we'll|I will)\s+(?:get back|follow up)\b") == (
+        "get back",
+        "follow up",
+    )
+    assert required_pieces(r"\b(trash|garbage)\b(?!\s+bags?)") == ("trash", "garbage")
+    assert required_pieces(r"\b(?:reply with|what(?:'s| is))\b") == ("reply with", "what")
+    for none in [r"a|b", r"\d+\s*(?:am|pm)?", r"(?x) a b", r"[abc]+", r"(?:a|\w)b?"]:
+        assert required_pieces(none) is None, none
+
+
+@given(
+    source=st.sampled_from(
+        [
+            r"\bthanks?\b.{0,20}\bbut\b",
+            r"\b(?:we'll|we will|i'll)\s+(?:get back to you|follow up)\b",
+            r"\b(trash|garbage)\b(?!\s+(bags?|cans?))",
+            r"\bf[\*#@]+c?k\w*",
+            r"(?:reply with|tell us|post|share)\b[^.!?]{0,20}?\b(?:password|pin|address)\b",
+            r"\brefund\b.{0,40}\b(after|past|outside)\b",
+        ]
+    ),
+    text=st.lists(
+        st.sampled_from(
+            [
+                "thanks",
+                "thank",
+                "but",
+                "we'll",
+                "we",
+                "will",
+                "i'll",
+                "get",
+                "back",
+                "to",
+                "you",
+                "follow",
+                "up",
+                "trash",
+                "garbage",
+                "bags",
+                "f**k",
+                "refund",
+                "after",
+                "past",
+                "outside",
+                "reply",
+                "with",
+                "tell",
+                "us",
+                "post",
+                "share",
+                "password",
+                "pin",
+                "address",
+                ".",
+                "!",
+                "WE'LL",
+                "THANKS",
+            ]
+        ),
+        max_size=12,
+    ).map(" ".join),
+)
+def test_screening_never_hides_a_match(source: str, text: str) -> None:
+    # Where the expression matches, the text holds one of its required pieces.
+    regex = Caseless(source)
+    if re.search(source, text, re.IGNORECASE):
+        assert regex.possible(text)
+    assert [m.span() for m in regex.finditer(text)] == [
+        m.span() for m in re.finditer(source, text, re.IGNORECASE)
+    ]
 
 
 def test_raw_phrases_without_their_text_are_skipped_and_with_it_found() -> None:
