@@ -140,14 +140,18 @@ def _score(
     lexicon: _Lexicon, found: dict[Any, list[Match]], kind: str
 ) -> tuple[float, tuple[str, ...]]:
     """Sum of weights of the distinct phrases of one signal kind found in a comment."""
+    plain = found.get(("signal", kind))
+    raw = [key for key in lexicon.raw_keys.get(kind, ()) if key in found]
+    if not plain and not raw:
+        return 0.0, ()
     weights = lexicon.weights[kind]
     seen: dict[str, float] = {}
-    for m in found.get(("signal", kind), ()):
+    for m in plain or ():
         seen.setdefault(m.group(0).lower(), weights[m.phrase])
     total = sum(seen.values())
     hits = [text for text, weight in seen.items() if weight > 0]
-    for key in lexicon.raw_keys.get(kind, ()):
-        matches = found.get(key)
+    for key in raw:
+        matches = found[key]
         if matches:
             distinct = {m.group(0).lower() for m in matches}
             total += key[2] * len(distinct)
@@ -184,9 +188,11 @@ def detect_language(playbook: Playbook, text: str) -> str:
         return default
     sets = _language_sets(playbook)
     # Counting letters only matters where a language's own letters may be in the text.
-    if plain and not _compiled(
-        playbook, "languages:ascii", lambda: any(c.isascii() for _, _, cs in sets for c in cs)
-    ):
+    ascii_letters = playbook._cache.get("languages:ascii")
+    if ascii_letters is None:
+        ascii_letters = any(c.isascii() for _, _, cs in sets for c in cs)
+        playbook._cache["languages:ascii"] = ascii_letters
+    if plain and not ascii_letters:
         letters: Counter[str] = Counter()
     else:
         letters = Counter(lowered)

@@ -257,8 +257,9 @@ class PhraseIndex:
                 bare = [self._raw_sources[k] for k, regex in self._raw.items() if not regex.needs]
                 self._gate = any_of(s for sources in bare for s in sources) if bare else False
             hit = not isinstance(self._gate, Caseless) or self._gate.search(text) is not None
+            lowered = text.lower()
             for key in self._raw_sources:
-                self.add_raw(text, key, out, unscreened=hit)
+                self.add_raw(text, key, out, unscreened=hit, lowered=lowered)
         return out
 
     def _compiled_raw(self, key: Any) -> Caseless:
@@ -268,7 +269,13 @@ class PhraseIndex:
         return regex
 
     def add_raw(
-        self, text: str, key: Any, out: dict[Any, list[Match]], *, unscreened: bool = True
+        self,
+        text: str,
+        key: Any,
+        out: dict[Any, list[Match]],
+        *,
+        unscreened: bool = True,
+        lowered: str | None = None,
     ) -> None:
         """Add what one key's raw ``/regex/`` phrases match in ``text`` to ``out``, a result
         of :meth:`search_all` made with ``raw=False``. ``unscreened`` False: the key's
@@ -278,7 +285,7 @@ class PhraseIndex:
         regex = self._compiled_raw(key)
         if regex.needs is None and not unscreened:
             return
-        if not regex.possible(text):
+        if not regex.possible(text, lowered):
             return
         extra = [
             Match(text, m.start(), m.end(), text[m.start() : m.end()]) for m in regex.finditer(text)
@@ -303,12 +310,14 @@ class Caseless:
         # Text that every match holds one of: without any, a scan can't find anything.
         self.needs = required_pieces(source)
 
-    def possible(self, text: str) -> bool:
-        """Could the expression match anywhere in ``text``? (False: it certainly can't.)"""
+    def possible(self, text: str, lowered: str | None = None) -> bool:
+        """Could the expression match anywhere in ``text`` (``lowered``: the same, lower
+        case, when the caller has it)? False: it certainly can't."""
         needs = self.needs
         if needs is None:
             return True
-        lowered = text.lower()
+        if lowered is None:
+            lowered = text.lower()
         return any(piece in lowered for piece in needs)
 
     @property
