@@ -257,9 +257,9 @@ class PhraseIndex:
                 bare = [self._raw_sources[k] for k, regex in self._raw.items() if not regex.needs]
                 self._gate = any_of(s for sources in bare for s in sources) if bare else False
             hit = not isinstance(self._gate, Caseless) or self._gate.search(text) is not None
-            lowered = text.lower()
+            folded = text.casefold()
             for key in self._raw_sources:
-                self.add_raw(text, key, out, unscreened=hit, lowered=lowered)
+                self.add_raw(text, key, out, unscreened=hit, folded=folded)
         return out
 
     def _compiled_raw(self, key: Any) -> Caseless:
@@ -275,7 +275,7 @@ class PhraseIndex:
         out: dict[Any, list[Match]],
         *,
         unscreened: bool = True,
-        lowered: str | None = None,
+        folded: str | None = None,
     ) -> None:
         """Add what one key's raw ``/regex/`` phrases match in ``text`` to ``out``, a result
         of :meth:`search_all` made with ``raw=False``. ``unscreened`` False: the key's
@@ -285,7 +285,7 @@ class PhraseIndex:
         regex = self._compiled_raw(key)
         if regex.needs is None and not unscreened:
             return
-        if not regex.possible(text, lowered):
+        if not regex.possible(text, folded):
             return
         extra = [
             Match(text, m.start(), m.end(), text[m.start() : m.end()]) for m in regex.finditer(text)
@@ -298,8 +298,8 @@ class PhraseIndex:
 
 class Caseless:
     """A case-insensitive regular expression. Where its source has no capital letter (escapes
-    aside) it runs as a plain one over the lower-cased text: the same matches at the same
-    places, found about three times faster than with ``re.IGNORECASE``."""
+    aside), over ASCII text it runs as a plain one on the lower-cased text: the same matches
+    at the same places, found about three times faster than with ``re.IGNORECASE``."""
 
     __slots__ = ("_plain", "_folding", "needs")
 
@@ -310,25 +310,25 @@ class Caseless:
         # Text that every match holds one of: without any, a scan can't find anything.
         self.needs = required_pieces(source)
 
-    def possible(self, text: str, lowered: str | None = None) -> bool:
-        """Could the expression match anywhere in ``text`` (``lowered``: the same, lower
-        case, when the caller has it)? False: it certainly can't."""
+    def possible(self, text: str, folded: str | None = None) -> bool:
+        """Could the expression match anywhere in ``text`` (``folded``: the same, case-folded,
+        when the caller has it)? False: it certainly can't."""
         needs = self.needs
         if needs is None:
             return True
-        if lowered is None:
-            lowered = text.lower()
-        return any(piece in lowered for piece in needs)
+        if folded is None:
+            folded = text.casefold()
+        return any(piece in folded for piece in needs)
 
     @property
     def pattern(self) -> str:
         return self._folding.pattern
 
     def _target(self, text: str) -> tuple[re.Pattern[str], str]:
-        if self._plain is not None:
-            lowered = text.lower()
-            if len(lowered) == len(text):  # spans line up (not so for a few letters, e.g. İ)
-                return self._plain, lowered
+        # Only ASCII text: elsewhere lower-casing and the expression's case rules part ways
+        # ("ſ" matches "s" ignoring case, but stays "ſ" lower-cased; "İ" grows a letter).
+        if self._plain is not None and text.isascii():
+            return self._plain, text.lower()
         return self._folding, text
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
@@ -472,7 +472,7 @@ def _leading(source: str) -> str:
 
 
 def required_pieces(source: str) -> tuple[str, ...] | None:
-    """Pieces of plain text (lower-cased) of which a match of the regular expression must
+    """Pieces of plain text (case-folded) of which a match of the regular expression must
     hold at least one: the longest plain run of its top level, or the starts of a group it
     must match ("(?:we'll|i will)"); whichever has the longest shortest piece. None when it
     can't tell (top-level alternatives, verbose mode, nothing plain)."""
@@ -485,7 +485,7 @@ def required_pieces(source: str) -> tuple[str, ...] | None:
     if not options:
         return None
     best = max(options, key=lambda pieces: (min(len(p) for p in pieces), -len(pieces)))
-    return tuple(dict.fromkeys(p.lower() for p in best))
+    return tuple(dict.fromkeys(p.casefold() for p in best))
 
 
 def any_of(sources: Iterable[str]) -> Caseless:
