@@ -186,12 +186,8 @@ def detect_language(playbook: Playbook, text: str) -> str:
     words = Counter(_WORD.findall(lowered))
     if not words:
         return default
-    sets = _language_sets(playbook)
+    sets, ascii_letters = _language_sets(playbook)
     # Counting letters only matters where a language's own letters may be in the text.
-    ascii_letters = playbook._cache.get("languages:ascii")
-    if ascii_letters is None:
-        ascii_letters = any(c.isascii() for _, _, cs in sets for c in cs)
-        playbook._cache["languages:ascii"] = ascii_letters
     if plain and not ascii_letters:
         letters: Counter[str] = Counter()
     else:
@@ -206,13 +202,18 @@ def detect_language(playbook: Playbook, text: str) -> str:
     return best
 
 
-def _language_sets(playbook: Playbook) -> list[tuple[str, set[str], set[str]]]:
-    def build() -> list[tuple[str, set[str], set[str]]]:
+_LanguageSets = tuple[list[tuple[str, set[str], set[str]]], bool]
+
+
+def _language_sets(playbook: Playbook) -> _LanguageSets:
+    """Per language its stopwords and own letters; and whether any own letter is ASCII."""
+
+    def build() -> _LanguageSets:
         out = []
         for lang, spec in (playbook.get("languages") or {}).items():
             stop = {str(w).lower() for w in spec.get("stopwords") or []}
             out.append((lang, stop, set(spec.get("chars") or "")))
-        return out
+        return out, any(c.isascii() for _, _, chars in out for c in chars)
 
     return _compiled(playbook, "languages", build)
 

@@ -282,10 +282,10 @@ def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
     if ctx.hits(rule, "tokens"):
         return
     cache = rule.params.setdefault("_compiled", {})
-    lists = cache.get(ctx.lang)
+    lists = cache.get(f"tokens:{ctx.lang}")
     if lists is None:
         tokens = phrases_for(rule.params.get("tokens"), ctx.lang)
-        lists = cache[ctx.lang] = (tokens, [t for t in tokens if "{name}" in t])
+        lists = cache[f"tokens:{ctx.lang}"] = (tokens, [t for t in tokens if "{name}" in t])
     tokens, with_name = lists
     if with_name and ctx.name and ctx.name.strip():
         first = re.escape(ctx.name.split()[0])
