@@ -301,12 +301,14 @@ class Caseless:
     aside), over ASCII text it runs as a plain one on the lower-cased text: the same matches
     at the same places, found about three times faster than with ``re.IGNORECASE``."""
 
-    __slots__ = ("_plain", "_folding", "needs")
+    __slots__ = ("_source", "_plain", "_folding", "_lower_ok", "needs")
 
     def __init__(self, source: str) -> None:
-        self._folding = re.compile(source, re.IGNORECASE)
-        bare = re.sub(r"\\.", "", source)
-        self._plain = None if any(c.isupper() for c in bare) else re.compile(source)
+        self._source = source
+        # Compiled on first use, each: a one-shot command mostly needs only one of them.
+        self._plain: re.Pattern[str] | None = None
+        self._folding: re.Pattern[str] | None = None
+        self._lower_ok = not any(c.isupper() for c in re.sub(r"\\.", "", source))
         # Text that every match holds one of: without any, a scan can't find anything.
         self.needs = required_pieces(source)
 
@@ -322,13 +324,17 @@ class Caseless:
 
     @property
     def pattern(self) -> str:
-        return self._folding.pattern
+        return self._source
 
     def _target(self, text: str) -> tuple[re.Pattern[str], str]:
         # Only ASCII text: elsewhere lower-casing and the expression's case rules part ways
         # ("ſ" matches "s" ignoring case, but stays "ſ" lower-cased; "İ" grows a letter).
-        if self._plain is not None and text.isascii():
+        if self._lower_ok and text.isascii():
+            if self._plain is None:
+                self._plain = re.compile(self._source)
             return self._plain, text.lower()
+        if self._folding is None:
+            self._folding = re.compile(self._source, re.IGNORECASE)
         return self._folding, text
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
