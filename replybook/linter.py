@@ -299,8 +299,9 @@ def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 
 def sequence(rule: Rule, ctx: Context) -> Iterator[Hit]:
-    """Where one of ``then`` appears, one of ``first`` must come before it."""
-    later = ctx.hits(rule, "then")
+    """Where one of ``then`` appears (in a sentence without an ``unless`` phrase), one of
+    ``first`` must come before it."""
+    later = [m for m in ctx.hits(rule, "then") if not _unless(rule, ctx, m.start())]
     if not later:
         return
     start = later[0].start()
@@ -366,6 +367,7 @@ _ANY_SIGNOFF = re.compile(
     r"|[*^/]\s?[A-Za-z][\w.]{0,20})[\s.]*$"
 )
 _SIGNOFF_REACH = 80  # characters from the end
+_THREAD_PART = re.compile(r"[(\[]?(\d{1,2})/(\d{1,2})[)\]]?$")
 _TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://\S+|www\.\S+|#\w+))+\s*$")
 
 
@@ -403,6 +405,9 @@ def signature(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """A sign-off at the end, once. With ``check: format``, a sign-off that isn't in the
     playbook's signature format."""
     text, own, generic = ctx.signoff()
+    part = _THREAD_PART.search(text)
+    if part is not None and int(part.group(1)) < int(part.group(2)):
+        return  # one part of a thread ("1/2"): the sign-off comes with the last part
     if rule.params.get("check") == "format":
         ends_with_own = bool(own) and own[-1].end() == len(text)
         if generic is not None and not ends_with_own:

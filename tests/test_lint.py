@@ -386,3 +386,18 @@ def test_a_bad_rule_names_file_line_and_key(tmp_path: Path):
     with pytest.raises(PlaybookError) as info:
         load_playbook(path)
     assert str(info.value).startswith(f"{path}:4: rules.my-rule.extends: unknown rule type")
+
+
+def test_a_thread_part_is_not_missing_its_signature(default):
+    part = "Hi Dana, here is what happened with your order (1/2)"
+    assert "signature" not in rules_of(lint(part, default))
+    assert "signature" in rules_of(lint("Hi Dana, here is what happened 2/2", default))
+    assert "signature" in rules_of(lint("Hi Dana, we're open 24/7", default))
+
+
+def test_sequence_excuses_a_then_phrase_in_an_unless_sentence(default):
+    moved = "Got your DM, I'm replying there now. ^MK"
+    assert "move-private-before-acknowledging" not in rules_of(lint(moved, default))
+    asked = "Got your DM. DM us your order number too. ^MK"
+    (finding,) = [f for f in lint(asked, default) if f.rule == "move-private-before-acknowledging"]
+    assert finding.span == (13, 15)
