@@ -162,13 +162,13 @@ class Context:
         if self._signoff is None:
             text = self.text.rstrip()
             if "http" in text or "www." in text or "#" in text:
-                text = _TRAILING_LINKS.sub("", text)
+                text = _without_trailing_links(text)
             text = text.rstrip(" .")
-            regex = _signature_regex(self.playbook)
-            own = list(regex.finditer(text)) if regex is not None else []
-            # A sign-off is a few words at the very end: no need to look further back.
-            tail = max(0, len(text) - _SIGNOFF_REACH)
-            self._signoff = (text, own, _ANY_SIGNOFF.search(text, tail))
+            regex, leads = _signature_regex(self.playbook)
+            own = []
+            if regex is not None and (leads is None or any(lead in text for lead in leads)):
+                own = list(regex.finditer(text))
+            self._signoff = (text, own, _signoff_at_end(text))
         return self._signoff
 
     def sentence_span(self, index: int) -> tuple[int, int]:
@@ -361,17 +361,23 @@ def placeholder(rule: Rule, ctx: Context) -> Iterator[Hit]:
 _PLACEHOLDER_MARKS = ("{", "[", "<", "XXX", "TODO", "TBD", "FIXME", "INSERT")
 
 
-# Any sign-off at the very end: "-KB", "*KevinM", "^cr", "/MT", "--JV", "~ Ana", "– Team".
-_ANY_SIGNOFF = re.compile(
-    r"(?:(?<=[\s.!?,)])|^)(?:[-–—~]{1,2}\s?\w[\w.]*(?:[\s-][A-Z][\w.]*){0,3}"
-    r"|[*^/]\s?[A-Za-z][\w.]{0,20})[\s.]*$"
+# Any sign-off at the very end: "-KB", "*KevinM", "^cr", "/MT", "--JV", "~ Ana", "– Team";
+# it starts with one of the marks, after a space or punctuation.
+_SIGNOFF = re.compile(
+    r"(?:[-–—~]{1,2}\s?\w[\w.]*(?:[\s-][A-Z][\w.]*){0,3}|[*^/]\s?[A-Za-z][\w.]{0,20})[\s.]*$"
 )
+_SIGNOFF_MARKS = "-–—~*^/"
 _SIGNOFF_REACH = 80  # characters from the end
+_HASHTAG = re.compile(r"#\w+")
 _THREAD_PART = re.compile(r"[(\[]?(\d{1,2})/(\d{1,2})[)\]]?$")
-_TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://\S+|www\.\S+|#\w+))+\s*$")
 
 
-def _signature_regex(playbook: Playbook) -> re.Pattern[str] | None:
+def _signature_regex(
+    playbook: Playbook,
+) -> tuple[re.Pattern[str] | None, tuple[str, ...] | None]:
+    """The playbook's signature formats as one expression, and the plain text each starts
+    with (None when one starts with a name or initials): a reply holding none of those
+    texts has no signature in the playbook's format."""
     cached = playbook._cache.get("lint:signature")
     if cached is not None:
         return cached
@@ -382,8 +388,9 @@ def _signature_regex(playbook: Playbook) -> re.Pattern[str] | None:
         "agent.first": r"[A-Z][\w'-]*",
     }
     options = []
+    leads: list[str] | None = []
     for source in (playbook.get("signature") or {}).values():
-        parts = re.split(r"(\{\{.*?\}\})", str(source))
+        parts = re.split(r"(\{\{.*?\}\})", str(source).strip())
         out = []
         for part in parts:
             expr = re.fullmatch(r"\{\{\s*([\w.]+)\s*\}\}", part)
@@ -395,10 +402,47 @@ def _signature_regex(playbook: Playbook) -> re.Pattern[str] | None:
                 out.append(re.escape(str(brand[expr.group(1)[6:]])))
             else:
                 out.append(r"\S.{0,40}?")
-        options.append("".join(out).strip())
-    compiled = re.compile("|".join(f"(?:{o})" for o in options if o)) if options else None
-    playbook._cache["lint:signature"] = compiled
-    return compiled
+        if out and "".join(out):
+            options.append("".join(out))
+            if leads is not None and parts[0]:
+                leads.append(parts[0])
+            else:
+                leads = None
+    compiled = re.compile("|".join(f"(?:{o})" for o in options)) if options else None
+    found = (compiled, tuple(leads) if leads is not None else None)
+    playbook._cache["lint:signature"] = found
+    return found
+
+
+def _without_trailing_links(text: str) -> str:
+    """The text without the links and hashtags it ends with ("... ^MK https://t.co/x #care")."""
+    while True:
+        parts = text.rsplit(None, 1)
+        if len(parts) < 2:
+            return text
+        head, last = parts
+        if last.startswith(("http://", "https://", "www.")) or _HASHTAG.fullmatch(last):
+            text = head.rstrip()
+        else:
+            return text
+
+
+def _signoff_at_end(text: str) -> re.Match[str] | None:
+    """Any sign-off at the very end of ``text`` (its last 80 characters): the leftmost
+    place, after a space or punctuation, where one starts and runs to the end."""
+    start = max(0, len(text) - _SIGNOFF_REACH)
+    places = []
+    for mark in _SIGNOFF_MARKS:
+        at = text.find(mark, start)
+        while at >= 0:
+            places.append(at)
+            at = text.find(mark, at + 1)
+    for at in sorted(places):
+        if at == 0 or text[at - 1].isspace() or text[at - 1] in ".!?,)":
+            found = _SIGNOFF.match(text, at)
+            if found is not None:
+                return found
+    return None
 
 
 def signature(rule: Rule, ctx: Context) -> Iterator[Hit]:
