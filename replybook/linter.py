@@ -449,7 +449,7 @@ def signature(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """A sign-off at the end, once. With ``check: format``, a sign-off that isn't in the
     playbook's signature format."""
     text, own, generic = ctx.signoff()
-    part = _THREAD_PART.search(text)
+    part = _THREAD_PART.search(text, max(0, len(text) - 8)) if text[-1:] in "0123456789)]" else None
     if part is not None and int(part.group(1)) < int(part.group(2)):
         return  # one part of a thread ("1/2"): the sign-off comes with the last part
     if rule.params.get("check") == "format":
