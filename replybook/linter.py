@@ -156,6 +156,12 @@ class Context:
             self._raw_done.add(key)
         return self._found.get(key, [])
 
+    def any_hit(self, rule: Rule, param: str) -> bool:
+        """Does any of the rule's ``param`` phrases occur? (Plain ones are looked at first.)"""
+        if self.index is not None and (rule.id, param) in self.found():
+            return True
+        return bool(self.hits(rule, param))
+
     def signoff(self) -> tuple[str, list[re.Match[str]], re.Match[str] | None]:
         """The reply without trailing links, the playbook-format signatures in it, and any
         sign-off at its very end (read by both signature rules, found once)."""
@@ -279,7 +285,7 @@ def occurrence(rule: Rule, ctx: Context) -> Iterator[Hit]:
 def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """At least one of ``tokens`` must appear. ``{name}`` stands for the customer's first
     name; where it isn't known those tokens drop out (and a rule left with none is skipped)."""
-    if ctx.hits(rule, "tokens"):
+    if ctx.any_hit(rule, "tokens"):
         return
     cache = rule.params.setdefault("_compiled", {})
     lists = cache.get(f"tokens:{ctx.lang}")
