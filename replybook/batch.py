@@ -194,6 +194,15 @@ class Sink:
             self.stream: IO[str] = sys.stdout
             self.path = None
             return
+        if os.path.exists(path) and not os.path.isfile(path):
+            # A device or pipe (/dev/null, a FIFO): written straight through. Renaming a
+            # file over it would put a plain file in its place.
+            try:
+                self.stream = open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed in commit/abort)
+            except OSError as exc:
+                raise UsageError(f"{path}: can't write: {exc.strerror or exc}") from None
+            self.path = None
+            return
         folder = os.path.dirname(os.path.abspath(path))
         self.tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.part")
         try:
@@ -210,6 +219,8 @@ class Sink:
     def commit(self) -> None:
         if self.tmp is None:
             self.stream.flush()
+            if self.stream is not sys.stdout:
+                self.stream.close()
             return
         self.stream.flush()
         os.fsync(self.stream.fileno())
@@ -218,6 +229,8 @@ class Sink:
         self.tmp = None
 
     def abort(self) -> None:
+        if self.tmp is None and self.stream is not sys.stdout:
+            self.stream.close()
         if self.tmp is not None:
             self.stream.close()
             with contextlib.suppress(OSError):

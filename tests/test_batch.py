@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -128,6 +129,26 @@ def test_output_file_is_written_whole(tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert [o["id"] for o in lines(out.read_text(encoding="utf-8"))] == ["a1", "a2"]
     assert [p.name for p in folder.iterdir()] == ["drafts.jsonl"]  # no temporary file left
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_output_to_a_pipe_or_device_is_written_through(tmp_path):
+    # "--output /dev/null" must never put a plain file in the device's place: a named pipe
+    # stands in for the device here.
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    result = invoke("draft", "--batch", "-", "--output", str(fifo), input=jsonl(GOOD))
+    reader.join(timeout=10)
+    assert result.exit_code == 0
+    assert [o["id"] for o in lines(received[0])] == ["a1"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
 def test_output_file_not_written_on_a_usage_error(tmp_path):
