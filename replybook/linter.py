@@ -331,6 +331,8 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
         and m.group(0) not in allow
         and ctx.text[max(m.start() - 1, 0) : m.start()] not in ("*", "^", "/", "-", "~")
     ]
+    if not words:
+        return
     run: list[re.Match[str]] = []
     flagged: set[int] = set()
     for m in [*words, None]:
