@@ -350,8 +350,9 @@ class Caseless:
 _ZERO_WIDTH = ("\\b", "\\B", "\\A", "^")
 
 
-def _group_end(source: str, i: int) -> int:
-    """The index just past the ``)`` closing the group that opens at ``source[i]``."""
+def _structure(source: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each ``(``, ``)`` and ``|`` of an expression from ``i`` on, outside escapes and
+    classes: (index, character, group depth before it)."""
     depth = 0
     while i < len(source):
         ch = source[i]
@@ -361,13 +362,17 @@ def _group_end(source: str, i: int) -> int:
         if ch == "[":
             i = _class_end(source, i)
             continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        if ch in "()|":
+            yield i, ch, depth
+            depth += 1 if ch == "(" else -1 if ch == ")" else 0
         i += 1
+
+
+def _group_end(source: str, i: int) -> int:
+    """The index just past the ``)`` closing the group that opens at ``source[i]``."""
+    for at, ch, depth in _structure(source, i):
+        if ch == ")" and depth == 1:
+            return at + 1
     return len(source)
 
 
@@ -381,25 +386,9 @@ def _class_end(source: str, i: int) -> int:
 
 def _split_top(source: str) -> list[str]:
     """``source`` cut at its top-level ``|``."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            i = _class_end(source, i)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    parts.append(source[start:])
-    return parts
+    cuts = [at for at, ch, depth in _structure(source) if ch == "|" and depth == 0]
+    bounds = zip([-1, *cuts], [*cuts, len(source)], strict=True)
+    return [source[start + 1 : end] for start, end in bounds]
 
 
 def _optional_after(source: str, i: int) -> bool:
