@@ -146,15 +146,14 @@ class Context:
         """
         if self.index is None:
             self.index = build_index([rule], self.lang)
-        self.found()
-        assert self._found is not None
+        found = self._found if self._found is not None else self.found()
         key = (rule.id, param)
         if key in self.index.raw_keys and key not in self._raw_done:
             # Raw /regex/ phrases are run only for the rules that ask: an "unless" list,
             # for one, is read only where its rule found something.
-            self.index.add_raw(self.text, key, self._found)
+            self.index.add_raw(self.text, key, found)
             self._raw_done.add(key)
-        return self._found.get(key, [])
+        return found.get(key, [])
 
     def any_hit(self, rule: Rule, param: str) -> bool:
         """Does any of the rule's ``param`` phrases occur? (Plain ones are looked at first.)"""
@@ -788,9 +787,9 @@ def lint(
     """
     if playbook is None:
         playbook = load_playbook("default")
-    channels = playbook.get("channels") or {}
     channel_spec = None
     if channel is not None:
+        channels = playbook.get("channels") or {}
         if channel not in channels:
             raise UsageError(f"unknown channel {channel!r}; valid: {', '.join(sorted(channels))}")
         channel_spec = dict(channels[channel])

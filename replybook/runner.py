@@ -212,7 +212,7 @@ class Linter:
     ) -> None:
         self.playbook = playbook
         self.history = history
-        self.defaults = defaults or {}
+        self.defaults = {k: v for k, v in (defaults or {}).items() if v is not None}
 
     def batch_record(self, record: dict[str, Any]) -> dict[str, Any]:
         text = record.get("text")
@@ -220,8 +220,10 @@ class Linter:
             raise UsageError('no "text"')
         if not isinstance(text, str) or not text.strip():
             raise UsageError("the reply is empty")
-        options = {k: v for k, v in self.defaults.items() if v is not None}
-        options.update({k: record[k] for k in ("comment", "name", "channel") if k in record})
+        options = self.defaults
+        own: dict[str, Any] = {k: record[k] for k in ("comment", "name", "channel") if k in record}
+        if own:
+            options = {**options, **own}
         found = lint(
             text,
             self.playbook,
