@@ -24,6 +24,8 @@ from .playbook import Playbook, load_playbook
 from .runner import DRAFT_FIELDS, LINT_FIELDS, Drafter, Linter, open_text, undecodable
 
 _FIELDS = tuple(dict.fromkeys((*DRAFT_FIELDS, *LINT_FIELDS)))  # each once, in order
+# Output records are plain data, never cyclic: one encoder, without the cycle check.
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 if TYPE_CHECKING:
     from .store import Store
@@ -211,7 +213,7 @@ class Sink:
             raise UsageError(f"{path}: can't write: {exc.strerror or exc}") from None
 
     def write(self, obj: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        self.stream.write(_JSON.encode(obj) + "\n")
 
     def flush(self) -> None:
         self.stream.flush()
