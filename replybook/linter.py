@@ -323,11 +323,21 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
     allow = cache.get("allow")
     if allow is None:
         allow = cache["allow"] = {str(a) for a in rule.params.get("allow") or []}
+    text = ctx.text
+    if text.isascii():  # capitals runs, then whole-word checks: quicker than the regex below
+        end = len(text)
+        caps = [
+            m
+            for m in _ASCII_CAPS.finditer(text)
+            if (m.start() == 0 or text[m.start() - 1] not in _ASCII_WORD)
+            and (m.end() == end or text[m.end()] not in _ASCII_WORD)
+        ]
+    else:
+        caps = [m for m in _CAPS_WORD.finditer(text) if m.group(0).isupper()]
     words = [
         m
-        for m in _CAPS_WORD.finditer(ctx.text)
-        if m.group(0).isupper()
-        and m.group(0) not in allow
+        for m in caps
+        if m.group(0) not in allow
         and ctx.text[max(m.start() - 1, 0) : m.start()] not in ("*", "^", "/", "-", "~")
     ]
     if not words:
@@ -349,6 +359,8 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
 # Words of two letters or more with no letter in a-z: all-caps words (and words written
 # wholly in other scripts); isupper() then keeps the all-caps ones.
 _CAPS_WORD = re.compile(r"\b[^\W\d_a-z]{2,}\b")
+_ASCII_CAPS = re.compile(r"[A-Z]{2,}")
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _PLACEHOLDERS = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|\[(?:[A-Z][A-Z _-]*|name|first name|agent|x+)\]|<(?:[a-z_ -]+)>|"
     r"\b(?:XXX+|TODO|TBD|FIXME|INSERT [A-Z ]+)\b|\$\{\w+\}"
