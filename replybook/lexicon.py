@@ -309,8 +309,9 @@ class Caseless:
         self._plain: re.Pattern[str] | None = None
         self._folding: re.Pattern[str] | None = None
         self._lower_ok = not any(c.isupper() for c in re.sub(r"\\.", "", source))
-        # Text that every match holds one of: without any, a scan can't find anything.
-        self.needs = required_pieces(source)
+        # Text that every match holds: without it, a scan can't find anything.
+        pieces = required_pieces(source)
+        self.needs: Needs | None = (pieces,) if pieces else None
 
     def possible(self, text: str, folded: str | None = None) -> bool:
         """Could the expression match anywhere in ``text`` (``folded``: the same, case-folded,
@@ -320,7 +321,10 @@ class Caseless:
             return True
         if folded is None:
             folded = text.casefold()
-        return any(piece in folded for piece in needs)
+        return any(
+            all(any(piece in folded for piece in pieces) for pieces in alternative)
+            for alternative in needs
+        )
 
     @property
     def pattern(self) -> str:
@@ -450,8 +454,17 @@ def _runs(source: str) -> tuple[list[str], list[tuple[str, ...]]]:
 
 def _leading(source: str) -> str:
     """The plain text an expression starts with (after zero-width checks like ``\\b``)."""
-    while source.startswith(_ZERO_WIDTH):
-        source = source[1:] if source.startswith("^") else source[2:]
+    while True:
+        if source.startswith(_ZERO_WIDTH):
+            source = source[1:] if source.startswith("^") else source[2:]
+        elif source.startswith("(") and _optional_after(source, _group_end(source, 0)):
+            # an optional group first ("(?:home )?address"): the text after it leads
+            end = _group_end(source, 0)
+            source = (
+                source[source.find("}", end) + 1 :] if source[end] == "{" else source[end + 1 :]
+            )
+        else:
+            break
     run = ""
     for n, ch in enumerate(source):
         if ch == "\\":
@@ -466,11 +479,16 @@ def _leading(source: str) -> str:
     return run
 
 
-def required_pieces(source: str) -> tuple[str, ...] | None:
-    """Pieces of plain text (case-folded) of which a match of the regular expression must
-    hold at least one: the longest plain run of its top level, or the starts of a group it
-    must match ("(?:we'll|i will)"); whichever has the longest shortest piece. None when it
-    can't tell (top-level alternatives, verbose mode, nothing plain)."""
+Pieces = tuple[str, ...]  # plain texts, case-folded: a match holds at least one of them
+Needs = tuple[tuple[Pieces, ...], ...]  # any one alternative, all of its pieces-lists
+
+
+def required_pieces(source: str) -> tuple[Pieces, ...] | None:
+    """What a match of the regular expression must hold, as lists of pieces of plain text:
+    one piece of each list. A list is a plain run of its top level ("you should"), or the
+    starts of a group it must match ("(?:we'll|i will)"). The most telling lists come first
+    (longest shortest piece), three at most. None when it can't tell (top-level
+    alternatives, verbose mode, nothing plain)."""
     if "(?x" in source or re.match(r"\(\?[a-wyz]*x", source):
         return None  # verbose mode: spaces are not text
     if len(_split_top(source)) > 1:
@@ -479,8 +497,10 @@ def required_pieces(source: str) -> tuple[str, ...] | None:
     options = [(run,) for run in runs] + groups
     if not options:
         return None
-    best = max(options, key=lambda pieces: (min(len(p) for p in pieces), -len(pieces)))
-    return tuple(dict.fromkeys(p.casefold() for p in best))
+    options.sort(key=lambda pieces: (-min(len(p) for p in pieces), len(pieces)))
+    # Past the first, a list earns its check only with pieces of three letters or more.
+    telling = [options[0], *(o for o in options[1:3] if min(len(p) for p in o) >= 3)]
+    return tuple(tuple(dict.fromkeys(p.casefold() for p in pieces)) for pieces in telling)
 
 
 def any_of(sources: Iterable[str]) -> Caseless:
@@ -491,8 +511,8 @@ def any_of(sources: Iterable[str]) -> Caseless:
         regex = Caseless("^(?:" + "|".join(f"(?:{source[1:]})" for source in sources) + ")")
     else:
         regex = Caseless("|".join(f"(?:{source})" for source in sources))
-    pieces = [required_pieces(source) for source in sources]
-    regex.needs = None if None in pieces else tuple(p for some in pieces if some for p in some)
+    each = [required_pieces(source) for source in sources]
+    regex.needs = None if None in each else tuple(needs for needs in each if needs)
     return regex
 
 

@@ -157,19 +157,32 @@ def test_index_agrees_with_reference(lists: dict[str, list[str]], text: str, tai
 def test_required_pieces_reads_only_what_must_be_there() -> None:
     from replybook.lexicon import required_pieces
 
-    assert required_pieces(r"\bYou should(?:\s+have|'ve)\b") == ("you should",)
-    assert required_pieces(r"^\s*@\w+") == ("@",)
-    assert required_pieces(r"colou?r") == ("colo",)
-    assert required_pieces(r"\?\!x") == ("?!x",)
-    assert required_pieces(r"x{2,3}yz") == ("yz",)
+    assert required_pieces(r"\bYou should(?:\s+have|'ve)\b") == (("you should",),)
+    assert required_pieces(r"^\s*@\w+") == (("@",),)
+    assert required_pieces(r"colou?r") == (("colo",),)
+    assert required_pieces(r"\?\!x") == (("?!x",),)
+    assert required_pieces(r"x{2,3}yz") == (("yz",),)
+    # the most telling list first: every match holds one piece of each
     assert required_pieces(r"\b(?:we'll|I will)\s+(?:get back|follow up)\b") == (
-        "get back",
-        "follow up",
+        ("get back", "follow up"),
+        ("we'll", "i will"),
     )
-    assert required_pieces(r"\b(trash|garbage)\b(?!\s+bags?)") == ("trash", "garbage")
-    assert required_pieces(r"\b(?:reply with|what(?:'s| is))\b") == ("reply with", "what")
+    assert required_pieces(r"\b(trash|garbage)\b(?!\s+bags?)") == (("trash", "garbage"),)
+    assert required_pieces(
+        r"\b(?:reply with|what(?:'s| is))\b.{0,9}\b(?:pin|(?:home )?address)"
+    ) == (
+        ("reply with", "what"),
+        ("pin", "address"),
+    )
     for none in [r"a|b", r"\d+\s*(?:am|pm)?", r"(?x) a b", r"[abc]+", r"(?:a|\w)b?"]:
         assert required_pieces(none) is None, none
+
+
+def test_screening_needs_every_list() -> None:
+    regex = Caseless(r"\b(?:send us|tell us)\b.{0,20}\b(?:password|pin)\b")
+    assert not regex.possible("Send us a DM please")
+    assert not regex.possible("Your password was reset")
+    assert regex.possible("Send us your PIN")
 
 
 @given(
@@ -181,6 +194,7 @@ def test_required_pieces_reads_only_what_must_be_there() -> None:
             r"\bf[\*#@]+c?k\w*",
             r"(?:reply with|tell us|post|share)\b[^.!?]{0,20}?\b(?:password|pin|address)\b",
             r"\brefund\b.{0,40}\b(after|past|outside)\b",
+            r"\b(?:reply with|what(?:'s| is))\b[^.!?]{0,40}?\b(?:pin|(?:home |email )?address)\b",
         ]
     ),
     text=st.lists(
@@ -220,6 +234,11 @@ def test_required_pieces_reads_only_what_must_be_there() -> None:
                 "!",
                 "WE'LL",
                 "THANKS",
+                "what's",
+                "what",
+                "is",
+                "home",
+                "email",
             ]
         ),
         max_size=12,
