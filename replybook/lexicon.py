@@ -200,6 +200,7 @@ class PhraseIndex:
         trie = self.trie
         per_key: dict[Any, list[tuple[int, int, str]]] = {}
         starts = self._starts
+        furthest = 0  # the end of the furthest match, in tokens
         for i, token in enumerate(words):
             # What a token leads to from the root, remembered across texts: most words of
             # most comments lead nowhere, and the same words come back.
@@ -213,6 +214,8 @@ class PhraseIndex:
             mode, data = start
             if mode == _ONE_WORD:
                 # The common case: only one-word phrases start here; no walk needed.
+                if i >= furthest:
+                    furthest = i + 1
                 for key, phrase in data:
                     found_for = per_key.get(key)
                     if found_for is None:
@@ -225,6 +228,8 @@ class PhraseIndex:
             else:
                 ends = _walk(data, words, i, count)
             for key, (j, phrase) in ends.items():
+                if j > furthest:
+                    furthest = j
                 found_for = per_key.get(key)
                 if found_for is None:
                     per_key[key] = [(i, j, phrase)]
@@ -233,8 +238,7 @@ class PhraseIndex:
         out: dict[Any, list[Match]] = {}
         if not per_key:
             return self._with_raw(text, out) if raw else out
-        last_token = max(j for hits in per_key.values() for _, j, _ in hits) - 1
-        begins, finishes = tokens.spans(last_token)
+        begins, finishes = tokens.spans(furthest - 1)
         for key, hits in per_key.items():
             kept = []
             last = 0
@@ -321,10 +325,17 @@ class Caseless:
             return True
         if folded is None:
             folded = text.casefold()
-        return any(
-            all(any(piece in folded for piece in pieces) for pieces in alternative)
-            for alternative in needs
-        )
+        # Plain loops, no generators: this runs for every text and every expression.
+        for alternative in needs:
+            for pieces in alternative:
+                for piece in pieces:
+                    if piece in folded:
+                        break
+                else:
+                    break  # no piece of this list: this alternative can't match
+            else:
+                return True
+        return False
 
     @property
     def pattern(self) -> str:
