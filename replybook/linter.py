@@ -600,7 +600,7 @@ def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
     """Put what :func:`export_state` gave back into a playbook loaded from the cache."""
     playbook._cache["lint:rules"] = [Rule(*fields) for fields in state["rules"]]
     lang, index = state["index"]
-    playbook._cache[f"lint:index:{lang}"] = PhraseIndex.from_state(index)
+    playbook._cache[("lint:index", lang)] = PhraseIndex.from_state(index)
 
 
 def _origin(playbook: Playbook, path: str) -> tuple[str | None, int | None]:
@@ -814,37 +814,27 @@ def lint(
         channel_spec.setdefault("label", channel)
     analysis = analyze(comment, playbook) if isinstance(comment, str) else comment
     lang = str(playbook.get("language") or "en")
-    ctx = Context(
-        text=text,
-        playbook=playbook,
-        lang=lang,
-        analysis=analysis,
-        channel=channel_spec,
-        name=name,
-        history=history,
-        slot=slot,
-    )
-    active = compile_rules(playbook) if rules is None else list(rules)
-    if rules is None:
-        key = f"lint:index:{lang}"
-        if key not in playbook._cache:
-            playbook._cache[key] = build_index(active, lang)
-        ctx.index = playbook._cache[key]
-    else:
-        ctx.index = build_index(active, lang)
+    ctx = Context(text, playbook, lang, analysis, channel_spec, name, history, slot)
     if disable is None:
         return []
-    off = _disabled_lines(text)
-    facts = _facts(analysis)
+    facts = None if analysis is None else _facts(analysis)
     if rules is None:
-        # Which rules apply depends only on the slot and a few facts about the comment.
+        # The playbook's rules: their index, and which apply (that depends only on the slot
+        # and a few facts about the comment), worked out once.
+        index = playbook._cache.get(("lint:index", lang))
+        if index is None:
+            index = playbook._cache[("lint:index", lang)] = build_index(
+                compile_rules(playbook), lang
+            )
         which = ("lint:active", slot, None if facts is None else tuple(facts.values()))
         applicable = playbook._cache.get(which)
         if applicable is None:
-            applicable = _plan(active, facts, slot)
-            playbook._cache[which] = applicable
+            applicable = playbook._cache[which] = _plan(compile_rules(playbook), facts, slot)
     else:
-        applicable = _plan(active, facts, slot)
+        index = build_index(rules, lang)
+        applicable = _plan(rules, facts, slot)
+    ctx.index = index
+    off = _disabled_lines(text)
     found = ctx.found()
     raw_keys = ctx.index.raw_keys
     findings: list[Finding] = []
@@ -855,7 +845,7 @@ def lint(
             continue
         for start, end, fields in check(rule, ctx):
             line, column = _position(text, start)
-            if line in off and (off[line] is None or rule.id in off[line]):  # type: ignore[operator]
+            if off and line in off and (off[line] is None or rule.id in off[line]):  # type: ignore[operator]
                 continue
             match = text[start:end]
             values = {"match": match, **fields}
@@ -872,7 +862,8 @@ def lint(
                     replacement=fields.get("replacement"),
                 )
             )
-    findings.sort(key=lambda f: (f.span[0], -_RANK[f.level], f.rule))
+    if len(findings) > 1:
+        findings.sort(key=lambda f: (f.span[0], -_RANK[f.level], f.rule))
     return findings
 
 
