@@ -104,7 +104,7 @@ class Source:
         self, lines: Iterable[str]
     ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         for number, line in enumerate(lines, start=1):
-            self.bytes_read += len(line.encode("utf-8", "replace"))
+            self.bytes_read += _size(line)
             if not line.strip():
                 continue
             if undecodable(line):
@@ -175,7 +175,7 @@ class _Counting:
 
     def __next__(self) -> str:
         line = next(self.lines)
-        self.source.bytes_read += len(line.encode("utf-8", "replace"))
+        self.source.bytes_read += _size(line)
         return line
 
 
@@ -183,6 +183,11 @@ def _chain(first: str, rest: IO[str]) -> Iterator[str]:
     if first:
         yield first
     yield from rest
+
+
+def _size(line: str) -> int:
+    """The line's size in bytes as read (for the progress bar)."""
+    return len(line) if line.isascii() else len(line.encode("utf-8", "surrogateescape"))
 
 
 class Sink:

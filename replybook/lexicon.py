@@ -73,7 +73,15 @@ class Words:
         self._ends: list[int] | None = None
         if len(folded) == len(text):  # the usual case: fold once, spans still line up
             self._folded = folded
-            self.words: list[str] = _TOKEN.findall(folded)
+            # Tokens never span whitespace: most whitespace-separated chunks are one plain
+            # word, and only the others need the tokenizer.
+            words: list[str] = []
+            for chunk in folded.split():
+                if chunk.isalnum():
+                    words.append(chunk)
+                else:
+                    words += _TOKEN.findall(chunk)
+            self.words = words
             self._starts: list[int] = []
         else:  # a letter folded to two ("ß" -> "ss"): spans come from the text itself
             tokens = tokenize(text)
