@@ -315,15 +315,18 @@ class Caseless:
 
     __slots__ = ("_source", "_plain", "_folding", "_lower_ok", "needs")
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, needs: Needs | None | bool = True) -> None:
         self._source = source
         # Compiled on first use, each: a one-shot command mostly needs only one of them.
         self._plain: re.Pattern[str] | None = None
         self._folding: re.Pattern[str] | None = None
         self._lower_ok = not any(c.isupper() for c in re.sub(r"\\.", "", source))
-        # Text that every match holds: without it, a scan can't find anything.
-        pieces = required_pieces(source)
-        self.needs: Needs | None = (pieces,) if pieces else None
+        # Text that every match holds: without it, a scan can't find anything. (``needs``:
+        # worked out by the caller already.)
+        if needs is True:
+            pieces = required_pieces(source)
+            needs = (pieces,) if pieces else None
+        self.needs: Needs | None = needs or None
 
     def possible(self, text: str, folded: str | None = None) -> bool:
         """Could the expression match anywhere in ``text`` (``folded``: the same, case-folded,
@@ -525,14 +528,12 @@ def required_pieces(source: str) -> tuple[Pieces, ...] | None:
 def any_of(sources: Iterable[str]) -> Caseless:
     """One case-insensitive regular expression matching where any of ``sources`` does."""
     sources = list(sources)
+    each = [required_pieces(source) for source in sources]
+    needs = None if None in each else tuple(pieces for pieces in each if pieces)
     if all(source.startswith("^") for source in sources):
         # Anchored as a whole, so a search tries the start only, not every place.
-        regex = Caseless("^(?:" + "|".join(f"(?:{source[1:]})" for source in sources) + ")")
-    else:
-        regex = Caseless("|".join(f"(?:{source})" for source in sources))
-    each = [required_pieces(source) for source in sources]
-    regex.needs = None if None in each else tuple(needs for needs in each if needs)
-    return regex
+        return Caseless("^(?:" + "|".join(f"(?:{s[1:]})" for s in sources) + ")", needs)
+    return Caseless("|".join(f"(?:{source})" for source in sources), needs)
 
 
 _NOWHERE: tuple[int, Any] = (0, None)
