@@ -12,11 +12,14 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .analyze import Analysis, analyze  # noqa: E402
+from .decide import Decision, Reason, decide  # noqa: E402
 from .errors import PlaybookError, ReplybookError, TemplateError, UsageError  # noqa: E402
+from .linter import Finding, lint  # noqa: E402
 from .playbook import Playbook, load_playbook  # noqa: E402
 
 __all__ = [
     "Analysis",
+    "Decision",
     "Draft",
     "Finding",
     "Playbook",
@@ -27,6 +30,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "analyze",
+    "decide",
     "draft",
     "lint",
     "load_playbook",
@@ -35,12 +39,8 @@ __all__ = [
 
 def __getattr__(name: str) -> object:
     # compose pulls in Jinja; load it only when a draft is asked for.
-    if name in ("draft", "Draft", "Reason"):
+    if name in ("draft", "Draft"):
         from . import compose
 
         return getattr(compose, name)
-    if name in ("lint", "Finding"):
-        from . import linter
-
-        return getattr(linter, name)
     raise AttributeError(name)

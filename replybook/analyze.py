@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from .errors import UsageError
 from .lexicon import Match, PhraseIndex
-from .playbook import Playbook, phrases_for
+from .playbook import Playbook, phrases_for, register_compiled
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")
@@ -32,12 +34,43 @@ _PII = {
 }
 
 
+class Thread(NamedTuple):
+    """What the earlier messages of a thread say about the message that answers them."""
+
+    messages: int = 0
+    brand_replied: bool = False
+    # The brand's last message asks the customer something (a detail, a DM).
+    brand_asked: bool = False
+    # The brand's last message offers a fix, steps or an answer.
+    brand_helped: bool = False
+    # The customer complained earlier in the thread.
+    complained: bool = False
+    # An earlier customer message is an escalation (a legal threat, a safety report...).
+    escalation: str | None = None
+    escalation_phrase: str | None = None
+
+    @property
+    def follow_up(self) -> bool:
+        """The brand has already answered a complaint in this thread."""
+        return self.brand_replied and self.complained
+
+    @property
+    def answers_brand(self) -> bool:
+        return self.brand_asked
+
+
+NO_THREAD = Thread()
+
+
 class Analysis(NamedTuple):
-    """What a comment is: the input to drafting and to comment-aware lint rules."""
+    """What a message is: the input to deciding, drafting and comment-aware lint rules.
+
+    Only facts about the text live here (scores, phrases found, topics, triggers); what to
+    do about them is :func:`replybook.decide.decide`'s.
+    """
 
     text: str
     language: str
-    intent: str
     abusive: bool
     rude: bool
     topic: str | None
@@ -46,10 +79,16 @@ class Analysis(NamedTuple):
     escalation: str | None
     refusal: str | None
     faq: str | None
-    turnaround: bool
     scores: dict[str, float]
     pii: tuple[str, ...]
     matches: dict[str, tuple[str, ...]]
+    escalation_phrase: str | None = None
+    # The customer's own loss or mistake ("I deleted all my photos"), the phrase found.
+    loss: str | None = None
+    # Putting it right needs personal data, account access or a sensitive matter.
+    needs_private: bool = False
+    thread: Thread = NO_THREAD
+    brand_thing: str | None = None
 
     @property
     def specific(self) -> bool:
@@ -64,7 +103,6 @@ def _compiled(playbook: Playbook, key: str, build: Any) -> Any:
     return cache[key]
 
 
-_KINDS = ("complaint", "praise", "question", "joke", "abuse", "rude", "turnaround")
 _SECTIONS = ("topics", "escalation", "cannot_grant", "faq")
 
 
@@ -80,7 +118,10 @@ class _Lexicon:
     def __init__(self, playbook: Playbook, lang: str) -> None:
         self.index = PhraseIndex()
         self.weights: dict[str, dict[str, float]] = {}
-        for kind in _KINDS:
+        # Every kind of signal the playbook has words for, in any language, so that the
+        # decision can read a kind's score (zero) even where a language lacks its words.
+        self.kinds = tuple(sorted(playbook.get("signals") or {}))
+        for kind in self.kinds:
             groups = ((playbook.get("signals") or {}).get(kind) or {}).get(lang) or {}
             weights: dict[str, float] = {}
             for weight, phrases in groups.items():
@@ -101,8 +142,11 @@ class _Lexicon:
                     (key, value.get("match"))
                     for key, value in (playbook.get(section) or {}).items()
                 )
-            for key, match in entries:
-                self.index.add((section, key), phrases_for(match, lang))
+            # The entry's place in the playbook is part of its key: it breaks ties.
+            for order, (key, match) in enumerate(entries):
+                self.index.add((section, key, order), phrases_for(match, lang))
+        figures = phrases_for((playbook.get("escalation") or {}).get("figures"), lang)
+        self.index.add(("figures", "", 0), figures)
 
 
 def _raw_keys(index: PhraseIndex) -> dict[str, list[tuple[str, str, float]]]:
@@ -128,6 +172,7 @@ def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
         lexicon = _Lexicon.__new__(_Lexicon)
         lexicon.index = PhraseIndex.from_state(index)
         lexicon.weights = weights
+        lexicon.kinds = tuple(sorted(playbook.get("signals") or {}))
         lexicon.raw_keys = _raw_keys(lexicon.index)
         playbook._cache[key] = lexicon
 
@@ -145,33 +190,38 @@ def _score(
     if not plain and not raw:
         return 0.0, ()
     weights = lexicon.weights[kind]
-    seen: dict[str, float] = {}
+    seen: dict[str, tuple[float, int]] = {}
     for m in plain or ():
-        seen.setdefault(m.group(0).lower(), weights[m.phrase])
-    total = sum(seen.values())
-    hits = [text for text, weight in seen.items() if weight > 0]
+        seen.setdefault(m.group(0).lower(), (weights[m.phrase], m.start()))
     for key in raw:
-        matches = found[key]
-        if matches:
-            distinct = {m.group(0).lower() for m in matches}
-            total += key[2] * len(distinct)
-            if key[2] > 0:
-                hits.extend(distinct)
-    return total, tuple(sorted(hits))
+        for m in found[key]:
+            seen.setdefault(m.group(0).lower(), (key[2], m.start()))
+    total = sum(weight for weight, _ in seen.values())
+    # The most telling phrases first (highest weight, then earliest): the first one is
+    # what a reason names.
+    hits = sorted(
+        ((text, weight, at) for text, (weight, at) in seen.items() if weight > 0),
+        key=lambda hit: (-hit[1], hit[2]),
+    )
+    return total, tuple(text for text, _, _ in hits)
 
 
 def _first_match(found: dict[Any, list[Match]], section: str) -> tuple[str, str] | None:
-    """The entry whose phrases occur most often (ties: earliest in the text)."""
-    best: tuple[int, int, str, str] | None = None
+    """The entry whose phrases occur most often; ties go to the one found first in the
+    text, then to the longer phrase there ("non-refundable fare" over "non-refundable"),
+    then to the entry listed first in the playbook."""
+    best: tuple[int, int, int, int, str, str] | None = None
     for key, matches in found.items():
         if key[0] != section or not matches:
             continue
-        rank = (-len(matches), matches[0].start(), key[1], matches[0].group(0))
+        first = matches[0]
+        words = len(first.group(0).split())
+        rank = (-len(matches), first.start(), -words, key[2], key[1], first.group(0))
         if best is None or rank < best:
             best = rank
     if best is None:
         return None
-    return best[2], re.sub(r"\s+", " ", best[3].lower()).strip()
+    return best[4], re.sub(r"\s+", " ", best[5].lower()).strip()
 
 
 def detect_language(playbook: Playbook, text: str) -> str:
@@ -228,10 +278,10 @@ class _Own(NamedTuple):
     vague: frozenset[str]
 
 
-def _own(playbook: Playbook, lang: str) -> _Own:
+def _own(playbook: Playbook, lang: str, whose: str = "possessives") -> _Own:
     def build() -> _Own:
         spec = (playbook.get("languages") or {}).get(lang) or {}
-        words = [re.escape(str(w)) for w in spec.get("possessives") or []]
+        words = [re.escape(str(w)) for w in spec.get(whose) or []]
         word = r"[^\W\d_][\w'-]*"
         regex = (
             re.compile(rf"(?<!\w)(?:{'|'.join(words)})\s+({word}(?:\s+{word}){{0,2}})", re.I)
@@ -248,7 +298,7 @@ def _own(playbook: Playbook, lang: str) -> _Own:
             vague=frozenset(str(w).lower() for w in spec.get("vague") or []),
         )
 
-    return _compiled(playbook, f"own:{lang}", build)
+    return _compiled(playbook, f"own:{whose}:{lang}", build)
 
 
 def _key_phrase(text: str, own: _Own) -> str | None:
@@ -276,15 +326,98 @@ def _clean(text: str) -> str:
     return text.translate(_APOSTROPHE)
 
 
-def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
-    """Read a comment: language, intent, abuse, topic, escalation trigger, refusal, FAQ."""
+def _thread(
+    playbook: Playbook, lang: str, context: Sequence[Mapping[str, Any]] | None
+) -> Thread:
+    """Read the earlier messages of a thread (oldest first)."""
+    if not context:
+        return NO_THREAD
+    if not isinstance(context, (list, tuple)):
+        raise UsageError("context must be a list of {role, text} messages, oldest first")
+    thresholds = _thresholds(playbook)
+    lexicon = _lexicon(playbook, lang)
+    brand_replied = complained = False
+    last_brand: dict[Any, list[Match]] | None = None
+    escalation: tuple[str, str] | None = None
+    for index, message in enumerate(context):
+        if not isinstance(message, Mapping):
+            raise UsageError(f"context[{index}] must be an object with role and text")
+        role, body = message.get("role"), message.get("text")
+        if role not in ("customer", "brand"):
+            raise UsageError(f"context[{index}].role must be 'customer' or 'brand'")
+        if not isinstance(body, str):
+            raise UsageError(f"context[{index}].text must be text")
+        found = lexicon.index.search_all(_clean(body))
+        if role == "brand":
+            brand_replied = True
+            last_brand = found
+            continue
+        last_brand = None  # the customer spoke after it: the brand's turn is answered
+        score, _ = _score(lexicon, found, "complaint")
+        if score >= thresholds.get("complaint", 1.0):
+            complained = True
+        hit = _escalation(found)
+        if hit and escalation is None:
+            escalation = hit
+    asked = helped = False
+    if last_brand is not None:
+        asked = _score(lexicon, last_brand, "brand_ask")[0] >= thresholds.get("brand_ask", 1.0)
+        helped = _score(lexicon, last_brand, "brand_fix")[0] >= thresholds.get("brand_fix", 1.0)
+    return Thread(
+        messages=len(context),
+        brand_replied=brand_replied,
+        brand_asked=asked,
+        brand_helped=helped or (brand_replied and not asked),
+        complained=complained,
+        escalation=escalation[0] if escalation else None,
+        escalation_phrase=escalation[1] if escalation else None,
+    )
+
+
+def _thresholds(playbook: Playbook) -> dict[str, float]:
+    return _compiled(
+        playbook,
+        "analyze:thresholds",
+        lambda: {k: float(v) for k, v in (playbook.get("thresholds") or {}).items()},
+    )
+
+
+def _escalation(found: dict[Any, list[Match]]) -> tuple[str, str] | None:
+    """The escalation trigger found, unless every match of it is part of a figure of speech
+    or a product name ("before I explode", "Fire TV")."""
+    figures = found.get(("figures", "", 0))
+    if figures:
+        spans = [(m.start(), m.end()) for m in figures]
+        kept: dict[Any, list[Match]] = {}
+        for key, matches in found.items():
+            if key[0] != "escalation":
+                continue
+            real = [
+                m for m in matches if not any(a <= m.start() and m.end() <= b for a, b in spans)
+            ]
+            if real:
+                kept[key] = real
+        found = kept
+    return _first_match(found, "escalation")
+
+
+def analyze(
+    text: str,
+    playbook: Playbook | None = None,
+    *,
+    context: Sequence[Mapping[str, Any]] | None = None,
+) -> Analysis:
+    """Read a message: language, signal scores and the phrases behind them, topic,
+    escalation trigger, refusal, FAQ, personal data; with ``context`` (the earlier
+    messages of its thread, oldest first, each ``{"role": "customer" | "brand", "text"}``)
+    what the thread says too."""
     if playbook is None:
         from .playbook import load_playbook
 
         playbook = load_playbook("default")
     clean = _clean(text)
     lang = detect_language(playbook, clean)
-    thresholds = {k: float(v) for k, v in (playbook.get("thresholds") or {}).items()}
+    thresholds = _thresholds(playbook)
 
     def over(kind: str, value: float) -> bool:
         return value >= thresholds.get(kind, 1.0)
@@ -293,71 +426,48 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
     found = lexicon.index.search_all(clean)
     scores: dict[str, float] = {}
     matches: dict[str, tuple[str, ...]] = {}
-    for kind in _KINDS:
+    for kind in lexicon.kinds:
         scores[kind], matches[kind] = _score(lexicon, found, kind)
 
     topic_hit = _first_match(found, "topics")
-    escalation_hit = _first_match(found, "escalation")
+    escalation_hit = _escalation(found)
     refusal_hit = _first_match(found, "cannot_grant")
     faq_hit = _first_match(found, "faq")
     topic, term = topic_hit if topic_hit else (None, None)
     key_phrase = _key_phrase(clean, _own(playbook, lang))
+    # The brand's thing the customer names ("fix your potato towers"): not the customer's
+    # to be sorry about, but it makes a rude message specific.
+    brand_thing = _key_phrase(clean, _own(playbook, lang, "brand_possessives"))
     # Naming something the brand sells or runs ("my order", "the app") makes a gripe a
     # complaint rather than a passing remark; the playbook says how much.
     if topic_hit:
-        scores["complaint"] += thresholds.get("complaint_topic", 0.0)
+        scores["complaint"] = scores.get("complaint", 0.0) + thresholds.get("complaint_topic", 0)
     if key_phrase:
-        scores["complaint"] += thresholds.get("complaint_possessive", 0.0)
+        scores["complaint"] = scores.get("complaint", 0.0) + thresholds.get(
+            "complaint_possessive", 0.0
+        )
+    if faq_hit is None and over("question", scores.get("question", 0.0)):
+        faq_hit = _faq_by_words(playbook, lang, clean)
 
-    abusive = over("abuse", scores["abuse"])
-    rude = abusive or over("rude", scores["rude"])
-    complaint = over("complaint", scores["complaint"]) or refusal_hit is not None
-    joke = over("joke", scores["joke"]) and not complaint
-    # A laugh outweighs a "love" said in the same breath: that is banter, not a review.
-    praise = (
-        over("praise", scores["praise"])
-        and scores["praise"] > scores["complaint"]
-        and not (joke and scores["joke"] >= scores["praise"])
-    )
-    # A complaint that piles up problem words is specific even without a known topic.
-    specific = bool(
-        topic
-        or escalation_hit
-        or refusal_hit
-        or (complaint and key_phrase)
-        or over("specific", scores["complaint"])
-    )
+    thread = _thread(playbook, lang, context)
+    if escalation_hit is None and thread.escalation:
+        escalation_hit = (thread.escalation, thread.escalation_phrase or "")
 
-    asks_faq = faq_hit is not None and over("question", scores["question"])
-    if rude and not specific and not praise:
-        intent = "troll"
-    elif asks_faq and not over("specific", scores["complaint"]):
-        # A question the FAQ answers is a question, unless it is also a loud complaint.
-        intent = "question"
-    elif complaint and not praise:
-        intent = "complaint"
-    elif praise:
-        intent = "praise"
-    elif joke:
-        intent = "joke"
-    elif over("question", scores["question"]):
-        intent = "question"
-    elif escalation_hit:
-        intent = "complaint"
-    else:
-        intent = "other"
+    abusive = over("abuse", scores.get("abuse", 0.0))
+    rude = abusive or over("rude", scores.get("rude", 0.0))
+    loss = matches.get("loss") if over("loss", scores.get("loss", 0.0)) else None
 
-    turnaround = intent == "praise" and over("turnaround", scores["turnaround"])
     digits = _DIGIT.search(text) is not None  # a phone or card number needs some
     pii = tuple(
         kind
         for kind, pattern in _PII.items()
         if (kind == "email" or digits) and pattern.search(text)
     )
+    entry = ((playbook.get("topics") or {}).get(topic) or {}) if topic else {}
+    needs_private = bool(entry.get("private", True)) if topic else bool(refusal_hit)
     return Analysis(
         text=text,
         language=lang,
-        intent=intent,
         abusive=abusive,
         rude=rude,
         topic=topic,
@@ -365,9 +475,79 @@ def analyze(text: str, playbook: Playbook | None = None) -> Analysis:
         key_phrase=key_phrase,
         escalation=escalation_hit[0] if escalation_hit else None,
         refusal=refusal_hit[0] if refusal_hit else None,
-        faq=faq_hit[0] if faq_hit and intent in ("question", "other") else None,
-        turnaround=turnaround,
+        faq=faq_hit[0] if faq_hit else None,
         scores=scores,
         pii=pii,
         matches=matches,
+        escalation_phrase=escalation_hit[1] if escalation_hit else None,
+        loss=loss[0] if loss else None,
+        needs_private=needs_private or bool(pii),
+        thread=thread,
+        brand_thing=brand_thing,
     )
+
+
+def _faq_by_words(playbook: Playbook, lang: str, clean: str) -> tuple[str, str] | None:
+    """An FAQ entry whose meaning-bearing words the question shares, spelling aside
+    ("what hours are you opening" finds "opening hours"): every word of one of the entry's
+    keyword sets, or of one of its phrases without the language's function words, must be
+    in the question, matched by rapidfuzz's ratio so that small misspellings and endings
+    still count."""
+    sets = _faq_words(playbook, lang)
+    if not sets:
+        return None
+    words = {w.lower() for w in _WORD.findall(clean)}
+    if not words:
+        return None
+    from rapidfuzz import fuzz, process
+
+    cutoff = float(_thresholds(playbook).get("faq_similarity", 85))
+    best: tuple[float, str, str] | None = None
+    for key, needed in sets:
+        total = 0.0
+        for word in needed:
+            if word in words:
+                total += 100.0
+                continue
+            hit = process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if hit is None:
+                # A shared stem of five letters or more: "open" / "opening".
+                stem = next((w for w in words if len(w) >= 4 and word.startswith(w)), None)
+                if stem is None:
+                    total = -1.0
+                    break
+                total += cutoff
+            else:
+                total += float(hit[1])
+        if total < 0:
+            continue
+        score = total / len(needed)
+        if best is None or score > best[0]:
+            best = (score, key, " ".join(needed))
+    return (best[1], best[2]) if best else None
+
+
+def _faq_words(playbook: Playbook, lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    def build() -> list[tuple[str, tuple[str, ...]]]:
+        spec = (playbook.get("languages") or {}).get(lang) or {}
+        function = {str(w).lower() for w in spec.get("stopwords") or []}
+        function |= {str(w).lower() for w in spec.get("phrase_breaks") or []}
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for key, entry in (playbook.get("faq") or {}).items():
+            phrases = phrases_for(entry.get("keywords"), lang) or [
+                p for p in phrases_for(entry.get("match"), lang) if not p.startswith("/")
+            ]
+            for phrase in phrases:
+                words = tuple(
+                    w.lower().rstrip("*")
+                    for w in _WORD.findall(phrase)
+                    if w.lower() not in function and len(w) > 2
+                )
+                if len(words) >= 2 or (words and entry.get("keywords")):
+                    out.append((key, words))
+        return out
+
+    return _compiled(playbook, f"faq-words:{lang}", build)
+
+
+register_compiled("analyze", export_state, import_state)

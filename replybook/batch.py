@@ -458,7 +458,7 @@ def priority(result: Draft, playbook: Playbook) -> int:
         return PRIORITY_SKIP
     angry_at = float((playbook.get("thresholds") or {}).get("specific", 4))
     a = result.analysis
-    if a.intent == "complaint" and (a.rude or a.scores.get("complaint", 0) >= angry_at):
+    if result.intent == "complaint" and (a.rude or a.scores.get("complaint", 0) >= angry_at):
         return PRIORITY_URGENT
     return PRIORITY_REPLY
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .analyze import Analysis, analyze
+from .decide import ACTIONS, Decision, Reason, decide
 from .errors import TemplateError, UsageError
 from .linter import Finding, disabled_in, lint
 from .playbook import Playbook, load_playbook, text_for
@@ -20,15 +21,8 @@ from .playbook import Playbook, load_playbook, text_for
 if TYPE_CHECKING:
     from .store import Pattern
 
-ACTIONS = ("reply", "escalate", "moderate", "skip")
+__all__ = ["ACTIONS", "Decision", "Draft", "Reason", "draft", "parse_time"]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-class Reason(NamedTuple):
-    """Why the draft is what it is: a RULES.md id and a sentence."""
-
-    rule: str
-    why: str
 
 
 class Draft(NamedTuple):
@@ -49,6 +43,7 @@ class Draft(NamedTuple):
     case: str = ""
     lint: tuple[Finding, ...] = ()
     incident: int | None = None
+    decision: Decision | None = None
     # The templates that rendered the public and private replies (not in the JSON).
     templates: tuple[str, ...] = ()
 
@@ -171,25 +166,6 @@ def stable_seed(text: str) -> int:
 # Deciding
 
 
-def case_and_action(a: Analysis) -> tuple[str, str]:
-    """Which reply case (template folder) and which action a comment's analysis calls for."""
-    if a.escalation:
-        return "escalation", "escalate"
-    if a.intent == "troll":
-        return ("troll", "moderate") if a.abusive else ("troll", "skip")
-    if a.intent == "complaint":
-        return ("refusal", "reply") if a.refusal else ("complaint", "reply")
-    if a.intent == "praise":
-        return ("turnaround", "reply") if a.turnaround else ("praise", "reply")
-    if a.intent == "question":
-        return ("faq", "reply") if a.faq else ("question", "reply")
-    if a.intent == "joke":
-        return "joke", "reply"
-    if a.faq:
-        return "faq", "reply"
-    return "other", "reply"
-
-
 _CASE_RULES: dict[str, tuple[str, ...]] = {
     "complaint": ("apologize-explain-fix", "public-first", "private-data-in-dm", "under-promise"),
     "refusal": ("two-alternatives", "apologize-explain-fix", "public-first", "private-data-in-dm"),
@@ -247,6 +223,9 @@ def draft(
     variant: int | None = None,
     analysis: Analysis | None = None,
     pattern: Pattern | None = None,
+    context: Sequence[Any] | None = None,
+    decision: Decision | None = None,
+    history: Sequence[str] = (),
 ) -> Draft:
     """Turn a comment into a decision and the texts that carry it out.
 
@@ -270,13 +249,18 @@ def draft(
         raise UsageError("--variant must be 1 or more")
     arrived = parse_time(received_at, now)
     if analysis is None:
-        analysis = analyze(text, playbook)
-    return _compose(playbook, analysis, name, handle, agent, channel, arrived, variant, pattern)
+        analysis = analyze(text, playbook, context=context)
+    if decision is None:
+        decision = decide(analysis, playbook)
+    return _compose(
+        playbook, analysis, decision, name, handle, agent, channel, arrived, variant, pattern
+    )
 
 
 def _compose(
     playbook: Playbook,
     a: Analysis,
+    decision: Decision,
     name: str | None,
     handle: str | None,
     agent_text: str | None,
@@ -297,7 +281,7 @@ def _compose(
     lang = a.language if a.language in available else str(playbook.get("language") or "en")
     if lang not in available:
         lang = available[0]
-    case, action = case_and_action(a)
+    case, action = decision.case, decision.action
     if pattern is not None and pattern.state == "incident" and case in ("complaint", "refusal"):
         case = "incident"
     agent = resolve_agent(playbook, agent_text)
@@ -322,7 +306,8 @@ def _compose(
         "brand": brand,
         "channel": channel,
         "case": case,
-        "intent": a.intent,
+        "intent": decision.intent,
+        "decision": decision,
         "language": lang,
         **facts,
     }
@@ -357,12 +342,14 @@ def _compose(
             private = _sign(body, signature, 1000)
             used_templates += (chosen,)
 
-    reasons = _reasons(playbook, a, case, action, facts, channel, agent, signature, used, total)
+    reasons = _reasons(
+        playbook, a, decision, case, action, facts, channel, agent, signature, used, total
+    )
     if pattern is not None and pattern.state == "possible":
         reasons.append(
             Reason("patterns", _why(playbook, "patterns-possible", count=pattern.similar))
         )
-    sla_key = "escalation" if action == "escalate" else a.intent
+    sla_key = "escalation" if action == "escalate" else decision.intent
     minutes = (playbook.get("sla_minutes") or {}).get(sla_key)
     due_at = (
         arrived + timedelta(minutes=int(minutes))
@@ -406,7 +393,7 @@ def _compose(
     )
     return Draft(
         language=a.language,
-        intent=a.intent,
+        intent=decision.intent,
         action=action,
         reasons=tuple(reasons),
         topic=a.topic,
@@ -423,6 +410,7 @@ def _compose(
                 public,
                 playbook,
                 comment=a,
+                decision=decision,
                 name=name,
                 channel=channel_id,
                 disable=disabled_in(playbook.templates[used_templates[0]]),
@@ -431,6 +419,7 @@ def _compose(
         if public
         else (),
         templates=used_templates,
+        decision=decision,
         incident=pattern.incident.id if pattern is not None and pattern.incident else None,
     )
 
@@ -582,6 +571,7 @@ def _why(playbook: Playbook, rule: str, **fields: Any) -> str:
 def _reasons(
     playbook: Playbook,
     a: Analysis,
+    decision: Decision,
     case: str,
     action: str,
     facts: dict[str, Any],
@@ -592,7 +582,7 @@ def _reasons(
     total: int,
 ) -> list[Reason]:
     fields: dict[str, Any] = {
-        "intent": a.intent,
+        "intent": decision.intent,
         "problem": facts["problem"] or "what happened",
         "private": channel["private"],
         "needs": facts["needs"] or "details",

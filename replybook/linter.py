@@ -15,9 +15,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .analyze import Analysis, analyze
+from .decide import Decision, decide
 from .errors import PlaybookError, UsageError
 from .lexicon import Caseless, Match, PhraseIndex, words_of
-from .playbook import Playbook, load_playbook, phrases_for, text_for
+from .playbook import Playbook, load_playbook, phrases_for, register_compiled, text_for
 
 LEVELS = ("suggestion", "warning", "error")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -576,7 +577,18 @@ RULE_TYPES: dict[str, RuleType] = {
 }
 # Keys every rule may have; the rest are its type's parameters.
 _COMMON = {"id", "extends", "level", "message", "why", "when", "scope", "examples"}
-_WHEN_KEYS = {"intent", "case", "abusive", "refusal", "topic", "escalation", "specific"}
+_WHEN_KEYS = {
+    "intent",
+    "case",
+    "abusive",
+    "refusal",
+    "topic",
+    "escalation",
+    "specific",
+    "angry",
+    "sarcastic",
+    "mistake",
+}
 
 
 # ---------------------------------------------------------------------------------------
@@ -686,21 +698,17 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
     return rules
 
 
-def _facts(analysis: Analysis | None) -> dict[str, Any] | None:
-    """What ``when:`` can ask about a comment."""
+def _facts(
+    analysis: Analysis | None, playbook: Playbook, decision: Decision | None
+) -> dict[str, Any] | None:
+    """What ``when:`` can ask about a comment: the same decision draft makes."""
     if analysis is None:
         return None
-    from .compose import case_and_action
-
-    return {
-        "intent": analysis.intent,
-        "abusive": analysis.abusive,
-        "refusal": bool(analysis.refusal),
-        "topic": bool(analysis.topic),
-        "escalation": bool(analysis.escalation),
-        "specific": analysis.specific,
-        "case": case_and_action(analysis)[0],
-    }
+    if decision is None:
+        decision = decide(analysis, playbook)
+    facts = decision.facts(analysis)
+    facts.pop("flags", None)
+    return facts
 
 
 # Rule types that find nothing unless one of their phrase lists does: a rule of these types
@@ -787,6 +795,8 @@ def lint(
     playbook: Playbook | None = None,
     *,
     comment: str | Analysis | None = None,
+    context: Sequence[Any] | None = None,
+    decision: Decision | None = None,
     name: str | None = None,
     channel: str | None = None,
     slot: str = "public",
@@ -799,7 +809,8 @@ def lint(
     ``disable`` switches rules off for the whole reply (None: all of them), as a template's
     markers do (:func:`disabled_in`).
 
-    ``comment`` (text or its :class:`Analysis`) turns on the rules that read the comment;
+    ``comment`` (text or its :class:`Analysis`) turns on the rules that read the comment,
+    with ``context`` its thread and ``decision`` the decision on it, when already made;
     ``name`` the greeting-by-name check; ``channel`` the length limit; ``history`` (replies
     already sent) the canned-reply check. ``slot`` is ``public`` or ``private``.
     """
@@ -812,12 +823,14 @@ def lint(
             raise UsageError(f"unknown channel {channel!r}; valid: {', '.join(sorted(channels))}")
         channel_spec = dict(channels[channel])
         channel_spec.setdefault("label", channel)
-    analysis = analyze(comment, playbook) if isinstance(comment, str) else comment
+    analysis = (
+        analyze(comment, playbook, context=context) if isinstance(comment, str) else comment
+    )
     lang = str(playbook.get("language") or "en")
     ctx = Context(text, playbook, lang, analysis, channel_spec, name, history, slot)
     if disable is None:
         return []
-    facts = None if analysis is None else _facts(analysis)
+    facts = _facts(analysis, playbook, decision)
     if rules is None:
         # The playbook's rules: their index, and which apply (that depends only on the slot
         # and a few facts about the comment), worked out once.
@@ -879,3 +892,6 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
     for f in findings:
         out[f.level] += 1
     return out
+
+
+register_compiled("lint", export_state, import_state)

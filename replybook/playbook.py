@@ -357,7 +357,9 @@ _SCHEMA: dict[str, Any] = {
     ),
     "default_channel": "str",
     "sla_minutes": ("map", "int"),
-    "escalation": {"contact": "str", "triggers": ("map", _PHRASES)},
+    # figures: phrases that look like a trigger but aren't one ("Fire TV", "before I
+    # explode"); a trigger found inside one of them doesn't count.
+    "escalation": {"contact": "str", "triggers": ("map", _PHRASES), "figures": _PHRASES},
     "topics": (
         "map",
         {
@@ -369,6 +371,8 @@ _SCHEMA: dict[str, Any] = {
             "timeline": _TEXT,
             "alternatives": ("map", ("list", "str")),
             "incident": _TEXT,
+            # Does putting it right need personal data or account access (public-first)?
+            "private": "bool",
         },
     ),
     "patterns": {"threshold": "int", "window_hours": "number", "similarity": "number"},
@@ -383,7 +387,7 @@ _SCHEMA: dict[str, Any] = {
             "alternatives": ("map", ("list", "str")),
         },
     ),
-    "faq": ("map", {"match": _PHRASES, "answer": _TEXT}),
+    "faq": ("map", {"match": _PHRASES, "answer": _TEXT, "keywords": _PHRASES}),
     "timeline": _TEXT,
     "needs": _TEXT,
     "next_step": _TEXT,
@@ -396,11 +400,13 @@ _SCHEMA: dict[str, Any] = {
             "chars": "str?",
             "vague": ("list", "str"),
             "possessives": ("list", "str"),
+            "brand_possessives": ("list", "str"),
             "describing_endings": ("list", "str"),
             "phrase_breaks": ("list", "str"),
         },
     ),
     "reasons": ("map", "str"),
+    "variety": ("map", "number"),
     "samples": ("map", _TEXT),
     "rules": ("list", "any"),
     "disable": ("list", "str"),
@@ -668,19 +674,35 @@ def _read_cache(cache_file: Path) -> Playbook | None:
         return None
 
 
-def _export_state(playbook: Playbook) -> dict[str, Any]:
-    from .analyze import export_state as analysis_state
-    from .linter import export_state as lint_state
+# What the pipeline's steps compile from a playbook (word tries, rules), by step name:
+# each step registers its own export and import when it is imported, so loading a playbook
+# imports none of them. Compiling at load also checks what only a step can check (a bad
+# rule type fails the load).
+_COMPILED: dict[str, tuple[Any, Any]] = {}
 
-    return {"analyze": analysis_state(playbook), "lint": lint_state(playbook)}
+
+def register_compiled(
+    step: str,
+    export: Any,
+    restore: Any,
+) -> None:
+    """Let a pipeline step keep what it compiles from a playbook in the playbook cache.
+
+    ``export(playbook) -> plain data`` runs when a playbook is loaded from its files;
+    ``restore(playbook, data)`` when it comes back from the cache.
+    """
+    _COMPILED[step] = (export, restore)
+
+
+def _export_state(playbook: Playbook) -> dict[str, Any]:
+    return {step: export(playbook) for step, (export, _) in _COMPILED.items()}
 
 
 def _import_state(playbook: Playbook, state: dict[str, Any]) -> None:
-    from .analyze import import_state as restore_analysis
-    from .linter import import_state as restore_lint
-
-    restore_analysis(playbook, state["analyze"])
-    restore_lint(playbook, state["lint"])
+    # A step not in the cache (not imported when it was written) compiles on first use.
+    for step, (_, restore) in _COMPILED.items():
+        if step in state:
+            restore(playbook, state[step])
 
 
 def _write_cache(

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from .analyze import Analysis, analyze
-from .compose import Draft, case_and_action, draft, parse_time
+from .compose import Draft, draft, parse_time
+from .decide import decide
 from .errors import UsageError
 from .linter import counts, lint
 from .playbook import Playbook
@@ -149,12 +150,12 @@ class Drafter:
         if self.store is None:
             return None
         settings = self.playbook.get("patterns") or {}
-        _, action = case_and_action(analysis)
+        decision = decide(analysis, self.playbook)
         return self.store.observe(
             playbook=self.playbook.name,
             text=analysis.text,
-            intent=analysis.intent,
-            action=action,
+            intent=decision.intent,
+            action=decision.action,
             topic=analysis.topic,
             language=analysis.language,
             received_at=arrived,

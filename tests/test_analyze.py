@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from replybook import analyze
+from replybook import analyze, decide
 
 
 @pytest.mark.parametrize(
@@ -25,14 +25,14 @@ from replybook import analyze
 )
 def test_intent_and_abuse(default, text, intent, abusive):
     result = analyze(text, default)
-    assert result.intent == intent
+    assert decide(result, default).intent == intent
     if abusive is not None:
         assert result.abusive is abusive
 
 
 def test_turnaround(default):
-    assert analyze("Thanks so much, you sorted it!", default).turnaround
-    assert not analyze("The new menu is great, well done!", default).turnaround
+    assert decide(analyze("Thanks so much, you sorted it!", default), default).turnaround
+    assert not decide(analyze("The new menu is great, well done!", default), default).turnaround
 
 
 def test_topic_and_term(default):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replybook import analyze, draft, load_playbook
+from replybook import analyze, decide, draft, load_playbook
 
 from .conftest import NOW
 
@@ -65,7 +65,7 @@ def test_draft_never_crashes_and_keeps_limits(text: str, channel: str, name: str
 @given(text=st.text(max_size=300))
 def test_analyze_never_crashes(text: str) -> None:
     result = analyze(text, PLAYBOOK)
-    assert result.intent in ("complaint", "question", "praise", "joke", "troll", "other")
+    assert decide(result).intent in ("complaint", "question", "praise", "joke", "troll", "other")
 
 
 @settings(max_examples=150, deadline=None)

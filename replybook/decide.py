@@ -1,0 +1,236 @@
+"""Analysis -> Decision: intent, reply case, action and the reasons for them (pure).
+
+The analysis says what is in the message and its thread (signal scores, the phrases
+found, topics, triggers); this module says what a careful community manager does with it,
+by the rules of RULES.md and the definitions of LABELLING.md. Every word it reads comes
+from the playbook through the analysis; the thresholds come from the playbook too.
+
+draft, triage and lint's comment-aware rules all use this one decision.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from .analyze import Analysis
+from .playbook import Playbook
+
+ACTIONS = ("reply", "escalate", "moderate", "skip")
+
+
+class Reason(NamedTuple):
+    """Why the draft is what it is: a RULES.md id and a sentence."""
+
+    rule: str
+    why: str
+
+
+class Decision(NamedTuple):
+    """What to do with a message: the intent it has, the reply case (template folder) it
+    gets, the action, and the flags that shaped them, with the phrase behind each.
+
+    ``evidence`` maps a flag or decision step (``sarcastic``, ``escalation``, ``abuse``,
+    ``complaint``...) to the phrase of the message that decided it.
+    """
+
+    intent: str
+    case: str
+    action: str
+    flags: frozenset[str]
+    evidence: dict[str, str]
+    private: bool
+
+    @property
+    def specific(self) -> bool:
+        return "specific_problem" in self.flags
+
+    @property
+    def turnaround(self) -> bool:
+        return "turnaround" in self.flags
+
+    def facts(self, analysis: Analysis) -> dict[str, Any]:
+        """What lint's ``when:`` can ask about the message."""
+        return {
+            "intent": self.intent,
+            "abusive": analysis.abusive,
+            "refusal": bool(analysis.refusal),
+            "topic": bool(analysis.topic),
+            "escalation": self.action == "escalate",
+            "specific": self.specific,
+            "case": self.case,
+            "angry": "angry" in self.flags,
+            "sarcastic": "sarcastic" in self.flags,
+            "mistake": "customer_mistake" in self.flags,
+            "flags": sorted(self.flags),
+        }
+
+
+def _thresholds(playbook: Playbook) -> dict[str, float]:
+    cache = playbook._cache
+    found = cache.get("decide:thresholds")
+    if found is None:
+        found = {k: float(v) for k, v in (playbook.get("thresholds") or {}).items()}
+        cache["decide:thresholds"] = found
+    return found
+
+
+def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
+    """The decision on one analysed message (and its thread)."""
+    if playbook is None:
+        from .playbook import load_playbook
+
+        playbook = load_playbook("default")
+    a = analysis
+    limits = _thresholds(playbook)
+
+    def over(kind: str, value: float) -> bool:
+        return value >= limits.get(kind, 1.0)
+
+    scores = a.scores
+    evidence: dict[str, str] = {}
+    flags: set[str] = set()
+
+    def first(kind: str) -> str | None:
+        found = a.matches.get(kind) or ()
+        return found[0] if found else None
+
+    def note(flag: str, phrase: str | None) -> None:
+        flags.add(flag)
+        if phrase:
+            evidence.setdefault(flag, phrase)
+
+    complaint_score = scores.get("complaint", 0.0)
+    praise_score = scores.get("praise", 0.0)
+    thanks_score = scores.get("thanks", 0.0)
+    question_score = scores.get("question", 0.0)
+    thread = a.thread
+
+    # Sarcasm: positive words about a negative event. Irony markers are strong by
+    # themselves; praise words beside a complaint are irony unless the praise is about
+    # something else ("the staff were lovely but I was charged twice": mixed).
+    sarcastic = over("sarcasm", scores.get("sarcasm", 0.0))
+    complaint = over("complaint", complaint_score) or a.refusal is not None or sarcastic
+    reported = over("reported", scores.get("reported", 0.0))
+    fixed = over("turnaround", scores.get("turnaround", 0.0))
+    still = over("still_broken", scores.get("still_broken", 0.0))
+    # A customer who says it works again (and doesn't say it still fails) is not
+    # complaining, whatever problem words the story of the fix contains.
+    turnaround = fixed and not still and not sarcastic
+    if not turnaround and thread.brand_helped and not still and not sarcastic:
+        # Thanks after the brand helped in the thread.
+        turnaround = (over("thanks", thanks_score) or over("praise", praise_score)) and not (
+            complaint and complaint_score >= limits.get("specific", 4.0)
+        )
+    if turnaround:
+        complaint = False
+
+    abusive = a.abusive and not reported
+    rude = a.rude
+    if reported or (still and not turnaround):
+        # Reporting an insult received, or a fault that persists, is a complaint.
+        complaint = True
+    specific = bool(
+        a.topic
+        or a.refusal
+        or a.escalation
+        or (complaint and (a.key_phrase or a.brand_thing))
+        or over("specific", complaint_score)
+        or reported
+        or still
+    )
+    if thread.follow_up and (complaint or still):
+        complaint = True
+        specific = True
+        note("follow_up", first("still_broken") or first("complaint"))
+
+    praise_words = over("praise", praise_score) or (
+        over("thanks", thanks_score) and not complaint and not over("question", question_score)
+    )
+    mixed = complaint and not sarcastic and over("praise", praise_score)
+    joke = over("joke", scores.get("joke", 0.0)) and not complaint and not a.loss
+    question = over("question", question_score)
+    asks_faq = a.faq is not None and question
+
+    if rude and not specific and not praise_words:
+        intent = "troll"
+    elif turnaround:
+        intent = "praise"
+    elif asks_faq and not over("specific", complaint_score) and not sarcastic:
+        intent = "question"
+    elif complaint:
+        intent = "complaint"
+    elif a.loss:
+        # A customer's own loss or mistake is a problem to help with, never a joke.
+        intent = "complaint"
+        specific = True
+    elif praise_words:
+        intent = "praise"
+    elif joke:
+        intent = "joke"
+    elif question:
+        intent = "question"
+    elif a.escalation:
+        intent = "complaint"
+    else:
+        intent = "other"
+
+    if sarcastic and intent == "complaint":
+        note("sarcastic", first("sarcasm"))
+    if mixed and intent == "complaint":
+        note("mixed", first("praise"))
+    if turnaround:
+        note("turnaround", first("turnaround") or first("thanks") or first("praise"))
+    if specific:
+        note(
+            "specific_problem",
+            a.term
+            or a.key_phrase
+            or a.brand_thing
+            or first("reported")
+            or first("still_broken")
+            or first("complaint"),
+        )
+    if intent == "complaint" and (rude or over("angry", complaint_score)):
+        note("angry", first("rude") or first("complaint"))
+    if a.loss:
+        note("customer_mistake", a.loss)
+    if thread.answers_brand and intent in ("other", "question"):
+        note("answers_brand", None)
+    if intent == "troll":
+        note("abuse" if abusive else "rude", first("abuse") if abusive else first("rude"))
+    if intent in ("complaint", "question") and first("complaint"):
+        evidence.setdefault("complaint", first("complaint") or "")
+
+    case, action = _case_and_action(a, intent, abusive, turnaround)
+    if action == "escalate":
+        note("escalation", a.escalation_phrase)
+    private = action == "escalate" or (
+        case in ("complaint", "refusal", "incident") and a.needs_private
+    )
+    return Decision(
+        intent=intent,
+        case=case,
+        action=action,
+        flags=frozenset(flags),
+        evidence=evidence,
+        private=private,
+    )
+
+
+def _case_and_action(a: Analysis, intent: str, abusive: bool, turnaround: bool) -> tuple[str, str]:
+    """Which reply case (template folder) and which action the decision calls for."""
+    if a.escalation:
+        return "escalation", "escalate"
+    if intent == "troll":
+        return ("troll", "moderate") if abusive else ("troll", "skip")
+    if intent == "complaint":
+        return ("refusal", "reply") if a.refusal else ("complaint", "reply")
+    if intent == "praise":
+        return ("turnaround", "reply") if turnaround else ("praise", "reply")
+    if intent == "question":
+        return ("faq", "reply") if a.faq else ("question", "reply")
+    if intent == "joke":
+        return "joke", "reply"
+    if a.faq:
+        return "faq", "reply"
+    return "other", "reply"
