@@ -343,10 +343,12 @@ def _thread(
         if not isinstance(message, Mapping):
             raise UsageError(f"context[{index}] must be an object with role and text")
         role, body = message.get("role"), message.get("text")
-        if role not in ("customer", "brand"):
-            raise UsageError(f"context[{index}].role must be 'customer' or 'brand'")
+        if role not in ("customer", "brand", "other"):
+            raise UsageError(f"context[{index}].role must be 'customer', 'brand' or 'other'")
         if not isinstance(body, str):
             raise UsageError(f"context[{index}].text must be text")
+        if role == "other":
+            continue  # someone else in the thread: neither the customer nor the brand
         found = lexicon.index.search_all(_clean(body))
         if role == "brand":
             brand_replied = True
