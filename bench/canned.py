@@ -84,21 +84,19 @@ def draft_batch(
     folder: Path,
     playbook: str,
     *,
-    record_replies: bool = True,
-    db: Path | None = None,
+    store: bool = True,
 ) -> list[dict[str, Any]]:
     """Draft ``rows`` in one ``replybook draft --batch`` run; one output object per row.
 
-    The store is ``db`` (default: a new one in ``folder``); with ``record_replies`` each
-    public reply is remembered as sent (``--record``)."""
+    With ``store``, a new store in ``folder`` and ``--record`` (each public reply is
+    remembered as sent, as a team drafting and posting would); else ``--no-store``."""
     batch = folder / "batch.jsonl"
     with batch.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(record(row), ensure_ascii=False) + "\n")
     cmd = [replybook_script(), "draft", "--batch", str(batch), "--playbook", playbook]
-    cmd += ["--db", str(db or folder / "store.db"), "--format", "json"]
-    if record_replies:
-        cmd.append("--record")
+    cmd += ["--format", "json"]
+    cmd += ["--db", str(folder / "store.db"), "--record"] if store else ["--no-store"]
     done = subprocess.run(
         cmd,
         capture_output=True,
