@@ -1,7 +1,7 @@
 """Batch throughput and peak memory of `replybook draft --batch` and `replybook lint --batch`.
 
     python bench/batch.py [--eval ../shared/eval] [--sizes 10000,100000] [--jobs 1]
-                          [--repeat 1] [--only draft,lint]
+                          [--repeat 1] [--only draft,lint] [--context]
 
 Builds inputs from ../shared/eval/twcs.jsonl (customer texts for draft; brand replies with
 the comment they answer for lint), repeated with fresh ids up to each size, in a temporary
@@ -12,7 +12,9 @@ records/s, lint >= 10,000 records/s; memory must not grow with the input.
 
 ``--repeat N`` runs each command N times, interleaved, and prints the median and the best
 rate (a shared machine's speed drifts from minute to minute); ``--only`` keeps the runs
-whose names start with one of the given words.
+whose names start with one of the given words. ``--context`` gives each draft record, and
+each lint record with a comment, the comment's thread (``context``) as well; without it the
+inputs are the same as they have always been, so rates stay comparable over time.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ print(elapsed, peak, done.returncode)
 """
 
 
-def build(source: Path, folder: Path, size: int) -> tuple[Path, Path, Path]:
+def build(source: Path, folder: Path, size: int, threads: bool = False) -> tuple[Path, Path, Path]:
     rows = [json.loads(line) for line in source.open(encoding="utf-8") if line.strip()]
     drafts = folder / f"draft-{size}.jsonl"
     lints = folder / f"lint-{size}.jsonl"
@@ -52,9 +54,11 @@ def build(source: Path, folder: Path, size: int) -> tuple[Path, Path, Path]:
         for n in range(size):
             row = rows[n % len(rows)]
             stamp = row.get("created_at") or "2017-10-31T22:00:00Z"
-            d.write(json.dumps({"id": n, "text": row["text"], "received_at": stamp}) + "\n")
+            thread = {"context": row["context"]} if threads and row.get("context") else {}
+            record = {"id": n, "text": row["text"], "received_at": stamp, **thread}
+            d.write(json.dumps(record) + "\n")
             reply = row.get("reply") or "Thanks!"
-            lt.write(json.dumps({"id": n, "text": reply, "comment": row["text"]}) + "\n")
+            lt.write(json.dumps({"id": n, "text": reply, "comment": row["text"], **thread}) + "\n")
             la.write(json.dumps({"id": n, "text": reply}) + "\n")
     return drafts, lints, alone
 
@@ -73,6 +77,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--only", default="")
+    parser.add_argument("--context", action="store_true", help="records carry their threads")
     args = parser.parse_args()
     only = [w for w in args.only.split(",") if w]
     script = shutil.which("replybook", path=str(Path(sys.executable).parent)) or "replybook"
@@ -81,7 +86,7 @@ def main() -> None:
     try:
         rows = []
         for size in sizes:
-            drafts, lints, alone = build(Path(args.eval) / "twcs.jsonl", folder, size)
+            drafts, lints, alone = build(Path(args.eval) / "twcs.jsonl", folder, size, args.context)
             jobs = ["--jobs", str(args.jobs)]
             runs = {
                 "draft --no-store": [script, "draft", "--batch", str(drafts), "--no-store", *jobs],
@@ -126,7 +131,8 @@ def main() -> None:
                 peak = max(p for _, p, _ in done) / 1024
                 code = max(c for _, _, c in done)
                 rows.append((name, size, median, size / median, size / times[0], peak, code))
-        print(f"jobs = {args.jobs}, runs of each = {args.repeat}")
+        threads = "with threads" if args.context else "without threads"
+        print(f"jobs = {args.jobs}, runs of each = {args.repeat}, records {threads}")
         head = f"{'run':<20} {'records':>8} {'seconds':>8} {'records/s':>10} {'best/s':>8}"
         print(f"{head} {'peak MiB':>9} {'exit':>5}")
         for name, size, elapsed, rate, best, peak, code in rows:

@@ -2,11 +2,13 @@
 
     python bench/stages.py [--eval ../shared/eval] [--repeat 7] [--limit 1000]
 
-On the customer comments and brand replies of ../shared/eval/twcs.jsonl, times per record:
-- analyze(comment);
-- draft(comment) with its analysis given (composing, rendering and linting its own
-  public reply), and lint() of that public reply on its own: the difference is the
-  composing and rendering;
+On the customer comments (with their threads) and brand replies of
+../shared/eval/twcs.jsonl, times per record:
+- analyze(comment, context=thread);
+- decide(analysis);
+- draft(comment) with its analysis and decision given (composing, rendering and linting
+  its own public reply), and lint() of that public reply on its own: the difference is
+  the composing and rendering;
 - lint(brand reply), alone and against its comment's analysis;
 - turning a draft into a JSON line.
 Each stage runs over all records once per round; rounds are interleaved and the fastest
@@ -23,10 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from replybook import load_playbook
-from replybook.analyze import analyze
-from replybook.compose import draft
-from replybook.linter import lint
+from replybook import analyze, decide, draft, lint, load_playbook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,9 +42,12 @@ def main() -> None:
     book = load_playbook("default")
     now = datetime(2026, 11, 23, tzinfo=timezone.utc)
     comments = [r["text"] for r in rows]
+    threads = [r.get("context") or None for r in rows]
     replies = [r["reply"] for r in rows]
-    analyses = [analyze(c, book) for c in comments]
-    drafts = [draft(c, book, now=now, analysis=a) for c, a in zip(comments, analyses, strict=True)]
+    analyses = [analyze(c, book, context=t) for c, t in zip(comments, threads, strict=True)]
+    decisions = [decide(a, book) for a in analyses]
+    given = list(zip(comments, analyses, decisions, strict=True))
+    drafts = [draft(c, book, now=now, analysis=a, decision=d) for c, a, d in given]
     publics = [
         (d.public_reply, a, d.channel)
         for d, a in zip(drafts, analyses, strict=True)
@@ -60,10 +62,15 @@ def main() -> None:
 
         return run
 
-    pairs = list(zip(comments, analyses, strict=True))
     stages: dict[str, Callable[[], int]] = {
-        "analyze(comment)": over(comments, lambda c: analyze(c, book)),
-        "draft, analysis given": over(pairs, lambda p: draft(p[0], book, now=now, analysis=p[1])),
+        "analyze(comment, thread)": over(
+            list(zip(comments, threads, strict=True)),
+            lambda p: analyze(p[0], book, context=p[1]),
+        ),
+        "decide(analysis)": over(analyses, lambda a: decide(a, book)),
+        "draft, decision given": over(
+            given, lambda p: draft(p[0], book, now=now, analysis=p[1], decision=p[2])
+        ),
         "  of which: lint of its reply": over(
             publics, lambda p: lint(p[0], book, comment=p[1], channel=p[2])
         ),
@@ -86,12 +93,12 @@ def main() -> None:
     for name in stages:
         per = best[name] / counts[name] * 1e6
         print(f"{name:<32} {per:>10.1f} {1e6 / per:>16,.0f}")
-    drafted = counts["draft, analysis given"]
+    drafted = counts["draft, decision given"]
     linting = best["  of which: lint of its reply"]
-    composing = (best["draft, analysis given"] - linting) / drafted * 1e6
+    composing = (best["draft, decision given"] - linting) / drafted * 1e6
     print(f"{'  of which: the rest, per draft':<32} {composing:>10.1f}")
     print("(the reply's lint is per public reply; not every draft has one)")
-    print("a draft in a batch = analyze + draft + JSON line (+ reading, the store);")
+    print("a draft in a batch = analyze + decide + draft + JSON line (+ reading, the store);")
     print("targets for a batch: draft >= 3,000 records/s, lint >= 10,000 records/s")
 
 

@@ -5,7 +5,7 @@
 For each size, fills a fresh store with that many comments (a mix of topics, complaints and
 other intents, topic-less complaints with varied wording; half inside the 24-hour window,
 half over the month before), then times drafting one comment through
-the store: `Drafter.one` (analyse, observe, compose, lint) and `Store.observe` alone, for a
+the store: `Drafter.one` (analyse, decide, observe, compose, lint) and `Store.observe` alone, for a
 complaint with a topic and a topic-less one. Prints the median microseconds per call.
 Target: the cost must not grow linearly with the store.
 """
