@@ -89,6 +89,11 @@ class Analysis(NamedTuple):
     needs_private: bool = False
     thread: Thread = NO_THREAD
     brand_thing: str | None = None
+    # How many words say what the message is about: not function words, not vague nouns,
+    # not the words of a signal phrase (an insult, "terrible"). Abuse has none to speak of.
+    detail: int = 0
+    # Per signal kind, the weight of its most telling phrase found.
+    peaks: dict[str, float] = {}
 
     @property
     def specific(self) -> bool:
@@ -183,12 +188,13 @@ def _lexicon(playbook: Playbook, lang: str) -> _Lexicon:
 
 def _score(
     lexicon: _Lexicon, found: dict[Any, list[Match]], kind: str
-) -> tuple[float, tuple[str, ...]]:
-    """Sum of weights of the distinct phrases of one signal kind found in a comment."""
+) -> tuple[float, tuple[str, ...], float]:
+    """Sum of weights of the distinct phrases of one signal kind found in a comment, the
+    phrases (most telling first) and the weight of the most telling one."""
     plain = found.get(("signal", kind))
     raw = [key for key in lexicon.raw_keys.get(kind, ()) if key in found]
     if not plain and not raw:
-        return 0.0, ()
+        return 0.0, (), 0.0
     weights = lexicon.weights[kind]
     seen: dict[str, tuple[float, int]] = {}
     for m in plain or ():
@@ -197,13 +203,15 @@ def _score(
         for m in found[key]:
             seen.setdefault(m.group(0).lower(), (key[2], m.start()))
     total = sum(weight for weight, _ in seen.values())
+
     # The most telling phrases first (highest weight, then earliest): the first one is
     # what a reason names.
     hits = sorted(
         ((text, weight, at) for text, (weight, at) in seen.items() if weight > 0),
         key=lambda hit: (-hit[1], hit[2]),
     )
-    return total, tuple(text for text, _, _ in hits)
+    peak = hits[0][1] if hits else 0.0
+    return total, tuple(text for text, _, _ in hits), peak
 
 
 def _first_match(found: dict[Any, list[Match]], section: str) -> tuple[str, str] | None:
@@ -355,7 +363,7 @@ def _thread(
             last_brand = found
             continue
         last_brand = None  # the customer spoke after it: the brand's turn is answered
-        score, _ = _score(lexicon, found, "complaint")
+        score = _score(lexicon, found, "complaint")[0]
         if score >= thresholds.get("complaint", 1.0):
             complained = True
         hit = _escalation(found)
@@ -428,8 +436,9 @@ def analyze(
     found = lexicon.index.search_all(clean)
     scores: dict[str, float] = {}
     matches: dict[str, tuple[str, ...]] = {}
+    peaks: dict[str, float] = {}
     for kind in lexicon.kinds:
-        scores[kind], matches[kind] = _score(lexicon, found, kind)
+        scores[kind], matches[kind], peaks[kind] = _score(lexicon, found, kind)
 
     topic_hit = _first_match(found, "topics")
     escalation_hit = _escalation(found)
@@ -486,7 +495,40 @@ def analyze(
         needs_private=needs_private or bool(pii),
         thread=thread,
         brand_thing=brand_thing,
+        detail=_detail(playbook, lang, clean, matches),
+        peaks=peaks,
     )
+
+
+def _detail(
+    playbook: Playbook, lang: str, clean: str, matches: dict[str, tuple[str, ...]]
+) -> int:
+    """The number of words that say what the message is about."""
+    ignore = _plain_words(playbook, lang)
+    said = {
+        word
+        for kind in ("abuse", "rude", "complaint", "praise", "thanks", "question", "joke")
+        for phrase in matches.get(kind, ())
+        for word in phrase.split()
+    }
+    return sum(
+        1
+        for word in _WORD.findall(clean.lower())
+        if len(word) > 2 and word not in ignore and word not in said
+    )
+
+
+def _plain_words(playbook: Playbook, lang: str) -> frozenset[str]:
+    """Words that never say what a message is about: function words and vague nouns."""
+
+    def build() -> frozenset[str]:
+        spec = (playbook.get("languages") or {}).get(lang) or {}
+        words: set[str] = set()
+        for key in ("stopwords", "phrase_breaks", "vague", "possessives", "brand_possessives"):
+            words |= {str(w).lower() for w in spec.get(key) or []}
+        return frozenset(words)
+
+    return _compiled(playbook, f"plain-words:{lang}", build)
 
 
 def _faq_by_words(playbook: Playbook, lang: str, clean: str) -> tuple[str, str] | None:

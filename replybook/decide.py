@@ -109,23 +109,48 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     # themselves; praise words beside a complaint are irony unless the praise is about
     # something else ("the staff were lovely but I was charged twice": mixed).
     sarcastic = over("sarcasm", scores.get("sarcasm", 0.0))
-    complaint = over("complaint", complaint_score) or a.refusal is not None or sarcastic
+    question = over("question", question_score)
+    helping = scores.get("help_request", 0.0)
+    # Weak words alone ("hours", "again") never make a complaint: one telling phrase must.
+    cue = a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0) or bool(a.topic)
+    complaint = (
+        (over("complaint", complaint_score) and cue)
+        or a.refusal is not None
+        or sarcastic
+        # A request for help with a problem is a complaint, however it is asked.
+        or over("help_request", helping)
+        or (question and cue and over("complaint_question", complaint_score + helping))
+        # In a thread where the customer already complained, less says it again; but an
+        # answer to the brand's question is an answer.
+        or (
+            thread.follow_up
+            and not thread.brand_asked
+            and cue
+            and over("complaint_follow_up", complaint_score)
+        )
+    )
     reported = over("reported", scores.get("reported", 0.0))
     fixed = over("turnaround", scores.get("turnaround", 0.0))
     still = over("still_broken", scores.get("still_broken", 0.0))
     # A customer who says it works again (and doesn't say it still fails) is not
     # complaining, whatever problem words the story of the fix contains.
-    turnaround = fixed and not still and not sarcastic
-    if not turnaround and thread.brand_helped and not still and not sarcastic:
+    loud = complaint_score >= limits.get("turnaround_complaint", 5.0)
+    turnaround = fixed and not still and not sarcastic and not loud
+    if not turnaround and thread.brand_helped and not still and not sarcastic and not question:
         # Thanks after the brand helped in the thread.
-        turnaround = (over("thanks", thanks_score) or over("praise", praise_score)) and not (
-            complaint and complaint_score >= limits.get("specific", 4.0)
-        )
+        turnaround = (over("thanks", thanks_score) or over("praise", praise_score)) and not loud
     if turnaround:
         complaint = False
 
-    abusive = a.abusive and not reported
-    rude = a.rude
+    # Moderated only for strong abuse; a mild offensive word makes a message rude at most.
+    abusive = (
+        a.abusive
+        and not reported
+        and scores.get("abuse", 0.0) >= limits.get("moderate", limits.get("abuse", 1.0))
+    )
+    # Rude: rude words, or strong abuse. One mild offensive word isn't enough to leave a
+    # message unanswered.
+    rude = over("rude", scores.get("rude", 0.0)) or abusive
     if reported or (still and not turnaround):
         # Reporting an insult received, or a fault that persists, is a complaint.
         complaint = True
@@ -137,6 +162,8 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or over("specific", complaint_score)
         or reported
         or still
+        # A complaint that says what it is about in enough words of its own.
+        or (complaint and a.detail >= limits.get("detail_words", 4.0))
     )
     if thread.follow_up and (complaint or still):
         complaint = True
@@ -148,7 +175,6 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     )
     mixed = complaint and not sarcastic and over("praise", praise_score)
     joke = over("joke", scores.get("joke", 0.0)) and not complaint and not a.loss
-    question = over("question", question_score)
     asks_faq = a.faq is not None and question
 
     if rude and not specific and not praise_words:

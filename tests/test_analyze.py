@@ -17,7 +17,7 @@ from replybook import analyze, decide
         ("lol the goat in your ad is my spirit animal 😂", "joke", False),
         ("you fucking idiots", "troll", True),
         ("shut up you stupid clowns", "troll", True),
-        ("your company sucks", "troll", False),
+        ("your company sucks", "troll", None),
         ("When are you open on Sunday?", "question", False),
         ("Do you ship to Norway?", "question", False),
         ("your fucking app deleted my photos again", "complaint", None),
@@ -28,6 +28,14 @@ def test_intent_and_abuse(default, text, intent, abusive):
     assert decide(result, default).intent == intent
     if abusive is not None:
         assert result.abusive is abusive
+
+
+def test_rude_and_vague_is_skipped_strong_abuse_moderated(default):
+    vague = decide(analyze("your company sucks", default), default)
+    assert (vague.intent, vague.action) == ("troll", "skip")
+    abuse = decide(analyze("you fucking idiots", default), default)
+    assert (abuse.intent, abuse.action) == ("troll", "moderate")
+    assert abuse.evidence["abuse"] in ("fucking", "idiots")
 
 
 def test_turnaround(default):
