@@ -94,6 +94,9 @@ class Analysis(NamedTuple):
     detail: int = 0
     # Per signal kind, the weight of its most telling phrase found.
     peaks: dict[str, float] = {}
+    # Per signal kind, the sum of its positive weights alone (what a message says of that
+    # kind, before the words that speak against it).
+    cues: dict[str, float] = {}
 
     @property
     def specific(self) -> bool:
@@ -188,13 +191,14 @@ def _lexicon(playbook: Playbook, lang: str) -> _Lexicon:
 
 def _score(
     lexicon: _Lexicon, found: dict[Any, list[Match]], kind: str
-) -> tuple[float, tuple[str, ...], float]:
+) -> tuple[float, tuple[str, ...], float, float]:
     """Sum of weights of the distinct phrases of one signal kind found in a comment, the
-    phrases (most telling first) and the weight of the most telling one."""
+    phrases (most telling first), the weight of the most telling one and the sum of the
+    positive weights alone."""
     plain = found.get(("signal", kind))
     raw = [key for key in lexicon.raw_keys.get(kind, ()) if key in found]
     if not plain and not raw:
-        return 0.0, (), 0.0
+        return 0.0, (), 0.0, 0.0
     weights = lexicon.weights[kind]
     seen: dict[str, tuple[float, int]] = {}
     for m in plain or ():
@@ -211,7 +215,7 @@ def _score(
         key=lambda hit: (-hit[1], hit[2]),
     )
     peak = hits[0][1] if hits else 0.0
-    return total, tuple(text for text, _, _ in hits), peak
+    return total, tuple(text for text, _, _ in hits), peak, sum(hit[1] for hit in hits)
 
 
 def _first_match(found: dict[Any, list[Match]], section: str) -> tuple[str, str] | None:
@@ -437,8 +441,9 @@ def analyze(
     scores: dict[str, float] = {}
     matches: dict[str, tuple[str, ...]] = {}
     peaks: dict[str, float] = {}
+    cues: dict[str, float] = {}
     for kind in lexicon.kinds:
-        scores[kind], matches[kind], peaks[kind] = _score(lexicon, found, kind)
+        scores[kind], matches[kind], peaks[kind], cues[kind] = _score(lexicon, found, kind)
 
     topic_hit = _first_match(found, "topics")
     escalation_hit = _escalation(found)
@@ -497,6 +502,7 @@ def analyze(
         brand_thing=brand_thing,
         detail=_detail(playbook, lang, clean, matches),
         peaks=peaks,
+        cues=cues,
     )
 
 

@@ -134,7 +134,11 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     still = over("still_broken", scores.get("still_broken", 0.0))
     # A customer who says it works again (and doesn't say it still fails) is not
     # complaining, whatever problem words the story of the fix contains.
-    loud = complaint_score >= limits.get("turnaround_complaint", 5.0)
+    # A strong complaint phrase beside "fixed" ("you fixed X and broke Y") or a loud
+    # complaint isn't a turnaround.
+    loud = complaint_score >= limits.get("turnaround_complaint", 5.0) or a.peaks.get(
+        "complaint", 0.0
+    ) >= limits.get("turnaround_cue", 3.0)
     turnaround = fixed and not still and not sarcastic and not loud
     if not turnaround and thread.brand_helped and not still and not sarcastic and not question:
         # Thanks after the brand helped in the thread.
@@ -170,6 +174,28 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         specific = True
         note("follow_up", first("still_broken") or first("complaint"))
 
+    if rude and specific and not turnaround:
+        # Rude about something the brand can act on: a complaint (dont-feed-trolls).
+        complaint = True
+    if (
+        not complaint
+        and not turnaround
+        and over("praise", praise_score)
+        and cue
+        and over(
+            "complaint",
+            a.cues.get("complaint", 0.0) + (limits.get("complaint_topic", 0.0) if a.topic else 0.0),
+        )
+    ):
+        # Praise words cancel out the complaint words they sit beside ("Wonderful. Another
+        # delayed train."): the complaint is still there.
+        complaint = True
+    if complaint and not sarcastic and over("praise", praise_score):
+        # Praise words beside a complaint: kind words contrasted with the problem ("the
+        # staff were lovely but...") are mixed; with no contrast they are irony.
+        sarcastic = not over("contrast", scores.get("contrast", 0.0))
+        if sarcastic:
+            evidence.setdefault("sarcastic", first("praise") or "")
     praise_words = over("praise", praise_score) or (
         over("thanks", thanks_score) and not complaint and not over("question", question_score)
     )

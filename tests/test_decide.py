@@ -1,0 +1,222 @@
+"""decide(): a message (and its thread) in, the decision out."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from replybook import analyze, decide, load_playbook
+from replybook.errors import UsageError
+
+PLAYBOOK = load_playbook("default")
+
+
+def decision(text: str, context: list[dict[str, str]] | None = None):
+    return decide(analyze(text, PLAYBOOK, context=context), PLAYBOOK)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for cancelling my flight with two hours' notice",
+        "Gotta love paying for express shipping and waiting nine days",
+        "Great job breaking the checkout again",
+        "Oh great, my card was charged twice 🙄",
+        "Wonderful. Another delayed train.",
+    ],
+)
+def test_sarcasm_is_a_complaint_never_praise(text):
+    d = decision(text)
+    assert d.intent == "complaint"
+    assert "sarcastic" in d.flags
+    assert d.evidence["sarcastic"]
+
+
+def test_mixed_praise_and_complaint_is_a_complaint_that_also_thanks():
+    d = decision("The staff were lovely but I was charged twice for one night")
+    assert d.intent == "complaint"
+    assert "mixed" in d.flags and "sarcastic" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fix your stupid potato towers already",
+        "ran the damn diagnostic and the laptop is still dead",
+        "your app is shit, it logs me out every single time I open my basket",
+        "what the fuck, my parcel was left in the rain and the box is soaked",
+    ],
+)
+def test_rude_but_specific_is_answered(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply")
+    assert "specific_problem" in d.flags
+
+
+def test_an_insult_the_customer_received_is_a_complaint():
+    d = decision("your driver called me an idiot and threw the parcel at the door")
+    assert (d.intent, d.action) == ("complaint", "reply")
+    assert d.evidence["specific_problem"]
+
+
+def test_abuse_with_no_problem_is_moderated_and_vague_rudeness_skipped():
+    assert decision("you are all idiots and scumbags").action == "moderate"
+    assert decision("this brand sucks").action == "skip"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It's working again, thanks!", "All sorted now, thank you so much", "it arrived today, cheers"],
+)
+def test_works_again_is_a_turnaround(text):
+    d = decision(text)
+    assert (d.intent, d.case) == ("praise", "turnaround")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you fixed the login and broke the search, brilliant",
+        "I'll keep calling until it's fixed",
+        "the update should have fixed it but the app still crashes",
+    ],
+)
+def test_fixed_inside_a_complaint_is_no_turnaround(text):
+    d = decision(text)
+    assert d.intent == "complaint" and d.case != "turnaround"
+
+
+def test_the_customers_own_loss_is_never_a_joke():
+    d = decision("lmao I accidentally deleted every photo from my account, send help")
+    assert d.intent == "complaint" and d.case == "complaint"
+    assert "customer_mistake" in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There was a piece of glass in my salad",
+        "found mould all over the bread I bought this morning",
+        "my son had an allergic reaction after eating your nut-free bar",
+        "the charger caught fire overnight",
+        "we all got food poisoning after the buffet",
+        "smoke came out of the toaster and tripped the fuses",
+    ],
+)
+def test_real_hazards_are_escalated(text):
+    d = decision(text)
+    assert d.action == "escalate" and d.case == "escalation"
+    assert d.evidence["escalation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the app freezes on my fire tv every night",
+        "where is my refund, I'm about to explode",
+        "your new playlist is on fire today",
+        "my ears are bleeding from the hold music",
+    ],
+)
+def test_figures_of_speech_and_product_names_are_not_safety(text):
+    assert decision(text).action != "escalate"
+
+
+def test_own_hacked_account_is_a_complaint_a_breach_of_the_brand_is_escalated():
+    own = decision("my account got hacked and someone changed my email")
+    assert (own.intent, own.action) == ("complaint", "reply")
+    assert own.private
+    breach = decision("you leaked my data, I got a letter about your data breach")
+    assert breach.action == "escalate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "having trouble with my router since Monday, can you help?",
+        "why is it so hard to log in to your app??",
+        "I bought a season pass but I can't use it, what can I do?",
+    ],
+)
+def test_help_requests_and_angry_questions_are_complaints(text):
+    assert decision(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text", ["Do you ship to Norway?", "When does the winter sale start? Thanks!"]
+)
+def test_plain_questions_stay_questions(text):
+    assert decision(text).intent == "question"
+
+
+def test_thread_thanks_after_the_brand_helped_is_a_turnaround():
+    thread = [
+        {"role": "customer", "text": "my order never arrived"},
+        {"role": "brand", "text": "Sorry! We've sent a replacement, it's on its way."},
+    ]
+    d = decision("thank you, that's great", thread)
+    assert (d.intent, d.case) == ("praise", "turnaround")
+
+
+def test_thread_still_broken_after_the_brand_answered_is_a_follow_up_complaint():
+    thread = [
+        {"role": "customer", "text": "the app crashes when I pay"},
+        {"role": "brand", "text": "Sorry about that! Please try reinstalling it."},
+    ]
+    d = decision("did that, still the same", thread)
+    assert d.intent == "complaint"
+    assert "follow_up" in d.flags
+
+
+def test_thread_answer_to_the_brands_question_is_not_a_new_complaint():
+    thread = [
+        {"role": "customer", "text": "the app crashes when I pay"},
+        {"role": "brand", "text": "Sorry! Which phone are you using?"},
+    ]
+    d = decision("an iPhone 12, on the latest version", thread)
+    assert d.intent == "other"
+    assert "answers_brand" in d.flags
+
+
+def test_thread_escalation_earlier_keeps_the_thread_escalated():
+    thread = [
+        {"role": "customer", "text": "my lawyer will hear about this"},
+        {"role": "brand", "text": "We're sorry. Could you DM us your booking reference?"},
+    ]
+    assert decision("sent it", thread).action == "escalate"
+
+
+def test_reasons_name_the_phrase_found():
+    d = decision("Thanks for losing my suitcase, great service")
+    assert "sarcastic" in d.flags
+    assert "losing" in d.evidence["sarcastic"]
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "not a list",
+        [{"role": "bot", "text": "hi"}],
+        [{"role": "brand"}],
+        [{"role": "brand", "text": 5}],
+        ["just text"],
+    ],
+)
+def test_malformed_context_is_a_usage_error(context):
+    with pytest.raises(UsageError):
+        analyze("hello", PLAYBOOK, context=context)  # type: ignore[arg-type]
+
+
+_MESSAGE = st.fixed_dictionaries(
+    {"role": st.sampled_from(["customer", "brand", "other"]), "text": st.text(max_size=120)}
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=300), context=st.lists(_MESSAGE, max_size=4))
+def test_decide_never_crashes(text, context):
+    d = decide(analyze(text, PLAYBOOK, context=context), PLAYBOOK)
+    assert d.intent in ("complaint", "question", "praise", "joke", "troll", "other")
+    assert d.action in ("reply", "escalate", "moderate", "skip")
+    assert all(isinstance(v, str) for v in d.evidence.values())
