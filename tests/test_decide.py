@@ -67,7 +67,11 @@ def test_abuse_with_no_problem_is_moderated_and_vague_rudeness_skipped():
 
 @pytest.mark.parametrize(
     "text",
-    ["It's working again, thanks!", "All sorted now, thank you so much", "it arrived today, cheers"],
+    [
+        "It's working again, thanks!",
+        "All sorted now, thank you so much",
+        "it arrived today, cheers",
+    ],
 )
 def test_works_again_is_a_turnaround(text):
     d = decision(text)
