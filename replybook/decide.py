@@ -119,7 +119,11 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or sarcastic
         # A request for help with a problem is a complaint, however it is asked.
         or over("help_request", helping)
-        or (question and cue and over("complaint_question", complaint_score + helping))
+        or (
+            question
+            and a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
+            and over("complaint_question", complaint_score + helping)
+        )
         # In a thread where the customer already complained, less says it again; but an
         # answer to the brand's question is an answer.
         or (
