@@ -94,6 +94,8 @@ class Analysis(NamedTuple):
     detail: int = 0
     # Per signal kind, the weight of its most telling phrase found.
     peaks: dict[str, float] = {}
+    # The message addresses a support account (playbook ``support_handles``).
+    to_support: bool = False
     # Per signal kind, the sum of its positive weights alone (what a message says of that
     # kind, before the words that speak against it).
     cues: dict[str, float] = {}
@@ -503,7 +505,27 @@ def analyze(
         detail=_detail(playbook, lang, clean, matches),
         peaks=peaks,
         cues=cues,
+        to_support=_to_support(playbook, text),
     )
+
+
+def _to_support(playbook: Playbook, text: str) -> bool:
+    """Does the message address one of the playbook's support handles?"""
+    if "@" not in text:
+        return False
+    pattern = _compiled(playbook, "support-handles", lambda: _handle_pattern(playbook))
+    return pattern is not None and any(pattern.fullmatch(h) for h in _MENTION.findall(text))
+
+
+def _handle_pattern(playbook: Playbook) -> re.Pattern[str] | None:
+    parts = []
+    for entry in playbook.get("support_handles") or []:
+        entry = str(entry)
+        if len(entry) >= 2 and entry[0] == entry[-1] == "/":
+            parts.append(entry[1:-1])
+        else:
+            parts.append(re.escape(entry))
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
 
 
 def _detail(

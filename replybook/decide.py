@@ -117,6 +117,12 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         (over("complaint", complaint_score) and cue)
         or a.refusal is not None
         or sarcastic
+        # Written to a support account, a weaker complaint is still one.
+        or (
+            a.to_support
+            and not thread.brand_asked
+            and over("complaint_to_support", complaint_score)
+        )
         # A request for help with a problem is a complaint, however it is asked.
         or over("help_request", helping)
         or (

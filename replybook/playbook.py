@@ -377,6 +377,9 @@ _SCHEMA: dict[str, Any] = {
     ),
     "patterns": {"threshold": "int", "window_hours": "number", "similarity": "number"},
     "history_size": "int",
+    # Handles of support accounts ("@AcmeHelp", "@AskAcme"): a message addressed to one
+    # is more likely a request for help.
+    "support_handles": ("list", "str"),
     "incident": _TEXT,
     "cannot_grant": (
         "map",
