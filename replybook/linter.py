@@ -4,8 +4,10 @@ Rules are data: each rule in a playbook's ``rules:`` names a rule *type* with ``
 and gives its parameters, a level, a message, a why (citing the rules digest) and examples.
 The rule types are the small functions in this module, registered in ``RULE_TYPES``.
 
-A rule with ``when:`` reads the analysis of the comment the reply answers, and only runs
-when lint is given that comment. A rule with ``scope: public`` only checks public replies.
+A rule with ``when:`` reads the decision on the comment the reply answers, and only runs
+when lint is given that comment; ``when:`` is one mapping of facts that must all hold, or a
+list of such mappings of which one must. A rule with ``scope: public`` only checks public
+replies.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ LEVELS = ("suggestion", "warning", "error")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 # Compiled on first use (re caches them): few replies need them.
 _DISABLE = r"\{#\s*replybook:\s*disable(?:=([\w,\s-]+))?\s*#\}"
-_SENTENCE = r"[^.!?\n]+(?:[.!?]+|$)"
+# A sentence ends at . ! ? followed by a space or the end; a dot inside a link or a number
+# ("t.co/x", "2.5") doesn't end one.
+_SENTENCE = r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)"
 
 
 class Finding(NamedTuple):
@@ -71,7 +75,7 @@ class Rule:
         message: str,
         why: str,
         params: dict[str, Any],
-        when: dict[str, Any] | None = None,
+        when: dict[str, Any] | list[dict[str, Any]] | None = None,
         scope: str = "any",
         examples: dict[str, Any] | None = None,
     ) -> None:
@@ -81,7 +85,10 @@ class Rule:
         self.message = message
         self.why = why
         self.params = params
-        self.when = when or {}
+        # Alternatives, each a mapping of facts that must all hold (none: always applies).
+        self.when: list[dict[str, Any]] = (
+            ([when] if when else []) if isinstance(when, dict) else list(when or [])
+        )
         self.scope = scope
         self.examples = examples or {}
 
@@ -186,6 +193,17 @@ class Context:
                 return start, end
         return 0, len(self.text)
 
+    def around(self, index: int, reach: int) -> tuple[int, int]:
+        """Where the sentence holding ``index`` and the ``reach`` sentences either side of
+        it start and end."""
+        low, high = self.sentence_span(index)
+        assert self._sentences is not None
+        spans = self._sentences
+        at = next((i for i, span in enumerate(spans) if span == (low, high)), None)
+        if at is None:
+            return low, high
+        return spans[max(0, at - reach)][0], spans[min(len(spans) - 1, at + reach)][1]
+
 
 Hit = tuple[int, int, dict[str, Any]]  # start, end, extra message fields
 RuleType = Callable[[Rule, Context], Iterable[Hit]]
@@ -195,7 +213,19 @@ RuleType = Callable[[Rule, Context], Iterable[Hit]]
 # Rule types
 
 
-_PHRASE_PARAMS = ("tokens", "unless", "first", "then", "markers")
+# Every phrase-list parameter of every rule type: all go into the one index of a playbook.
+_PHRASE_PARAMS = (
+    "tokens",
+    "unless",
+    "first",
+    "then",
+    "markers",
+    "verbs",
+    "nouns",
+    "not_after",
+    "breaks",
+    "public",
+)
 
 
 def _swap_table(rule: Rule, lang: str) -> dict[str, str]:
@@ -561,6 +591,115 @@ def alternatives(rule: Rule, ctx: Context) -> Iterator[Hit]:
     yield 0, 0, {"count": count, "limit": least}
 
 
+# Words, for counting how far apart two phrases are; a clause mark ends a reach backwards.
+_WORDS = re.compile(r"\w+(?:['’]\w+)*")
+_CLAUSE_MARK = re.compile(r"[,;:()]")
+
+
+def _word_count(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def request(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Asking for one of ``nouns``: one of ``verbs`` followed, in the same sentence and
+    within ``within`` words, by one of ``nouns`` ("reply here with your account number").
+
+    Not a request where one of ``not_after`` ends at most ``before`` words before the verb
+    in the same clause ("never share your password", "we'll send it to your address") or
+    right before the noun ("tell us what happened, no account number"); nor where the verb
+    ends its clause ("just to confirm, did you reset your password?") or one of ``breaks``
+    comes between the verb and the noun ("give us your user name so we can pull up your
+    account details"). Not in public where one of ``unless`` (a private channel) comes
+    between the verb and the noun, or elsewhere in the sentence or the ``reach`` sentences
+    either side ("Can you give us the booking reference? Please send it by DM."), as long
+    as the sentence names no public place (``public``: "DM us or reply here with your PIN").
+    """
+    nouns = ctx.hits(rule, "nouns")
+    verbs = ctx.hits(rule, "verbs") if nouns else []
+    if not verbs:
+        return
+    within = int(rule.params.get("within", 8))
+    before = int(rule.params.get("before", 3))
+    reach = int(rule.params.get("reach", 1))
+    text = ctx.text
+
+    def close_before(at: int, low: int, words: int) -> bool:
+        """One of ``not_after`` ends at most ``words`` words before ``at``, same clause."""
+        return any(
+            low <= m.end() <= at
+            and not _CLAUSE_MARK.search(text, m.end(), at)
+            and _word_count(text[m.end() : at]) <= words
+            for m in ctx.hits(rule, "not_after")
+        )
+
+    taken = 0  # where the last finding ended: one finding per request
+    for verb in verbs:
+        if verb.start() < taken:
+            continue
+        low, high = ctx.sentence_span(verb.start())
+        noun = next((n for n in nouns if n.start() >= verb.end()), None)
+        if noun is None:
+            break  # no noun after this verb, nor after any later one
+        between = text[verb.end() : noun.start()]
+        if noun.start() >= high or _word_count(between) > within:
+            continue
+        if _CLAUSE_MARK.match(between.lstrip()) or any(
+            verb.end() <= m.start() < noun.start() for m in ctx.hits(rule, "breaks")
+        ):
+            continue
+        if close_before(verb.start(), low, before) or close_before(noun.start(), low, 1):
+            continue
+        private = ctx.hits(rule, "unless")
+        if any(verb.start() <= m.start() < noun.end() for m in private):
+            continue
+        start, end = ctx.around(verb.start(), reach)
+        if any(start <= m.start() < end for m in private) and not any(
+            low <= m.start() < high for m in ctx.hits(rule, "public")
+        ):
+            continue
+        taken = noun.end()
+        yield verb.start(), noun.end(), {}
+
+
+def _signal_index(rule: Rule, playbook: Playbook, lang: str) -> PhraseIndex:
+    """One phrase list: the rule's ``tokens`` and the phrases of the playbook's ``signals``
+    kinds it names, of weight ``min_weight`` or more. Built once per playbook and language."""
+    key = ("lint:signals", rule.id, lang)
+    index = playbook._cache.get(key)
+    if index is None:
+        least = float(rule.params.get("min_weight", 1))
+        phrases = list(phrases_for(rule.params.get("tokens"), lang))
+        signals = playbook.get("signals") or {}
+        for kind in rule.params.get("signals") or []:
+            groups = (signals.get(kind) or {}).get(lang) or {}
+            for weight, listed in groups.items():
+                if float(weight) >= least:
+                    phrases += [str(p) for p in listed or []]
+        index = PhraseIndex()
+        index.add("echo", phrases)
+        playbook._cache[key] = index
+    return index
+
+
+def echo(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """The comment's insults or swearing repeated in the reply: each phrase of the rule's
+    list (``tokens``, and the playbook's ``signals`` kinds of weight ``min_weight`` or more)
+    found in both the comment and the reply is a finding where the reply has it."""
+    a = ctx.analysis
+    if a is None:
+        return
+    index = _signal_index(rule, ctx.playbook, ctx.lang)
+    in_reply = index.search_all(ctx.text).get("echo")
+    if not in_reply:
+        return
+    # A plain phrase is known by its pattern ("fuck*" takes in "fucking" and "fuck"); a
+    # /regex/ one by the text it matched.
+    said = {m.phrase.casefold() for m in index.search_all(a.text).get("echo", [])}
+    for m in in_reply:
+        if m.phrase.casefold() in said and not _unless(rule, ctx, m.start()):
+            yield m.start(), m.end(), {}
+
+
 RULE_TYPES: dict[str, RuleType] = {
     "existence": existence,
     "substitution": substitution,
@@ -574,6 +713,8 @@ RULE_TYPES: dict[str, RuleType] = {
     "similarity": similarity,
     "relevant": relevant,
     "alternatives": alternatives,
+    "request": request,
+    "echo": echo,
 }
 # Keys every rule may have; the rest are its type's parameters.
 _COMMON = {"id", "extends", "level", "message", "why", "when", "scope", "examples"}
@@ -588,6 +729,8 @@ _WHEN_KEYS = {
     "angry",
     "sarcastic",
     "mistake",
+    "mixed",
+    "follow_up",
 }
 
 
@@ -665,9 +808,18 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
         for key in ("message", "why"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 _rule_error(playbook, where, f"a rule needs a {key}", key)
-        when = raw.get("when") or {}
-        if not isinstance(when, dict) or set(when) - _WHEN_KEYS:
-            _rule_error(playbook, where, f"when: takes {', '.join(sorted(_WHEN_KEYS))}", "when")
+        when = raw.get("when") or []
+        alternatives = when if isinstance(when, list) else [when]
+        if any(
+            not isinstance(each, dict) or not each or set(each) - _WHEN_KEYS
+            for each in alternatives
+        ):
+            _rule_error(
+                playbook,
+                where,
+                f"when: takes a mapping (or a list of mappings) of {', '.join(sorted(_WHEN_KEYS))}",
+                "when",
+            )
         examples = raw.get("examples") or {}
         if not examples.get("bad") or not examples.get("good"):
             _rule_error(
@@ -707,13 +859,23 @@ def _facts(
     if decision is None:
         decision = decide(analysis, playbook)
     facts = decision.facts(analysis)
-    facts.pop("flags", None)
+    flags = facts.pop("flags", None) or ()
+    # Two flags of the decision that rules ask about as facts of their own: mixed praise
+    # and complaint (thanks for the kind words are right), and a complaint the brand has
+    # already answered in the thread.
+    facts["mixed"] = "mixed" in flags
+    facts["follow_up"] = "follow_up" in flags
     return facts
 
 
 # Rule types that find nothing unless one of their phrase lists does: a rule of these types
 # is skipped when that list has no match in the reply.
-_SILENT_WITHOUT = {"existence": "tokens", "substitution": "swap", "sequence": "then"}
+_SILENT_WITHOUT = {
+    "existence": "tokens",
+    "substitution": "swap",
+    "sequence": "then",
+    "request": "nouns",
+}
 
 
 def _plan(
@@ -738,7 +900,12 @@ def _applies(rule: Rule, facts: dict[str, Any] | None, slot: str) -> bool:
         return True
     if facts is None:
         return False
-    for key, wanted in rule.when.items():
+    return any(_holds(each, facts) for each in rule.when)
+
+
+def _holds(conditions: dict[str, Any], facts: dict[str, Any]) -> bool:
+    """Every condition of one ``when:`` mapping holds (a list value: any of its values)."""
+    for key, wanted in conditions.items():
         allowed = wanted if isinstance(wanted, list) else [wanted]
         if facts[key] not in allowed:
             return False

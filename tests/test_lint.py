@@ -401,3 +401,223 @@ def test_sequence_excuses_a_then_phrase_in_an_unless_sentence(default):
     asked = "Got your DM. DM us your order number too. ^MK"
     (finding,) = [f for f in lint(asked, default) if f.rule == "move-private-before-acknowledging"]
     assert finding.span == (13, 15)
+
+
+# Personal data asked for in public ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (
+            "Please reply here with your account number and password so we can check.",
+            "reply here with your account number",
+        ),
+        ("Could you post your card number below?", "post your card number"),
+        ("Can you tell us the phone number on the account?", "tell us the phone number"),
+        ("Mind leaving your home address in the comments?", "leaving your home address"),
+        ("What's the email address on your account?", "What's the email address"),
+        ("May I have your booking reference, please?", "May I have your booking reference"),
+        # a list of what to tell, the data last
+        (
+            "Let us know the date you flew and the flight number, along with your full name.",
+            "Let us know the date you flew and the flight number, along with your full name",
+        ),
+        # a DM named in the sentence doesn't help when the request says "here"
+        ("DM us, or reply here with your PIN.", "reply here with your PIN"),
+    ],
+)
+def test_personal_data_asked_in_public(default, text, match):
+    found = [f for f in lint(text, default) if f.rule == "private-data-in-public"]
+    assert [f.match for f in found] == [match]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DM us your account number and we'll check.",
+        "Please send us a DM with your account number.",
+        "Never share your password with anyone, even us.",
+        "Please don't post your card number here.",
+        "We'll send the new card to your home address.",
+        "We can't share account details here, sorry.",
+        "Can you give us the booking reference? Please send it by DM.",
+        "Please submit a ticket.\nInclude your order number and e-mail address there.",
+        "Just to confirm, did you try resetting your password?",
+        "Give us your user name so we can pull up your account details.",
+        "Please tell us what happened (no account number).",
+        "Please reply here and tell us what went wrong.",
+        "You can reach us at https://help.example.com. Send your order number in the chat form.",
+    ],
+)
+def test_personal_data_not_asked_in_public(default, text):
+    assert "private-data-in-public" not in rules_of(lint(text, default))
+
+
+def test_words_between_have_a_limit(default):
+    near = "Please reply with the name, the date and your account number."
+    far = (
+        "Please reply and tell us the name of the shop, the date and time you went, "
+        "then your order number."
+    )
+    assert "private-data-in-public" in rules_of(lint(near, default))
+    assert "private-data-in-public" not in rules_of(lint(far, default))
+
+
+def test_a_private_channel_after_a_link_is_in_the_same_sentence(default):
+    # "t.co" and "2.5" don't end a sentence, so the DM still excuses the request
+    text = "See https://t.co/abc for version 2.5 or send your account number by DM."
+    assert "private-data-in-public" not in rules_of(lint(text, default))
+
+
+# Sarcasm and condescension -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maybe try reading the instructions next time?",
+        "It's not rocket science, Dana.",
+        "As clearly stated in our terms, that's 14 days.",
+        "Have you tried turning it on?",
+        "Next time, try checking the size chart.",
+        "Please read the label next time.",
+        "Simply read the FAQ.",
+        "Did you even read the email?",
+    ],
+)
+def test_condescension(default, text):
+    assert "condescending" in rules_of(lint(text, default))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you try restarting the app?",
+        "Have you tried restarting the app?",
+        "Did you try resetting your password with the steps here?",
+        "Next time you're in, ask for Sam.",
+        "We'll do better next time.",
+        "We'll check the size chart so it's clearer next time.",
+    ],
+)
+def test_advice_that_is_not_condescending(default, text):
+    assert "condescending" not in rules_of(lint(text, default))
+
+
+COMPLAINT = "Your app deleted my playlists and nobody answered for a week"
+
+
+def test_over_the_top_thanks_on_a_complaint(default):
+    reply = "Hi Dana, thanks SO much for your wonderful feedback. ^MK"
+    (finding,) = [
+        f for f in lint(reply, default, comment=COMPLAINT) if f.rule == "over-the-top-thanks"
+    ]
+    assert finding.match == "thanks SO much for your wonderful feedback"
+    shouted = lint("Thanks SO much, Dana. ^MK", default, comment=COMPLAINT)
+    assert [f.match for f in shouted if f.rule == "over-the-top-thanks"] == ["Thanks SO much"]
+    found = lint("Thank you for the lovely comments! ^MK", default, comment=COMPLAINT)
+    assert [f.match for f in found if f.rule == "over-the-top-thanks"] == [
+        "Thank you for the lovely comments"
+    ]
+    plain = "Hi Dana, thanks so much for telling us, and I'm sorry. ^MK"
+    assert "over-the-top-thanks" not in rules_of(lint(plain, default, comment=COMPLAINT))
+
+
+def test_kind_words_are_right_for_praise_and_mixed_praise(default):
+    reply = "Thanks for the kind words, Dana! ^MK"
+    praise = "Your staff were amazing today, well done"
+    mixed = "The staff were lovely but I was charged twice for my order"
+    assert "over-the-top-thanks" not in rules_of(lint(reply, default, comment=praise))
+    assert "over-the-top-thanks" not in rules_of(lint(reply, default, comment=mixed))
+    assert "over-the-top-thanks" not in rules_of(lint(reply, default))  # needs the comment
+
+
+# Jokes, "good question", echoed insults, swearing ----------------------------------------------
+
+
+def test_no_jokes_on_the_customers_own_loss(default):
+    loss = "lmao I accidentally deleted all my photos, send help"
+    assert "joke-on-a-complaint" in rules_of(lint("RIP your photos lol ^MK", default, comment=loss))
+    help_ = "Oh no! Deleted photos can often be restored: DM us. ^MK"
+    assert "joke-on-a-complaint" not in rules_of(lint(help_, default, comment=loss))
+    # "rip" as in "rip off" is no joke
+    assert "joke-on-a-complaint" not in rules_of(
+        lint("Sorry, we'd never rip anyone off. ^MK", default, comment=COMPLAINT)
+    )
+
+
+def test_good_question_to_an_angry_message(default):
+    angry = "Why is it SO hard to log in to your stupid app??? Third time this week, useless"
+    calm = "How do I change the e-mail address on my account?"
+    reply = "Great question! Go to Settings, then Account. ^MK"
+    (finding,) = [
+        f for f in lint(reply, default, comment=angry) if f.rule == "good-question-to-anger"
+    ]
+    assert finding.match == "Great question"
+    assert "good-question-to-anger" not in rules_of(lint(reply, default, comment=calm))
+
+
+def test_insults_echoed_from_the_comment(default):
+    comment = "This stupid app crashed AGAIN, what a load of crap"
+    reply = "Hi Dana, sorry the stupid app crashed again! ^MK"
+    (finding,) = [f for f in lint(reply, default, comment=comment) if f.rule == "echoes-an-insult"]
+    assert (finding.match, finding.span) == ("stupid", (19, 25))
+    # the same word, not said by the customer, is no echo (swearing has its own rule)
+    assert "echoes-an-insult" not in rules_of(lint(reply, default, comment="The app crashed again"))
+    # and a mild word of the comment ("hate", weight 1) is not an insult to echo
+    mild = lint("We hate to hear that, Dana. ^MK", default, comment="I hate that the app crashed")
+    assert "echoes-an-insult" not in rules_of(mild)
+
+
+def test_an_echoed_word_is_known_by_its_phrase(default):
+    # "fuck*" in the playbook takes in both forms
+    comment = "the fucking app crashed again"
+    reply = "Sorry the app is being such a fuck, Dana. ^MK"
+    assert "echoes-an-insult" in rules_of(lint(reply, default, comment=comment))
+
+
+def test_swearing_in_a_reply(default):
+    assert "swearing" in rules_of(lint("Damn, sorry about that! ^MK", default))
+    assert "swearing" in rules_of(lint("Sorry, you absolute clown. ^MK", default))
+    assert "swearing" not in rules_of(lint("Hello Dana, sorry about that! ^MK", default))
+    assert "swearing" not in rules_of(lint("Please pass it on to the class. ^MK", default))
+
+
+# when: alternatives -----------------------------------------------------------------------------
+
+
+def _rule_book(tmp_path: Path, when: str) -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        f"""extends: default
+rules:
+  - id: no-wow
+    extends: existence
+    when: {when}
+    level: error
+    message: "No '{{match}}'."
+    why: Tone (never-argue).
+    tokens: [wow]
+    examples: {{bad: ["wow"], good: ["hi"], comment: "Your app is amazing, well done"}}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_when_takes_alternatives(tmp_path: Path):
+    book = load_playbook(
+        _rule_book(tmp_path, "[{intent: praise}, {intent: question, angry: false}]")
+    )
+    reply = "Wow, thanks! ^MK"
+    assert "no-wow" in rules_of(lint(reply, book, comment="Your app is amazing, well done"))
+    assert "no-wow" in rules_of(lint(reply, book, comment="Do you ship to Norway?"))
+    assert "no-wow" not in rules_of(lint(reply, book, comment="My order never arrived"))
+    assert "no-wow" not in rules_of(lint(reply, book))
+
+
+@pytest.mark.parametrize("when", ["[{intent: praise}, {colour: red}]", "[{}]", "[praise]", "yes"])
+def test_a_bad_when_is_a_playbook_error(tmp_path: Path, when: str):
+    with pytest.raises(PlaybookError, match=r"when: takes a mapping \(or a list of mappings\)"):
+        load_playbook(_rule_book(tmp_path, when))
