@@ -361,10 +361,9 @@ def _any_at(findings: list[dict[str, Any]], level: str) -> bool:
 _WORKER: dict[str, Process] = {}
 
 
-def init_draft_worker(
-    playbook: str | None, now: datetime, defaults: dict[str, Any], defer: bool
-) -> None:
-    drafter = Drafter(load_playbook(playbook), None, now, defaults, defer=defer)
+def init_draft_worker(playbook: str | None, now: datetime, options: dict[str, Any]) -> None:
+    """A worker's drafter, without a store: ``options`` from :meth:`Drafter.worker_options`."""
+    drafter = Drafter(load_playbook(playbook), None, now, **options)
     _WORKER["process"] = drafter.batch_record
 
 

@@ -139,6 +139,12 @@ def draft(
     variant: int | None = typer.Option(
         None, "--variant", min=1, help="Pick phrasing variant N instead of the stable hash."
     ),
+    context: str | None = typer.Option(
+        None,
+        "--context",
+        help="The thread before the comment: a JSON file ('-': stdin) of "
+        '[{"role": "customer"|"brand", "text": ...}], oldest first.',
+    ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     comment_id: str | None = typer.Option(
         None, "--id", help="The comment's id in your inbox: seen twice, counted once."
@@ -166,6 +172,9 @@ def draft(
 
     book = load_playbook(playbook)
     now = _now()
+    if context == "-" and batch is None and text in (None, "-"):
+        raise UsageError("the comment and --context can't both be read from stdin")
+    thread = _read_context(context)
     defaults = {
         "name": name,
         "handle": handle,
@@ -173,6 +182,7 @@ def draft(
         "channel": channel,
         "received_at": received_at,
         "variant": variant,
+        "context": thread,
     }
     store = _open_store(db, no_store)
     try:
@@ -185,7 +195,7 @@ def draft(
                 jobs,
                 drafter.batch_record,
                 store,
-                worker=("draft", (playbook, now, defaults, store is not None)),
+                worker=("draft", (playbook, now, drafter.worker_options())),
                 settle=drafter.settle,
             )
             return
@@ -195,6 +205,15 @@ def draft(
         if store is not None:
             store.close()
     output.print_draft(result, format.value)
+
+
+def _read_context(path: str | None) -> list[Any] | None:
+    """The thread of ``--context``: a JSON list of earlier messages, oldest first."""
+    if path is None:
+        return None
+    from .runner import read_context
+
+    return read_context(path)
 
 
 def _now() -> datetime:
@@ -320,6 +339,12 @@ def lint(
     comment: str | None = typer.Option(
         None, "--comment", help="The comment the reply answers: turns on comment-aware rules."
     ),
+    context: str | None = typer.Option(
+        None,
+        "--context",
+        help="The thread before the comment (needs --comment): a JSON file ('-': stdin) of "
+        '[{"role": "customer"|"brand", "text": ...}], oldest first.',
+    ),
     name: str | None = typer.Option(
         None, "--name", help="The customer's name: check the greeting."
     ),
@@ -362,6 +387,12 @@ def lint(
     from .runner import Linter, lint_history
 
     book = load_playbook(playbook)
+    if context is not None and comment is None and batch is None:
+        raise UsageError("--context needs --comment: the thread leads up to that comment")
+    reads_stdin = batch == "-" or history == "-" or (batch is None and "-" in (files or ["-"]))
+    if context == "-" and reads_stdin:
+        raise UsageError("--context - needs stdin to itself; give the other input as a file")
+    thread = _read_context(context)
     past_file = _read_history(history) if history else None
     # Without --history, the replies the team's store remembers are the history; a store
     # that doesn't exist yet has none, and lint doesn't create one.
@@ -377,7 +408,13 @@ def lint(
         if store is not None:
             store.close()
     if batch is not None:
-        defaults = {"comment": comment, "name": name, "channel": channel, "slot": slot.value}
+        defaults = {
+            "comment": comment,
+            "context": thread,
+            "name": name,
+            "channel": channel,
+            "slot": slot.value,
+        }
         linter = Linter(book, past, defaults)
         _run_batch(
             batch,
@@ -399,7 +436,14 @@ def lint(
     for path in paths:
         text = _read_file(path)
         found = run_lint(
-            text, book, comment=comment, name=name, channel=channel, slot=slot.value, history=past
+            text,
+            book,
+            comment=comment,
+            context=thread,
+            name=name,
+            channel=channel,
+            slot=slot.value,
+            history=past,
         )
         results.append(("<stdin>" if path == "-" else path, found))
     output.print_lint(results, format.value)

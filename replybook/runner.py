@@ -1,29 +1,32 @@
 """Drafting and linting with the team's memory, one comment at a time (I/O: the store).
 
-The decisions stay in the pure core (analyze, compose, linter); this module asks the store
-what it remembers, hands that to the core, and remembers the result. Batches of thousands
-live in :mod:`replybook.batch`.
+The decisions stay in the pure core (analyze, decide, compose, linter); this module reads
+the input's fields (a thread's messages among them), asks the store what it remembers (a
+pattern, the team's recent replies), hands that to the core, and remembers the result.
+Batches of thousands live in :mod:`replybook.batch`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+from collections.abc import Sequence
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .analyze import Analysis, analyze
 from .compose import Draft, draft, parse_time
-from .decide import decide
-from .errors import UsageError
+from .decide import Decision, decide
+from .errors import ReplybookError, UsageError
 from .linter import counts, lint
 from .playbook import Playbook
 
 if TYPE_CHECKING:
     from .store import Pattern, Store
 
-DRAFT_FIELDS = ("id", "text", "name", "handle", "channel", "received_at", "agent")
-LINT_FIELDS = ("id", "text", "comment", "name", "channel")
+DRAFT_FIELDS = ("id", "text", "name", "handle", "channel", "received_at", "agent", "context")
+LINT_FIELDS = ("id", "text", "comment", "name", "channel", "context")
 
 
 def open_text(path: str, errors: str = "strict") -> IO[str]:
@@ -62,14 +65,63 @@ def read_text(path: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+# Threads
+
+
+def parse_context(value: Any, where: str = "context") -> list[Any]:
+    """A thread's earlier messages, oldest first: a list, or JSON text holding one (a CSV
+    column, a ``--context`` file).
+
+    Only the shape is checked here; each message's ``role`` and ``text`` are checked by
+    :func:`replybook.analyze.analyze`, which owns what a role may be.
+    """
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(value, list):
+        raise UsageError(f"{where}: expected a list of {{role, text}} messages, oldest first")
+    return value
+
+
+def read_context(path: str) -> list[Any]:
+    """The thread in a JSON file (``-``: stdin), for ``--context``."""
+    return parse_context(read_text(path), "<stdin>" if path == "-" else path)
+
+
+def history_size(playbook: Playbook) -> int:
+    """How many of the team's recent replies count as its history (playbook ``history_size``)."""
+    value = playbook.get("history_size")
+    return 200 if value is None else max(0, int(value))
+
+
+# ---------------------------------------------------------------------------------------
 # One comment
 
 
+class Job(NamedTuple):
+    """A record read and decided on in a worker process, for the main process to settle."""
+
+    text: str
+    ext_id: str | None
+    options: dict[str, Any]
+    arrived: datetime
+    analysis: Analysis
+    decision: Decision
+    line: int
+
+
 class Drafter:
-    """Drafts with the store's memory: observe the comment, then compose, then remember.
+    """Drafts with the store's memory: decide, observe the comment, compose, remember.
+
+    ``history`` is the team's recent replies for the playbook (newest first), read from
+    the store once and kept current in memory as replies are recorded, so a batch reads
+    no replies per record; the draft uses it to pick phrasings unlike them.
 
     ``defer``: in a worker process of a parallel batch there is no store; the main process
-    settles each record with it (:meth:`settle`).
+    settles each record with it (:meth:`settle`). ``compose`` says whether the worker
+    composes too (see :attr:`workers_compose`).
     """
 
     def __init__(
@@ -81,34 +133,80 @@ class Drafter:
         *,
         record: bool = False,
         defer: bool = False,
+        compose: bool = True,
+        history: Sequence[str] | None = None,
     ) -> None:
         self.playbook = playbook
         self.store = store
         self.now = now
-        self.defaults = defaults or {}
+        self.defaults = {k: v for k, v in (defaults or {}).items() if v is not None}
         self.record = record
         self.defer = defer
+        self.compose = compose
+        self.history_size = history_size(playbook)
+        # A tuple: a draft can hold on to it while later records replace it.
+        self._history: tuple[str, ...] | None = None if history is None else tuple(history)
+        channels = playbook.get("channels") or {}
+        self._channels = frozenset(channels)
+
+    # -- reading a record ---------------------------------------------------------------
 
     def options(self, record: dict[str, Any]) -> dict[str, Any]:
-        merged = {k: v for k, v in self.defaults.items() if v is not None}
+        """The record's own fields over the command line's defaults, checked."""
+        merged = dict(self.defaults)
         merged.update(
             {k: record[k] for k in DRAFT_FIELDS if k in record and k not in ("id", "text")}
         )
         for key in ("name", "handle", "channel", "agent"):
             if key in merged and not isinstance(merged[key], str):
                 raise UsageError(f"{key!r} must be text")
+        if "context" in merged:
+            merged["context"] = parse_context(merged["context"])
+        # Checked before the store sees the comment: a record that can't be drafted is
+        # never counted towards a pattern, however the batch is run.
+        channel = merged.get("channel")
+        if channel is not None and channel not in self._channels:
+            raise UsageError(
+                f"unknown channel {channel!r}; valid: {', '.join(sorted(self._channels))}"
+            )
         return merged
 
-    def one(self, text: str, ext_id: str | None = None, **options: Any) -> Draft:
-        """Analyse, ask the store about patterns, compose; with ``record``, remember the reply."""
+    def _read(self, record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        if "text" not in record:
+            raise UsageError('no "text"')
+        options = self.options(record)
+        if "received_at" in record:
+            options["received_at"] = parse_time(record["received_at"], self.now, "received_at")
+        return record["text"], options
+
+    def assess(self, text: Any, options: dict[str, Any]) -> tuple[datetime, Analysis, Decision]:
+        """When the comment arrived, and the analysis and decision on it (with its thread)."""
         if not isinstance(text, str) or not text.strip():
             raise UsageError("the comment is empty")
         arrived = parse_time(options.get("received_at"), self.now)
-        analysis = analyze(text, self.playbook)
-        pattern = self.observe(analysis, arrived, ext_id)
-        result = self._compose(text, options, arrived, analysis, pattern)
+        analysis = analyze(text, self.playbook, context=options.get("context"))
+        return arrived, analysis, decide(analysis, self.playbook)
+
+    # -- drafting -----------------------------------------------------------------------
+
+    def one(self, text: str, ext_id: str | None = None, **options: Any) -> Draft:
+        """Decide, ask the store about patterns, compose; with ``record``, remember the reply."""
+        arrived, analysis, decision = self.assess(text, options)
+        pattern = self.observe(analysis, arrived, ext_id, decision)
+        result = self._compose(text, options, arrived, analysis, decision, pattern)
         self._remember(result.public_reply, ext_id, options, result.channel)
         return result
+
+    def history(self) -> tuple[str, ...]:
+        """The team's recent replies for this playbook, newest first (read once)."""
+        if self._history is None:
+            if self.store is None or not self.history_size:
+                self._history = ()
+            else:
+                self._history = tuple(
+                    self.store.recent_replies(self.playbook.name, self.history_size)
+                )
+        return self._history
 
     def _compose(
         self,
@@ -116,6 +214,7 @@ class Drafter:
         options: dict[str, Any],
         arrived: datetime,
         analysis: Analysis,
+        decision: Decision,
         pattern: Pattern | None,
     ) -> Draft:
         return draft(
@@ -130,6 +229,9 @@ class Drafter:
             variant=options.get("variant"),
             analysis=analysis,
             pattern=pattern if pattern is not None and pattern.state != "none" else None,
+            context=options.get("context"),
+            decision=decision,
+            history=self.history(),
         )
 
     def _remember(
@@ -144,13 +246,27 @@ class Drafter:
                 agent=options.get("agent"),
                 channel=channel,
             )
+            # What the store would now return, without asking it.
+            if self.history_size:
+                self._history = (reply, *self.history()[: self.history_size - 1])
 
-    def observe(self, analysis: Analysis, arrived: datetime, ext_id: str | None) -> Pattern | None:
-        """What the team's memory says about this comment (None without a store)."""
+    def observe(
+        self,
+        analysis: Analysis,
+        arrived: datetime,
+        ext_id: str | None,
+        decision: Decision | None = None,
+    ) -> Pattern | None:
+        """What the team's memory says about this comment (None without a store).
+
+        ``decision`` is the one made on the comment with its thread: the store counts a
+        complaint only when that decision says it is one.
+        """
         if self.store is None:
             return None
+        if decision is None:
+            decision = decide(analysis, self.playbook)
         settings = self.playbook.get("patterns") or {}
-        decision = decide(analysis, self.playbook)
         return self.store.observe(
             playbook=self.playbook.name,
             text=analysis.text,
@@ -168,41 +284,73 @@ class Drafter:
 
     def draft_record(self, record: dict[str, Any]) -> Draft:
         """Draft one input record (its fields over the command line's defaults)."""
-        if "text" not in record:
-            raise UsageError('no "text"')
-        options = self.options(record)
-        if "received_at" in record:
-            options["received_at"] = parse_time(record["received_at"], self.now, "received_at")
-        return self.one(record["text"], ext_id=record_id(record), **options)
+        text, options = self._read(record)
+        return self.one(text, ext_id=record_id(record), **options)
+
+    # -- parallel batches ---------------------------------------------------------------
+
+    @property
+    def workers_compose(self) -> bool:
+        """Whether worker processes compose the replies, or only read and decide.
+
+        With ``record`` each reply depends on the replies recorded before it (the
+        history), which only the main process knows in input order: it composes them all
+        there. Otherwise the history stays what the store held at the start, and a worker
+        that has it composes exactly what this process would.
+        """
+        return not (self.record and self.store is not None)
+
+    def worker_options(self) -> dict[str, Any]:
+        """What a worker process needs to draft as this drafter would (keyword arguments
+        of :class:`Drafter` besides the playbook and the time)."""
+        return {
+            "defaults": self.defaults,
+            "defer": self.store is not None,
+            "compose": self.workers_compose,
+            "history": self.history(),
+        }
 
     def batch_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        result = self.draft_record(record)
-        out = {"id": record.get("id", record["_line"]), **result.to_dict()}
-        if self.defer:
-            out["_record"] = record
+        """One batch output object; in a worker of a parallel batch with a store, with the
+        ``_job`` the main process settles."""
+        record_key = record.get("id", record["_line"])
+        if not self.defer:
+            return {"id": record_key, **self.draft_record(record).to_dict()}
+        text, options = self._read(record)
+        arrived, analysis, decision = self.assess(text, options)
+        out: dict[str, Any] = {"id": record_key}
+        if self.compose:
+            out.update(self._compose(text, options, arrived, analysis, decision, None).to_dict())
+        out["_job"] = Job(
+            text, record_id(record), options, arrived, analysis, decision, record["_line"]
+        )
         return out
 
     def settle(self, outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Main-process side of a parallel batch: remember each comment in input order and
-        redraft the few that turn out to be part of a pattern."""
+        """Main-process side of a parallel batch: remember each comment in input order,
+        then compose where the workers didn't or couldn't know enough (a pattern the
+        store found; the history as replies are recorded)."""
         settled = []
         for obj in outputs:
-            record = obj.pop("_record", None)
-            if record is None or self.store is None:
+            job: Job | None = obj.pop("_job", None)
+            if job is None or self.store is None:
                 settled.append(obj)
                 continue
-            options = self.options(record)
-            if "received_at" in record:
-                options["received_at"] = parse_time(record["received_at"], self.now, "received_at")
-            arrived = parse_time(options.get("received_at"), self.now)
-            analysis = analyze(record["text"], self.playbook)
-            pattern = self.observe(analysis, arrived, record_id(record))
-            if pattern is not None and pattern.state != "none":
-                result = self._compose(record["text"], options, arrived, analysis, pattern)
-                obj = {"id": obj["id"], **result.to_dict()}
-            self._remember(obj.get("public_reply"), record_id(record), options, obj.get("channel"))
-            settled.append(obj)
+            try:
+                settled.append(self._settle(obj, job))
+            except ReplybookError as exc:
+                settled.append({"id": obj["id"], "error": f"line {job.line}: {exc}"})
         return settled
+
+    def _settle(self, obj: dict[str, Any], job: Job) -> dict[str, Any]:
+        pattern = self.observe(job.analysis, job.arrived, job.ext_id, job.decision)
+        if not self.workers_compose or (pattern is not None and pattern.state != "none"):
+            result = self._compose(
+                job.text, job.options, job.arrived, job.analysis, job.decision, pattern
+            )
+            obj = {"id": obj["id"], **result.to_dict()}
+        self._remember(obj.get("public_reply"), job.ext_id, job.options, obj.get("channel"))
+        return obj
 
 
 class Linter:
@@ -222,13 +370,21 @@ class Linter:
         if not isinstance(text, str) or not text.strip():
             raise UsageError("the reply is empty")
         options = self.defaults
-        own: dict[str, Any] = {k: record[k] for k in ("comment", "name", "channel") if k in record}
+        own: dict[str, Any] = {
+            k: record[k] for k in ("comment", "name", "channel", "context") if k in record
+        }
         if own:
             options = {**options, **own}
+        context = options.get("context")
+        if context is not None:
+            if options.get("comment") is None:
+                raise UsageError('a "context" needs the "comment" it leads up to')
+            context = parse_context(context)
         found = lint(
             text,
             self.playbook,
             comment=options.get("comment"),
+            context=context,
             name=options.get("name"),
             channel=options.get("channel"),
             slot=options.get("slot", "public"),
@@ -252,6 +408,7 @@ def lint_history(
     """The canned-reply history: the given file, else the store's recent replies."""
     if history_file is not None:
         return history_file
-    if store is None:
+    size = history_size(playbook)
+    if store is None or not size:
         return []
-    return store.recent_replies(playbook.name, int(playbook.get("history_size") or 200))
+    return store.recent_replies(playbook.name, size)

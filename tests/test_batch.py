@@ -443,3 +443,164 @@ def test_broken_csv_quoting_is_an_error_record(tmp_path):
     result = invoke("draft", "--batch", str(path), "--no-store")
     assert result.exit_code in (0, 1)
     assert lines(result.stdout)[0]["id"] == "1"
+
+
+# -- thread context ----------------------------------------------------------------------
+
+FIXED = [
+    {"role": "customer", "text": "The app crashes every time I open my basket"},
+    {"role": "brand", "text": "Sorry! Please update the app and restart, that should fix it."},
+]
+SHAPE = "context: expected a list of {role, text} messages, oldest first"
+
+
+def test_context_in_batch_records_and_bad_ones_as_error_records(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        jsonl(
+            {"id": "t1", "text": "great, thanks", "context": FIXED},
+            {"id": "t2", "text": "great, thanks"},
+            {"id": "b1", "text": "thanks", "context": "not json"},
+            {"id": "b2", "text": "thanks", "context": {"role": "brand", "text": "hi"}},
+            {"id": "b3", "text": "thanks", "context": [{"role": "bot", "text": "hi"}]},
+            {"id": "b4", "text": "thanks", "context": ["hello"]},
+            {"id": "t3", "text": "great, thanks", "context": json.dumps(FIXED)},
+            {"id": "t4", "text": "great, thanks", "context": []},
+        ),
+        encoding="utf-8",
+    )
+    result = invoke("draft", "--batch", str(path), "--no-store")
+    assert result.exit_code == 1
+    assert result.stderr == 'replybook: 4 of 8 records failed (see their "error" fields)\n'
+    out = lines(result.stdout)
+    assert [o["id"] for o in out] == ["t1", "t2", "b1", "b2", "b3", "b4", "t3", "t4"]
+    turnaround = [o["reasons"][0]["rule"] == "follow-up-turnaround" for o in out if "intent" in o]
+    assert turnaround == [True, False, True, False]
+    assert out[2] == {"id": "b1", "error": "line 3: context: not valid JSON (Expecting value)"}
+    assert out[3] == {"id": "b2", "error": f"line 4: {SHAPE}"}
+    assert out[4]["error"].startswith("line 5: context[0].role must be ")
+    assert out[5]["error"].startswith("line 6: context[0] must be ")
+    assert all("\n" not in o.get("error", "") for o in out)
+
+
+def test_context_column_in_a_csv_batch(tmp_path):
+    import csv
+
+    path = tmp_path / "inbox.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["msg_id", "message", "thread"])
+        writer.writerow(["1", "great, thanks", json.dumps(FIXED)])
+        writer.writerow(["2", "great, thanks", ""])
+        writer.writerow(["3", "great, thanks", "[{'role': 'brand'}]"])
+    result = invoke(
+        "draft",
+        "--batch",
+        str(path),
+        "--no-store",
+        "--columns",
+        "id=msg_id,text=message,context=thread",
+    )
+    assert result.exit_code == 1
+    out = lines(result.stdout)
+    assert out[0]["reasons"][0]["rule"] == "follow-up-turnaround"
+    assert out[1]["reasons"][0]["rule"] != "follow-up-turnaround"
+    assert out[2] == {
+        "id": "3",
+        "error": "line 4: context: not valid JSON (Expecting property name enclosed in double"
+        " quotes)",
+    }
+
+
+def test_context_on_the_command_line_is_the_default_for_records(tmp_path):
+    thread = tmp_path / "thread.json"
+    thread.write_text(json.dumps(FIXED), encoding="utf-8")
+    records = jsonl(
+        {"id": 1, "text": "great, thanks"}, {"id": 2, "text": "great, thanks", "context": []}
+    )
+    result = invoke("draft", "--batch", "-", "--no-store", "--context", str(thread), input=records)
+    assert result.exit_code == 0
+    rules = [o["reasons"][0]["rule"] for o in lines(result.stdout)]
+    assert rules[0] == "follow-up-turnaround" and rules[1] != "follow-up-turnaround"
+
+
+def test_jobs_with_context_and_a_store_give_the_sequential_output(tmp_path):
+    glass = [{"role": "customer", "text": "I found a piece of glass in my soup"}]
+    records = [
+        {"id": n, "text": text, "context": context, "received_at": f"2026-11-23T09:{n:02d}:00Z"}
+        for n, (text, context) in enumerate(
+            [
+                ("great, thanks", FIXED),
+                ("any update?", glass),
+                ("My order is late", []),
+                ("where is my parcel", FIXED),
+                ("still not working", FIXED),
+                ("thanks", "[oops"),
+                ("order never came", None),
+            ]
+            * 3
+        )
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text(jsonl(*records), encoding="utf-8")
+    one = invoke("draft", "--batch", str(path), "--db", str(tmp_path / "one.db"))
+    two = invoke("draft", "--batch", str(path), "--jobs", "2", "--db", str(tmp_path / "two.db"))
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    out = lines(one.stdout)
+    assert [o["action"] for o in out[:2]] == ["reply", "escalate"]
+    assert any(o.get("incident") for o in out)
+    with Store(tmp_path / "one.db") as first, Store(tmp_path / "two.db") as second:
+        query = "SELECT ext_id, intent, action, incident_id FROM comments ORDER BY id"
+        assert first.db.execute(query).fetchall() == second.db.execute(query).fetchall()
+
+
+def test_lint_batch_records_with_context(tmp_path):
+    book = tmp_path / "replybook.yaml"
+    book.write_text(
+        "playbook: thread-rules\nextends: default\nrules:\n"
+        "  - id: apology-on-a-turnaround\n    extends: existence\n"
+        "    when: {case: turnaround}\n    level: error\n"
+        "    message: \"Don't apologise again ('{match}').\"\n"
+        "    why: A turnaround gets thanks, not another apology (empathy-thanks).\n"
+        "    tokens: {en: [sorry]}\n    examples:\n"
+        '      comment: "It works now, thanks!"\n'
+        '      bad: ["So sorry, glad it works! ^MK"]\n'
+        '      good: ["Glad it works, thanks! ^MK"]\n',
+        encoding="utf-8",
+    )
+    reply = "So sorry about that, glad it works now. Thanks for telling us! ^MK"
+    records = jsonl(
+        {"id": "r1", "text": reply, "comment": "great, thanks", "context": FIXED},
+        {"id": "r2", "text": reply, "comment": "great, thanks"},
+        {"id": "r3", "text": reply, "context": FIXED},
+        {"id": "r4", "text": reply, "comment": "great, thanks", "context": {"a": 1}},
+    )
+    result = invoke("lint", "--batch", "-", "--playbook", str(book), input=records)
+    assert result.exit_code == 1
+    out = lines(result.stdout)
+    assert [f["rule"] for f in out[0]["findings"]] == ["apology-on-a-turnaround"]
+    assert out[1]["findings"] == []
+    assert out[2] == {"id": "r3", "error": 'line 3: a "context" needs the "comment" it leads up to'}
+    assert out[3] == {"id": "r4", "error": f"line 4: {SHAPE}"}
+
+
+def test_triage_reads_the_thread(tmp_path):
+    glass = [{"role": "customer", "text": "I found a piece of glass in my soup"}]
+    records = jsonl(
+        {"id": "q", "text": "Do you ship to Norway?", "received_at": "2026-11-23T08:00:00Z"},
+        {"id": "plain", "text": "any update?", "received_at": "2026-11-23T09:00:00Z"},
+        {
+            "id": "thread",
+            "text": "any update?",
+            "context": glass,
+            "received_at": "2026-11-23T09:00:00Z",
+        },
+        {"id": "bad", "text": "any update?", "context": 7},
+    )
+    result = invoke("triage", "-", "-f", "json", "--now", "2026-11-23T09:05:00Z", input=records)
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert [(r["id"], r["action"]) for r in data["queue"]][0] == ("thread", "escalate")
+    assert {r["id"]: r["action"] for r in data["queue"]}["plain"] == "reply"
+    assert data["errors"] == [{"id": "bad", "error": f"line 4: {SHAPE}"}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sqlite3
 from datetime import datetime, timedelta, timezone
@@ -187,3 +188,139 @@ def test_an_old_schema_is_migrated_forward(tmp_path):
         }
         assert "comments_unlinked" in indexes
         assert store.counts()["comments"] == 1
+
+
+# -- the team's recent replies, as the drafts' history -----------------------------------
+
+
+@pytest.fixture
+def histories(monkeypatch):
+    """Every history the drafter hands to ``draft``, in order; each reply it returns is
+    marked with the length of that history, so that output shows what a draft was given
+    (and a parallel run that gave a worker the wrong history would show it)."""
+    import replybook.runner
+
+    real = replybook.runner.draft
+    seen: list[tuple[str, ...]] = []
+
+    def draft(*args, history=(), **kwargs):
+        seen.append(tuple(history))
+        result = real(*args, history=history, **kwargs)
+        if result.public_reply:
+            result = result._replace(public_reply=f"{result.public_reply} #{len(history)}")
+        return result
+
+    monkeypatch.setattr(replybook.runner, "draft", draft)
+    return seen
+
+
+def cli(*args: str, input: str | None = None):
+    from typer.testing import CliRunner
+
+    from replybook.cli import app
+
+    return CliRunner().invoke(app, list(args), input=input)
+
+
+def test_draft_gets_the_teams_recent_replies_and_record_adds_to_them(histories):
+    sent = cli("sent", "-", input="Hi Sam, sorry about the wait! DM us and we'll check. ^MK")
+    assert sent.exit_code == 0
+    first = cli("draft", "-f", "json", "--record", "My order is late")
+    second = cli("draft", "-f", "json", "--record", "My order is late!")
+    assert first.exit_code == second.exit_code == 0
+    reply = json.loads(first.stdout)["public_reply"]
+    assert histories == [
+        ("Hi Sam, sorry about the wait! DM us and we'll check. ^MK",),
+        (reply, "Hi Sam, sorry about the wait! DM us and we'll check. ^MK"),
+    ]
+    assert json.loads(second.stdout)["public_reply"].endswith(" #2")
+
+
+def test_without_a_store_a_draft_has_no_history(histories):
+    assert cli("sent", "-", input="An earlier reply. ^MK").exit_code == 0
+    assert cli("draft", "--no-store", "My order is late").exit_code == 0
+    assert histories == [()]
+
+
+def test_history_size_comes_from_the_playbook(tmp_path, histories):
+    book = tmp_path / "replybook.yaml"
+    book.write_text("playbook: default\nextends: default\nhistory_size: 2\n", encoding="utf-8")
+    for n in range(3):
+        assert cli("sent", "--playbook", str(book), "-", input=f"Reply {n}. ^MK").exit_code == 0
+    lines = jsonl_of("My order is late", "My parcel is late", "Where is my order")
+    result = cli("draft", "--playbook", str(book), "--batch", "-", "--record", input=lines)
+    assert result.exit_code == 0
+    replies = [json.loads(line)["public_reply"] for line in result.stdout.splitlines()]
+    assert histories == [
+        ("Reply 2. ^MK", "Reply 1. ^MK"),
+        (replies[0], "Reply 2. ^MK"),
+        (replies[1], replies[0]),
+    ]
+
+
+def at(minutes: int) -> str:
+    return (T0 + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
+
+
+def jsonl_of(*texts: str) -> str:
+    return "".join(
+        json.dumps({"id": f"c{n}", "text": text, "received_at": at(n)}) + "\n"
+        for n, text in enumerate(texts)
+    )
+
+
+def test_a_batch_reads_the_replies_once_and_keeps_them_current(monkeypatch, histories):
+    calls = []
+    real = Store.recent_replies
+
+    def counted(self, playbook, limit=200):
+        calls.append((playbook, limit))
+        return real(self, playbook, limit)
+
+    monkeypatch.setattr(Store, "recent_replies", counted)
+    texts = ["My order is late", "My order is late again", "order still late", "Love it!"]
+    result = cli("draft", "--batch", "-", "--record", input=jsonl_of(*texts))
+    assert result.exit_code == 0
+    assert calls == [("default", 200)]
+    assert [len(h) for h in histories] == [0, 1, 2, 3]
+    with Store() as store:
+        assert tuple(store.recent_replies("default")) == (
+            *reversed([json.loads(line)["public_reply"] for line in result.stdout.splitlines()]),
+        )
+
+
+@pytest.mark.parametrize("record", [True, False])
+def test_jobs_draft_with_the_history_a_sequential_run_has(tmp_path, histories, record):
+    texts = ["My order is late", "where is my parcel", "Do you ship to Norway?", "Love it!"]
+    batch = jsonl_of(*(texts * 60))  # more than one chunk of records
+    outputs = []
+    for jobs, name in (("1", "one.db"), ("2", "two.db")):
+        with Store(tmp_path / name) as store:
+            store.record_reply(playbook="default", text="An earlier reply. ^MK", sent_at=T0)
+        args = ["draft", "--batch", "-", "--jobs", jobs, "--db", str(tmp_path / name)]
+        result = cli(*args, *(["--record"] if record else []), input=batch)
+        assert result.exit_code == 0
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    marks = [
+        json.loads(line)["public_reply"].rsplit(" #", 1)[1] for line in outputs[0].splitlines()
+    ]
+    if record:
+        assert marks[:3] == ["1", "2", "3"] and marks[-1] == "200"
+    else:
+        assert set(marks) == {"1"}
+    with Store(tmp_path / "one.db") as one, Store(tmp_path / "two.db") as two:
+        assert one.recent_replies("default", 1000) == two.recent_replies("default", 1000)
+
+
+def test_observe_counts_the_decision_made_with_the_thread(tmp_path):
+    thread = tmp_path / "thread.json"
+    thread.write_text(
+        json.dumps([{"role": "customer", "text": "I found a piece of glass in my soup"}]),
+        encoding="utf-8",
+    )
+    assert cli("draft", "--id", "a", "any update?").exit_code == 0
+    assert cli("draft", "--id", "b", "--context", str(thread), "any update?").exit_code == 0
+    with Store() as store:
+        rows = store.db.execute("SELECT ext_id, action FROM comments ORDER BY id").fetchall()
+    assert rows == [("a", "reply"), ("b", "escalate")]
