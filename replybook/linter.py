@@ -62,10 +62,28 @@ class Finding(NamedTuple):
         return data
 
 
+def _alternatives(when: dict[str, Any] | list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """A ``when:`` value as a list of mappings of facts (none: no condition)."""
+    if isinstance(when, dict):
+        return [when] if when else []
+    return list(when or [])
+
+
 class Rule:
     """A compiled lint rule: a rule type, its parameters, and what to say when it fires."""
 
-    __slots__ = ("id", "type", "level", "message", "why", "params", "when", "scope", "examples")
+    __slots__ = (
+        "id",
+        "type",
+        "level",
+        "message",
+        "why",
+        "params",
+        "when",
+        "scope",
+        "examples",
+        "skip_when",
+    )
 
     def __init__(
         self,
@@ -78,6 +96,7 @@ class Rule:
         when: dict[str, Any] | list[dict[str, Any]] | None = None,
         scope: str = "any",
         examples: dict[str, Any] | None = None,
+        skip_when: dict[str, Any] | list[dict[str, Any]] | None = None,
     ) -> None:
         self.id = id
         self.type = type
@@ -86,14 +105,20 @@ class Rule:
         self.why = why
         self.params = params
         # Alternatives, each a mapping of facts that must all hold (none: always applies).
-        self.when: list[dict[str, Any]] = (
-            ([when] if when else []) if isinstance(when, dict) else list(when or [])
-        )
+        self.when = _alternatives(when)
+        # Alternatives too, any of which switches the rule off; without the comment the rule
+        # runs (unlike ``when``).
+        self.skip_when = _alternatives(skip_when)
         self.scope = scope
         self.examples = examples or {}
 
     def __repr__(self) -> str:
         return f"Rule({self.id!r}, {self.type!r}, {self.level!r})"
+
+
+# The reply as the signature rules read it: text, own signatures, any sign-off at the end,
+# whether it is an earlier part of a thread.
+_Signoff = tuple[str, list[re.Match[str]], re.Match[str] | None, bool]
 
 
 class Context:
@@ -138,7 +163,7 @@ class Context:
         self._sentences: list[tuple[int, int]] | None = None
         self._found: dict[Any, list[Match]] | None = None
         self._raw_done: set[Any] = set()
-        self._signoff: tuple[str, list[re.Match[str]], re.Match[str] | None] | None = None
+        self._signoff: _Signoff | None = None
 
     def found(self) -> dict[Any, list[Match]]:
         """What every rule's plain phrase lists match in the reply, by (rule id, list)."""
@@ -169,19 +194,31 @@ class Context:
             return True
         return bool(self.hits(rule, param))
 
-    def signoff(self) -> tuple[str, list[re.Match[str]], re.Match[str] | None]:
-        """The reply without trailing links, the playbook-format signatures in it, and any
-        sign-off at its very end (read by both signature rules, found once)."""
+    def signoff(self, closings: Collection[str] = ()) -> _Signoff:
+        """The reply without trailing links (and without the marker of the thread's last
+        part: "... ^MK 2/2"), the playbook-format signatures in it, any sign-off at its very
+        end, and whether it is an earlier part of a thread ("(1/2)"). ``closings``: words
+        that can end a reply on their own but are nobody's name ("Thanks"). Read by both
+        signature rules, found once."""
         if self._signoff is None:
             text = self.text.rstrip()
             if "http" in text or "www." in text or "#" in text:
                 text = _without_trailing_links(text)
             text = text.rstrip(" .")
+            earlier_part = False
+            part = None
+            if text[-1:] in _PART_END:
+                part = _THREAD_PART.search(text, max(0, len(text) - 8))
+            if part is not None and 0 < int(part.group(1)) <= int(part.group(2)):
+                earlier_part = int(part.group(1)) < int(part.group(2))
+                if part.start() > 0 and text[part.start() - 1].isspace():
+                    text = text[: part.start()].rstrip(" .")
             regex, leads = _signature_regex(self.playbook)
             own = []
             if regex is not None and (leads is None or any(lead in text for lead in leads)):
                 own = list(regex.finditer(text))
-            self._signoff = (text, own, _signoff_at_end(text))
+            generic = _signoff_at_end(text) or _bare_signoff(text, closings)
+            self._signoff = (text, own, generic, earlier_part)
         return self._signoff
 
     def sentence_span(self, index: int) -> tuple[int, int]:
@@ -426,6 +463,12 @@ _SIGNOFF_MARKS = "-–—~*^/"
 _SIGNOFF_REACH = 80  # characters from the end
 _HASHTAG = re.compile(r"#\w+")
 _THREAD_PART = re.compile(r"[(\[]?(\d{1,2})/(\d{1,2})[)\]]?$")
+_PART_END = "0123456789)]"
+# A sign-off with no mark: a name or initials alone after the last sentence or link
+# ("... in place. Trinity", "... https://t.co/x TN").
+_BARE_NAME = re.compile(r"(?<![\w'’-])(?:[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+)?|[A-Z]{2,4})$")
+_ENDS_SENTENCE = ".!?。！？"
+_ENDS_LINK = re.compile(r"(?:https?://|www\.)\S+$")
 
 
 def _signature_regex(
@@ -501,12 +544,32 @@ def _signoff_at_end(text: str) -> re.Match[str] | None:
     return None
 
 
+def _bare_signoff(text: str, closings: Collection[str]) -> re.Match[str] | None:
+    """A name or initials alone at the very end, after a sentence or a link, that isn't one
+    of ``closings`` (case-folded)."""
+    found = _BARE_NAME.search(text, max(0, len(text) - 40))
+    if found is None:
+        return None
+    before = text[: found.start()].rstrip()
+    if not before or not (before[-1] in _ENDS_SENTENCE or _ENDS_LINK.search(before)):
+        return None
+    if found.group(0).split()[0].casefold() in closings:
+        return None
+    return found
+
+
 def signature(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """A sign-off at the end, once. With ``check: format``, a sign-off that isn't in the
-    playbook's signature format."""
-    text, own, generic = ctx.signoff()
-    part = _THREAD_PART.search(text, max(0, len(text) - 8)) if text[-1:] in "0123456789)]" else None
-    if part is not None and int(part.group(1)) < int(part.group(2)):
+    playbook's signature format. ``closings``: words that may end a reply alone but are
+    no signature ("Thanks")."""
+    cache = rule.params.setdefault("_compiled", {})
+    closings = cache.get(f"closings:{ctx.lang}")
+    if closings is None:
+        closings = cache[f"closings:{ctx.lang}"] = frozenset(
+            c.casefold() for c in phrases_for(rule.params.get("closings"), ctx.lang)
+        )
+    text, own, generic, earlier_part = ctx.signoff(closings)
+    if earlier_part:
         return  # one part of a thread ("1/2"): the sign-off comes with the last part
     if rule.params.get("check") == "format":
         ends_with_own = bool(own) and own[-1].end() == len(text)
@@ -542,14 +605,58 @@ def similarity(rule: Rule, ctx: Context) -> Iterator[Hit]:
         yield 0, len(ctx.text.rstrip()), {"score": round(best[1]), "past": shown}
 
 
+# Handles, hashtags and links: not what a message is about.
+_NOT_PROSE = re.compile(r"[@#]\w+|https?://\S+|www\.\S+")
+_LINK = re.compile(r"https?://\S+|www\.\S+")
+
+
+def _content_stems(
+    text: str, common: Collection[str], least: int, links: bool = False
+) -> set[str]:
+    """The text's words of ``least`` letters or more that aren't in ``common``, cut to five
+    letters ("delayed" and "delays" meet); handles, hashtags and links left out. With
+    ``links``, the words of its links' paths count too (a help page's address says what it
+    is about: ".../Information-on-Banned-Accounts")."""
+    plain = _NOT_PROSE.sub(" ", text) if ("@" in text or "#" in text or "/" in text) else text
+    if links and "/" in text:
+        for m in _LINK.finditer(text):
+            # The path only: the host names the brand, not the problem.
+            path = m.group(0).split("/", 3)[3:] if "://" in m.group(0) else [m.group(0)]
+            plain += " " + re.sub(r"[\W\d_]+", " ", " ".join(path))
+    return {
+        w[:5]
+        for w in words_of(plain).words
+        if len(w) >= least and w.isalpha() and w not in common
+    }
+
+
+
+def _common_words(rule: Rule, playbook: Playbook, lang: str) -> frozenset[str]:
+    """Words too common to show what a reply is about: the language's stopwords and vague
+    nouns (``languages:``) and the rule's ``common`` list. Worked out once."""
+    cache = rule.params.setdefault("_compiled", {})
+    found = cache.get(f"common:{lang}")
+    if found is None:
+        spec = (playbook.get("languages") or {}).get(lang) or {}
+        words = [*(spec.get("stopwords") or []), *(spec.get("vague") or [])]
+        words += phrases_for(rule.params.get("common"), lang)
+        found = cache[f"common:{lang}"] = frozenset(str(w).casefold() for w in words)
+    return found
+
+
 def relevant(rule: Rule, ctx: Context) -> Iterator[Hit]:
-    """The reply mentions what the comment was about: its topic's words or key phrase."""
+    """The reply mentions what the comment was about: its topic's words, key phrase, the
+    brand's thing it names, or (``shared: true``) any word of its own of ``min_letters``
+    letters or more that isn't common (``common``, and the language's stopwords and vague
+    nouns)."""
     a = ctx.analysis
     if a is None:
         return
     words: list[str] = []
     if a.term:
         words.append(a.term)
+    if a.brand_thing:
+        words += [a.brand_thing, a.brand_thing.split()[-1]]
     if a.key_phrase:
         words += [a.key_phrase, a.key_phrase.split()[-1]]
     if a.topic:
@@ -567,6 +674,13 @@ def relevant(rule: Rule, ctx: Context) -> Iterator[Hit]:
     mentioned = any(
         (" " + stem) in reply if len(stem) >= 3 else (" " + stem + " ") in reply for stem in stems
     )
+    if not mentioned and rule.params.get("shared"):
+        common = _common_words(rule, ctx.playbook, ctx.lang)
+        least = int(rule.params.get("min_letters", 4))
+        mentioned = bool(
+            _content_stems(a.text, common, least)
+            & _content_stems(ctx.text, common, least, links=True)
+        )
     if not mentioned:
         about = a.key_phrase or a.term or a.topic or "it"
         yield 0, 0, {"about": about}
@@ -717,7 +831,7 @@ RULE_TYPES: dict[str, RuleType] = {
     "echo": echo,
 }
 # Keys every rule may have; the rest are its type's parameters.
-_COMMON = {"id", "extends", "level", "message", "why", "when", "scope", "examples"}
+_COMMON = {"id", "extends", "level", "message", "why", "when", "skip_when", "scope", "examples"}
 _WHEN_KEYS = {
     "intent",
     "case",
@@ -731,6 +845,9 @@ _WHEN_KEYS = {
     "mistake",
     "mixed",
     "follow_up",
+    "question",
+    "thanks",
+    "brand_replied",
 }
 
 
@@ -744,7 +861,18 @@ def export_state(playbook: Playbook) -> dict[str, Any]:
     rules = compile_rules(playbook)
     return {
         "rules": [
-            (r.id, r.type, r.level, r.message, r.why, r.params, r.when, r.scope, r.examples)
+            (
+                r.id,
+                r.type,
+                r.level,
+                r.message,
+                r.why,
+                r.params,
+                r.when,
+                r.scope,
+                r.examples,
+                r.skip_when,
+            )
             for r in rules
         ],
         "index": (lang, build_index(rules, lang).state()),
@@ -808,18 +936,19 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
         for key in ("message", "why"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 _rule_error(playbook, where, f"a rule needs a {key}", key)
-        when = raw.get("when") or []
-        alternatives = when if isinstance(when, list) else [when]
-        if any(
-            not isinstance(each, dict) or not each or set(each) - _WHEN_KEYS
-            for each in alternatives
-        ):
-            _rule_error(
-                playbook,
-                where,
-                f"when: takes a mapping (or a list of mappings) of {', '.join(sorted(_WHEN_KEYS))}",
-                "when",
-            )
+        for key in ("when", "skip_when"):
+            value = raw.get(key) or []
+            if any(
+                not isinstance(each, dict) or not each or set(each) - _WHEN_KEYS
+                for each in (value if isinstance(value, list) else [value])
+            ):
+                known = ", ".join(sorted(_WHEN_KEYS))
+                _rule_error(
+                    playbook,
+                    where,
+                    f"{key}: takes a mapping (or a list of mappings) of {known}",
+                    key,
+                )
         examples = raw.get("examples") or {}
         if not examples.get("bad") or not examples.get("good"):
             _rule_error(
@@ -841,9 +970,10 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
                 message=raw["message"],
                 why=raw["why"],
                 params=params,
-                when=when,
+                when=raw.get("when"),
                 scope=str(raw.get("scope", "any")),
                 examples=examples,
+                skip_when=raw.get("skip_when"),
             )
         )
     playbook._cache["lint:rules"] = rules
@@ -865,6 +995,14 @@ def _facts(
     # already answered in the thread.
     facts["mixed"] = "mixed" in flags
     facts["follow_up"] = "follow_up" in flags
+    # Facts of the analysis: the message asks something (a complaint put as a question wants
+    # an answer more than an apology), it thanks the brand (a "you're welcome" answers that
+    # as well as thanks back), and the brand has spoken in the thread already (what it said
+    # then, an apology among it, needn't be said again).
+    limits = playbook.get("thresholds") or {}
+    for kind in ("question", "thanks"):
+        facts[kind] = analysis.scores.get(kind, 0.0) >= float(limits.get(kind, 1.0))
+    facts["brand_replied"] = analysis.thread.brand_replied
     return facts
 
 
@@ -895,6 +1033,8 @@ def _plan(
 
 def _applies(rule: Rule, facts: dict[str, Any] | None, slot: str) -> bool:
     if rule.scope not in ("any", slot):
+        return False
+    if facts is not None and any(_holds(each, facts) for each in rule.skip_when):
         return False
     if not rule.when:
         return True

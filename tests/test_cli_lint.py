@@ -112,6 +112,35 @@ def test_against_the_comment():
     assert "refusal-without-alternatives" in rules
 
 
+def test_an_insult_echoed_from_the_comment():
+    result = invoke(
+        "lint",
+        "-f",
+        "line",
+        "--comment",
+        "This stupid app crashed AGAIN",
+        "-",
+        input="Hi Dana, sorry the stupid app crashed again. DM us and we will fix it. ^MK",
+    )
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "<stdin>:1:20:error:echoes-an-insult:'stupid' repeats the comment's insult or "
+        "swearing: name the problem in your own words.\n"
+    )
+
+
+def test_personal_data_asked_for_with_words_between():
+    text = "Hi Dana, please reply here with your account number and password so we can check. ^MK"
+    result = invoke("lint", "-f", "line", "-", input=text)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "<stdin>:1:17:error:private-data-in-public:Don't ask for personal data in public "
+        "('reply here with your account number'): ask in the DM.\n"
+    )
+    dm = "Hi Dana, sorry! DM us your account number and we'll check. ^MK"
+    assert invoke("lint", "-f", "line", "-", input=dm).stdout == ""
+
+
 def test_channel_limit():
     long = GOOD.replace("track it.", "track it with the courier and keep you posted every day.")
     result = invoke("lint", "-f", "line", "--channel", "tiktok", "-", input=long * 2)

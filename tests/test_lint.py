@@ -621,3 +621,123 @@ def test_when_takes_alternatives(tmp_path: Path):
 def test_a_bad_when_is_a_playbook_error(tmp_path: Path, when: str):
     with pytest.raises(PlaybookError, match=r"when: takes a mapping \(or a list of mappings\)"):
         load_playbook(_rule_book(tmp_path, when))
+
+
+# Facts from the comment and the thread ---------------------------------------------------------
+
+
+def test_skip_when_switches_a_rule_off_given_the_comment(default):
+    reply = "DM us your order number. ^MK"
+    thread = [
+        {"role": "customer", "text": "My order never arrived"},
+        {"role": "brand", "text": "So sorry! Could you tell us when you ordered?"},
+    ]
+    comment = "Last Monday, still nothing"
+    assert "move-private-before-acknowledging" in rules_of(lint(reply, default))
+    assert "move-private-before-acknowledging" in rules_of(lint(reply, default, comment=comment))
+    answered = lint(reply, default, comment=comment, context=thread)
+    assert "move-private-before-acknowledging" not in rules_of(answered)
+
+
+def test_no_second_apology_in_a_thread_the_brand_answered(default):
+    reply = "Hi Dana, thanks. Please DM us your order number and we'll chase it. ^MK"
+    comment = "It still hasn't arrived, it's been two weeks"
+    thread = [
+        {"role": "customer", "text": "My order never arrived"},
+        {"role": "brand", "text": "So sorry about that! When did you order?"},
+    ]
+    assert "complaint-without-apology" in rules_of(lint(reply, default, comment=comment))
+    in_thread = lint(reply, default, comment=comment, context=thread)
+    assert "complaint-without-apology" not in rules_of(in_thread)
+
+
+def test_a_calm_question_wants_an_answer_an_angry_one_an_apology(default):
+    reply = "Hi Dana, the old version is here: https://example.com/old ^MK"
+    calm = "My tablet doesn't support the new version. Where can I download the old one?"
+    angry = "Why the HELL doesn't your stupid app work on my tablet?? Useless, fix it"
+    assert "complaint-without-apology" not in rules_of(lint(reply, default, comment=calm))
+    assert "complaint-without-apology" in rules_of(lint(reply, default, comment=angry))
+
+
+def test_no_apology_owed_for_the_customers_own_mistake(default):
+    reply = "Hi Dana, you can reset it here: https://example.com/reset ^MK"
+    comment = "I forgot my password and now I can't log in"
+    assert "complaint-without-apology" not in rules_of(lint(reply, default, comment=comment))
+
+
+def test_praise_that_thanks_us_can_be_answered_with_youre_welcome(default):
+    reply = "You're very welcome, Ana! ^MK"
+    assert "praise-without-thanks" not in rules_of(
+        lint(reply, default, comment="The pasta was delicious, thank you!")
+    )
+    assert "praise-without-thanks" in rules_of(
+        lint(reply, default, comment="Your staff were amazing today, well done")
+    )
+
+
+def test_a_next_step_can_be_a_link_a_suggestion_or_a_question(default):
+    comment = "My order still hasn't arrived, two weeks now"
+    for reply in (
+        "Hi Dana, I'm sorry! You can track it here: https://example.com/track ^MK",
+        "Hi Dana, I'm sorry! When did you place the order? ^MK",
+        "Hi Dana, I'm sorry! Please phone us and we'll sort it. ^MK",
+    ):
+        assert "complaint-without-next-step" not in rules_of(lint(reply, default, comment=comment))
+    bare = "Hi Dana, I'm so sorry about that. ^MK"
+    assert "complaint-without-next-step" in rules_of(lint(bare, default, comment=comment))
+
+
+# Signatures and relevance -------------------------------------------------------------------------
+
+
+def test_a_signature_before_the_last_part_marker(default):
+    assert "signature" not in rules_of(lint("Hi Dana, and that's all of it. ^MK 2/2", default))
+    assert "signature" in rules_of(lint("Hi Dana, and that's all of it. 2/2", default))
+    assert "signature" not in rules_of(lint("Hi Dana, here's the first part. 1/2", default))
+
+
+def test_a_bare_name_or_initials_after_the_last_sentence_is_a_signature(default):
+    def rules(text: str) -> list[str]:
+        return rules_of(lint(text, default))
+
+    assert "signature" not in rules("Hi Dana, it's on its way. Priya")
+    assert "signature" not in rules("Hi Dana, see https://example.com/help TN")
+    # a closing word is nobody's name, and a word inside the sentence is no sign-off
+    assert "signature" in rules("Hi Dana, it's on its way. Thanks")
+    assert "signature" in rules("Hi Dana, please send us a DM")
+    # a bare sign-off isn't the playbook's format
+    assert "signature-format" in rules("Hi Dana, it's on its way. Priya")
+
+
+def test_a_reply_that_shares_the_comments_own_words_is_about_it(default):
+    comment = "Both my flights this week were delayed by maintenance, what is going on"
+    about = "Hi Dana, sorry about the delays. DM us your booking and we'll look. ^MK"
+    generic = "Hi Dana, sorry to hear that. DM us and we'll look into it. ^MK"
+    assert "ignores-the-comment" not in rules_of(lint(about, default, comment=comment))
+    (finding,) = [
+        f for f in lint(generic, default, comment=comment) if f.rule == "ignores-the-comment"
+    ]
+    assert finding.level == "suggestion"
+    # a help page's address says what it is about
+    linked = "Hi Dana, here's what to know: https://example.com/help/maintenance-delays ^MK"
+    assert "ignores-the-comment" not in rules_of(lint(linked, default, comment=comment))
+
+
+def test_a_bad_skip_when_is_a_playbook_error(tmp_path: Path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        """extends: default
+rules:
+  - id: no-wow
+    extends: existence
+    skip_when: {colour: red}
+    level: error
+    message: "No '{match}'."
+    why: Tone (never-argue).
+    tokens: [wow]
+    examples: {bad: ["wow"], good: ["hi"]}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlaybookError, match=r"skip_when: takes a mapping"):
+        load_playbook(path)
