@@ -141,7 +141,7 @@ def main() -> None:
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for line in lines:
         print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                        for i, (cell, w) in enumerate(zip(line, widths))))
+                        for i, (cell, w) in enumerate(zip(line, widths, strict=True))))
     print("targets: intent >= 0.88, action >= 0.95, and no failure of the three kinds")
 
     chosen = [r for r in rows if args.split == "all" or r["half"] == args.split]
