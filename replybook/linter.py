@@ -205,14 +205,18 @@ class Context:
             if "http" in text or "www." in text or "#" in text:
                 text = _without_trailing_links(text)
             text = text.rstrip(" .")
-            earlier_part = False
             part = None
             if text[-1:] in _PART_END:
                 part = _THREAD_PART.search(text, max(0, len(text) - 8))
-            if part is not None and 0 < int(part.group(1)) <= int(part.group(2)):
-                earlier_part = int(part.group(1)) < int(part.group(2))
-                if part.start() > 0 and text[part.start() - 1].isspace():
-                    text = text[: part.start()].rstrip(" .")
+            if (
+                part is not None
+                and 0 < int(part.group(1)) <= int(part.group(2))
+                and part.start() > 0
+                and text[part.start() - 1].isspace()
+            ):
+                text = text[: part.start()].rstrip(" .")
+            where = self.part()
+            earlier_part = where is not None and where[0] < where[1]
             regex, leads = _signature_regex(self.playbook)
             own = []
             if regex is not None and (leads is None or any(lead in text for lead in leads)):
@@ -220,6 +224,25 @@ class Context:
             generic = _signoff_at_end(text) or _bare_signoff(text, closings)
             self._signoff = (text, own, generic, earlier_part)
         return self._signoff
+
+    def part(self) -> tuple[int, int] | None:
+        """Which part of a thread of replies this one is, by its marker ("(1/2)" at the
+        start, after any handles, or at the end, before any links or sign-off), if any."""
+        found = _LEADING_PART.match(self.text) if "/" in self.text else None
+        if found is None and "/" in self.text:
+            text = self.text.rstrip()
+            if "http" in text or "www." in text or "#" in text:
+                text = _without_trailing_links(text)
+            text = text.rstrip(" .")
+            at_end = _signoff_at_end(text)
+            if at_end is not None and at_end.start() > 0:
+                text = text[: at_end.start()].rstrip(" .")  # "... 2/2 ^Linda"
+            if text[-1:] in _PART_END:
+                found = _THREAD_PART.search(text, max(0, len(text) - 8))
+        if found is None:
+            return None
+        number, of = int(found.group(1)), int(found.group(2))
+        return (number, of) if 0 < number <= of else None
 
     def sentence_span(self, index: int) -> tuple[int, int]:
         """Where the sentence holding character ``index`` starts and ends."""
@@ -262,6 +285,7 @@ _PHRASE_PARAMS = (
     "not_after",
     "breaks",
     "public",
+    "declines",
 )
 
 
@@ -351,7 +375,16 @@ def occurrence(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """At least one of ``tokens`` must appear. ``{name}`` stands for the customer's first
-    name; where it isn't known those tokens drop out (and a rule left with none is skipped)."""
+    name; where it isn't known those tokens drop out (and a rule left with none is skipped).
+
+    In one part of a thread of replies ("(2/3)"), ``parts: first`` checks only the first
+    part (a greeting), ``parts: none`` no part (an apology may be in another part);
+    ``parts: any``, the default, checks each part as a reply of its own."""
+    parts = rule.params.get("parts", "any")
+    if parts != "any":
+        where = ctx.part()
+        if where is not None and where[1] > 1 and (parts == "none" or where[0] > 1):
+            return
     if ctx.any_hit(rule, "tokens"):
         return
     cache = rule.params.setdefault("_compiled", {})
@@ -464,9 +497,13 @@ _SIGNOFF_REACH = 80  # characters from the end
 _HASHTAG = re.compile(r"#\w+")
 _THREAD_PART = re.compile(r"[(\[]?(\d{1,2})/(\d{1,2})[)\]]?$")
 _PART_END = "0123456789)]"
+_LEADING_PART = re.compile(r"\s*(?:[@.]\w+[\s,]+)*[(\[]?(\d{1,2})/(\d{1,2})[)\]]?\s")
 # A sign-off with no mark: a name or initials alone after the last sentence or link
 # ("... in place. Trinity", "... https://t.co/x TN").
-_BARE_NAME = re.compile(r"(?<![\w'’-])(?:[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+)?|[A-Z]{2,4})$")
+_BARE_NAME = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][^\W\d_]*(?:-[A-Z][^\W\d_]*)*(?: [A-Z][^\W\d_]*(?:-[A-Z]\w*)*){0,4}"
+    r"|[A-Z]{2,4})$"
+)
 _ENDS_SENTENCE = ".!?。！？"
 _ENDS_LINK = re.compile(r"(?:https?://|www\.)\S+$")
 
@@ -688,10 +725,13 @@ def relevant(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 def alternatives(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """A refusal offers at least ``min`` alternatives: the playbook's own, or phrased as
-    options ("instead", "or", "alternatively")."""
+    options ("instead", "or", "alternatively"). With ``declines``, only a reply that says
+    no (one of those phrases: "we can't", "unfortunately") needs them."""
     a = ctx.analysis
     if a is None or not a.refusal:
         return
+    if rule.params.get("declines") and not ctx.any_hit(rule, "declines"):
+        return  # the reply doesn't say no: nothing to offer instead of
     least = int(rule.params.get("min", 2))
     entry = (ctx.playbook.get("cannot_grant") or {}).get(a.refusal) or {}
     offered = [str(x) for x in (entry.get("alternatives") or {}).get(ctx.lang) or []]

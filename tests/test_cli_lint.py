@@ -105,7 +105,7 @@ def test_against_the_comment():
         "--name",
         "Sam",
         "-",
-        input="Hi Sam, please send us a DM. ^JD",
+        input="Hi Sam, we can't refund that ticket. ^JD",
     )
     rules = [line.split(":")[4] for line in result.stdout.splitlines()]
     assert "complaint-without-apology" in rules

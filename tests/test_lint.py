@@ -741,3 +741,45 @@ rules:
     )
     with pytest.raises(PlaybookError, match=r"skip_when: takes a mapping"):
         load_playbook(path)
+
+
+def test_alternatives_are_owed_only_by_a_reply_that_says_no(default):
+    comment = "I want a refund for my non-refundable ticket"
+    fixing = (
+        "Hi Sam, sorry about this! DM us the booking reference and we'll see what we can do. ^MK"
+    )
+    assert "refusal-without-alternatives" not in rules_of(lint(fixing, default, comment=comment))
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Hi Dana, here's the first part (1/2)", (1, 2)),
+        ("@dana (2/3) and then this", (2, 3)),
+        ("And the rest. 2/2 ^MK", (2, 2)),
+        ("We're open 24/7", None),
+        ("No marker here", None),
+    ],
+)
+def test_thread_part_markers(default, text, part):
+    from replybook.linter import Context
+
+    ctx = Context(text, default, "en", None, None, None, (), "public")
+    assert ctx.part() == part
+
+
+def test_required_rules_and_thread_parts(default):
+    comment = "My order still hasn't arrived, two weeks now"
+    # the apology and the next step may be in the other part
+    first = "Hi Dana, I've checked with the courier (1/2)"
+    assert "complaint-without-apology" not in rules_of(lint(first, default, comment=comment))
+    assert "complaint-without-next-step" not in rules_of(lint(first, default, comment=comment))
+    # the greeting belongs to the first part only
+    assert "no-greeting" not in rules_of(lint("and it's on its way now. 2/2 ^MK", default))
+    assert "no-greeting" in rules_of(lint("Your order is late, sorry (1/2)", default))
+
+
+def test_a_promise_asked_of_the_customer_is_no_promise(default):
+    ask = "Please get in touch with our team right away so we can stop the payment. ^MK"
+    assert "over-promise" not in rules_of(lint(ask, default))
+    assert "over-promise" in rules_of(lint("We'll refund you right away. ^MK", default))
