@@ -441,6 +441,10 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
         if m.group(0) not in allow
         and ctx.text[max(m.start() - 1, 0) : m.start()] not in ("*", "^", "/", "-", "~")
     ]
+    if words and ("http" in text or "www." in text):
+        # Capitals inside a link ("...?clk=SITESEARCH") are part of an address, not a voice.
+        links = [m.span() for m in _LINK.finditer(text)]
+        words = [m for m in words if not any(a <= m.start() < b for a, b in links)]
     if not words:
         return
     run: list[re.Match[str]] = []
@@ -887,6 +891,7 @@ _WHEN_KEYS = {
     "follow_up",
     "question",
     "thanks",
+    "help",
     "brand_replied",
 }
 
@@ -1039,9 +1044,11 @@ def _facts(
     # an answer more than an apology), it thanks the brand (a "you're welcome" answers that
     # as well as thanks back), and the brand has spoken in the thread already (what it said
     # then, an apology among it, needn't be said again).
+    # And it asks for help with something of the customer's ("I need help changing my
+    # password"): help is owed, an apology only if something went wrong on our side.
     limits = playbook.get("thresholds") or {}
-    for kind in ("question", "thanks"):
-        facts[kind] = analysis.scores.get(kind, 0.0) >= float(limits.get(kind, 1.0))
+    for fact, kind in (("question", "question"), ("thanks", "thanks"), ("help", "help_request")):
+        facts[fact] = analysis.scores.get(kind, 0.0) >= float(limits.get(kind, 1.0))
     facts["brand_replied"] = analysis.thread.brand_replied
     return facts
 

@@ -783,3 +783,15 @@ def test_a_promise_asked_of_the_customer_is_no_promise(default):
     ask = "Please get in touch with our team right away so we can stop the payment. ^MK"
     assert "over-promise" not in rules_of(lint(ask, default))
     assert "over-promise" in rules_of(lint("We'll refund you right away. ^MK", default))
+
+
+def test_capitals_inside_a_link_are_no_shouting(default):
+    text = "Hi Dana, cancel here: https://example.com/cancel?src=SITESEARCH ^MK"
+    assert "shouting" not in rules_of(lint(text, default))
+    assert "shouting" in rules_of(lint("Hi Dana, PLEASE read https://example.com ^MK", default))
+
+
+def test_a_request_for_help_is_owed_help_not_an_apology(default):
+    reply = "Hi Dana, here's how to change it: https://example.com/password ^MK"
+    comment = "I need help changing my password"
+    assert "complaint-without-apology" not in rules_of(lint(reply, default, comment=comment))
