@@ -21,7 +21,15 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from .compose import Draft, parse_time
 from .errors import ReplybookError, UsageError
 from .playbook import Playbook, load_playbook
-from .runner import DRAFT_FIELDS, LINT_FIELDS, Drafter, Linter, open_text, undecodable
+from .runner import (
+    DRAFT_FIELDS,
+    LINT_FIELDS,
+    Drafter,
+    Linter,
+    load_json,
+    open_text,
+    undecodable,
+)
 
 _FIELDS = tuple(dict.fromkeys((*DRAFT_FIELDS, *LINT_FIELDS)))  # each once, in order
 # Output records are plain data, never cyclic: one encoder, without the cycle check.
@@ -111,7 +119,7 @@ class Source:
                 yield number, None, f"line {number}: not UTF-8 text"
                 continue
             try:
-                raw = json.loads(line)
+                raw = load_json(line)
             except json.JSONDecodeError as exc:
                 yield number, None, f"line {number}: not valid JSON ({exc.msg})"
                 continue

@@ -172,8 +172,8 @@ def draft(
 
     book = load_playbook(playbook)
     now = _now()
-    if context == "-" and batch is None and text in (None, "-"):
-        raise UsageError("the comment and --context can't both be read from stdin")
+    if context == "-" and (batch == "-" or (batch is None and text in (None, "-"))):
+        raise UsageError(_STDIN_TWICE)
     thread = _read_context(context)
     defaults = {
         "name": name,
@@ -205,6 +205,9 @@ def draft(
         if store is not None:
             store.close()
     output.print_draft(result, format.value)
+
+
+_STDIN_TWICE = "--context - needs stdin to itself; give the other input as a file"
 
 
 def _read_context(path: str | None) -> list[Any] | None:
@@ -306,6 +309,8 @@ def _read_history(path: str) -> list[str]:
     """Replies already sent: one per line, or JSONL with a "text" or "reply" field."""
     import json
 
+    from .runner import load_json
+
     replies = []
     for number, line in enumerate(_read_file(path).splitlines(), start=1):
         line = line.strip()
@@ -313,7 +318,7 @@ def _read_history(path: str) -> list[str]:
             continue
         if line.startswith(("{", '"')):
             try:
-                value = json.loads(line)
+                value = load_json(line)
             except json.JSONDecodeError as exc:
                 raise UsageError(f"{path}:{number}: not valid JSON: {exc.msg}") from None
             if isinstance(value, dict):
@@ -391,7 +396,7 @@ def lint(
         raise UsageError("--context needs --comment: the thread leads up to that comment")
     reads_stdin = batch == "-" or history == "-" or (batch is None and "-" in (files or ["-"]))
     if context == "-" and reads_stdin:
-        raise UsageError("--context - needs stdin to itself; give the other input as a file")
+        raise UsageError(_STDIN_TWICE)
     thread = _read_context(context)
     past_file = _read_history(history) if history else None
     # Without --history, the replies the team's store remembers are the history; a store

@@ -64,6 +64,15 @@ def read_text(path: str) -> str:
             raise UsageError(f"{path}: not UTF-8 text") from None
 
 
+def load_json(text: str) -> Any:
+    """``json.loads``, where JSON nested too deeply to read is a JSONDecodeError like any
+    other unreadable JSON (not a RecursionError): input is the user's, never a bug."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
 # ---------------------------------------------------------------------------------------
 # Threads
 
@@ -77,7 +86,7 @@ def parse_context(value: Any, where: str = "context") -> list[Any]:
     """
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = load_json(value)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{where}: not valid JSON ({exc.msg})") from None
     if not isinstance(value, list):

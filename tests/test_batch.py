@@ -604,3 +604,18 @@ def test_triage_reads_the_thread(tmp_path):
     assert [(r["id"], r["action"]) for r in data["queue"]][0] == ("thread", "escalate")
     assert {r["id"]: r["action"] for r in data["queue"]}["plain"] == "reply"
     assert data["errors"] == [{"id": "bad", "error": f"line 4: {SHAPE}"}]
+
+
+def test_json_nested_too_deeply_is_an_error_record_not_a_crash(tmp_path):
+    deep = "[" * 100_000
+    path = tmp_path / "deep.jsonl"
+    path.write_text(
+        deep + "\n" + json.dumps({"id": "c", "text": "thanks", "context": deep}) + "\n",
+        encoding="utf-8",
+    )
+    result = invoke("draft", "--batch", str(path), "--no-store")
+    assert result.exit_code == 1
+    assert lines(result.stdout) == [
+        {"id": 1, "error": "line 1: not valid JSON (nested too deeply)"},
+        {"id": "c", "error": "line 2: context: not valid JSON (nested too deeply)"},
+    ]

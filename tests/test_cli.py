@@ -330,11 +330,15 @@ def test_a_missing_context_file(tmp_path):
     assert result.stderr == f"replybook: error: {tmp_path / 'nope.json'}: no such file\n"
 
 
-def test_comment_and_context_cannot_both_come_from_stdin():
-    result = invoke("draft", "--context", "-", "-", input="[]")
+@pytest.mark.parametrize(
+    "args",
+    [["draft", "--context", "-", "-"], ["draft", "--context", "-", "--batch", "-"]],
+)
+def test_context_and_the_comments_cannot_both_come_from_stdin(args):
+    result = invoke(*args, input="[]")
     assert result.exit_code == 2
     assert result.stderr == (
-        "replybook: error: the comment and --context can't both be read from stdin\n"
+        "replybook: error: --context - needs stdin to itself; give the other input as a file\n"
     )
 
 
