@@ -434,7 +434,12 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
             and (m.end() == end or text[m.end()] not in _ASCII_WORD)
         ]
     else:
-        caps = [m for m in _CAPS_WORD.finditer(text) if m.group(0).isupper()]
+        # Every letter a capital: a run of kana or ideographs around "URL" is no shouting.
+        caps = [
+            m
+            for m in _CAPS_WORD.finditer(text)
+            if all(c.isupper() for c in m.group(0) if c.isalpha())
+        ]
     words = [
         m
         for m in caps
@@ -509,6 +514,7 @@ _BARE_NAME = re.compile(
     r"|[A-Z]{2,4})$"
 )
 _ENDS_SENTENCE = ".!?。！？"
+_LAST_WORD = re.compile(r"[^\W\d_]+$")
 _ENDS_LINK = re.compile(r"(?:https?://|www\.)\S+$")
 
 
@@ -587,11 +593,19 @@ def _signoff_at_end(text: str) -> re.Match[str] | None:
 
 def _bare_signoff(text: str, closings: Collection[str]) -> re.Match[str] | None:
     """A name or initials alone at the very end, after a sentence or a link, that isn't one
-    of ``closings`` (case-folded)."""
+    of ``closings`` (case-folded); or after one of ``closings`` and a comma that start the
+    last sentence ("... within 24 hours. Regards, Idea Care")."""
     found = _BARE_NAME.search(text, max(0, len(text) - 40))
     if found is None:
         return None
     before = text[: found.start()].rstrip()
+    if before.endswith(","):
+        closing = _LAST_WORD.search(before[:-1])
+        if closing is not None and closing.group(0).casefold() in closings:
+            before = before[: closing.start()].rstrip()
+            if not before or before[-1] in _ENDS_SENTENCE or _ENDS_LINK.search(before):
+                return found
+        return None
     if not before or not (before[-1] in _ENDS_SENTENCE or _ENDS_LINK.search(before)):
         return None
     if found.group(0).split()[0].casefold() in closings:

@@ -795,3 +795,20 @@ def test_a_request_for_help_is_owed_help_not_an_apology(default):
     reply = "Hi Dana, here's how to change it: https://example.com/password ^MK"
     comment = "I need help changing my password"
     assert "complaint-without-apology" not in rules_of(lint(reply, default, comment=comment))
+
+
+def test_a_closing_and_a_name_is_a_signature(default):
+    assert "signature" not in rules_of(lint("Hi Dana, we're on it. Regards, Pyry", default))
+    assert "signature" not in rules_of(lint("Hi Dana, reply in a day. Rgds, Acme Care", default))
+    assert "signature" in rules_of(lint("Hi Dana, we're on it, Pyry", default))
+
+
+def test_letters_without_case_are_no_shouting(default):
+    text = "こんにちは、お送りしたURLをご確認くださいませ。^MK"
+    assert "shouting" not in rules_of(lint(text, default))
+
+
+def test_a_calm_question_may_be_answered_without_a_next_step(default):
+    comment = "If I pre-order the game now, do I still get the bonus items?"
+    reply = "Hi Dana, yes: every pre-order gets the bonus items. ^MK"
+    assert "complaint-without-next-step" not in rules_of(lint(reply, default, comment=comment))
