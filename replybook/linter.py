@@ -373,6 +373,17 @@ def occurrence(rule: Rule, ctx: Context) -> Iterator[Hit]:
         yield 0, 0, {"count": len(found), "limit": least}
 
 
+def _other_part(rule: Rule, ctx: Context) -> bool:
+    """Is the reply a part of a thread of replies that the rule's ``parts`` leaves alone?
+    ``parts: first`` checks only the first part ("1/3"), ``parts: none`` no part, ``any``
+    (the default) every part as a reply of its own."""
+    parts = rule.params.get("parts", "any")
+    if parts == "any":
+        return False
+    where = ctx.part()
+    return where is not None and where[1] > 1 and (parts == "none" or where[0] > 1)
+
+
 def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """At least one of ``tokens`` must appear. ``{name}`` stands for the customer's first
     name; where it isn't known those tokens drop out (and a rule left with none is skipped).
@@ -380,11 +391,8 @@ def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
     In one part of a thread of replies ("(2/3)"), ``parts: first`` checks only the first
     part (a greeting), ``parts: none`` no part (an apology may be in another part);
     ``parts: any``, the default, checks each part as a reply of its own."""
-    parts = rule.params.get("parts", "any")
-    if parts != "any":
-        where = ctx.part()
-        if where is not None and where[1] > 1 and (parts == "none" or where[0] > 1):
-            return
+    if _other_part(rule, ctx):
+        return
     if ctx.any_hit(rule, "tokens"):
         return
     cache = rule.params.setdefault("_compiled", {})
@@ -406,7 +414,10 @@ def required(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 def sequence(rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Where one of ``then`` appears (in a sentence without an ``unless`` phrase), one of
-    ``first`` must come before it."""
+    ``first`` must come before it. ``parts`` as for ``required``: what comes first may be in
+    an earlier part of a thread."""
+    if _other_part(rule, ctx):
+        return
     later = [m for m in ctx.hits(rule, "then") if not _unless(rule, ctx, m.start())]
     if not later:
         return

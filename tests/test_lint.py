@@ -812,3 +812,10 @@ def test_a_calm_question_may_be_answered_without_a_next_step(default):
     comment = "If I pre-order the game now, do I still get the bonus items?"
     reply = "Hi Dana, yes: every pre-order gets the bonus items. ^MK"
     assert "complaint-without-next-step" not in rules_of(lint(reply, default, comment=comment))
+
+
+def test_an_acknowledgement_may_be_in_the_first_part(default):
+    later = "2/2 Should you have other questions, please send us a DM. ^MK"
+    assert "move-private-before-acknowledging" not in rules_of(lint(later, default))
+    first = "1/2 Please send us a DM. ^MK"
+    assert "move-private-before-acknowledging" in rules_of(lint(first, default))
