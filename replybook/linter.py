@@ -138,6 +138,8 @@ class Context:
         "_found",
         "_signoff",
         "_raw_done",
+        "_part",
+        "_part_known",
     )
 
     def __init__(
@@ -164,6 +166,8 @@ class Context:
         self._found: dict[Any, list[Match]] | None = None
         self._raw_done: set[Any] = set()
         self._signoff: _Signoff | None = None
+        self._part: tuple[int, int] | None = None
+        self._part_known = False
 
     def found(self) -> dict[Any, list[Match]]:
         """What every rule's plain phrase lists match in the reply, by (rule id, list)."""
@@ -227,9 +231,18 @@ class Context:
 
     def part(self) -> tuple[int, int] | None:
         """Which part of a thread of replies this one is, by its marker ("(1/2)" at the
-        start, after any handles, or at the end, before any links or sign-off), if any."""
-        found = _LEADING_PART.match(self.text) if "/" in self.text else None
-        if found is None and "/" in self.text:
+        start, after any handles, or at the end, before any links or sign-off), if any.
+        Found once: several rules ask."""
+        if not self._part_known:
+            self._part = self._find_part()
+            self._part_known = True
+        return self._part
+
+    def _find_part(self) -> tuple[int, int] | None:
+        if "/" not in self.text or _DIGIT_SLASH.search(self.text) is None:
+            return None  # every marker has a digit, a slash and a digit
+        found = _LEADING_PART.match(self.text)
+        if found is None:
             text = self.text.rstrip()
             if "http" in text or "www." in text or "#" in text:
                 text = _without_trailing_links(text)
@@ -319,9 +332,12 @@ def _unless(rule: Rule, ctx: Context, start: int) -> bool:
 
 
 def existence(rule: Rule, ctx: Context) -> Iterator[Hit]:
-    """Each of the rule's ``tokens`` found in the reply is a finding."""
+    """Each of the rule's ``tokens`` found in the reply is a finding (one where a plain
+    phrase and a /regex/ one overlap: "maybe try" in "maybe try reading it next time")."""
+    end = -1
     for m in ctx.hits(rule, "tokens"):
-        if not _unless(rule, ctx, m.start()):
+        if m.start() >= end and not _unless(rule, ctx, m.start()):
+            end = m.end()
             yield m.start(), m.end(), {}
 
 
@@ -517,6 +533,7 @@ _SIGNOFF_REACH = 80  # characters from the end
 _HASHTAG = re.compile(r"#\w+")
 _THREAD_PART = re.compile(r"[(\[]?(\d{1,2})/(\d{1,2})[)\]]?$")
 _PART_END = "0123456789)]"
+_DIGIT_SLASH = re.compile(r"\d/\d")
 _LEADING_PART = re.compile(r"\s*(?:[@.]\w+[\s,]+)*[(\[]?(\d{1,2})/(\d{1,2})[)\]]?\s")
 # A sign-off with no mark: a name or initials alone after the last sentence or link
 # ("... in place. Trinity", "... https://t.co/x TN").
@@ -674,6 +691,8 @@ def similarity(rule: Rule, ctx: Context) -> Iterator[Hit]:
 # Handles, hashtags and links: not what a message is about.
 _NOT_PROSE = re.compile(r"[@#]\w+|https?://\S+|www\.\S+")
 _LINK = re.compile(r"https?://\S+|www\.\S+")
+# Words of letters only, with an apostrophe inside ("it's"), as the common-words list has them.
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def _content_stems(
@@ -689,11 +708,8 @@ def _content_stems(
             # The path only: the host names the brand, not the problem.
             path = m.group(0).split("/", 3)[3:] if "://" in m.group(0) else [m.group(0)]
             plain += " " + re.sub(r"[\W\d_]+", " ", " ".join(path))
-    return {
-        w[:5]
-        for w in words_of(plain).words
-        if len(w) >= least and w.isalpha() and w not in common
-    }
+    words = _LETTERS.findall(plain.casefold())
+    return {w[:5] for w in words if len(w) >= least and w not in common}
 
 
 
@@ -743,9 +759,9 @@ def relevant(rule: Rule, ctx: Context) -> Iterator[Hit]:
     if not mentioned and rule.params.get("shared"):
         common = _common_words(rule, ctx.playbook, ctx.lang)
         least = int(rule.params.get("min_letters", 4))
-        mentioned = bool(
-            _content_stems(a.text, common, least)
-            & _content_stems(ctx.text, common, least, links=True)
+        own = _content_stems(a.text, common, least)
+        mentioned = bool(own) and not own.isdisjoint(
+            _content_stems(ctx.text, common, least, links=True)
         )
     if not mentioned:
         about = a.key_phrase or a.term or a.topic or "it"
@@ -871,6 +887,9 @@ def echo(rule: Rule, ctx: Context) -> Iterator[Hit]:
     a = ctx.analysis
     if a is None:
         return
+    kinds = rule.params.get("signals") or []
+    if kinds and not rule.params.get("tokens") and not any(a.matches.get(k) for k in kinds):
+        return  # the analysis found none of those signals' phrases in the comment
     index = _signal_index(rule, ctx.playbook, ctx.lang)
     in_reply = index.search_all(ctx.text).get("echo")
     if not in_reply:
