@@ -819,3 +819,8 @@ def test_an_acknowledgement_may_be_in_the_first_part(default):
     assert "move-private-before-acknowledging" not in rules_of(lint(later, default))
     first = "1/2 Please send us a DM. ^MK"
     assert "move-private-before-acknowledging" in rules_of(lint(first, default))
+
+
+def test_one_finding_where_phrases_overlap(default):
+    found = lint("Maybe try reading the instructions next time? ^MK", default)
+    assert [f.match for f in found if f.rule == "condescending"] == ["Maybe try"]
