@@ -1,4 +1,17 @@
-"""Analysis + playbook -> Draft: action, reasons, public reply, private reply, note (pure).
+"""Decision + playbook -> Draft: public reply, private reply, note (pure).
+
+The decision (:mod:`replybook.decide`) says what to do; this step says it, in the
+language's templates. A draft is built in parts, each by one function:
+
+- the channel's facts (:func:`_channel`);
+- the people: who is greeted, who signs (:func:`_people`);
+- what the reply says about the problem: its name (:mod:`replybook.naming`), the topic's
+  explanation, next step, clarifying question and what to ask for in private, a refusal's
+  alternatives, an FAQ answer, the SLA (:func:`_about`);
+- the phrasing: a variant picked by the comment's hash and fitted to the channel, or,
+  with the team's recent replies, the candidate least like them (:func:`_phrase`);
+- the reasons, each naming what in the message decided it (:func:`_reasons`);
+- the internal note (:func:`_note`).
 
 Templates are Jinja, rendered in a sandbox with StrictUndefined. The comment's text only
 ever reaches a template as a variable, never as template source.
@@ -7,7 +20,6 @@ ever reaches a template as a variable, never as template source.
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -15,14 +27,28 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .analyze import Analysis, analyze
 from .decide import ACTIONS, Decision, Reason, decide
 from .errors import TemplateError, UsageError
-from .linter import Finding, disabled_in, lint
+from .linter import Finding, lint
+from .naming import Naming, clean_characters, name_problem
+from .phrasing import (
+    Picker,
+    disabled_by,
+    first_variant,
+    fit,
+    least_similar,
+    render,
+    sign,
+    stable_seed,
+)
 from .playbook import Playbook, load_playbook, text_for
 
 if TYPE_CHECKING:
     from .store import Pattern
 
-__all__ = ["ACTIONS", "Decision", "Draft", "Reason", "draft", "parse_time"]
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+__all__ = ["ACTIONS", "Decision", "Draft", "Reason", "draft", "parse_time", "stable_seed"]
+
+# How many phrasings a draft tries against the team's recent replies, unless the
+# playbook's `variety: {candidates: N}` says otherwise.
+_CANDIDATES = 8
 
 
 class Draft(NamedTuple):
@@ -49,10 +75,14 @@ class Draft(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (README: "JSON output of draft")."""
+        decision = self.decision
         return {
             "language": self.language,
             "intent": self.intent,
+            "case": self.case,
             "action": self.action,
+            "flags": sorted(decision.flags) if decision else [],
+            "evidence": dict(sorted(decision.evidence.items())) if decision else {},
             "reasons": [{"rule": r.rule, "why": r.why} for r in self.reasons],
             "topic": self.topic,
             "public_reply": self.public_reply,
@@ -64,120 +94,6 @@ class Draft(NamedTuple):
             "incident": self.incident,
             "lint": [f.to_dict() for f in self.lint],
         }
-
-
-# ---------------------------------------------------------------------------------------
-# Jinja
-
-
-def render(playbook: Playbook, name: str, context: dict[str, Any], *, lines: bool = False) -> str:
-    """Render one template by name.
-
-    Replies are one paragraph: whitespace runs collapse to single spaces (an empty line in
-    the template makes a paragraph break). With ``lines`` (the note), lines are kept and
-    empty ones dropped.
-    """
-    from jinja2 import TemplateError as JinjaError
-
-    try:
-        text = playbook.template(name).render(context)
-    except JinjaError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f"{name}:{line}" if line else name
-        raise TemplateError(f"template {where}: {exc}") from None
-    if lines:
-        return "\n".join(line.rstrip() for line in text.strip().splitlines() if line.strip())
-    return _tidy(text)
-
-
-def _tidy(text: str) -> str:
-    # Templates are written over several lines for reading; a reply is one paragraph,
-    # except where a template asks for a line break with an empty line.
-    paragraphs = _PARAGRAPH.split(text.strip())
-    cleaned = [" ".join(p.split()) for p in paragraphs]
-    cleaned = [_SPACE_BEFORE_MARK.sub(r"\1", p) for p in cleaned if p]
-    return "\n\n".join(cleaned)
-
-
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
-_SPACE_BEFORE_MARK = re.compile(r" ([,.!?;:])")  # spaces are single by then
-
-
-# ---------------------------------------------------------------------------------------
-# People
-
-
-def _initials(name: str) -> str:
-    parts = [p for p in re.split(r"[\s-]+", name.strip()) if p]
-    return "".join(p[0].upper() for p in parts[:3])
-
-
-def resolve_agent(playbook: Playbook, agent: str | None) -> dict[str, str] | None:
-    """An agent by playbook key or name; any other text is taken as the agent's name."""
-    if not agent or not agent.strip():
-        return None
-    agent = agent.strip()
-    agents = playbook.get("agents") or {}
-    entry = agents.get(agent)
-    if entry is None:
-        entry = next(
-            (a for a in agents.values() if str(a.get("name", "")).casefold() == agent.casefold()),
-            None,
-        )
-    name = str(entry["name"]) if entry else agent
-    initials = str(entry.get("initials") or _initials(name)) if entry else _initials(name)
-    return {"name": name, "first": name.split()[0], "initials": initials}
-
-
-def _greeting_target(name: str | None, handle: str | None) -> str | None:
-    if name and name.strip():
-        return name.strip().split()[0]
-    if handle and handle.strip():
-        handle = handle.strip()
-        return handle if handle.startswith("@") else "@" + handle
-    return None
-
-
-# ---------------------------------------------------------------------------------------
-# Variants
-
-
-class _Picker:
-    """Stable choices inside a template: ``pick(["Hi", "Hey"])`` depends only on the seed."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-        self.calls = 0
-
-    def __call__(self, options: Sequence[Any]) -> Any:
-        if not options:
-            return ""
-        self.calls += 1
-        mixed = zlib.crc32(f"{self.seed}:{self.calls}".encode())
-        return options[mixed % len(options)]
-
-
-def stable_seed(text: str) -> int:
-    """A hash of the comment that ignores case and spacing, the same on every machine."""
-    return zlib.crc32(" ".join(text.casefold().split()).encode("utf-8"))
-
-
-# ---------------------------------------------------------------------------------------
-# Deciding
-
-
-_CASE_RULES: dict[str, tuple[str, ...]] = {
-    "complaint": ("apologize-explain-fix", "public-first", "private-data-in-dm", "under-promise"),
-    "refusal": ("two-alternatives", "apologize-explain-fix", "public-first", "private-data-in-dm"),
-    "praise": ("empathy-thanks",),
-    "turnaround": ("follow-up-turnaround", "empathy-thanks"),
-    "faq": ("be-the-expert",),
-    "question": ("honest-not-yet", "under-promise"),
-    "joke": ("embrace-the-silly",),
-    "other": ("respond-all",),
-    "escalation": ("escalate", "public-first"),
-    "incident": ("patterns", "public-first", "under-promise"),
-}
 
 
 def parse_time(
@@ -230,9 +146,12 @@ def draft(
     """Turn a comment into a decision and the texts that carry it out.
 
     Pure: the time comes in as ``received_at`` (or ``now``, which it defaults to); nothing
-    is printed or read. ``analysis`` skips analysing the text again; ``pattern`` is what
-    the team's memory says about it (:meth:`replybook.store.Store.observe`): a complaint
-    that is part of an open incident gets the incident reply.
+    is printed or read. ``analysis`` and ``decision`` skip analysing and deciding again;
+    ``context`` is the thread before the comment (oldest first, ``{"role", "text"}``);
+    ``pattern`` is what the team's memory says about it (:meth:`replybook.store.Store.observe`):
+    a complaint that is part of an open incident gets the incident reply. ``history`` is
+    the team's recent replies for the playbook: the draft tries several phrasings and
+    keeps the one least like them (``variant`` chooses one instead).
 
     Raises :class:`UsageError` for an empty comment, an unknown channel or a bad time,
     :class:`TemplateError` for a template that fails to render.
@@ -253,175 +172,202 @@ def draft(
     if decision is None:
         decision = decide(analysis, playbook)
     return _compose(
-        playbook, analysis, decision, name, handle, agent, channel, arrived, variant, pattern
+        playbook,
+        analysis,
+        decision,
+        _Request(name, handle, agent, channel, arrived, variant, pattern, tuple(history)),
     )
 
 
-def _compose(
-    playbook: Playbook,
-    a: Analysis,
-    decision: Decision,
-    name: str | None,
-    handle: str | None,
-    agent_text: str | None,
-    channel_id: str,
-    arrived: datetime,
-    variant: int | None,
-    pattern: Pattern | None = None,
-) -> Draft:
-    channel_spec = dict(playbook.get("channels")[channel_id])
-    channel = {
-        "id": channel_id,
-        "label": channel_spec.get("label") or channel_id,
-        "private": channel_spec.get("private") or "a DM",
-        "max_chars": int(channel_spec.get("max_chars") or 0),
-        "can_hide": bool(channel_spec.get("can_hide")),
-    }
-    available = playbook.languages()
-    lang = a.language if a.language in available else str(playbook.get("language") or "en")
-    if lang not in available:
-        lang = available[0]
+class _Request(NamedTuple):
+    name: str | None
+    handle: str | None
+    agent: str | None
+    channel: str
+    arrived: datetime
+    variant: int | None
+    pattern: Pattern | None
+    history: tuple[str, ...]
+
+
+def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Request) -> Draft:
+    pattern = request.pattern
+    lang = _reply_language(playbook, a)
     case, action = decision.case, decision.action
     if pattern is not None and pattern.state == "incident" and case in ("complaint", "refusal"):
         case = "incident"
-    agent = resolve_agent(playbook, agent_text)
-    brand = dict(playbook.get("brand") or {})
-    seed = stable_seed(a.text)
-
-    facts = _facts(playbook, a, lang)
-    facts["incident"] = _incident_facts(pattern) if pattern is not None else None
-    facts["meanwhile"] = None
-    if pattern is not None and pattern.state == "incident":
-        topic = (playbook.get("topics") or {}).get(a.topic or "") or {}
-        facts["meanwhile"] = text_for(topic.get("incident"), lang) or text_for(
-            playbook.get("incident"), lang
-        )
-    signature = _signature(playbook, agent, brand)
-
-    context: dict[str, Any] = {
-        "who": _greeting_target(name, handle),
-        "name": name,
-        "handle": handle,
-        "agent": agent,
-        "brand": brand,
-        "channel": channel,
-        "case": case,
-        "intent": decision.intent,
-        "decision": decision,
-        "language": lang,
-        **facts,
-    }
-
-    public = private = None
-    trimmed = False
-    used = 1
-    total = 1
-    used_templates: tuple[str, ...] = ()
-    if action in ("reply", "escalate"):
-        names = playbook.variants(lang, case, "public")
-        if not names:
-            raise TemplateError(f"no templates for {lang}/{case}/public")
-        total = len(names)
-        start = (variant - 1) % total if variant else seed % total
-        public, used, trimmed = _fit(
-            playbook,
-            names,
-            start,
-            context,
-            seed,
-            signature,
-            int(channel["max_chars"]),
-            variant is not None,
-        )
-        used_templates = (names[used - 1],)
-        private_names = playbook.variants(lang, case, "private")
-        if private_names:
-            pick = _Picker(seed)
-            chosen = private_names[(start) % len(private_names)]
-            body = render(playbook, chosen, {**context, "short": False, "pick": pick})
-            private = _sign(body, signature, 1000)
-            used_templates += (chosen,)
-
-    reasons = _reasons(
-        playbook, a, decision, case, action, facts, channel, agent, signature, used, total
-    )
-    if pattern is not None and pattern.state == "possible":
-        reasons.append(
-            Reason("patterns", _why(playbook, "patterns-possible", count=pattern.similar))
-        )
+    channel = _channel(playbook, request.channel)
+    people = _people(playbook, request.name, request.handle, request.agent)
     sla_key = "escalation" if action == "escalate" else decision.intent
     minutes = (playbook.get("sla_minutes") or {}).get(sla_key)
     due_at = (
-        arrived + timedelta(minutes=int(minutes))
+        request.arrived + timedelta(minutes=int(minutes))
         if minutes is not None and action != "skip"
         else None
     )
-    if due_at is not None:
-        reasons.append(Reason("fast", _why(playbook, "fast", minutes=minutes, sla=sla_key)))
-    note_context = {
-        **context,
-        "action": action,
-        "reasons": reasons,
-        "due": _iso(due_at) if due_at else None,
-        "received": _iso(arrived),
+    due = _iso(due_at) if due_at else None
+    about = _about(playbook, a, decision, lang, pattern)
+    context: dict[str, Any] = {
+        **people.context,
+        "brand": people.brand,
+        "channel": channel,
+        "case": case,
+        "intent": decision.intent,
+        "language": lang,
+        "flags": decision.flags,
+        "evidence": decision.evidence,
+        "private": decision.private,
+        "sla": playbook.get("sla_minutes") or {},
         "minutes": minutes,
-        "comment": " ".join(a.text.split())[:160],
-        "analysis": {
-            "abusive": a.abusive,
-            "rude": a.rude,
-            "pii": list(a.pii),
-            "language": a.language,
-            "escalation": a.escalation,
-        },
-        "drafted_language": lang,
-        "signed_by_team": agent is None and action in ("reply", "escalate"),
-        "escalation_contact": (playbook.get("escalation") or {}).get("contact"),
-        "variant": used,
-        "variants": total,
-        "trimmed": trimmed,
+        "same_day": due_at is not None and due_at.date() == request.arrived.date(),
+        **about.facts,
     }
-    note_names = playbook.variants(lang, "note", "internal") or playbook.variants(
-        "en", "note", "internal"
+    phrased = _phrase(playbook, lang, case, action, context, people.signature, a, request)
+    reasons = _reasons(
+        playbook, a, decision, case, action, about, channel, people, phrased, minutes, sla_key
     )
-    if not note_names:
-        raise TemplateError(f"no note template for {lang}")
-    note = render(
+    note = _note(
         playbook,
-        note_names[seed % len(note_names)],
-        {**note_context, "pick": _Picker(seed)},
-        lines=True,
+        lang,
+        a,
+        context,
+        action=action,
+        reasons=reasons,
+        arrived=request.arrived,
+        due=due,
+        signed_by_team=people.agent is None and action in ("reply", "escalate"),
+        phrased=phrased,
     )
+    findings: tuple[Finding, ...] = ()
+    if phrased.public:
+        findings = tuple(
+            lint(
+                phrased.public,
+                playbook,
+                comment=a,
+                decision=decision,
+                name=request.name,
+                channel=request.channel,
+                history=request.history,
+                disable=disabled_by(playbook, phrased.templates[0]),
+            )
+        )
     return Draft(
         language=a.language,
         intent=decision.intent,
         action=action,
         reasons=tuple(reasons),
         topic=a.topic,
-        public_reply=public,
-        private_reply=private,
+        public_reply=phrased.public,
+        private_reply=phrased.private,
         note=note,
-        due=_iso(due_at) if due_at else None,
-        channel=channel_id,
-        variant=used,
+        due=due,
+        channel=request.channel,
+        variant=phrased.variant,
         analysis=a,
         case=case,
-        lint=tuple(
-            lint(
-                public,
-                playbook,
-                comment=a,
-                decision=decision,
-                name=name,
-                channel=channel_id,
-                disable=disabled_in(playbook.templates[used_templates[0]]),
-            )
-        )
-        if public
-        else (),
-        templates=used_templates,
+        lint=findings,
+        templates=phrased.templates,
         decision=decision,
         incident=pattern.incident.id if pattern is not None and pattern.incident else None,
     )
+
+
+def _reply_language(playbook: Playbook, a: Analysis) -> str:
+    """The comment's language if the playbook has templates for it, else its default."""
+    available = playbook.languages()
+    lang = a.language if a.language in available else str(playbook.get("language") or "en")
+    return lang if lang in available else available[0]
+
+
+# ---------------------------------------------------------------------------------------
+# The channel
+
+
+def _channel(playbook: Playbook, channel_id: str) -> dict[str, Any]:
+    """What templates know of a channel: its label, limit, how to move private."""
+    key = ("compose:channel", channel_id)
+    found = playbook._cache.get(key)
+    if found is None:
+        spec = dict(playbook.get("channels")[channel_id])
+        found = playbook._cache[key] = {
+            "id": channel_id,
+            "label": spec.get("label") or channel_id,
+            "private": spec.get("private") or "",
+            "max_chars": int(spec.get("max_chars") or 0),
+            "can_hide": bool(spec.get("can_hide")),
+        }
+    return dict(found)
+
+
+# ---------------------------------------------------------------------------------------
+# People
+
+
+class _People(NamedTuple):
+    context: dict[str, Any]  # who, name, handle, agent
+    agent: dict[str, str] | None
+    brand: dict[str, Any]
+    signature: str
+
+
+def _people(
+    playbook: Playbook, name: str | None, handle: str | None, agent_text: str | None
+) -> _People:
+    """Who the reply greets and who signs it. A name or handle given from outside is
+    shown without control or invisible characters."""
+    name = clean_characters(name) if name else name
+    handle = clean_characters(handle) if handle else handle
+    key = ("compose:agent", agent_text)
+    agent = playbook._cache.get(key)
+    if key not in playbook._cache:
+        agent = resolve_agent(playbook, clean_characters(agent_text) if agent_text else None)
+        playbook._cache[key] = agent
+    brand = playbook._cache.get("compose:brand")
+    if brand is None:
+        brand = playbook._cache["compose:brand"] = dict(playbook.get("brand") or {})
+    return _People(
+        context={
+            "who": _greeting_target(name, handle),
+            "name": name,
+            "handle": handle,
+            "agent": agent,
+        },
+        agent=agent,
+        brand=brand,
+        signature=_signature(playbook, agent, brand),
+    )
+
+
+def _initials(name: str) -> str:
+    parts = [p for p in re.split(r"[\s-]+", name.strip()) if p]
+    return "".join(p[0].upper() for p in parts[:3])
+
+
+def resolve_agent(playbook: Playbook, agent: str | None) -> dict[str, str] | None:
+    """An agent by playbook key or name; any other text is taken as the agent's name."""
+    if not agent or not agent.strip():
+        return None
+    agent = agent.strip()
+    agents = playbook.get("agents") or {}
+    entry = agents.get(agent)
+    if entry is None:
+        entry = next(
+            (a for a in agents.values() if str(a.get("name", "")).casefold() == agent.casefold()),
+            None,
+        )
+    name = str(entry["name"]) if entry else agent
+    initials = str(entry.get("initials") or _initials(name)) if entry else _initials(name)
+    return {"name": name, "first": name.split()[0], "initials": initials}
+
+
+def _greeting_target(name: str | None, handle: str | None) -> str | None:
+    if name and name.strip():
+        return name.strip().split()[0]
+    if handle and handle.strip():
+        handle = handle.strip().split()[0]
+        return handle if handle.startswith("@") else "@" + handle
+    return None
 
 
 def _signature(playbook: Playbook, agent: dict[str, str] | None, brand: dict[str, Any]) -> str:
@@ -435,62 +381,24 @@ def _signature(playbook: Playbook, agent: dict[str, str] | None, brand: dict[str
     return str(cached)
 
 
-def _sign(body: str, signature: str, max_chars: int) -> str:
-    if not signature:
-        return body
-    joiner = "\n" if max_chars >= 1000 and "\n" in body else " "
-    return f"{body}{joiner}{signature}"
+# ---------------------------------------------------------------------------------------
+# What the reply says about the problem
 
 
-def _fit(
-    playbook: Playbook,
-    names: list[str],
-    start: int,
-    context: dict[str, Any],
-    seed: int,
-    signature: str,
-    limit: int,
-    chosen: bool,
-) -> tuple[str, int, bool]:
-    """The reply that fits the channel's limit: (text, variant number, trimmed).
-
-    Variants are tried in full from ``start`` round the list, then in their short forms;
-    a variant the caller chose explicitly tries its own short form before the others.
-    Failing all, the shortest is cut back by whole sentences, never mid-sentence.
-    """
-    order = [(start + i) % len(names) for i in range(len(names))]
-    attempts = [(order[0], False), (order[0], True)] if chosen else []
-    attempts += [(i, short) for short in (False, True) for i in order if (i, short) not in attempts]
-    candidates: list[tuple[str, int]] = []
-    for index, short in attempts:
-        body = render(playbook, names[index], {**context, "short": short, "pick": _Picker(seed)})
-        reply = _sign(body, signature, limit)
-        if not limit or len(reply) <= limit:
-            return reply, index + 1, False
-        candidates.append((body, index + 1))
-    body, number = min(candidates, key=lambda item: len(item[0]))
-    sentences = _SENTENCE_END.split(body)
-    while len(sentences) > 1 and len(_sign(" ".join(sentences), signature, limit)) > limit:
-        sentences.pop(-2 if len(sentences) > 2 else -1)
-    return _sign(" ".join(sentences), signature, limit), number, True
+class _About(NamedTuple):
+    facts: dict[str, Any]  # the template variables
+    naming: Naming
 
 
-def _facts(playbook: Playbook, a: Analysis, lang: str) -> dict[str, Any]:
-    """What the templates say about the comment: the problem in the customer's words, the
-    topic's explanation and next step, what to ask for, a refusal's alternatives, an FAQ
-    answer."""
+def _about(
+    playbook: Playbook, a: Analysis, decision: Decision, lang: str, pattern: Pattern | None
+) -> _About:
+    """What the templates say about the comment: the problem's name, the topic's
+    explanation, next step and clarifying question, what to ask for in private, a
+    refusal's alternatives, an FAQ answer, an incident and what to do meanwhile."""
     topics = playbook.get("topics") or {}
     topic = topics.get(a.topic) if a.topic else None
-    # The customer's own noun ("my blender") beats the topic's word for it.
-    problem: str | None
-    if a.key_phrase:
-        problem = f"your {a.key_phrase}"
-    elif topic and a.term:
-        problem = (text_for(topic.get("mention"), lang) or "your {term}").replace("{term}", a.term)
-    elif a.term:
-        problem = a.term
-    else:
-        problem = _excerpt(a)
+    naming = name_problem(playbook, a, lang)
 
     def from_topic(key: str) -> str | None:
         value = text_for(topic.get(key), lang) if topic else None
@@ -508,29 +416,36 @@ def _facts(playbook: Playbook, a: Analysis, lang: str) -> dict[str, Any]:
             ]
         refusal = {
             "id": a.refusal,
-            "request": text_for(entry.get("request"), lang) or "that",
+            "request": text_for(entry.get("request"), lang),
             "reason": text_for(entry.get("reason"), lang),
             "alternatives": alternatives,
         }
     faq_answer = None
     if a.faq:
         faq_answer = text_for(((playbook.get("faq") or {}).get(a.faq) or {}).get("answer"), lang)
-    return {
-        "problem": problem,
+    meanwhile = None
+    if pattern is not None and pattern.state == "incident":
+        meanwhile = from_topic("incident")
+    facts = {
+        "problem": naming.text,
         "topic": {
             "id": a.topic,
             "term": a.term,
-            "explain": from_topic("explain") if topic else None,
+            "explain": text_for(topic.get("explain"), lang) if topic else None,
             "next_step": from_topic("next_step") if topic else None,
         },
         "explain": text_for(topic.get("explain"), lang) if topic else None,
         "next_step": from_topic("next_step"),
         "needs": from_topic("needs"),
+        "clarify": from_topic("clarify"),
         "timeline": from_topic("timeline"),
         "refusal": refusal,
         "faq_answer": faq_answer,
         "escalation": a.escalation,
+        "incident": _incident_facts(pattern) if pattern is not None else None,
+        "meanwhile": meanwhile,
     }
+    return _About(facts, naming)
 
 
 def _incident_facts(pattern: Pattern) -> dict[str, Any]:
@@ -545,27 +460,145 @@ def _incident_facts(pattern: Pattern) -> dict[str, Any]:
     }
 
 
-def _excerpt(a: Analysis) -> str | None:
-    """The customer's own words around the first complaint phrase, quoted (at most 6 words)."""
-    cues = [c for c in a.matches.get("complaint", ()) if any(ch.isalpha() for ch in c)]
-    if not cues:
-        return None
-    clean = " ".join(a.text.split())
-    at = clean.lower().find(cues[0])
-    if at < 0:
-        return None
-    start = max(clean.rfind(" ", 0, max(at - 12, 0)) + 1, 0)
-    clause = re.split(r"[.!?;,]", clean[start:])[0]
-    words = [w for w in clause.split() if not w.startswith(("@", "http", "#"))][:6]
-    return f"“{' '.join(words)}”" if words else None
+# ---------------------------------------------------------------------------------------
+# Phrasing
 
 
-def _why(playbook: Playbook, rule: str, **fields: Any) -> str:
-    template = (playbook.get("reasons") or {}).get(rule) or rule
-    try:
-        return str(template.format(**fields))
-    except (KeyError, IndexError, ValueError):
-        return str(template)
+class _Phrased(NamedTuple):
+    public: str | None
+    private: str | None
+    variant: int
+    variants: int  # templates of the public slot
+    templates: tuple[str, ...]
+    trimmed: bool
+    tried: int  # candidates tried against the history (0: picked by the hash alone)
+    closest: float  # the chosen reply's highest similarity to the history
+
+
+_NOTHING = _Phrased(None, None, 1, 1, (), False, 0, 0.0)
+
+
+def _phrase(
+    playbook: Playbook,
+    lang: str,
+    case: str,
+    action: str,
+    context: dict[str, Any],
+    signature: str,
+    a: Analysis,
+    request: _Request,
+) -> _Phrased:
+    """The public and private replies. The variant is the one asked for, else, with the
+    team's recent replies, the least like them of the playbook's number of candidates,
+    else the one the comment's hash picks."""
+    if action not in ("reply", "escalate"):
+        return _NOTHING
+    names = playbook.variants(lang, case, "public")
+    if not names:
+        raise TemplateError(f"no templates for {lang}/{case}/public")
+    total = len(names)
+    seed = stable_seed(a.text)
+    limit = int(context["channel"]["max_chars"])
+    history = request.history
+    if request.variant is not None:
+        fitted = fit(playbook, names, request.variant, seed, context, signature, limit, chosen=True)
+        tried, closest = 0, 0.0
+    else:
+        # Candidates are the variants from the one the hash picks: only with a history to
+        # compare them with is there more than one.
+        first = first_variant(total, seed)
+        count = _candidates(playbook) if history else 1
+        options = [
+            fit(playbook, names, first + k, seed, context, signature, limit) for k in range(count)
+        ]
+        best, closest = least_similar([o.text for o in options], history) if history else (0, 0.0)
+        fitted = options[best]
+        tried = count if history else 0
+    chosen = fitted.variant
+    used: tuple[str, ...] = (names[chosen.template],)
+    private = None
+    private_names = playbook.variants(lang, case, "private") if context["private"] else []
+    if private_names:
+        picked = private_names[chosen.template % len(private_names)]
+        body = render(playbook, picked, {**context, "short": False, "pick": Picker(chosen.seed)})
+        private = sign(body, signature, 1000)
+        used += (picked,)
+    return _Phrased(
+        fitted.text, private, chosen.number, total, used, fitted.trimmed, tried, closest
+    )
+
+
+def _candidates(playbook: Playbook) -> int:
+    value = (playbook.get("variety") or {}).get("candidates", _CANDIDATES)
+    return max(1, int(value))
+
+
+# ---------------------------------------------------------------------------------------
+# Reasons
+
+
+# The evidence a reason names, by the reason's key in the playbook's `reasons:`: the
+# decision's evidence first, then the phrases the analysis found for a signal kind.
+_NAMES: dict[str, tuple[str, ...]] = {
+    "apologize-explain-fix": (
+        "complaint",
+        "sarcastic",
+        "customer_mistake",
+        "follow_up",
+        "specific_problem",
+    ),
+    "empathy-thanks": ("praise", "thanks"),
+    "empathy-thanks/mixed": ("mixed",),
+    "follow-up-turnaround": ("turnaround",),
+    "honest-not-yet": ("question",),
+    "be-the-expert": ("question",),
+    "embrace-the-silly": ("joke",),
+    "dont-feed-trolls": ("abuse",),
+    "dont-feed-trolls/rude": ("rude",),
+    "escalate": ("escalation",),
+    "never-argue/sarcastic": ("sarcastic",),
+    "never-argue/angry": ("angry",),
+    "embrace-the-silly/mistake": ("customer_mistake",),
+    "apologize-explain-fix/follow-up": ("follow_up",),
+}
+
+_CASE_REASONS: dict[str, tuple[str, ...]] = {
+    "complaint": ("apologize-explain-fix",),
+    "refusal": ("two-alternatives", "apologize-explain-fix"),
+    "praise": ("empathy-thanks",),
+    "turnaround": ("follow-up-turnaround", "empathy-thanks"),
+    "faq": ("be-the-expert",),
+    "question": ("honest-not-yet",),
+    "joke": ("embrace-the-silly",),
+    "other": ("respond-all",),
+    "escalation": ("escalate",),
+    "incident": ("patterns", "apologize-explain-fix"),
+}
+
+# Flags that change what a reply says, and the reason that says how.
+_FLAG_REASONS: tuple[tuple[str, str], ...] = (
+    ("sarcastic", "never-argue/sarcastic"),
+    ("mixed", "empathy-thanks/mixed"),
+    ("angry", "never-argue/angry"),
+    ("customer_mistake", "embrace-the-silly/mistake"),
+    ("follow_up", "apologize-explain-fix/follow-up"),
+    ("answers_brand", "respond-all/answers"),
+)
+
+
+def _why(playbook: Playbook, key: str, fields: dict[str, Any]) -> str:
+    """A reason's sentence from the playbook's ``reasons:``, with its fields. A field that
+    is missing (nothing was found for it) uses the key's ``/plain`` sentence instead."""
+    texts = playbook.get("reasons") or {}
+    for option in (key, key + "/plain"):
+        template = texts.get(option)
+        if template is None:
+            continue
+        try:
+            return str(template).format_map(fields)
+        except (KeyError, IndexError, ValueError):
+            continue
+    return str(texts.get(key) or key)
 
 
 def _reasons(
@@ -574,43 +607,155 @@ def _reasons(
     decision: Decision,
     case: str,
     action: str,
-    facts: dict[str, Any],
+    about: _About,
     channel: dict[str, Any],
-    agent: dict[str, str] | None,
-    signature: str,
-    used: int,
-    total: int,
+    people: _People,
+    phrased: _Phrased,
+    minutes: Any,
+    sla_key: str,
 ) -> list[Reason]:
+    facts = about.facts
+    incident = facts.get("incident") or {}
     fields: dict[str, Any] = {
         "intent": decision.intent,
-        "problem": facts["problem"] or "what happened",
+        "case": case,
         "private": channel["private"],
-        "needs": facts["needs"] or "details",
-        "timeline": facts["timeline"] or "soon",
-        "faq": a.faq,
         "channel": channel["label"],
-        "trigger": (a.escalation or "").replace("-", " ").capitalize(),
-        "contact": (playbook.get("escalation") or {}).get("contact") or "a senior colleague",
-        "signature": signature,
-        "variant": used,
-        "variants": total,
-        "incident": (facts.get("incident") or {}).get("id"),
-        "incident_count": (facts.get("incident") or {}).get("count"),
+        "trigger": (a.escalation or "").replace("-", " "),
+        "contact": (playbook.get("escalation") or {}).get("contact"),
+        "signature": people.signature,
+        "variant": phrased.variant,
+        "variants": phrased.variants,
+        "candidates": phrased.tried,
+        "closest": round(phrased.closest),
+        "minutes": minutes,
+        "sla": sla_key,
+        "faq": a.faq,
+        "incident": incident.get("id"),
+        "incident_count": incident.get("count"),
+        "similar": incident.get("similar"),
+        "problem": about.naming.text,
+        "term": a.term,
+        "topic": a.topic,
+        "needs": facts["needs"],
+        "timeline": facts["timeline"],
     }
     refusal = facts.get("refusal")
     if refusal:
-        fields["request"] = str(refusal["request"]).capitalize()
+        fields["request"] = refusal["request"]
         fields["count"] = len(refusal["alternatives"])
+    fields = {k: v for k, v in fields.items() if v is not None and v != ""}
+
+    def why(key: str) -> Reason:
+        found = _evidence(decision, a, _NAMES.get(key, ()))
+        extra = {"found": clean_characters(found, " ")} if found else {}
+        return Reason(key.split("/")[0], _why(playbook, key, {**fields, **extra}))
+
     if action == "moderate":
-        rules: Sequence[str] = ("dont-feed-trolls", "never-delete")
+        keys: Sequence[str] = ("dont-feed-trolls", "never-delete")
     elif action == "skip":
-        rules = ("dont-feed-trolls-rude",)
+        keys = ("dont-feed-trolls/rude",)
     else:
-        rules = _CASE_RULES.get(case, ("respond-all",))
-    reasons = [Reason(r.removesuffix("-rude"), _why(playbook, r, **fields)) for r in rules]
+        keys = _CASE_REASONS.get(case, ("respond-all",))
+    reasons = [why(key) for key in keys]
     if action in ("reply", "escalate"):
-        key = "be-human" if agent else "be-human-team"
-        reasons.append(Reason("be-human", _why(playbook, key, **fields)))
-        if total > 1:
-            reasons.append(Reason("no-canned", _why(playbook, "no-canned", **fields)))
+        reasons += _reply_reasons(why, decision, case, about, people, phrased, incident)
+    if incident.get("state") == "possible":
+        reasons.append(why("patterns/possible"))
+    if minutes is not None and action != "skip":
+        reasons.append(why("fast"))
     return reasons
+
+
+def _reply_reasons(
+    why: Any,
+    decision: Decision,
+    case: str,
+    about: _About,
+    people: _People,
+    phrased: _Phrased,
+    incident: dict[str, Any],
+) -> list[Reason]:
+    """Why the reply says what it says: the flags that shaped it, how it names the
+    problem, public or private, the signature and the phrasing."""
+    facts = about.facts
+    reasons: list[Reason] = []
+    reasons += [why(key) for flag, key in _FLAG_REASONS if flag in decision.flags]
+    if case in ("complaint", "refusal", "incident"):
+        source = about.naming.source or "none"
+        reasons.append(why(f"accurate-relevant/{source}"))
+        reasons.append(why("public-first/private" if decision.private else "public-first/public"))
+        if phrased.private:
+            reasons.append(why("private-data-in-dm"))
+    elif case == "escalation":
+        reasons.append(why("public-first/escalation"))
+    if phrased.private and facts["timeline"]:
+        reasons.append(why("under-promise"))
+    reasons.append(why("be-human" if people.agent else "be-human/team"))
+    if phrased.tried:
+        reasons.append(why("no-canned/history"))
+    elif phrased.variants > 1:
+        reasons.append(why("no-canned"))
+    return reasons
+
+
+def _evidence(decision: Decision, a: Analysis, keys: Sequence[str]) -> str | None:
+    for key in keys:
+        found = decision.evidence.get(key)
+        if found:
+            return found
+    for key in keys:
+        phrases = a.matches.get(key)
+        if phrases:
+            return phrases[0]
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# The note
+
+
+def _note(
+    playbook: Playbook,
+    lang: str,
+    a: Analysis,
+    context: dict[str, Any],
+    *,
+    action: str,
+    reasons: list[Reason],
+    arrived: datetime,
+    due: str | None,
+    signed_by_team: bool,
+    phrased: _Phrased,
+) -> str:
+    """The internal note: the decision, when it is due, what to do beyond replying, and
+    the reasons."""
+    note_context = {
+        **context,
+        "action": action,
+        # Plain mappings: a template reads their keys without the sandbox's checks.
+        "reasons": [{"rule": r.rule, "why": r.why} for r in reasons],
+        "due": due,
+        "received": _iso(arrived),
+        "comment": clean_characters(" ".join(a.text.split()), " ")[:160],
+        "analysis": {
+            "abusive": a.abusive,
+            "rude": a.rude,
+            "pii": list(a.pii),
+            "language": a.language,
+            "escalation": a.escalation,
+        },
+        "drafted_language": lang,
+        "signed_by_team": signed_by_team,
+        "escalation_contact": (playbook.get("escalation") or {}).get("contact"),
+        "variant": phrased.variant,
+        "variants": phrased.variants,
+        "trimmed": phrased.trimmed,
+        "pick": Picker(stable_seed(a.text)),
+    }
+    names = playbook.variants(lang, "note", "internal") or playbook.variants(
+        "en", "note", "internal"
+    )
+    if not names:
+        raise TemplateError(f"no note template for {lang}")
+    return render(playbook, names[stable_seed(a.text) % len(names)], note_context, lines=True)

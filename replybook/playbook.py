@@ -368,6 +368,7 @@ _SCHEMA: dict[str, Any] = {
             "explain": _TEXT,
             "next_step": _TEXT,
             "needs": _TEXT,
+            "clarify": _TEXT,
             "timeline": _TEXT,
             "alternatives": ("map", ("list", "str")),
             "incident": _TEXT,
@@ -394,6 +395,8 @@ _SCHEMA: dict[str, Any] = {
     "timeline": _TEXT,
     "needs": _TEXT,
     "next_step": _TEXT,
+    # The one clarifying question a public reply asks when nothing needs to go private.
+    "clarify": _TEXT,
     "signals": ("map", ("map", ("map", ("list", "str")))),
     "thresholds": ("map", "number"),
     "languages": (
@@ -406,6 +409,13 @@ _SCHEMA: dict[str, Any] = {
             "brand_possessives": ("list", "str"),
             "describing_endings": ("list", "str"),
             "phrase_breaks": ("list", "str"),
+            # How a reply names the customer's thing (replybook.naming): the mention
+            # ("your {term}"), first-person words it never echoes, more words that end
+            # a noun phrase, and prepositions after which a noun is not the problem.
+            "mention": "str?",
+            "first_person": ("list", "str"),
+            "name_breaks": ("list", "str"),
+            "prepositions": ("list", "str"),
         },
     ),
     "reasons": ("map", "str"),

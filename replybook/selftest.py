@@ -1,9 +1,13 @@
 """``replybook test``: a playbook checks itself (pure).
 
 Every lint rule's examples run (each bad example must fire its rule, no good one may),
-and every reply template variant is drafted from the playbook's sample comments, with and
-without an agent and a customer name, on a long and a short channel, and linted: what a
-playbook ships must lint clean at warning level or above.
+and every phrasing a draft can choose for a sample comment (each template of the case,
+in every round of picks a draft tries against the team's history) is drafted from the
+playbook's samples, with and without an agent and a customer name, on a long and a short
+channel, and linted: what a playbook ships must lint clean at warning level or above.
+
+A sample's key is its reply case, optionally with ``/`` and what it shows
+(``complaint/sarcastic``): the draft must come out in that case.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from typing import Any
 
 from .compose import draft
 from .errors import ReplybookError
-from .linter import Rule, at_or_above, compile_rules, disabled_in, lint
+from .linter import Rule, at_or_above, compile_rules, lint
+from .phrasing import disabled_by
 from .playbook import Playbook, text_for
 from .store import Incident, Pattern
 
@@ -79,29 +84,43 @@ def check_rule_examples(playbook: Playbook, rule: Rule) -> tuple[int, list[Failu
 
 
 def check_templates(playbook: Playbook) -> tuple[int, list[Failure]]:
-    """Draft every variant of every case from the samples and lint what comes out."""
+    """Draft every variant of every case from the samples and lint what comes out.
+
+    Each template is drafted on a long and a short channel, with and without an agent and a
+    customer name; the further variants a draft may choose against the team's history (as
+    many as ``variety.candidates``) are drafted at both extremes: a short channel with an
+    agent and a name, a long one with neither.
+    """
     failures: list[Failure] = []
     drafts = 0
     channels = playbook.get("channels") or {}
     by_length = sorted(channels, key=lambda c: int(channels[c].get("max_chars") or 0))
     chosen = [c for c in ("x", "facebook") if c in channels] or [by_length[0], by_length[-1]]
+    every = [
+        (c, agent, name) for c in chosen for agent in (None, _AGENT) for name in (None, "Dana")
+    ]
+    extremes = [(chosen[0], _AGENT, "Dana"), (chosen[-1], None, None)]
+    rounds = max(1, int((playbook.get("variety") or {}).get("candidates", 1)))
     for lang in playbook.languages():
-        for case, sample_text in (playbook.get("samples") or {}).items():
+        for key, sample_text in (playbook.get("samples") or {}).items():
             sample = text_for(sample_text, lang)
             if not sample:
                 continue
+            case = str(key).split("/")[0]
             total = len(playbook.variants(lang, case, "public")) or 1
-            for variant in range(1, total + 1):
-                for channel in chosen:
-                    for agent in (None, "Mia Koski"):
-                        for name in (None, "Dana"):
-                            drafts += 1
-                            where = f"{lang}/{case} variant {variant} on {channel}"
-                            where += f", agent {agent or '-'}, name {name or '-'}"
-                            failures += _check_one(
-                                playbook, sample, case, variant, channel, agent, name, where
-                            )
+            # Every phrasing a draft can choose: the candidates start at any template.
+            for variant in range(1, total + rounds):
+                for channel, agent, name in every if variant <= total else extremes:
+                    drafts += 1
+                    where = f"{lang}/{key} variant {variant} on {channel}"
+                    where += f", agent {agent or '-'}, name {name or '-'}"
+                    failures += _check_one(
+                        playbook, sample, case, variant, channel, agent, name, where
+                    )
     return drafts, failures
+
+
+_AGENT = "Mia Koski"
 
 
 def _check_one(
@@ -138,10 +157,11 @@ def _check_one(
             text,
             playbook,
             comment=result.analysis,
+            decision=result.decision,
             name=name,
             channel=channel if slot == "public" else None,
             slot=slot,
-            disable=disabled_in(playbook.templates[template]),
+            disable=disabled_by(playbook, template),
         )
         for finding in at_or_above(found, "warning"):
             out.append(

@@ -44,7 +44,7 @@ CASES = {
         "instagram",
         "Ana",
         "Mia Koski",
-        "Best customer service ever, thank you so much!",
+        "Love the new store layout, well done team!",
     ),
     "turnaround": ("default", "x", None, "Mia Koski", "Thanks, you sorted it in minutes!"),
     "faq": ("default", "x", "Lee", None, "What are your opening hours?"),
@@ -72,13 +72,80 @@ CASES = {
         "Refund my non-refundable fare, the flight was delayed 6 hours",
     ),
     "acme-faq": ("acme-air", "x", None, "pyry", "what's the baggage allowance on basic fares?"),
+    "complaint-public": (
+        "default",
+        "x",
+        "Lee",
+        "Mia Koski",
+        "The app logs me out every time I open the basket",
+    ),
+    "sarcastic": (
+        "default",
+        "x",
+        "Robin",
+        "Mia Koski",
+        "Thanks so much for cancelling my delivery with no warning, great service",
+    ),
+    "mixed": (
+        "default",
+        "facebook",
+        "Ana",
+        "Joe Demir",
+        "The staff in the shop were lovely but I was charged twice for one order",
+    ),
+    "mistake": (
+        "default",
+        "x",
+        "Sam",
+        None,
+        "I forgot my password and locked myself out, my bad",
+    ),
+    "naming-offensive": (
+        "default",
+        "x",
+        None,
+        "Mia Koski",
+        "where the hell is my shit, my damn parcel is a week late",
+    ),
 }
+
+# Drafts that need a thread or the team's recent replies: (context, history).
+EXTRA: dict[str, tuple[list[dict[str, str]], list[str]]] = {
+    "follow-up": (
+        [
+            {"role": "customer", "text": "My parcel hasn't arrived and it was due Monday"},
+            {"role": "brand", "text": "Sorry about that! Could you try the tracking link again?"},
+        ],
+        [],
+    ),
+    "history": (
+        [],
+        [
+            "Hi Dana, I'm so sorry about your order. Send us a DM and we'll check where it is "
+            "with the courier and get it moving. ^MK",
+            "Hi Dana, sorry about your order. Drop us a DM so we can check where it is with "
+            "the courier and get it moving. ^MK",
+        ],
+    ),
+}
+CASES["follow-up"] = ("default", "x", "Dana", "Mia Koski", "Still nothing, the link doesn't work")
+CASES["history"] = ("default", "x", "Dana", "Mia Koski", "My order still hasn't arrived")
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_golden(case: str) -> None:
     playbook, channel, name, agent, text = CASES[case]
-    result = draft(text, load_playbook(playbook), name=name, agent=agent, channel=channel, now=NOW)
+    context, history = EXTRA.get(case, ([], []))
+    result = draft(
+        text,
+        load_playbook(playbook),
+        name=name,
+        agent=agent,
+        channel=channel,
+        now=NOW,
+        context=context or None,
+        history=history,
+    )
     rendered = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     path = GOLDEN / f"{case}.json"
     if os.environ.get("REPLYBOOK_UPDATE_GOLDEN"):

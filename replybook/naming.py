@@ -1,0 +1,416 @@
+"""Naming the customer's problem in a reply: cleanly, or not at all (pure).
+
+"I'm sorry about your order" reads as written by a person; "sorry about your bad" or a
+swear word quoted back reads worse than a reply that names nothing. So a name comes from
+one of two places and must pass every check, else the reply uses its neutral wording:
+
+1. the customer's own noun phrase after a possessive ("my thumb drive stopped working"
+   gives "thumb drive"), when no topic matched or the phrase holds the topic's word;
+2. the topic's own words: its ``mention`` with the matched term, or, when the term isn't
+   a clean noun ("charged", "is down"), with the first of the topic's plain match phrases
+   that is.
+
+What a clean name is, checked word by word with the language's data from the playbook
+(``languages:`` and the ``abuse``, ``rude`` and ``loss`` signals):
+
+- no profanity or insult (an offending word that only describes the noun is dropped:
+  "my stupid router" is "your router"; an offending noun is never named);
+- no idiom the playbook lists as the customer's own mistake ("my bad"), nothing
+  first-person, no personal data (nothing with a digit, an @, a link), no control or
+  invisible characters;
+- no dangling function word (``stopwords``, ``phrase_breaks``) and a real noun phrase: it
+  ends where the language says a noun phrase ends (a function word, ``name_breaks``, a
+  describing word after the noun, punctuation), within three words, and its last word
+  neither describes (``describing_endings``) nor is too vague to name a problem by
+  (``vague``);
+- a noun after a preposition ("with my thumb", "on my phone") is where or how, not what
+  went wrong: it is not named.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, NamedTuple
+
+from .analyze import Analysis
+from .lexicon import PhraseIndex
+from .playbook import Playbook, phrases_for, register_compiled, text_for
+
+# Words (letters, with inner apostrophes and hyphens), or one other character.
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+# Personal data or not a word (a run of non-space with a digit, an @ or underscore, a
+# link), else a word, else one mark.
+_TOKENS = re.compile(
+    r"(?P<data>\S*(?:[\d@_]|://|www\.)\S*)|(?P<word>[^\W\d_]+(?:['-][^\W\d_]+)*)|(?P<mark>\S)",
+    re.IGNORECASE,
+)
+_MAX_WORDS = 3
+_MAX_CHARS = 40
+# Kinds of signal whose phrases a name may never hold: swearing and insults, and the
+# customer's own mistake ("my bad", "my fault").
+_OFFENDING = ("abuse", "rude", "loss")
+
+
+class Naming(NamedTuple):
+    """The problem as a reply names it (``text``, e.g. "your order"), where the name came
+    from (``own``: the customer's noun phrase; ``topic``: the topic's words) and the noun
+    phrase itself; all None/empty when nothing passes the checks."""
+
+    text: str | None
+    source: str
+    phrase: str | None
+
+
+NOTHING = Naming(None, "", None)
+
+
+class _Language(NamedTuple):
+    possessives: frozenset[str]
+    prepositions: frozenset[str]
+    function: frozenset[str]  # never inside a name, and they end a noun phrase
+    first_person: frozenset[str]
+    vague: frozenset[str]
+    describing: re.Pattern[str] | None
+    mention: str | None
+    offending: PhraseIndex
+    screen: _Screen
+    owners: re.Pattern[str] | None  # finds the possessives in a text
+
+
+class _Screen(NamedTuple):
+    """A quick first look for the offending phrases: the words they hold, the stems of
+    their wildcards and their raw expressions. Only text that passes it is searched."""
+
+    words: frozenset[str]
+    stems: tuple[str, ...]
+    raw: re.Pattern[str] | None
+
+    def may_hold(self, words: list[str], text: str) -> bool:
+        folded = [w.casefold() for w in words]
+        if any(w in self.words or w.startswith(self.stems) for w in folded):
+            return True
+        return self.raw is not None and self.raw.search(text) is not None
+
+
+def _screen(phrases: list[str]) -> _Screen:
+    words: set[str] = set()
+    stems: set[str] = set()
+    raw: list[str] = []
+    for phrase in phrases:
+        phrase = phrase.strip()
+        if len(phrase) >= 2 and phrase[0] == phrase[-1] == "/":
+            raw.append(f"(?:{phrase[1:-1]})")
+            continue
+        for word in phrase.casefold().split():
+            (stems if word.endswith("*") else words).add(word.rstrip("*"))
+    return _Screen(
+        frozenset(words),
+        tuple(sorted(s for s in stems if s)),
+        re.compile("|".join(raw), re.IGNORECASE) if raw else None,
+    )
+
+
+def _folded(words: Any) -> frozenset[str]:
+    return frozenset(str(w).casefold().replace("’", "'") for w in words or ())
+
+
+def _build(playbook: Playbook, lang: str, offending: PhraseIndex | None = None) -> _Language:
+    spec = (playbook.get("languages") or {}).get(lang) or {}
+    endings = [re.escape(str(e)) for e in spec.get("describing_endings") or []]
+    first_person = _folded(spec.get("first_person"))
+    possessives = _folded(spec.get("possessives"))
+    lists: dict[str, list[str]] = {}
+    for kind in _OFFENDING:
+        groups = ((playbook.get("signals") or {}).get(kind) or {}).get(lang) or {}
+        for weight, phrases in groups.items():
+            if float(weight) > 0:
+                lists.setdefault(kind, []).extend(str(p) for p in phrases)
+    if offending is None:
+        offending = PhraseIndex()
+        for kind, phrases in lists.items():
+            offending.add(kind, phrases)
+    return _Language(
+        possessives=possessives,
+        prepositions=_folded(spec.get("prepositions")),
+        function=_folded(spec.get("stopwords"))
+        | _folded(spec.get("phrase_breaks"))
+        | _folded(spec.get("name_breaks"))
+        | first_person,
+        first_person=first_person,
+        vague=_folded(spec.get("vague")),
+        # Three letters at least before the ending: "cracked", "useless", but not "drive".
+        describing=re.compile(rf"\w{{3,}}(?:{'|'.join(endings)})", re.I) if endings else None,
+        mention=spec.get("mention"),
+        offending=offending,
+        screen=_screen([p for phrases in lists.values() for p in phrases]),
+        owners=re.compile(
+            rf"(?<![\w'’-])(?:{'|'.join(re.escape(w) for w in sorted(possessives))})(?![\w'’-])",
+            re.IGNORECASE,
+        )
+        if possessives
+        else None,
+    )
+
+
+def _language(playbook: Playbook, lang: str) -> _Language:
+    key = f"naming:{lang}"
+    found = playbook._cache.get(key)
+    if found is None:
+        found = playbook._cache[key] = _build(playbook, lang)
+    return found
+
+
+def export_state(playbook: Playbook) -> dict[str, Any]:
+    """The playbook language's word index of offending phrases, for the playbook cache."""
+    lang = str(playbook.get("language") or "en")
+    return {lang: _language(playbook, lang).offending.state()}
+
+
+def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
+    for lang, index in state.items():
+        playbook._cache[f"naming:{lang}"] = _build(playbook, lang, PhraseIndex.from_state(index))
+
+
+register_compiled("naming", export_state, import_state)
+
+
+def clean_characters(text: str, instead: str = "") -> str:
+    """``text`` without control, format (invisible) or unassigned characters, each put
+    as ``instead``; line and paragraph separators become spaces. For anything from outside
+    that a reply or note shows (a name, a handle, the comment in the note)."""
+    # The common case, checked in C: nothing but printable characters, spaces and lines.
+    if text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable():
+        return text
+    out = []
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if kind[0] == "C" and ch not in "\n\t":
+            out.append(instead)
+        else:
+            out.append(" " if kind in ("Zl", "Zp") else ch)
+    return "".join(out)
+
+
+def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
+    """How the reply names the problem: the customer's own noun phrase or the topic's
+    words, whichever passes the checks (see the module's docstring), else nothing."""
+    words = _language(playbook, lang)
+    text = clean_characters(analysis.text, " ")
+    own = _own_phrase(text, words) if words.possessives and words.mention else None
+    topic = (playbook.get("topics") or {}).get(analysis.topic or "") if analysis.topic else None
+    mention = (text_for(topic.get("mention"), lang) or words.mention) if topic else None
+    if not mention:
+        return _own(own, words)
+    if "{term}" not in mention:
+        return Naming(mention, "topic", None)
+    # The matched term first; the topic's other words in the message only when it isn't a
+    # clean noun, or when the customer's phrase may hold one of them.
+    term = (analysis.term or "").casefold()
+    listed = _listed(playbook, lang, str(analysis.topic))
+    if own and term and _holds(own, term):
+        return _own(own, words)  # "google account" says more than "account"
+    if term in listed and not own:
+        filled = _filled(mention, term, words) if _filled("{term}", term, words) else None
+        if filled:
+            return Naming(filled, "topic", term)
+    terms = _topic_terms(playbook, lang, str(analysis.topic), text)
+    if own and any(_holds(own, t) for t in terms):
+        return _own(own, words)
+    for candidate in terms:
+        filled = _filled(mention, candidate, words) if _filled("{term}", candidate, words) else None
+        if filled:
+            return Naming(filled, "topic", candidate)
+    if own:
+        return _own(own, words)  # "your iPhone screen" rather than "the cracked item"
+    for candidate in terms:
+        filled = _filled(mention, candidate, words)
+        if filled:
+            return Naming(filled, "topic", candidate)
+    return NOTHING
+
+
+def _own(phrase: str | None, words: _Language) -> Naming:
+    if not phrase or not words.mention:
+        return NOTHING
+    return Naming(words.mention.replace("{term}", phrase), "own", phrase)
+
+
+def _topic_terms(playbook: Playbook, lang: str, topic: str, text: str) -> list[str]:
+    """The topic's match phrases found in the text, in the customer's spelling, in order."""
+    key = ("naming:topic", lang, topic)
+    index = playbook._cache.get(key)
+    if index is None:
+        entry = (playbook.get("topics") or {}).get(topic) or {}
+        index = PhraseIndex()
+        index.add("term", [p for p in phrases_for(entry.get("match"), lang) if not _raw(p)])
+        playbook._cache[key] = index
+    found = index.search_all(text).get("term") or []
+    out: list[str] = []
+    for match in sorted(found, key=lambda m: m.start()):
+        term = " ".join(match.group(0).casefold().replace("’", "'").split())
+        # A wildcard's stem is the playbook's word; what the customer put after it is
+        # grammar ("cancel*" matches "cancelling"), not a noun to name the problem by.
+        if "*" in match.phrase and term != match.phrase.casefold().replace("*", ""):
+            continue
+        if term not in out:
+            out.append(term)
+    return out
+
+
+def _listed(playbook: Playbook, lang: str, topic: str) -> frozenset[str]:
+    """The topic's plain match phrases (no wildcard, no expression), folded."""
+    key = ("naming:listed", lang, topic)
+    found = playbook._cache.get(key)
+    if found is None:
+        entry = (playbook.get("topics") or {}).get(topic) or {}
+        found = frozenset(
+            " ".join(p.casefold().split())
+            for p in phrases_for(entry.get("match"), lang)
+            if "*" not in p and not _raw(p)
+        )
+        playbook._cache[key] = found
+    return found
+
+
+def _raw(phrase: str) -> bool:
+    return len(phrase) >= 2 and phrase.startswith("/") and phrase.endswith("/")
+
+
+def _holds(phrase: str, term: str) -> bool:
+    """Does the customer's phrase name the topic's thing ("google account" / "account";
+    "packages" / "package")?"""
+    own = phrase.casefold().split()
+    return all(any(w.startswith(t) or t.startswith(w) for w in own) for t in term.split())
+
+
+def _filled(mention: str, term: str, words: _Language) -> str | None:
+    """The mention with the term in it, if that makes a clean noun phrase: the term holds
+    no function word, and the phrase ends in a noun ("the cracked item", not "your
+    charged" or "the on hold")."""
+    parts = term.split()
+    if not parts or len(parts) > _MAX_WORDS:
+        return None
+    if any(not _WORD.fullmatch(p) or p in words.function for p in parts):
+        return None
+    filled = mention.replace("{term}", term)
+    last = filled.split()[-1] if filled.split() else ""
+    return filled if _noun_at_end(last, words) else None
+
+
+def _noun_at_end(word: str, words: _Language) -> bool:
+    low = word.casefold()
+    if len(low) < 2 or low in words.vague or low in words.function:
+        return False
+    return not _describes(low, words)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(kind, token) pairs: ``word``; ``data`` for a run of non-space holding a digit, an
+    @, an underscore or a link (never part of a name); ``mark`` for punctuation, emoji."""
+    text = text.replace("’", "'")
+    return [(m.lastgroup or "mark", m.group()) for m in _TOKENS.finditer(text)]
+
+
+def _own_phrase(text: str, words: _Language) -> str | None:
+    """The first clean noun phrase after one of the language's possessives, as the reply
+    shows it (lower case, except words like "iPhone" or "TV")."""
+    if words.owners is None:
+        return None
+    for found in words.owners.finditer(text):
+        # A window around the possessive is all a phrase needs: the words just before it
+        # (a preposition, an idiom) and the longest phrase after it.
+        start = found.start()
+        head = _tokens(text[max(0, start - 60) : start])[-3:]
+        tokens = head + _tokens(text[start : start + 160])
+        at = len(head)
+        if at and tokens[at - 1][1].casefold() in words.prepositions:
+            continue
+        phrase = _phrase_after(tokens, at, words)
+        if phrase:
+            return phrase
+    return None
+
+
+def _phrase_after(tokens: list[tuple[str, str]], owner: int, words: _Language) -> str | None:
+    """The noun phrase after the possessive at ``tokens[owner]``, if it passes the checks."""
+    found: list[str] = []
+    for kind, token in tokens[owner + 1 :]:
+        low = token.casefold()
+        if kind != "word" or low in words.function:
+            break  # punctuation, a number or a function word ends the phrase
+        if found and not _describes(found[-1], words) and _describes(low, words):
+            break  # "my phone died": a describing word after the noun ends it
+        found.append(token)
+        if len(found) > _MAX_WORDS:
+            return None  # no clear end: don't guess where the noun phrase stops
+    if not found:
+        return None
+    # The words just before the possessive count too: "forgot my password" is the
+    # customer's own mistake, not a thing to be sorry about.
+    before = [t for kind, t in tokens[max(0, owner - 3) : owner] if kind == "word"]
+    found = _without_offending(before, tokens[owner][1], found, words)
+    if not found or any(w.casefold() in words.first_person for w in found):
+        return None
+    # Describing words, then a noun or a two-word compound ("thumb drive"); a vague word
+    # anywhere ("money thereby holding") means the phrase isn't about a thing.
+    nouns = [w for w in found if not _describes(w, words)]
+    if len(nouns) > 2 or any(w.casefold() in words.vague for w in found):
+        return None
+    if not _noun_at_end(found[-1], words):
+        return None
+    # Capitals mean a name ("iPhone", "TV") unless the customer is shouting.
+    loud = sum(1 for kind, t in tokens if kind == "word" and len(t) > 1 and t.isupper()) > 1
+    shown = " ".join(_shown(w, loud) for w in found)
+    return shown if len(shown) <= _MAX_CHARS else None
+
+
+def _describes(word: str, words: _Language) -> bool:
+    return words.describing is not None and bool(words.describing.fullmatch(word.casefold()))
+
+
+def _without_offending(
+    before: list[str], owner: str, found: list[str], words: _Language
+) -> list[str]:
+    """The phrase without words the playbook reads as swearing, insult or the customer's
+    own mistake, read with the possessive and the words before it ("my bad", "forgot my
+    password"). Only describing words before the noun can go ("my stupid router"); an
+    offending noun, or an idiom of the customer's own mistake, means no name at all."""
+    if not words.offending:
+        return found
+    lead = " ".join((*before, owner))
+    window = " ".join((lead, *found))
+    # The possessive itself is in every window: only the words around it are screened.
+    if not words.screen.may_hold([*before, *found], window):
+        return found
+    hits = words.offending.search_all(window)
+    if not hits:
+        return found
+    spans = []
+    position = len(lead) + 1
+    for word in found:
+        spans.append((position, position + len(word)))
+        position += len(word) + 1
+    drop: set[int] = set()
+    for kind, matches in hits.items():
+        for match in matches:
+            covered = [i for i, (a, b) in enumerate(spans) if a < match.end() and match.start() < b]
+            if not covered:
+                continue
+            if kind == "loss" or len(found) - 1 in covered:
+                return []
+            drop.update(covered)
+    return [w for i, w in enumerate(found) if i not in drop]
+
+
+def _shown(word: str, loud: bool) -> str:
+    """A word as a reply shows it: "iPhone", "TV" keep their capitals, "ORDER" and
+    "Blender" don't (capitals mid-word or a short all-capital word are part of a name,
+    unless the customer writes in capitals)."""
+    if loud:
+        return word.lower()
+    if any(ch.isupper() for ch in word[1:]) and not word.isupper():
+        return word
+    if word.isupper() and len(word) <= 3:
+        return word
+    return word.lower()
