@@ -242,7 +242,7 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         note("mixed", first("praise"))
     if turnaround:
         note("turnaround", first("turnaround") or first("thanks") or first("praise"))
-    if specific:
+    if specific and (intent in ("complaint", "troll") or a.escalation):
         note(
             "specific_problem",
             a.term
