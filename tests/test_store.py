@@ -324,3 +324,26 @@ def test_observe_counts_the_decision_made_with_the_thread(tmp_path):
     with Store() as store:
         rows = store.db.execute("SELECT ext_id, action FROM comments ORDER BY id").fetchall()
     assert rows == [("a", "reply"), ("b", "escalate")]
+
+
+def test_a_recorded_reply_steers_the_next_draft_away_from_it(tmp_path):
+    comment = "My order still hasn't arrived and nobody answers my emails"
+
+    def drafts(db: str, *extra: str) -> list[str]:
+        replies = []
+        for ext_id in ("a", "b"):
+            args = ("draft", "-f", "json", "--db", db, "--id", ext_id, "--agent", "Mia Koski")
+            result = cli(*args, "--received-at", "2026-11-23T09:00:00Z", *extra, comment)
+            assert result.exit_code == 0
+            replies.append(json.loads(result.stdout)["public_reply"])
+        return replies
+
+    plain = drafts(str(tmp_path / "plain.db"))
+    recorded = drafts(str(tmp_path / "recorded.db"), "--record")
+    # The same comment and the same memory of comments: without a recorded reply the
+    # second draft is the first one again; with it, the draft picks other phrasings.
+    assert plain[0] == plain[1] == recorded[0]
+    assert recorded[1] != recorded[0]
+    # Same input and same store state: the same draft.
+    again = drafts(str(tmp_path / "again.db"), "--record")
+    assert again == recorded
