@@ -222,7 +222,8 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
         "same_day": due_at is not None and due_at.date() == request.arrived.date(),
         **about.facts,
     }
-    phrased = _phrase(playbook, lang, case, action, context, people.signature, a, request)
+    seed = stable_seed(a.text)
+    phrased = _phrase(playbook, lang, case, action, context, people.signature, seed, request)
     reasons = _reasons(
         playbook, a, decision, case, action, about, channel, people, phrased, minutes, sla_key
     )
@@ -237,6 +238,7 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
         due=due,
         signed_by_team=people.agent is None and action in ("reply", "escalate"),
         phrased=phrased,
+        seed=seed,
     )
     findings: tuple[Finding, ...] = ()
     if phrased.public:
@@ -248,7 +250,8 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
                 decision=decision,
                 name=request.name,
                 channel=request.channel,
-                history=request.history,
+                # No history here: the phrasing was already chosen against it, and the
+                # no-canned reason says how close the chosen one is.
                 disable=disabled_by(playbook, phrased.templates[0]),
             )
         )
@@ -485,7 +488,7 @@ def _phrase(
     action: str,
     context: dict[str, Any],
     signature: str,
-    a: Analysis,
+    seed: int,
     request: _Request,
 ) -> _Phrased:
     """The public and private replies. The variant is the one asked for, else, with the
@@ -497,7 +500,6 @@ def _phrase(
     if not names:
         raise TemplateError(f"no templates for {lang}/{case}/public")
     total = len(names)
-    seed = stable_seed(a.text)
     limit = int(context["channel"]["max_chars"])
     history = request.history
     if request.variant is not None:
@@ -727,6 +729,7 @@ def _note(
     due: str | None,
     signed_by_team: bool,
     phrased: _Phrased,
+    seed: int,
 ) -> str:
     """The internal note: the decision, when it is due, what to do beyond replying, and
     the reasons."""
@@ -751,11 +754,11 @@ def _note(
         "variant": phrased.variant,
         "variants": phrased.variants,
         "trimmed": phrased.trimmed,
-        "pick": Picker(stable_seed(a.text)),
+        "pick": Picker(seed),
     }
     names = playbook.variants(lang, "note", "internal") or playbook.variants(
         "en", "note", "internal"
     )
     if not names:
         raise TemplateError(f"no note template for {lang}")
-    return render(playbook, names[stable_seed(a.text) % len(names)], note_context, lines=True)
+    return render(playbook, names[seed % len(names)], note_context, lines=True)

@@ -39,12 +39,10 @@ from .playbook import Playbook, phrases_for, register_compiled, text_for
 
 # Words (letters, with inner apostrophes and hyphens), or one other character.
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
-# Personal data or not a word (a run of non-space with a digit, an @ or underscore, a
-# link), else a word, else one mark.
-_TOKENS = re.compile(
-    r"(?P<data>\S*(?:[\d@_]|://|www\.)\S*)|(?P<word>[^\W\d_]+(?:['-][^\W\d_]+)*)|(?P<mark>\S)",
-    re.IGNORECASE,
-)
+_PIECE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*|\S")
+# Personal data or not a word: a digit, an @ or underscore (e-mail, handle), a link.
+_DATA = re.compile(r"[\d@_]|://|www\.", re.IGNORECASE)
+_EDGES = ".,;:!?\"'()[]{}…"
 _MAX_WORDS = 3
 _MAX_CHARS = 40
 # Kinds of signal whose phrases a name may never hold: swearing and insults, and the
@@ -87,7 +85,7 @@ class _Screen(NamedTuple):
     raw: re.Pattern[str] | None
 
     def may_hold(self, words: list[str], text: str) -> bool:
-        folded = [w.casefold() for w in words]
+        folded = [w.casefold().strip(_EDGES) for w in words]
         if any(w in self.words or w.startswith(self.stems) for w in folded):
             return True
         return self.raw is not None and self.raw.search(text) is not None
@@ -197,30 +195,29 @@ def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
     words, whichever passes the checks (see the module's docstring), else nothing."""
     words = _language(playbook, lang)
     text = clean_characters(analysis.text, " ")
-    own = _own_phrase(text, words) if words.possessives and words.mention else None
     topic = (playbook.get("topics") or {}).get(analysis.topic or "") if analysis.topic else None
     mention = (text_for(topic.get("mention"), lang) or words.mention) if topic else None
     if not mention:
-        return _own(own, words)
+        return _own(_own_phrase(text, words), words)
     if "{term}" not in mention:
         return Naming(mention, "topic", None)
-    # The matched term first; the topic's other words in the message only when it isn't a
-    # clean noun, or when the customer's phrase may hold one of them.
-    term = (analysis.term or "").casefold()
-    listed = _listed(playbook, lang, str(analysis.topic))
-    if own and term and _holds(own, term):
-        return _own(own, words)  # "google account" says more than "account"
-    if term in listed and not own:
-        filled = _filled(mention, term, words) if _filled("{term}", term, words) else None
-        if filled:
-            return Naming(filled, "topic", term)
+    # The topic's words the customer used, nouns first (the one the analysis chose
+    # before the others): "subscription" in "I was charged twice for my subscription".
     terms = _topic_terms(playbook, lang, str(analysis.topic), text)
-    if own and any(_holds(own, t) for t in terms):
-        return _own(own, words)
-    for candidate in terms:
-        filled = _filled(mention, candidate, words) if _filled("{term}", candidate, words) else None
-        if filled:
-            return Naming(filled, "topic", candidate)
+    chosen = (analysis.term or "").casefold()
+    nouns = sorted(
+        (t for t in terms if _filled("{term}", t, words) and _filled(mention, t, words)),
+        key=lambda t: t != chosen,
+    )
+    if nouns:
+        # The customer's phrase is better only when it holds one of the topic's words
+        # ("google account" for "account"); none near a possessive, no phrase to read.
+        if _owned_near(text, words, terms):
+            own = _own_phrase(text, words)
+            if own and any(_holds(own, t) for t in terms):
+                return _own(own, words)
+        return Naming(_filled(mention, nouns[0], words), "topic", nouns[0])
+    own = _own_phrase(text, words)
     if own:
         return _own(own, words)  # "your iPhone screen" rather than "the cracked item"
     for candidate in terms:
@@ -228,6 +225,17 @@ def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
         if filled:
             return Naming(filled, "topic", candidate)
     return NOTHING
+
+
+def _owned_near(text: str, words: _Language, terms: list[str]) -> bool:
+    """Is one of ``terms`` in the few words after one of the possessives?"""
+    if words.owners is None:
+        return False
+    for found in words.owners.finditer(text):
+        window = text[found.end() : found.end() + 60].casefold()
+        if any(t.split()[0][:4] in window for t in terms):
+            return True
+    return False
 
 
 def _own(phrase: str | None, words: _Language) -> Naming:
@@ -305,11 +313,19 @@ def _noun_at_end(word: str, words: _Language) -> bool:
     return not _describes(low, words)
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
-    """(kind, token) pairs: ``word``; ``data`` for a run of non-space holding a digit, an
-    @, an underscore or a link (never part of a name); ``mark`` for punctuation, emoji."""
-    text = text.replace("’", "'")
-    return [(m.lastgroup or "mark", m.group()) for m in _TOKENS.finditer(text)]
+def _tokens(chunks: list[str]) -> list[tuple[str, str]]:
+    """(kind, token) pairs of runs of non-space: ``word``; ``data`` for a run holding a
+    digit, an @, an underscore or a link (never part of a name); ``mark`` for punctuation
+    and emoji."""
+    out: list[tuple[str, str]] = []
+    for chunk in chunks:
+        if _DATA.search(chunk):
+            out.append(("data", chunk))
+        elif _WORD.fullmatch(chunk):
+            out.append(("word", chunk))
+        else:
+            out += [("word" if _WORD.fullmatch(p) else "mark", p) for p in _PIECE.findall(chunk)]
+    return out
 
 
 def _own_phrase(text: str, words: _Language) -> str | None:
@@ -317,25 +333,27 @@ def _own_phrase(text: str, words: _Language) -> str | None:
     shows it (lower case, except words like "iPhone" or "TV")."""
     if words.owners is None:
         return None
+    text = text.replace("’", "'")
     for found in words.owners.finditer(text):
         # A window around the possessive is all a phrase needs: the words just before it
-        # (a preposition, an idiom) and the longest phrase after it.
+        # (a preposition, an idiom) and the few after it a noun phrase can take.
         start = found.start()
-        head = _tokens(text[max(0, start - 60) : start])[-3:]
-        tokens = head + _tokens(text[start : start + 160])
-        at = len(head)
-        if at and tokens[at - 1][1].casefold() in words.prepositions:
+        before = text[max(0, start - 40) : start].split()[-3:]
+        if before and before[-1].casefold() in words.prepositions:
             continue
-        phrase = _phrase_after(tokens, at, words)
+        tokens = _tokens(text[start : start + 100].split()[: _MAX_WORDS + 3])
+        if not tokens or tokens[0][0] != "word":
+            continue
+        phrase = _phrase_after(before, tokens, words)
         if phrase:
             return phrase
     return None
 
 
-def _phrase_after(tokens: list[tuple[str, str]], owner: int, words: _Language) -> str | None:
-    """The noun phrase after the possessive at ``tokens[owner]``, if it passes the checks."""
+def _phrase_after(before: list[str], tokens: list[tuple[str, str]], words: _Language) -> str | None:
+    """The noun phrase after the possessive ``tokens[0]``, if it passes the checks."""
     found: list[str] = []
-    for kind, token in tokens[owner + 1 :]:
+    for kind, token in tokens[1:]:
         low = token.casefold()
         if kind != "word" or low in words.function:
             break  # punctuation, a number or a function word ends the phrase
@@ -348,8 +366,7 @@ def _phrase_after(tokens: list[tuple[str, str]], owner: int, words: _Language) -
         return None
     # The words just before the possessive count too: "forgot my password" is the
     # customer's own mistake, not a thing to be sorry about.
-    before = [t for kind, t in tokens[max(0, owner - 3) : owner] if kind == "word"]
-    found = _without_offending(before, tokens[owner][1], found, words)
+    found = _without_offending(before, tokens[0][1], found, words)
     if not found or any(w.casefold() in words.first_person for w in found):
         return None
     # Describing words, then a noun or a two-word compound ("thumb drive"); a vague word
@@ -360,7 +377,7 @@ def _phrase_after(tokens: list[tuple[str, str]], owner: int, words: _Language) -
     if not _noun_at_end(found[-1], words):
         return None
     # Capitals mean a name ("iPhone", "TV") unless the customer is shouting.
-    loud = sum(1 for kind, t in tokens if kind == "word" and len(t) > 1 and t.isupper()) > 1
+    loud = sum(1 for w in (*before, *found) if len(w) > 1 and w.isupper()) > 1
     shown = " ".join(_shown(w, loud) for w in found)
     return shown if len(shown) <= _MAX_CHARS else None
 

@@ -84,7 +84,10 @@ class Picker:
 def _pick_filter(context: Any, options: Sequence[Any], **fill: Any) -> Any:
     """``{{ options | pick }}``: the render's picker as a filter (a filter is called
     directly, a function through the sandbox's checks: several times cheaper)."""
-    return context["pick"](options, **fill)
+    picker = context.parent.get("pick")
+    if type(picker) is not Picker:
+        picker = context["pick"]  # any other picker a caller gave, or an error to report
+    return picker(options, **fill)
 
 
 def stable_seed(text: str) -> int:
@@ -181,16 +184,16 @@ def source_of(playbook: Playbook, name: str) -> str:
     return str(found)
 
 
-def disabled_by(playbook: Playbook, name: str) -> set[str] | None:
+def disabled_by(playbook: Playbook, name: str) -> frozenset[str] | None:
     """The lint rules a template (with its parts) switches off for the reply it renders,
     read once per template (:func:`replybook.linter.disabled_in`)."""
     from .linter import disabled_in
 
     key = ("phrasing:disabled", name)
     if key not in playbook._cache:
-        playbook._cache[key] = disabled_in(source_of(playbook, name))
-    found = playbook._cache[key]
-    return None if found is None else set(found)
+        found = disabled_in(source_of(playbook, name))
+        playbook._cache[key] = None if found is None else frozenset(found)
+    return playbook._cache[key]
 
 
 def render(playbook: Playbook, name: str, context: dict[str, Any], *, lines: bool = False) -> str:

@@ -220,8 +220,21 @@ def test_public_first_a_fix_without_personal_data_stays_public(default, now):
     assert d.private_reply is None
     assert "DM" not in reply and "message" not in reply.lower()
     assert "?" in reply  # the one clarifying question, asked in public
-    assert text_for(default.data["clarify"], "en") in reply
     assert "public-first" in rules(d)
+
+
+def test_a_playbook_can_set_the_clarifying_question_and_next_step(tmp_path, now):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "extends: default\n"
+        "clarify: {en: 'Which shop were you in?'}\n"
+        "next_step: {en: 'pass it to the store manager'}\n",
+        encoding="utf-8",
+    )
+    quiet = decision("complaint", "specific_problem", private=False)
+    d = run("It keeps going wrong every single time", load_playbook(path), now, decision=quiet)
+    assert "Which shop were you in?" in (d.public_reply or "")
+    assert "pass it to the store manager" in (d.public_reply or "")
 
 
 def test_public_first_the_topic_asks_its_own_question(default, now):
