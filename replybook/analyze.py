@@ -89,9 +89,6 @@ class Analysis(NamedTuple):
     needs_private: bool = False
     thread: Thread = NO_THREAD
     brand_thing: str | None = None
-    # How many words say what the message is about: not function words, not vague nouns,
-    # not the words of a signal phrase (an insult, "terrible"). Abuse has none to speak of.
-    detail: int = 0
     # Per signal kind, the weight of its most telling phrase found.
     peaks: dict[str, float] = {}
     # The message addresses a support account (playbook ``support_handles``).
@@ -502,7 +499,6 @@ def analyze(
         needs_private=needs_private or bool(pii),
         thread=thread,
         brand_thing=brand_thing,
-        detail=_detail(playbook, lang, clean, matches),
         peaks=peaks,
         cues=cues,
         to_support=_to_support(playbook, text),
@@ -528,10 +524,12 @@ def _handle_pattern(playbook: Playbook) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
 
 
-def _detail(
-    playbook: Playbook, lang: str, clean: str, matches: dict[str, tuple[str, ...]]
-) -> int:
-    """The number of words that say what the message is about."""
+def detail_words(playbook: Playbook, analysis: Analysis) -> int:
+    """How many words say what the message is about: not function words, not vague nouns,
+    not the words of a signal phrase (an insult, "terrible"). Abuse has none to speak of.
+
+    Worked out only when a decision needs it (few do), not for every message."""
+    lang, clean, matches = analysis.language, _clean(analysis.text), analysis.matches
     ignore = _plain_words(playbook, lang)
     said = {
         word
@@ -570,6 +568,12 @@ def _faq_by_words(playbook: Playbook, lang: str, clean: str) -> tuple[str, str] 
         return None
     words = {w.lower() for w in _WORD.findall(clean)}
     if not words:
+        return None
+    # A keyword and the word that matches it share their first two letters, near enough
+    # always: sets with a keyword no word of the question starts like are left out early.
+    starts = {w[:2] for w in words}
+    sets = [(key, needed) for key, needed in sets if all(w[:2] in starts for w in needed)]
+    if not sets:
         return None
     from rapidfuzz import fuzz, process
 

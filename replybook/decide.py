@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .analyze import Analysis
+from .analyze import Analysis, detail_words
 from .playbook import Playbook
 
 ACTIONS = ("reply", "escalate", "moderate", "skip")
@@ -177,7 +177,7 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or reported
         or still
         # A complaint that says what it is about in enough words of its own.
-        or (complaint and a.detail >= limits.get("detail_words", 4.0))
+        or (complaint and detail_words(playbook, a) >= limits.get("detail_words", 4.0))
     )
     if thread.follow_up and (complaint or still):
         complaint = True

@@ -95,3 +95,12 @@ def test_non_english_comment_is_drafted_in_english_and_noted(default):
     result = draft("Siparişim hala gelmedi, çok kötü bir hizmet", default, now=NOW)
     assert result.language == "tr"
     assert "no templates for it" in result.note
+
+
+def test_faq_matches_by_meaning_bearing_words_spelling_aside(default):
+    # No FAQ phrase is in these, but the entry's words are ("opening hours").
+    assert analyze("what hours are you opening on sunday?", default).faq == "contact-hours"
+    assert analyze("are your opening houres different at christmas?", default).faq == (
+        "contact-hours"
+    )
+    assert analyze("what hours did the delay last?", default).faq is None
