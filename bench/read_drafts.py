@@ -13,6 +13,9 @@ thread (``context``) and ``received_at``, in a temporary folder that is deleted 
   ``created_at`` order with a fresh store and ``--record`` (as bench/canned.py does), and
   the sampled messages' drafts are taken from that run, so each saw the replies the team
   had recorded before it;
+  Each brand gets a store of its own (its team's memory): a team answering for one brand
+  never sees another brand's complaints or replies. ``--one-store`` puts every brand in one
+  store, as bench/canned.py does;
 - ``--cold``: only the sample is drafted, with ``--no-store``.
 
 Prints, on screen only, for each message: its id, thread and text; the decision (intent,
@@ -151,6 +154,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--cold", action="store_true", help="draft the sample alone, no store")
+    parser.add_argument(
+        "--one-store", action="store_true", help="warm: one store for every brand, not one each"
+    )
     parser.add_argument("--eval", default=str(ROOT.parent / "shared" / "eval"))
     parser.add_argument("--playbook", default="default")
     parser.add_argument("--force", action="store_true", help="overwrite the labels template")
@@ -167,14 +173,28 @@ def main() -> None:
         if args.cold:
             chosen = sorted(sample, key=lambda r: (r.get("created_at") or "", key(r)))
             out = draft_batch(chosen, folder, args.playbook, store=False)
-        else:
+        elif args.one_store:
             out = draft_batch(everything, folder, args.playbook)
+        else:
+            out = []
+            brands: dict[str, list[dict[str, Any]]] = {}
+            for row in everything:
+                brands.setdefault(str(row.get("brand") or "?"), []).append(row)
+            for number, rows in enumerate(brands.values()):
+                own = folder / f"brand-{number}"
+                own.mkdir()
+                out += draft_batch(rows, own, args.playbook)
         drafted = {str(o.get("id")): o for o in out}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
     playbook = load_playbook(args.playbook)
-    how = "alone, no store" if args.cold else f"from a batch of all {len(everything)} with --record"
+    how = (
+        "alone, no store"
+        if args.cold
+        else f"from batches of all {len(everything)} with --record"
+        + (", one store" if args.one_store else ", one store per brand")
+    )
     print(f"seed {args.seed}: {len(sample)} of {len(everything)} English messages, drafted {how}")
     for number, row in enumerate(sample, 1):
         show(number, row, drafted[key(row)], playbook)

@@ -256,7 +256,8 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         note("angry", first("rude") or first("complaint"))
     if a.loss:
         note("customer_mistake", a.loss)
-    if thread.answers_brand and intent in ("other", "question"):
+    if thread.answers_brand and thread.complained and intent in ("other", "question"):
+        # An answer to the brand's question in a support thread (not banter).
         note("answers_brand", None)
     if intent == "troll":
         note("abuse" if abusive else "rude", first("abuse") if abusive else first("rude"))
