@@ -179,15 +179,28 @@ def draft(
     )
 
 
-class _Request(NamedTuple):
-    name: str | None
-    handle: str | None
-    agent: str | None
-    channel: str
-    arrived: datetime
-    variant: int | None
-    pattern: Pattern | None
-    history: tuple[str, ...]
+class _Request:
+    __slots__ = ("name", "handle", "agent", "channel", "arrived", "variant", "pattern", "history")
+
+    def __init__(
+        self,
+        name: str | None,
+        handle: str | None,
+        agent: str | None,
+        channel: str,
+        arrived: datetime,
+        variant: int | None,
+        pattern: Pattern | None,
+        history: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.handle = handle
+        self.agent = agent
+        self.channel = channel
+        self.arrived = arrived
+        self.variant = variant
+        self.pattern = pattern
+        self.history = history
 
 
 def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Request) -> Draft:
@@ -278,9 +291,13 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
 
 def _reply_language(playbook: Playbook, a: Analysis) -> str:
     """The comment's language if the playbook has templates for it, else its default."""
-    available = playbook.languages()
-    lang = a.language if a.language in available else str(playbook.get("language") or "en")
-    return lang if lang in available else available[0]
+    found = playbook._cache.get(("compose:language", a.language))
+    if found is None:
+        available = playbook.languages()
+        lang = a.language if a.language in available else str(playbook.get("language") or "en")
+        found = lang if lang in available else available[0]
+        playbook._cache[("compose:language", a.language)] = found
+    return str(found)
 
 
 # ---------------------------------------------------------------------------------------
@@ -307,11 +324,20 @@ def _channel(playbook: Playbook, channel_id: str) -> dict[str, Any]:
 # People
 
 
-class _People(NamedTuple):
-    context: dict[str, Any]  # who, name, handle, agent
-    agent: dict[str, str] | None
-    brand: dict[str, Any]
-    signature: str
+class _People:
+    __slots__ = ("context", "agent", "brand", "signature")
+
+    def __init__(
+        self,
+        context: dict[str, Any],
+        agent: dict[str, str] | None,
+        brand: dict[str, Any],
+        signature: str,
+    ) -> None:
+        self.context = context  # who, name, handle, agent
+        self.agent = agent
+        self.brand = brand
+        self.signature = signature
 
 
 def _people(
@@ -321,14 +347,14 @@ def _people(
     shown without control or invisible characters."""
     name = clean_characters(name) if name else name
     handle = clean_characters(handle) if handle else handle
+    # Who signs depends only on the agent given: resolved and signed once per agent.
     key = ("compose:agent", agent_text)
-    agent = playbook._cache.get(key)
-    if key not in playbook._cache:
+    signer = playbook._cache.get(key)
+    if signer is None:
         agent = resolve_agent(playbook, clean_characters(agent_text) if agent_text else None)
-        playbook._cache[key] = agent
-    brand = playbook._cache.get("compose:brand")
-    if brand is None:
-        brand = playbook._cache["compose:brand"] = dict(playbook.get("brand") or {})
+        brand = dict(playbook.get("brand") or {})
+        signer = playbook._cache[key] = (agent, brand, _signature(playbook, agent, brand))
+    agent, brand, signature = signer
     return _People(
         context={
             "who": _greeting_target(name, handle),
@@ -338,7 +364,7 @@ def _people(
         },
         agent=agent,
         brand=brand,
-        signature=_signature(playbook, agent, brand),
+        signature=signature,
     )
 
 
@@ -388,9 +414,12 @@ def _signature(playbook: Playbook, agent: dict[str, str] | None, brand: dict[str
 # What the reply says about the problem
 
 
-class _About(NamedTuple):
-    facts: dict[str, Any]  # the template variables
-    naming: Naming
+class _About:
+    __slots__ = ("facts", "naming")
+
+    def __init__(self, facts: dict[str, Any], naming: Naming) -> None:
+        self.facts = facts  # the template variables
+        self.naming = naming
 
 
 def _about(
@@ -467,15 +496,37 @@ def _incident_facts(pattern: Pattern) -> dict[str, Any]:
 # Phrasing
 
 
-class _Phrased(NamedTuple):
-    public: str | None
-    private: str | None
-    variant: int
-    variants: int  # templates of the public slot
-    templates: tuple[str, ...]
-    trimmed: bool
-    tried: int  # candidates tried against the history (0: picked by the hash alone)
-    closest: float  # the chosen reply's highest similarity to the history
+class _Phrased:
+    __slots__ = (
+        "public",
+        "private",
+        "variant",
+        "variants",
+        "templates",
+        "trimmed",
+        "tried",
+        "closest",
+    )
+
+    def __init__(
+        self,
+        public: str | None,
+        private: str | None,
+        variant: int,
+        variants: int,
+        templates: tuple[str, ...],
+        trimmed: bool,
+        tried: int,
+        closest: float,
+    ) -> None:
+        self.public = public
+        self.private = private
+        self.variant = variant
+        self.variants = variants  # templates of the public slot
+        self.templates = templates
+        self.trimmed = trimmed
+        self.tried = tried  # candidates tried against the history (0: picked by the hash alone)
+        self.closest = closest  # the chosen reply's highest similarity to the history
 
 
 _NOTHING = _Phrased(None, None, 1, 1, (), False, 0, 0.0)
@@ -650,8 +701,11 @@ def _reasons(
 
     def why(key: str) -> Reason:
         found = _evidence(decision, a, _NAMES.get(key, ()))
-        extra = {"found": clean_characters(found, " ")} if found else {}
-        return Reason(key.split("/")[0], _why(playbook, key, {**fields, **extra}))
+        if found:
+            fields["found"] = clean_characters(found, " ")
+        else:
+            fields.pop("found", None)
+        return Reason(key.split("/")[0], _why(playbook, key, fields))
 
     if action == "moderate":
         keys: Sequence[str] = ("dont-feed-trolls", "never-delete")

@@ -11,7 +11,8 @@ one of two places and must pass every check, else the reply uses its neutral wor
    that is.
 
 What a clean name is, checked word by word with the language's data from the playbook
-(``languages:`` and the ``abuse``, ``rude`` and ``loss`` signals):
+(``languages:``, and the phrases of the ``abuse``, ``rude`` and ``loss`` signals the
+analysis found in the message):
 
 - no profanity or insult (an offending word that only describes the noun is dropped:
   "my stupid router" is "your router"; an offending noun is never named);
@@ -31,14 +32,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, NamedTuple
+from typing import Any
 
 from .analyze import Analysis
 from .lexicon import PhraseIndex
-from .playbook import Playbook, phrases_for, register_compiled, text_for
+from .playbook import Playbook, phrases_for, text_for
 
 # Words (letters, with inner apostrophes and hyphens), or one other character.
-_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _PIECE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*|\S")
 # Personal data or not a word: a digit, an @ or underscore (e-mail, handle), a link.
 _DATA = re.compile(r"[\d@_]|://|www\.", re.IGNORECASE)
@@ -50,84 +50,63 @@ _MAX_CHARS = 40
 _OFFENDING = ("abuse", "rude", "loss")
 
 
-class Naming(NamedTuple):
+class Naming:
     """The problem as a reply names it (``text``, e.g. "your order"), where the name came
     from (``own``: the customer's noun phrase; ``topic``: the topic's words) and the noun
     phrase itself; all None/empty when nothing passes the checks."""
 
-    text: str | None
-    source: str
-    phrase: str | None
+    __slots__ = ("text", "source", "phrase")
+
+    def __init__(self, text: str | None, source: str, phrase: str | None) -> None:
+        self.text = text
+        self.source = source
+        self.phrase = phrase
 
 
 NOTHING = Naming(None, "", None)
 
 
-class _Language(NamedTuple):
-    possessives: frozenset[str]
-    prepositions: frozenset[str]
-    function: frozenset[str]  # never inside a name, and they end a noun phrase
-    first_person: frozenset[str]
-    vague: frozenset[str]
-    describing: re.Pattern[str] | None
-    mention: str | None
-    offending: PhraseIndex
-    screen: _Screen
-    owners: re.Pattern[str] | None  # finds the possessives in a text
-
-
-class _Screen(NamedTuple):
-    """A quick first look for the offending phrases: the words they hold, the stems of
-    their wildcards and their raw expressions. Only text that passes it is searched."""
-
-    words: frozenset[str]
-    stems: tuple[str, ...]
-    raw: re.Pattern[str] | None
-
-    def may_hold(self, words: list[str], text: str) -> bool:
-        folded = [w.casefold().strip(_EDGES) for w in words]
-        if any(w in self.words or w.startswith(self.stems) for w in folded):
-            return True
-        return self.raw is not None and self.raw.search(text) is not None
-
-
-def _screen(phrases: list[str]) -> _Screen:
-    words: set[str] = set()
-    stems: set[str] = set()
-    raw: list[str] = []
-    for phrase in phrases:
-        phrase = phrase.strip()
-        if len(phrase) >= 2 and phrase[0] == phrase[-1] == "/":
-            raw.append(f"(?:{phrase[1:-1]})")
-            continue
-        for word in phrase.casefold().split():
-            (stems if word.endswith("*") else words).add(word.rstrip("*"))
-    return _Screen(
-        frozenset(words),
-        tuple(sorted(s for s in stems if s)),
-        re.compile("|".join(raw), re.IGNORECASE) if raw else None,
+class _Language:
+    __slots__ = (
+        "possessives",
+        "prepositions",
+        "function",
+        "first_person",
+        "vague",
+        "endings",
+        "mention",
+        "owners",
     )
+
+    def __init__(
+        self,
+        possessives: frozenset[str],
+        prepositions: frozenset[str],
+        function: frozenset[str],
+        first_person: frozenset[str],
+        vague: frozenset[str],
+        endings: tuple[str, ...],
+        mention: str | None,
+        owners: re.Pattern[str] | None,
+    ) -> None:
+        self.possessives = possessives
+        self.prepositions = prepositions
+        self.function = function  # never inside a name, and they end a noun phrase
+        self.first_person = first_person
+        self.vague = vague
+        self.endings = endings  # describing_endings
+        self.mention = mention
+        self.owners = owners  # finds the possessives in a text
 
 
 def _folded(words: Any) -> frozenset[str]:
-    return frozenset(str(w).casefold().replace("’", "'") for w in words or ())
+    return frozenset(w.casefold() for w in words or ())
 
 
-def _build(playbook: Playbook, lang: str, offending: PhraseIndex | None = None) -> _Language:
+def _build(playbook: Playbook, lang: str) -> _Language:
     spec = (playbook.get("languages") or {}).get(lang) or {}
-    endings = [re.escape(str(e)) for e in spec.get("describing_endings") or []]
     first_person = _folded(spec.get("first_person"))
     possessives = _folded(spec.get("possessives"))
-    lists: dict[str, list[str]] = {}
-    for kind in _OFFENDING:
-        groups = ((playbook.get("signals") or {}).get(kind) or {}).get(lang) or {}
-        for weight, phrases in groups.items():
-            if float(weight) > 0:
-                lists.setdefault(kind, []).extend(str(p) for p in phrases)
-    if offending is None:
-        offending = PhraseIndex()
-        for kind, phrases in lists.items():
-            offending.add(kind, phrases)
     return _Language(
         possessives=possessives,
         prepositions=_folded(spec.get("prepositions")),
@@ -137,11 +116,8 @@ def _build(playbook: Playbook, lang: str, offending: PhraseIndex | None = None) 
         | first_person,
         first_person=first_person,
         vague=_folded(spec.get("vague")),
-        # Three letters at least before the ending: "cracked", "useless", but not "drive".
-        describing=re.compile(rf"\w{{3,}}(?:{'|'.join(endings)})", re.I) if endings else None,
+        endings=tuple(sorted({str(e).casefold() for e in spec.get("describing_endings") or []})),
         mention=spec.get("mention"),
-        offending=offending,
-        screen=_screen([p for phrases in lists.values() for p in phrases]),
         owners=re.compile(
             rf"(?<![\w'’-])(?:{'|'.join(re.escape(w) for w in sorted(possessives))})(?![\w'’-])",
             re.IGNORECASE,
@@ -157,20 +133,6 @@ def _language(playbook: Playbook, lang: str) -> _Language:
     if found is None:
         found = playbook._cache[key] = _build(playbook, lang)
     return found
-
-
-def export_state(playbook: Playbook) -> dict[str, Any]:
-    """The playbook language's word index of offending phrases, for the playbook cache."""
-    lang = str(playbook.get("language") or "en")
-    return {lang: _language(playbook, lang).offending.state()}
-
-
-def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
-    for lang, index in state.items():
-        playbook._cache[f"naming:{lang}"] = _build(playbook, lang, PhraseIndex.from_state(index))
-
-
-register_compiled("naming", export_state, import_state)
 
 
 def clean_characters(text: str, instead: str = "") -> str:
@@ -195,16 +157,26 @@ def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
     words, whichever passes the checks (see the module's docstring), else nothing."""
     words = _language(playbook, lang)
     text = clean_characters(analysis.text, " ")
+    # What the analysis found of swearing, insults and the customer's own mistake: a name
+    # may hold none of it. Found in the whole message, so a message without any is quick.
+    offending = tuple(p for kind in _OFFENDING for p in analysis.matches.get(kind, ()))
     topic = (playbook.get("topics") or {}).get(analysis.topic or "") if analysis.topic else None
     mention = (text_for(topic.get("mention"), lang) or words.mention) if topic else None
     if not mention:
-        return _own(_own_phrase(text, words), words)
+        return _own(_own_phrase(text, words, offending), words)
     if "{term}" not in mention:
         return Naming(mention, "topic", None)
+    chosen = (analysis.term or "").casefold()
+    # Nothing of the customer's to name: the analysis's word, if it is a clean noun of
+    # the topic's own list, is the name.
+    unowned = words.owners is None or not words.owners.search(text)
+    if unowned and chosen in _listed(playbook, lang, str(analysis.topic)):
+        filled = _filled(mention, chosen, words) if _filled("{term}", chosen, words) else None
+        if filled:
+            return Naming(filled, "topic", chosen)
     # The topic's words the customer used, nouns first (the one the analysis chose
     # before the others): "subscription" in "I was charged twice for my subscription".
     terms = _topic_terms(playbook, lang, str(analysis.topic), text)
-    chosen = (analysis.term or "").casefold()
     nouns = sorted(
         (t for t in terms if _filled("{term}", t, words) and _filled(mention, t, words)),
         key=lambda t: t != chosen,
@@ -213,11 +185,11 @@ def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
         # The customer's phrase is better only when it holds one of the topic's words
         # ("google account" for "account"); none near a possessive, no phrase to read.
         if _owned_near(text, words, terms):
-            own = _own_phrase(text, words)
+            own = _own_phrase(text, words, offending)
             if own and any(_holds(own, t) for t in terms):
                 return _own(own, words)
         return Naming(_filled(mention, nouns[0], words), "topic", nouns[0])
-    own = _own_phrase(text, words)
+    own = _own_phrase(text, words, offending)
     if own:
         return _own(own, words)  # "your iPhone screen" rather than "the cracked item"
     for candidate in terms:
@@ -299,7 +271,7 @@ def _filled(mention: str, term: str, words: _Language) -> str | None:
     parts = term.split()
     if not parts or len(parts) > _MAX_WORDS:
         return None
-    if any(not _WORD.fullmatch(p) or p in words.function for p in parts):
+    if any(not _is_word(p) or p in words.function for p in parts):
         return None
     filled = mention.replace("{term}", term)
     last = filled.split()[-1] if filled.split() else ""
@@ -313,6 +285,12 @@ def _noun_at_end(word: str, words: _Language) -> bool:
     return not _describes(low, words)
 
 
+def _is_word(text: str) -> bool:
+    """Letters, with inner apostrophes or hyphens ("non-refundable", "son's")."""
+    inner = text.replace("'", "").replace("-", "")
+    return inner.isalpha() and text[0].isalpha() and text[-1].isalpha()
+
+
 def _tokens(chunks: list[str]) -> list[tuple[str, str]]:
     """(kind, token) pairs of runs of non-space: ``word``; ``data`` for a run holding a
     digit, an @, an underscore or a link (never part of a name); ``mark`` for punctuation
@@ -321,14 +299,15 @@ def _tokens(chunks: list[str]) -> list[tuple[str, str]]:
     for chunk in chunks:
         if _DATA.search(chunk):
             out.append(("data", chunk))
-        elif _WORD.fullmatch(chunk):
+        elif chunk.isalpha():
             out.append(("word", chunk))
         else:
-            out += [("word" if _WORD.fullmatch(p) else "mark", p) for p in _PIECE.findall(chunk)]
+            # A piece is a word when it starts with a letter (the pattern's first choice).
+            out += [("word" if p[0].isalpha() else "mark", p) for p in _PIECE.findall(chunk)]
     return out
 
 
-def _own_phrase(text: str, words: _Language) -> str | None:
+def _own_phrase(text: str, words: _Language, offending: tuple[str, ...] = ()) -> str | None:
     """The first clean noun phrase after one of the language's possessives, as the reply
     shows it (lower case, except words like "iPhone" or "TV")."""
     if words.owners is None:
@@ -344,13 +323,18 @@ def _own_phrase(text: str, words: _Language) -> str | None:
         tokens = _tokens(text[start : start + 100].split()[: _MAX_WORDS + 3])
         if not tokens or tokens[0][0] != "word":
             continue
-        phrase = _phrase_after(before, tokens, words)
+        phrase = _phrase_after(before, tokens, words, offending)
         if phrase:
             return phrase
     return None
 
 
-def _phrase_after(before: list[str], tokens: list[tuple[str, str]], words: _Language) -> str | None:
+def _phrase_after(
+    before: list[str],
+    tokens: list[tuple[str, str]],
+    words: _Language,
+    offending: tuple[str, ...] = (),
+) -> str | None:
     """The noun phrase after the possessive ``tokens[0]``, if it passes the checks."""
     found: list[str] = []
     for kind, token in tokens[1:]:
@@ -366,7 +350,8 @@ def _phrase_after(before: list[str], tokens: list[tuple[str, str]], words: _Lang
         return None
     # The words just before the possessive count too: "forgot my password" is the
     # customer's own mistake, not a thing to be sorry about.
-    found = _without_offending(before, tokens[0][1], found, words)
+    if offending:
+        found = _without_offending(before, tokens[0][1], found, offending)
     if not found or any(w.casefold() in words.first_person for w in found):
         return None
     # Describing words, then a noun or a two-word compound ("thumb drive"); a vague word
@@ -383,40 +368,35 @@ def _phrase_after(before: list[str], tokens: list[tuple[str, str]], words: _Lang
 
 
 def _describes(word: str, words: _Language) -> bool:
-    return words.describing is not None and bool(words.describing.fullmatch(word.casefold()))
+    """Does the word describe rather than name ("cracked", "useless")? Three letters at
+    least before the ending: "drive" is a noun."""
+    low = word.casefold()
+    if not words.endings or not low.endswith(words.endings):
+        return False
+    return any(low.endswith(e) and len(low) - len(e) >= 3 for e in words.endings)
 
 
 def _without_offending(
-    before: list[str], owner: str, found: list[str], words: _Language
+    before: list[str], owner: str, found: list[str], offending: tuple[str, ...]
 ) -> list[str]:
-    """The phrase without words the playbook reads as swearing, insult or the customer's
-    own mistake, read with the possessive and the words before it ("my bad", "forgot my
-    password"). Only describing words before the noun can go ("my stupid router"); an
-    offending noun, or an idiom of the customer's own mistake, means no name at all."""
-    if not words.offending:
-        return found
-    lead = " ".join((*before, owner))
-    window = " ".join((lead, *found))
-    # The possessive itself is in every window: only the words around it are screened.
-    if not words.screen.may_hold([*before, *found], window):
-        return found
-    hits = words.offending.search_all(window)
-    if not hits:
-        return found
-    spans = []
-    position = len(lead) + 1
-    for word in found:
-        spans.append((position, position + len(word)))
-        position += len(word) + 1
+    """The phrase without the offending phrases the analysis found in the message, read
+    with the possessive and the words before it ("my bad", "forgot my password"). Only
+    describing words before the noun can go ("my stupid router"); an offending noun, or an
+    idiom of the customer's own mistake, means no name at all."""
+    window = [w.casefold().strip(_EDGES) for w in (*before, owner, *found)]
+    first = len(before) + 1  # where the phrase starts in the window
     drop: set[int] = set()
-    for kind, matches in hits.items():
-        for match in matches:
-            covered = [i for i, (a, b) in enumerate(spans) if a < match.end() and match.start() < b]
+    for phrase in offending:
+        words = phrase.casefold().split()
+        for at in range(len(window) - len(words) + 1):
+            if window[at : at + len(words)] != words:
+                continue
+            covered = {i - first for i in range(at, at + len(words)) if i >= first}
             if not covered:
                 continue
-            if kind == "loss" or len(found) - 1 in covered:
-                return []
-            drop.update(covered)
+            if len(found) - 1 in covered or at < first:
+                return []  # the noun itself, or an idiom that runs into the phrase
+            drop |= covered
     return [w for i, w in enumerate(found) if i not in drop]
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from .errors import TemplateError
 from .playbook import Playbook
@@ -32,7 +32,6 @@ _SPACE_BEFORE_MARK = re.compile(r" ([,.!?;:])")  # spaces are single by then
 # greeting ("Hi Dana, sorry about ...") and are capitalised where they start a sentence.
 # Only letters that may be lower case are matched: most sentences start with a capital.
 _SENTENCE_START = re.compile(r"(^|[.!?][\"'”’)]*\s)([^\W\d_A-Z])")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 # ---------------------------------------------------------------------------------------
@@ -95,13 +94,16 @@ def stable_seed(text: str) -> int:
     return zlib.crc32(" ".join(text.casefold().split()).encode("utf-8"))
 
 
-class Variant(NamedTuple):
+class Variant:
     """One phrasing of a slot: its number (1-based), the index of its template among the
     slot's templates, and the seed of its picks."""
 
-    number: int
-    template: int
-    seed: int
+    __slots__ = ("number", "template", "seed")
+
+    def __init__(self, number: int, template: int, seed: int) -> None:
+        self.number = number
+        self.template = template
+        self.seed = seed
 
 
 def variant(number: int, total: int, seed: int) -> Variant:
@@ -138,10 +140,11 @@ def assembled_source(templates: Mapping[str, str], name: str, within: tuple[str,
     return _INCLUDE.sub(inline, source) if "include" in source else source
 
 
-def _environments(playbook: Playbook) -> tuple[Any, Any]:
-    """The playbook's sandbox with the ``pick`` filter: one that loads templates with their
-    parts inlined, one that loads them as they are (the reference)."""
-    found = playbook._cache.get("phrasing:envs")
+def _environment(playbook: Playbook, inlined: bool = True) -> Any:
+    """The playbook's sandbox with the ``pick`` filter, loading templates with their parts
+    inlined, or (``inlined=False``, the reference) as they are."""
+    key = "phrasing:env" if inlined else "phrasing:reference-env"
+    found = playbook._cache.get(key)
     if found is None:
         from jinja2 import FunctionLoader, pass_context
 
@@ -150,19 +153,14 @@ def _environments(playbook: Playbook) -> tuple[Any, Any]:
         def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
             if name not in templates:
                 return None
-            return assembled_source(templates, name), name, lambda: True
-
-        def load_plain(name: str) -> tuple[str, str, Callable[[], bool]] | None:
             # The name as the file name: an error's traceback then says which part failed.
-            return (templates[name], name, lambda: True) if name in templates else None
+            source = assembled_source(templates, name) if inlined else templates[name]
+            return source, name, lambda: True
 
         base = playbook.environment()
-        filters = {**base.filters, "pick": pass_context(_pick_filter)}
-        inlined = base.overlay(loader=FunctionLoader(load))
-        reference = base.overlay(loader=FunctionLoader(load_plain))
-        for env in (inlined, reference):
-            env.filters = filters
-        found = playbook._cache["phrasing:envs"] = (inlined, reference)
+        found = base.overlay(loader=FunctionLoader(load))
+        found.filters = {**base.filters, "pick": pass_context(_pick_filter)}
+        playbook._cache[key] = found
     return found
 
 
@@ -171,7 +169,7 @@ def assembled(playbook: Playbook, name: str) -> Any:
     key = ("phrasing:template", name)
     found = playbook._cache.get(key)
     if found is None:
-        found = playbook._cache[key] = _environments(playbook)[0].get_template(name)
+        found = playbook._cache[key] = _environment(playbook).get_template(name)
     return found
 
 
@@ -252,7 +250,7 @@ def render_reference(
     from jinja2 import TemplateError as JinjaError
 
     try:
-        text = _environments(playbook)[1].get_template(name).render(context)
+        text = _environment(playbook, inlined=False).get_template(name).render(context)
     except JinjaError as exc:
         raise _template_error(name, exc, playbook.templates) from None
     if lines:
@@ -286,13 +284,16 @@ def sign(body: str, signature: str, max_chars: int) -> str:
     return f"{body}{joiner}{signature}"
 
 
-class Fitted(NamedTuple):
+class Fitted:
     """A reply that fits its channel: the text, the variant used, whether sentences were
     dropped to fit."""
 
-    text: str
-    variant: Variant
-    trimmed: bool
+    __slots__ = ("text", "variant", "trimmed")
+
+    def __init__(self, text: str, variant: Variant, trimmed: bool) -> None:
+        self.text = text
+        self.variant = variant
+        self.trimmed = trimmed
 
 
 def fit(
@@ -327,7 +328,7 @@ def fit(
             return Fitted(reply, option, False)
         tried.append((body, option))
     body, option = min(tried, key=lambda item: len(item[0]))
-    sentences = _SENTENCE_END.split(body)
+    sentences = re.split(r"(?<=[.!?])\s+", body)  # rare: compiled on first use
     while len(sentences) > 1 and len(sign(" ".join(sentences), signature, limit)) > limit:
         sentences.pop(-2 if len(sentences) > 2 else -1)
     return Fitted(sign(" ".join(sentences), signature, limit), option, True)
