@@ -238,7 +238,18 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
     seed = stable_seed(a.text)
     phrased = _phrase(playbook, lang, case, action, context, people.signature, seed, request)
     reasons = _reasons(
-        playbook, a, decision, case, action, about, channel, people, phrased, minutes, sla_key
+        playbook,
+        a,
+        decision,
+        case,
+        action,
+        about,
+        channel,
+        people,
+        phrased,
+        minutes,
+        sla_key,
+        request.variant,
     )
     note = _note(
         playbook,
@@ -666,6 +677,7 @@ def _reasons(
     phrased: _Phrased,
     minutes: Any,
     sla_key: str,
+    variant: int | None = None,
 ) -> list[Reason]:
     facts = about.facts
     incident = facts.get("incident") or {}
@@ -715,7 +727,7 @@ def _reasons(
         keys = _CASE_REASONS.get(case, ("respond-all",))
     reasons = [why(key) for key in keys]
     if action in ("reply", "escalate"):
-        reasons += _reply_reasons(why, decision, case, about, people, phrased, incident)
+        reasons += _reply_reasons(why, variant, decision, case, about, people, phrased, incident)
     if incident.get("state") == "possible":
         reasons.append(why("patterns/possible"))
     if minutes is not None and action != "skip":
@@ -725,6 +737,7 @@ def _reasons(
 
 def _reply_reasons(
     why: Any,
+    request_variant: int | None,
     decision: Decision,
     case: str,
     about: _About,
@@ -748,9 +761,11 @@ def _reply_reasons(
     if phrased.private and facts["timeline"]:
         reasons.append(why("under-promise"))
     reasons.append(why("be-human" if people.agent else "be-human/team"))
-    if phrased.tried:
+    if request_variant:
+        reasons.append(why("no-canned/chosen"))
+    elif phrased.tried:
         reasons.append(why("no-canned/history"))
-    elif phrased.variants > 1:
+    else:
         reasons.append(why("no-canned"))
     return reasons
 

@@ -659,7 +659,9 @@ def test_variant_option_reproduces_the_reply(default, now):
     assert again.public_reply == hashed.public_reply
     texts_ = {run("My order is late", default, now, variant=v).public_reply for v in (1, 2, 3)}
     assert len(texts_) == 3
-    assert run("My order is late", default, now, variant=2).variant == 2
+    chosen = run("My order is late", default, now, variant=2)
+    assert chosen.variant == 2
+    assert any(r.rule == "no-canned" and "asked" in r.why for r in chosen.reasons)
 
 
 def test_seed_ignores_case_and_spacing():
