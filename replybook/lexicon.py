@@ -231,7 +231,13 @@ class PhraseIndex:
                     else:
                         found_for.append((i, i + 1, phrase))
                 continue
-            if mode == _PATH:
+            if mode == _LONGER:
+                # Only phrases of more words start here, and most often the next word
+                # isn't how any of them goes on: no walk.
+                if i + 1 == count or words[i + 1] not in data:
+                    continue
+                ends = _walk_path(data, words, i, count)
+            elif mode == _PATH:
                 ends = _walk_path(data, words, i, count)
             else:
                 ends = _walk(data, words, i, count)
@@ -537,12 +543,14 @@ def any_of(sources: Iterable[str]) -> Caseless:
 
 
 _NOWHERE: tuple[int, Any] = (0, None)
-_ONE_WORD, _PATH, _BRANCHES = 1, 2, 3
+_ONE_WORD, _PATH, _BRANCHES, _LONGER = 1, 2, 3, 4
 
 
 def _start(trie: Node, token: str) -> tuple[int, Any]:
     """Where a token leads from the root: nowhere; only to one-word phrases (their keys and
-    phrases); down a single path (its node); or down several (the nodes)."""
+    phrases); down a single path (its node), which may end no phrase at this token and
+    have no wildcard next (``_LONGER``: only the next word can lead on); or down several
+    (the nodes)."""
     first = _prefix_children(trie, token)
     if token in trie:
         first.append(trie[token])
@@ -552,6 +560,8 @@ def _start(trie: Node, token: str) -> tuple[int, Any]:
     if len(first) == 1 and _PREFIXES not in node:
         if len(node) == 1 and _END in node:
             return _ONE_WORD, tuple(node[_END].items())
+        if _END not in node:
+            return _LONGER, node
         return _PATH, node
     return _BRANCHES, first
 
