@@ -259,6 +259,12 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     if thread.answers_brand and thread.complained and intent in ("other", "question"):
         # An answer to the brand's question in a support thread (not banter).
         note("answers_brand", None)
+    if intent in ("other", "question") and over("sent_private", scores.get("sent_private", 0.0)):
+        note("sent_private", first("sent_private"))
+    if intent in ("other", "question", "praise") and over(
+        "suggestion", scores.get("suggestion", 0.0)
+    ):
+        note("suggestion", first("suggestion"))
     if intent == "troll":
         note("abuse" if abusive else "rude", first("abuse") if abusive else first("rude"))
     if intent in ("complaint", "question") and first("complaint"):

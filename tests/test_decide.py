@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from replybook import analyze, decide, load_playbook
 from replybook.errors import UsageError
 
 PLAYBOOK = load_playbook("default")
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 def decision(text: str, context: list[dict[str, str]] | None = None):
@@ -224,3 +227,22 @@ def test_decide_never_crashes(text, context):
     assert d.intent in ("complaint", "question", "praise", "joke", "troll", "other")
     assert d.action in ("reply", "escalate", "moderate", "skip")
     assert all(isinstance(v, str) for v in d.evidence.values())
+
+
+def test_a_message_saying_it_wrote_in_private_is_acknowledged():
+    from replybook import draft
+
+    d = decision("Sure, DM sent!")
+    assert "sent_private" in d.flags
+    reply = draft("Sure, DM sent!", PLAYBOOK, name="Ana", now=NOW).public_reply
+    assert reply is not None and "Thanks for the mention" not in reply
+    assert "there" in reply  # "we'll reply to you there"
+
+
+def test_a_suggestion_is_thanked_as_an_idea():
+    from replybook import draft
+
+    d = decision("you should add a dark mode to the app")
+    assert "suggestion" in d.flags
+    reply = draft("you should add a dark mode to the app", PLAYBOOK, now=NOW).public_reply
+    assert reply is not None and ("idea" in reply or "suggestion" in reply)
