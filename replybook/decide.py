@@ -256,6 +256,9 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         note("angry", first("rude") or first("complaint"))
     if a.loss:
         note("customer_mistake", a.loss)
+    if intent == "complaint" and detail_words(playbook, a) >= limits.get("detailed", 8.0):
+        # The message already says what went wrong: no "what happened?" in reply.
+        note("detailed", None)
     if thread.answers_brand and thread.complained and intent in ("other", "question"):
         # An answer to the brand's question in a support thread (not banter).
         note("answers_brand", None)
