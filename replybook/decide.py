@@ -178,6 +178,8 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or still
         # A complaint that says what it is about in enough words of its own.
         or (complaint and detail_words(playbook, a) >= limits.get("detail_words", 4.0))
+        # Rude, but telling a story of its own at length: that is a problem, not a troll.
+        or (rude and detail_words(playbook, a) >= limits.get("rude_story_words", 12.0))
     )
     if thread.follow_up and (complaint or still):
         complaint = True

@@ -246,3 +246,12 @@ def test_a_suggestion_is_thanked_as_an_idea():
     assert "suggestion" in d.flags
     reply = draft("you should add a dark mode to the app", PLAYBOOK, now=NOW).public_reply
     assert reply is not None and ("idea" in reply or "suggestion" in reply)
+
+
+def test_a_rude_story_of_its_own_is_answered_not_moderated():
+    text = (
+        "the gate agent in Leeds shouted that I was a coward and an idiot in front of my "
+        "kids while we waited two hours at boarding for the delayed evening connection"
+    )
+    d = decision(text)
+    assert d.action == "reply" and d.intent == "complaint"
