@@ -38,6 +38,7 @@ from .phrasing import (
     render,
     sign,
     stable_seed,
+    template_globals,
 )
 from .playbook import Playbook, load_playbook, text_for
 
@@ -221,6 +222,7 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
     due = _iso(due_at) if due_at else None
     about = _about(playbook, a, decision, lang, pattern)
     context: dict[str, Any] = {
+        **_globals(playbook),
         **people.context,
         "brand": people.brand,
         "channel": channel,
@@ -298,6 +300,13 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
         decision=decision,
         incident=pattern.incident.id if pattern is not None and pattern.incident else None,
     )
+
+
+def _globals(playbook: Playbook) -> dict[str, Any]:
+    found = playbook._cache.get("compose:globals")
+    if found is None:
+        found = playbook._cache["compose:globals"] = template_globals(playbook)
+    return found
 
 
 def _reply_language(playbook: Playbook, a: Analysis) -> str:
@@ -416,7 +425,7 @@ def _signature(playbook: Playbook, agent: dict[str, str] | None, brand: dict[str
     cached = playbook._cache.get(key)
     if cached is None:
         name = f"_signature/{'agent' if agent else 'team'}.j2"
-        cached = render(playbook, name, {"agent": agent, "brand": brand})
+        cached = render(playbook, name, {**_globals(playbook), "agent": agent, "brand": brand})
         playbook._cache[key] = cached
     return str(cached)
 

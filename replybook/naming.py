@@ -31,7 +31,6 @@ analysis found in the message):
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from .analyze import Analysis
@@ -142,6 +141,8 @@ def clean_characters(text: str, instead: str = "") -> str:
     # The common case, checked in C: nothing but printable characters, spaces and lines.
     if text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable():
         return text
+    import unicodedata  # its tables take milliseconds to load: only for such text
+
     out = []
     for ch in text:
         kind = unicodedata.category(ch)

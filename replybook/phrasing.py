@@ -194,8 +194,17 @@ def disabled_by(playbook: Playbook, name: str) -> frozenset[str] | None:
     return playbook._cache[key]
 
 
+def template_globals(playbook: Playbook) -> dict[str, Any]:
+    """What the sandbox gives every template (``range``, ``namespace``...): a context made
+    with these in it renders without being copied again (:func:`render`)."""
+    return dict(_environment(playbook).globals)
+
+
 def render(playbook: Playbook, name: str, context: dict[str, Any], *, lines: bool = False) -> str:
     """Render one template by name, its parts inlined.
+
+    ``context`` is used as it is, not copied (as Jinja's ``render`` would, twice): it
+    should hold :func:`template_globals` and must not be changed while rendering.
 
     Replies are one paragraph: whitespace runs collapse to single spaces (an empty line in
     the template makes a paragraph break) and sentences start with a capital. With
@@ -203,8 +212,9 @@ def render(playbook: Playbook, name: str, context: dict[str, Any], *, lines: boo
     """
     from jinja2 import TemplateError as JinjaError
 
+    template = assembled(playbook, name)
     try:
-        text = assembled(playbook, name).render(context)
+        text = "".join(template.root_render_func(template.new_context(context, shared=True)))
     except TemplateError:
         raise
     except JinjaError:
