@@ -13,6 +13,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -636,7 +637,7 @@ def load_playbook(path: str | os.PathLike[str] | None = None) -> Playbook:
     compiled = _export_state(playbook)
     if cache is not None and cache_file is not None:
         # This module's own file is stamped too: a new replybook reads the playbook anew.
-        stamps = _stamp([str(f) for f in files] + [__file__])
+        stamps = _stamp([str(f) for f in files] + [__file__, *_COMPILED_SOURCES])
         if stamps is not None:
             dirs = [[str(r), _dir_stamps(r)] for r in roots]
             _write_cache(cache_file, playbook, stamps + template_stamps, dirs, compiled)
@@ -692,6 +693,7 @@ def _read_cache(cache_file: Path) -> Playbook | None:
 # imports none of them. Compiling at load also checks what only a step can check (a bad
 # rule type fails the load).
 _COMPILED: dict[str, tuple[Any, Any]] = {}
+_COMPILED_SOURCES: list[str] = []
 
 
 def register_compiled(
@@ -705,6 +707,11 @@ def register_compiled(
     ``restore(playbook, data)`` when it comes back from the cache.
     """
     _COMPILED[step] = (export, restore)
+    # The step's own source is stamped with the cache: a new version of the step (a new
+    # compiled form) reads the playbook anew instead of an old form from the cache.
+    source = getattr(sys.modules.get(getattr(export, "__module__", "")), "__file__", None)
+    if source and source not in _COMPILED_SOURCES:
+        _COMPILED_SOURCES.append(source)
 
 
 def _export_state(playbook: Playbook) -> dict[str, Any]:

@@ -191,3 +191,21 @@ def test_phrase_syntax():
     assert found == ["Refunded", "?!", "NOT   working", "😂", "carry-on"]
     assert matcher.search("refun") is None
     assert compile_phrases([]) is None
+
+
+def test_cache_is_stamped_with_the_steps_that_compile_into_it(tmp_path):
+    import marshal
+    import sys
+
+    from replybook.playbook import _cache_dir
+
+    path = write(tmp_path / "p.yaml", "extends: default\nsla_minutes: {complaint: 9}\n")
+    load_playbook(path)
+    cache = _cache_dir()
+    assert cache is not None
+    blobs = [marshal.loads(f.read_bytes()) for f in cache.glob("playbook-p-*.marshal")]
+    assert blobs
+    stamped = {item[0] for item in blobs[0]["stamps"]}
+    # A new version of a step's compiled form reads the playbook anew.
+    for step in ("replybook.analyze", "replybook.linter"):
+        assert sys.modules[step].__file__ in stamped
