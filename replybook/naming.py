@@ -338,12 +338,18 @@ def _phrase_after(
 ) -> str | None:
     """The noun phrase after the possessive ``tokens[0]``, if it passes the checks."""
     found: list[str] = []
-    for kind, token in tokens[1:]:
+    for at, (kind, token) in enumerate(tokens[1:], 1):
         low = token.casefold()
         if kind != "word" or low in words.function:
             break  # punctuation, a number or a function word ends the phrase
         if found and not _describes(found[-1], words) and _describes(low, words):
-            break  # "my phone died": a describing word after the noun ends it
+            # "my phone died": a describing word after the noun ends it, unless more
+            # words follow it ("my hard earned money"): then what came before may not
+            # have been the noun at all.
+            after = tokens[at + 1] if at + 1 < len(tokens) else None
+            if after and after[0] == "word" and after[1].casefold() not in words.function:
+                return None
+            break
         found.append(token)
         if len(found) > _MAX_WORDS:
             return None  # no clear end: don't guess where the noun phrase stops

@@ -120,6 +120,8 @@ NEVER_NAMED = [
     ("where the hell is my shit, it was due on monday", "your shit", ""),
     ("you lost my fucking parcel again", "fucking", "your parcel"),
     ("the app ate my money thereby ruining my week", "your money", ""),
+    ("please get me back my hard earned cash", "your hard", ""),
+    ("I can't open my account nor reset it", "your account nor", "your account"),
 ]
 
 
