@@ -633,6 +633,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "never-argue/angry": ("angry",),
     "embrace-the-silly/mistake": ("customer_mistake",),
     "apologize-explain-fix/follow-up": ("follow_up",),
+    "respond-all/sent-private": ("sent_private",),
+    "empathy-thanks/suggestion": ("suggestion",),
 }
 
 _CASE_REASONS: dict[str, tuple[str, ...]] = {
@@ -655,7 +657,10 @@ _FLAG_REASONS: tuple[tuple[str, str], ...] = (
     ("angry", "never-argue/angry"),
     ("customer_mistake", "embrace-the-silly/mistake"),
     ("follow_up", "apologize-explain-fix/follow-up"),
+    ("detailed", "apologize-explain-fix/detailed"),
     ("answers_brand", "respond-all/answers"),
+    ("sent_private", "respond-all/sent-private"),
+    ("suggestion", "empathy-thanks/suggestion"),
 )
 
 
