@@ -763,7 +763,12 @@ def _reply_reasons(
     problem, public or private, the signature and the phrasing."""
     facts = about.facts
     reasons: list[Reason] = []
-    reasons += [why(key) for flag, key in _FLAG_REASONS if flag in decision.flags]
+    # "detailed" only changes a public complaint reply with no question of its own to ask.
+    asks = case != "complaint" or decision.private or bool(facts["clarify"])
+    skip = {"detailed"} if asks or "follow_up" in decision.flags else set()
+    reasons += [
+        why(key) for flag, key in _FLAG_REASONS if flag in decision.flags and flag not in skip
+    ]
     if case in ("complaint", "refusal", "incident"):
         source = about.naming.source or "none"
         reasons.append(why(f"accurate-relevant/{source}"))
