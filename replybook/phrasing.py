@@ -350,13 +350,37 @@ def fit(
 
 def least_similar(candidates: Sequence[str], history: Sequence[str]) -> tuple[int, float]:
     """Index of the candidate whose closest match among ``history`` is least close
-    (rapidfuzz ratio, 0-100), and that score; the first such candidate on a tie."""
+    (rapidfuzz ratio, 0-100), and that score; the first such candidate on a tie.
+
+    After the first candidate, one that comes as close to any past reply as the best so
+    far is out at that reply: rapidfuzz is asked only whether one comes that close (with
+    the best score as its cutoff, which lets it stop early), and for the exact closest
+    score only of a candidate that beats the best.
+    """
     from rapidfuzz import fuzz, process
 
     best, best_score = 0, 101.0
     for index, candidate in enumerate(candidates):
+        if index:
+            near = process.extract_iter(
+                candidate, history, scorer=fuzz.ratio, score_cutoff=best_score
+            )
+            if next(near, None) is not None:
+                continue
         found = process.extractOne(candidate, history, scorer=fuzz.ratio)
         score = float(found[1]) if found else 0.0
         if score < best_score:
             best, best_score = index, score
     return best, best_score
+
+
+def least_similar_reference(candidates: Sequence[str], history: Sequence[str]) -> tuple[int, float]:
+    """The plain version of :func:`least_similar`: every candidate scored in full."""
+    from rapidfuzz import fuzz, process
+
+    scores = []
+    for candidate in candidates:
+        found = process.extractOne(candidate, history, scorer=fuzz.ratio)
+        scores.append(float(found[1]) if found else 0.0)
+    best = min(range(len(scores)), key=lambda i: (scores[i], i))
+    return best, scores[best]

@@ -730,6 +730,17 @@ def test_same_input_and_same_history_give_the_same_output(default, now):
     assert a == b
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    candidates=st.lists(st.text(alphabet="abc de", max_size=20), min_size=1, max_size=8),
+    history=st.lists(st.text(alphabet="abc de", max_size=20), min_size=1, max_size=12),
+)
+def test_least_similar_agrees_with_its_plain_version(candidates, history):
+    from replybook.phrasing import least_similar, least_similar_reference
+
+    assert least_similar(candidates, history) == least_similar_reference(candidates, history)
+
+
 def test_without_history_one_phrasing_is_rendered(default, now, monkeypatch):
     calls: list[str] = []
     original = phrasing_module.render
