@@ -3,7 +3,7 @@
     python bench/eval_decisions.py [--eval ../shared/eval] [--playbook default] [--errors N]
                                    [--split tune|held-out|all]
 
-The labels live in bench/labels/{twcs,ibm-cdp}*.jsonl as ids and labels only (intent,
+The labels live in bench/labels/decisions-{twcs,ibm-cdp}*.jsonl as ids and labels only (intent,
 action, flags), made by hand from LABELLING.md, from each message and its thread, before
 any tuning. The texts are read from the evaluation folder at run time and never stored.
 
@@ -48,8 +48,9 @@ def half(source: str, row_id: str) -> str:
 def load(eval_dir: Path) -> list[dict[str, Any]]:
     """Every labelled message joined with its text and thread."""
     labels: dict[tuple[str, str], dict[str, Any]] = {}
-    for path in sorted((ROOT / "bench" / "labels").glob("*.jsonl")):
-        source = next((s for s in ("twcs", "ibm-cdp") if path.stem.startswith(s)), None)
+    for path in sorted((ROOT / "bench" / "labels").glob("decisions-*.jsonl")):
+        stem = path.stem.removeprefix("decisions-")
+        source = next((s for s in ("twcs", "ibm-cdp") if stem.startswith(s)), None)
         if source is None:
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
