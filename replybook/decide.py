@@ -99,6 +99,14 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         if phrase:
             evidence.setdefault(flag, phrase)
 
+    counted: list[int] = []
+
+    def detail() -> int:
+        """The message's own words (see :func:`detail_words`), counted once, when needed."""
+        if not counted:
+            counted.append(detail_words(playbook, a))
+        return counted[0]
+
     complaint_score = scores.get("complaint", 0.0)
     praise_score = scores.get("praise", 0.0)
     thanks_score = scores.get("thanks", 0.0)
@@ -177,9 +185,9 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or reported
         or still
         # A complaint that says what it is about in enough words of its own.
-        or (complaint and detail_words(playbook, a) >= limits.get("detail_words", 4.0))
+        or (complaint and detail() >= limits.get("detail_words", 4.0))
         # Rude, but telling a story of its own at length: that is a problem, not a troll.
-        or (rude and detail_words(playbook, a) >= limits.get("rude_story_words", 12.0))
+        or (rude and detail() >= limits.get("rude_story_words", 12.0))
     )
     if thread.follow_up and (complaint or still):
         complaint = True
@@ -258,7 +266,7 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         note("angry", first("rude") or first("complaint"))
     if a.loss:
         note("customer_mistake", a.loss)
-    if intent == "complaint" and detail_words(playbook, a) >= limits.get("detailed", 8.0):
+    if intent == "complaint" and detail() >= limits.get("detailed", 8.0):
         # The message already says what went wrong: no "what happened?" in reply.
         note("detailed", None)
     if thread.answers_brand and thread.complained and intent in ("other", "question"):
