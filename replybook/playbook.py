@@ -252,18 +252,26 @@ def _walk_lines(node: Any, path: str, file: str, out: Origins) -> None:
             _walk_lines(item, sub, file, out)
 
 
-def _merge(base: Any, over: Any) -> Any:
+def _merge(base: Any, over: Any, deep: bool = False) -> Any:
     """Mappings merge key by key. Lists of mappings with ``id`` (rules) merge by id: an
-    entry with a known id replaces it in place, a new one is added. Anything else in
+    entry with a known id replaces it in place (``deep``: merges into it, as an included
+    language file adds its words to a rule), a new one is added. Anything else in
     ``over`` replaces ``base``."""
     if isinstance(base, dict) and isinstance(over, dict):
         merged = dict(base)
         for key, value in over.items():
-            merged[key] = _merge(base[key], value) if key in base else value
+            merged[key] = _merge(base[key], value, deep) if key in base else value
         return merged
     if _id_list(base) and _id_list(over):
         by_id = {item["id"]: item for item in over}
-        out = [by_id.pop(item["id"], item) for item in base]
+
+        def joined(item: dict[str, Any]) -> Any:
+            if item["id"] not in by_id:
+                return item
+            found = by_id.pop(item["id"])
+            return _merge(item, found, deep) if deep else found
+
+        out = [joined(item) for item in base]
         return out + [item for item in over if item["id"] in by_id]
     return over
 
@@ -286,9 +294,10 @@ def _load_chain(
             f"extends loops back on itself ({chain})", file=str(path), path="extends"
         )
     data, origins = _read_yaml(path)
+    data, origins, included = _includes(path, data, origins)
     parent = data.get("extends")
     if parent is None:
-        return data, origins, [path]
+        return data, origins, [path, *included]
     if not isinstance(parent, str):
         file, line = origins.get("extends", (str(path), None))
         raise PlaybookError(
@@ -301,7 +310,37 @@ def _load_chain(
     merged = _merge(base, own)
     merged_origins = dict(base_origins)
     merged_origins.update(origins)
-    return merged, merged_origins, [*files, path]
+    return merged, merged_origins, [*files, path, *included]
+
+
+def _includes(
+    path: Path, data: dict[str, Any], origins: Origins
+) -> tuple[dict[str, Any], Origins, list[Path]]:
+    """Merge the files a playbook lists under ``include:`` (paths relative to it) over its
+    own data, in order: the default playbook keeps each language's words and texts in a
+    file of its own (``lang/tr.yaml``)."""
+    listed = data.pop("include", None)
+    if listed is None:
+        return data, origins, []
+    file, line = origins.get("include", (str(path), None))
+    if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+        raise PlaybookError(
+            "include must be a list of file paths", file=file, line=line, path="include"
+        )
+    files: list[Path] = []
+    for name in listed:
+        target = (path.parent / name).resolve()
+        if not target.is_file():
+            raise PlaybookError(f"included file not found: {name}", file=file, line=line, path="include")
+        extra, extra_origins = _read_yaml(target)
+        if "extends" in extra or "include" in extra:
+            raise PlaybookError(
+                "an included file can't say extends or include", file=str(target), path="include"
+            )
+        data = _merge(data, extra, deep=True)
+        origins = {**origins, **extra_origins}
+        files.append(target)
+    return data, origins, files
 
 
 # ---------------------------------------------------------------------------------------
