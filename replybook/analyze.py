@@ -435,17 +435,19 @@ def analyze(
     playbook: Playbook | None = None,
     *,
     context: Sequence[Mapping[str, Any]] | None = None,
+    lang: str | None = None,
 ) -> Analysis:
     """Read a message: language, signal scores and the phrases behind them, topic,
     escalation trigger, refusal, FAQ, personal data; with ``context`` (the earlier
     messages of its thread, oldest first, each ``{"role": "customer" | "brand", "text"}``)
-    what the thread says too."""
+    what the thread says too. ``lang`` is the message's language when known (``--lang``,
+    a record's ``lang``); else it is detected, else the playbook's own."""
     if playbook is None:
         from .playbook import load_playbook
 
         playbook = load_playbook("default")
     clean = _clean(text)
-    lang = detect_language(playbook, clean)
+    lang = lang or detect_language(playbook, clean)
     thresholds = _thresholds(playbook)
 
     def over(kind: str, value: float) -> bool:

@@ -145,6 +145,9 @@ def draft(
         help="The thread before the comment: a JSON file ('-': stdin) of "
         '[{"role": "customer"|"brand", "text": ...}], oldest first.',
     ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="The comment's language (en, tr, ru, fa, fi...). Default: detected."
+    ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     comment_id: str | None = typer.Option(
         None, "--id", help="The comment's id in your inbox: seen twice, counted once."
@@ -171,6 +174,7 @@ def draft(
     from .runner import Drafter
 
     book = load_playbook(playbook)
+    _check_lang(book, lang)
     now = _now()
     if context == "-" and (batch == "-" or (batch is None and text in (None, "-"))):
         raise UsageError(_STDIN_TWICE)
@@ -183,6 +187,7 @@ def draft(
         "received_at": received_at,
         "variant": variant,
         "context": thread,
+        "lang": lang,
     }
     store = _open_store(db, no_store)
     try:
@@ -205,6 +210,13 @@ def draft(
         if store is not None:
             store.close()
     output.print_draft(result, format.value)
+
+
+def _check_lang(book: Any, lang: str | None) -> None:
+    """--lang must be a language the playbook answers in."""
+    if lang is not None and lang not in book.served():
+        served = ", ".join(book.served())
+        raise UsageError(f"--lang {lang!r}: this playbook answers in {served}")
 
 
 _STDIN_TWICE = "--context - needs stdin to itself; give the other input as a file"
@@ -360,6 +372,9 @@ def lint(
         None, "--history", help="Replies already sent (one per line, or JSONL): canned check."
     ),
     slot: Slot = typer.Option(Slot.public, "--slot", help="public or private reply."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="The reply's language. Default: the language it is written in."
+    ),
     playbook: str | None = typer.Option(
         None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
     ),
@@ -392,6 +407,7 @@ def lint(
     from .runner import Linter, lint_history
 
     book = load_playbook(playbook)
+    _check_lang(book, lang)
     if context is not None and comment is None and batch is None:
         raise UsageError("--context needs --comment: the thread leads up to that comment")
     reads_stdin = batch == "-" or history == "-" or (batch is None and "-" in (files or ["-"]))
@@ -419,6 +435,7 @@ def lint(
             "name": name,
             "channel": channel,
             "slot": slot.value,
+            "lang": lang,
         }
         linter = Linter(book, past, defaults)
         _run_batch(
@@ -449,6 +466,7 @@ def lint(
             channel=channel,
             slot=slot.value,
             history=past,
+            lang=lang,
         )
         results.append(("<stdin>" if path == "-" else path, found))
     output.print_lint(results, format.value)
@@ -582,6 +600,9 @@ def triage(
     playbook: str | None = typer.Option(
         None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
     ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Every comment's language (else each record's lang, else detected) "
+    ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     at: str | None = typer.Option(
         None, "--now", help="Triage as of this time (ISO 8601); records without one arrive then."
@@ -597,10 +618,11 @@ def triage(
     from .runner import DRAFT_FIELDS, Drafter
 
     book = load_playbook(playbook)
+    _check_lang(book, lang)
     now = parse_time(at, _now(), "--now")
     store = _open_store(db, no_store)
     try:
-        drafter = Drafter(book, store, now, {"channel": channel})
+        drafter = Drafter(book, store, now, {"channel": channel, "lang": lang})
         source = Source(file, parse_columns(columns, DRAFT_FIELDS))
         if store is not None:
             with store.transaction():

@@ -40,7 +40,7 @@ from .phrasing import (
     stable_seed,
     template_globals,
 )
-from .playbook import Playbook, load_playbook, text_for
+from .playbook import LANGUAGE_TEXTS, Playbook, language_text, load_playbook, text_for
 
 if TYPE_CHECKING:
     from .store import Pattern
@@ -210,9 +210,14 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
     case, action = decision.case, decision.action
     if pattern is not None and pattern.state == "incident" and case in ("complaint", "refusal"):
         case = "incident"
-    channel = _channel(playbook, request.channel)
-    people = _people(playbook, request.name, request.handle, request.agent)
-    sla_key = "escalation" if action == "escalate" else decision.intent
+    channel = _channel(playbook, request.channel, lang)
+    people = _people(playbook, request.name, request.handle, request.agent, lang)
+    sla = playbook.get("sla_minutes") or {}
+    sla_key = (
+        action if action in ("escalate", "review") and action in sla else decision.intent
+    )
+    if action == "escalate":
+        sla_key = "escalation"
     minutes = (playbook.get("sla_minutes") or {}).get(sla_key)
     due_at = (
         request.arrived + timedelta(minutes=int(minutes))
@@ -279,10 +284,11 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
                 # No history here: the phrasing was already chosen against it, and the
                 # no-canned reason says how close the chosen one is.
                 disable=disabled_by(playbook, phrased.templates[0]),
+                lang=lang,
             )
         )
     return Draft(
-        language=a.language,
+        language=lang if action != "review" else a.language,
         intent=decision.intent,
         action=action,
         reasons=tuple(reasons),
@@ -310,11 +316,13 @@ def _globals(playbook: Playbook) -> dict[str, Any]:
 
 
 def _reply_language(playbook: Playbook, a: Analysis) -> str:
-    """The comment's language if the playbook has templates for it, else its default."""
+    """The comment's language if the playbook serves it, else its own (a comment in a
+    language it doesn't serve is given to a person, never answered in another)."""
     found = playbook._cache.get(("compose:language", a.language))
     if found is None:
         available = playbook.languages()
-        lang = a.language if a.language in available else str(playbook.get("language") or "en")
+        served = playbook.served()
+        lang = a.language if a.language in served else str(playbook.get("language") or "en")
         found = lang if lang in available else available[0]
         playbook._cache[("compose:language", a.language)] = found
     return str(found)
@@ -324,16 +332,17 @@ def _reply_language(playbook: Playbook, a: Analysis) -> str:
 # The channel
 
 
-def _channel(playbook: Playbook, channel_id: str) -> dict[str, Any]:
-    """What templates know of a channel: its label, limit, how to move private."""
-    key = ("compose:channel", channel_id)
+def _channel(playbook: Playbook, channel_id: str, lang: str) -> dict[str, Any]:
+    """What templates know of a channel: its label, limit, how to move private (in the
+    reply's language)."""
+    key = ("compose:channel", channel_id, lang)
     found = playbook._cache.get(key)
     if found is None:
         spec = dict(playbook.get("channels")[channel_id])
         found = playbook._cache[key] = {
             "id": channel_id,
             "label": spec.get("label") or channel_id,
-            "private": spec.get("private") or "",
+            "private": language_text(playbook, lang, "private", channel_id) or "",
             "max_chars": int(spec.get("max_chars") or 0),
             "can_hide": bool(spec.get("can_hide")),
         }
@@ -361,19 +370,21 @@ class _People:
 
 
 def _people(
-    playbook: Playbook, name: str | None, handle: str | None, agent_text: str | None
+    playbook: Playbook, name: str | None, handle: str | None, agent_text: str | None, lang: str
 ) -> _People:
     """Who the reply greets and who signs it. A name or handle given from outside is
     shown without control or invisible characters."""
     name = clean_characters(name) if name else name
     handle = clean_characters(handle) if handle else handle
     # Who signs depends only on the agent given: resolved and signed once per agent.
-    key = ("compose:agent", agent_text)
+    key = ("compose:agent", agent_text, lang)
     signer = playbook._cache.get(key)
     if signer is None:
         agent = resolve_agent(playbook, clean_characters(agent_text) if agent_text else None)
         brand = dict(playbook.get("brand") or {})
-        signer = playbook._cache[key] = (agent, brand, _signature(playbook, agent, brand))
+        brand["team"] = language_text(playbook, lang, "team") or ""
+        signature = _signature(playbook, agent, brand, lang)
+        signer = playbook._cache[key] = (agent, brand, signature)
     agent, brand, signature = signer
     return _People(
         context={
@@ -419,12 +430,20 @@ def _greeting_target(name: str | None, handle: str | None) -> str | None:
     return None
 
 
-def _signature(playbook: Playbook, agent: dict[str, str] | None, brand: dict[str, Any]) -> str:
-    """The rendered signature; it depends only on the agent, so it is rendered once each."""
-    key = "signature:" + ("\0".join(f"{k}={v}" for k, v in sorted(agent.items())) if agent else "")
+def _signature(
+    playbook: Playbook, agent: dict[str, str] | None, brand: dict[str, Any], lang: str
+) -> str:
+    """The rendered signature, in the language's customary form ("Terveisin Pyry") where
+    the language has its own; it depends only on the agent and the language, so it is
+    rendered once each."""
+    who = "\0".join(f"{k}={v}" for k, v in sorted(agent.items())) if agent else ""
+    key = ("signature", who, lang)
     cached = playbook._cache.get(key)
     if cached is None:
-        name = f"_signature/{'agent' if agent else 'team'}.j2"
+        kind = "agent" if agent else "team"
+        name = f"_signature/{lang}/{kind}.j2"
+        if name not in playbook.templates:
+            name = f"_signature/{kind}.j2"
         cached = render(playbook, name, {**_globals(playbook), "agent": agent, "brand": brand})
         playbook._cache[key] = cached
     return str(cached)
@@ -451,10 +470,13 @@ def _about(
     topics = playbook.get("topics") or {}
     topic = topics.get(a.topic) if a.topic else None
     naming = name_problem(playbook, a, lang)
+    own = str(playbook.get("language") or "en")
 
     def from_topic(key: str) -> str | None:
-        value = text_for(topic.get(key), lang) if topic else None
-        return value or text_for(playbook.get(key), lang)
+        value = text_for(topic.get(key), lang, own) if topic else None
+        if value or key not in LANGUAGE_TEXTS:
+            return value or text_for(playbook.get(key), lang, own)
+        return language_text(playbook, lang, key)
 
     refusal = None
     if a.refusal:
@@ -468,13 +490,14 @@ def _about(
             ]
         refusal = {
             "id": a.refusal,
-            "request": text_for(entry.get("request"), lang),
-            "reason": text_for(entry.get("reason"), lang),
+            "request": text_for(entry.get("request"), lang, own),
+            "reason": text_for(entry.get("reason"), lang, own),
             "alternatives": alternatives,
         }
     faq_answer = None
     if a.faq:
-        faq_answer = text_for(((playbook.get("faq") or {}).get(a.faq) or {}).get("answer"), lang)
+        entry = (playbook.get("faq") or {}).get(a.faq) or {}
+        faq_answer = text_for(entry.get("answer"), lang, own)
     meanwhile = None
     if pattern is not None and pattern.state == "incident":
         meanwhile = from_topic("incident")
@@ -483,10 +506,10 @@ def _about(
         "topic": {
             "id": a.topic,
             "term": a.term,
-            "explain": text_for(topic.get("explain"), lang) if topic else None,
+            "explain": text_for(topic.get("explain"), lang, own) if topic else None,
             "next_step": from_topic("next_step") if topic else None,
         },
-        "explain": text_for(topic.get("explain"), lang) if topic else None,
+        "explain": text_for(topic.get("explain"), lang, own) if topic else None,
         "next_step": from_topic("next_step"),
         "needs": from_topic("needs"),
         "clarify": from_topic("clarify"),
@@ -733,8 +756,11 @@ def _reasons(
             fields.pop("found", None)
         return Reason(key.split("/")[0], _why(playbook, key, fields))
 
-    if action == "moderate":
-        keys: Sequence[str] = ("dont-feed-trolls", "never-delete")
+    if action == "review":
+        fields["language"] = a.language
+        keys: Sequence[str] = ("review",)
+    elif action == "moderate":
+        keys = ("dont-feed-trolls", "never-delete")
     elif action == "skip":
         keys = ("dont-feed-trolls/rude",)
     else:
@@ -844,9 +870,9 @@ def _note(
         "trimmed": phrased.trimmed,
         "pick": Picker(seed),
     }
-    names = playbook.variants(lang, "note", "internal") or playbook.variants(
-        "en", "note", "internal"
-    )
+    # The note is for the team: it is in the playbook's own language, whatever the reply's.
+    own = str(playbook.get("language") or "en")
+    names = playbook.variants(own, "note", "internal")
     if not names:
-        raise TemplateError(f"no note template for {lang}")
+        raise TemplateError(f"no note template for {own}")
     return render(playbook, names[seed % len(names)], note_context, lines=True)

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from .analyze import Analysis, detail_words
 from .playbook import Playbook
 
-ACTIONS = ("reply", "escalate", "moderate", "skip")
+ACTIONS = ("reply", "escalate", "moderate", "skip", "review")
 
 
 class Reason(NamedTuple):
@@ -81,6 +81,12 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
 
         playbook = load_playbook("default")
     a = analysis
+    if a.language not in playbook.served():
+        # Written in a language the playbook doesn't answer in: no template may answer
+        # it in another one; a person reads it.
+        return Decision(
+            "other", "review", "review", frozenset({"unserved_language"}), {}, False
+        )
     limits = _thresholds(playbook)
 
     def over(kind: str, value: float) -> bool:

@@ -16,11 +16,18 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from .analyze import Analysis, analyze
+from .analyze import Analysis, analyze, detect_language
 from .decide import Decision, decide
 from .errors import PlaybookError, UsageError
 from .lexicon import Caseless, Match, PhraseIndex, words_of
-from .playbook import Playbook, load_playbook, phrases_for, register_compiled, text_for
+from .playbook import (
+    Playbook,
+    language_text,
+    load_playbook,
+    phrases_for,
+    register_compiled,
+    text_for,
+)
 
 LEVELS = ("suggestion", "warning", "error")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -221,7 +228,7 @@ class Context:
                 text = text[: part.start()].rstrip(" .")
             where = self.part()
             earlier_part = where is not None and where[0] < where[1]
-            regex, leads = _signature_regex(self.playbook)
+            regex, leads = _signature_regex(self.playbook, self.lang)
             own = []
             if regex is not None and (leads is None or any(lead in text for lead in leads)):
                 own = list(regex.finditer(text))
@@ -547,23 +554,26 @@ _ENDS_LINK = re.compile(r"(?:https?://|www\.)\S+$")
 
 
 def _signature_regex(
-    playbook: Playbook,
+    playbook: Playbook, lang: str
 ) -> tuple[re.Pattern[str] | None, tuple[str, ...] | None]:
-    """The playbook's signature formats as one expression, and the plain text each starts
+    """The playbook's signature formats in a language (its own, ``languages.<code>.
+    signature``, else the playbook's) as one expression, and the plain text each starts
     with (None when one starts with a name or initials): a reply holding none of those
-    texts has no signature in the playbook's format."""
-    cached = playbook._cache.get("lint:signature")
+    texts has no signature in the playbook's format. Names and initials in any script."""
+    cached = playbook._cache.get(("lint:signature", lang))
     if cached is not None:
         return cached
-    brand = playbook.get("brand") or {}
+    brand = dict(playbook.get("brand") or {})
+    brand["team"] = language_text(playbook, lang, "team")
     fills = {
-        "agent.initials": r"[A-Z]{1,4}(?!\w)",
-        "agent.name": r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}",
-        "agent.first": r"[A-Z][\w'-]*",
+        "agent.initials": r"[^\W\d_]{1,4}(?!\w)",
+        "agent.name": r"[^\W\d_][\w.'-]*(?: [^\W\d_][\w.'-]*){0,3}",
+        "agent.first": r"[^\W\d_][\w'-]*",
     }
     options = []
     leads: list[str] | None = []
-    for source in (playbook.get("signature") or {}).values():
+    spec = ((playbook.get("languages") or {}).get(lang) or {}).get("signature")
+    for source in (spec or playbook.get("signature") or {}).values():
         parts = re.split(r"(\{\{.*?\}\})", str(source).strip())
         out = []
         for part in parts:
@@ -584,7 +594,7 @@ def _signature_regex(
                 leads = None
     compiled = re.compile("|".join(f"(?:{o})" for o in options)) if options else None
     found = (compiled, tuple(leads) if leads is not None else None)
-    playbook._cache["lint:signature"] = found
+    playbook._cache[("lint:signature", lang)] = found
     return found
 
 
@@ -1188,6 +1198,13 @@ def _format(template: str, fields: dict[str, Any]) -> str:
         return template
 
 
+def reply_language(playbook: Playbook, text: str) -> str:
+    """The language a reply is written in, if the playbook serves it, else its own."""
+    found = detect_language(playbook, text)
+    own = str(playbook.get("language") or "en")
+    return found if found in (playbook.get("languages") or {}) else own
+
+
 def lint(
     text: str,
     playbook: Playbook | None = None,
@@ -1201,6 +1218,7 @@ def lint(
     history: Sequence[str] = (),
     rules: Sequence[Rule] | None = None,
     disable: Collection[str] | None = (),
+    lang: str | None = None,
 ) -> list[Finding]:
     """Check a reply against the playbook's rules; findings sorted by position.
 
@@ -1211,6 +1229,9 @@ def lint(
     with ``context`` its thread and ``decision`` the decision on it, when already made;
     ``name`` the greeting-by-name check; ``channel`` the length limit; ``history`` (replies
     already sent) the canned-reply check. ``slot`` is ``public`` or ``private``.
+
+    The reply is checked in ``lang`` (a draft's language), else in the language it is
+    written in when the playbook serves it, else in the playbook's own language.
     """
     if playbook is None:
         playbook = load_playbook("default")
@@ -1224,7 +1245,7 @@ def lint(
     analysis = (
         analyze(comment, playbook, context=context) if isinstance(comment, str) else comment
     )
-    lang = str(playbook.get("language") or "en")
+    lang = lang or reply_language(playbook, text)
     ctx = Context(text, playbook, lang, analysis, channel_spec, name, history, slot)
     if disable is None:
         return []

@@ -162,7 +162,8 @@ def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
     # may hold none of it. Found in the whole message, so a message without any is quick.
     offending = tuple(p for kind in _OFFENDING for p in analysis.matches.get(kind, ()))
     topic = (playbook.get("topics") or {}).get(analysis.topic or "") if analysis.topic else None
-    mention = (text_for(topic.get("mention"), lang) or words.mention) if topic else None
+    written_in = str(playbook.get("language") or "en")
+    mention = (text_for(topic.get("mention"), lang, written_in) or words.mention) if topic else None
     if not mention:
         return _own(_own_phrase(text, words, offending), words)
     if "{term}" not in mention:

@@ -63,7 +63,13 @@ def print_draft(draft: Draft, fmt: str, stream: IO[str] | None = None) -> None:
     _rich_draft(draft, out)
 
 
-_ACTION_STYLE = {"reply": "green", "escalate": "bold red", "moderate": "yellow", "skip": "dim"}
+_ACTION_STYLE = {
+    "reply": "green",
+    "escalate": "bold red",
+    "moderate": "yellow",
+    "skip": "dim",
+    "review": "magenta",
+}
 
 
 def _rich_draft(draft: Draft, out: IO[str]) -> None:

@@ -140,6 +140,21 @@ class Playbook:
             found = self._cache[("template", name)] = self.environment().get_template(name)
         return found
 
+    def served(self) -> tuple[str, ...]:
+        """The languages this playbook answers in: ``serves:``, else every language with
+        both words (``languages:``) and templates. A comment in any other language is
+        given to a person (action ``review``), never answered in another language."""
+        found = self._cache.get("served")
+        if found is None:
+            listed = self.data.get("serves")
+            if isinstance(listed, list):
+                found = tuple(str(x) for x in listed)
+            else:
+                words = self.data.get("languages") or {}
+                found = tuple(x for x in self.languages() if x in words)
+            self._cache["served"] = found
+        return found
+
     def languages(self) -> list[str]:
         """Languages that have templates."""
         found = self._cache.get("languages-with-templates")
@@ -287,6 +302,13 @@ def _id_list(value: Any) -> bool:
 def _load_chain(
     path: Path, seen: tuple[Path, ...] = ()
 ) -> tuple[dict[str, Any], Origins, list[Path]]:
+    (data, origins), files = _load_one(path, seen)
+    return data, origins, files
+
+
+def _load_one(
+    path: Path, seen: tuple[Path, ...]
+) -> tuple[tuple[dict[str, Any], Origins], list[Path]]:
     path = path.resolve()
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
@@ -294,10 +316,11 @@ def _load_chain(
             f"extends loops back on itself ({chain})", file=str(path), path="extends"
         )
     data, origins = _read_yaml(path)
-    data, origins, included = _includes(path, data, origins)
+    extras = _includes(path, data, origins)
+    included = [p for p, _, _ in extras]
     parent = data.get("extends")
     if parent is None:
-        return data, origins, [path, *included]
+        return _merge_includes(data, origins, extras), [path, *included]
     if not isinstance(parent, str):
         file, line = origins.get("extends", (str(path), None))
         raise PlaybookError(
@@ -310,37 +333,47 @@ def _load_chain(
     merged = _merge(base, own)
     merged_origins = dict(base_origins)
     merged_origins.update(origins)
-    return merged, merged_origins, [*files, path, *included]
+    return _merge_includes(merged, merged_origins, extras), [*files, path, *included]
+
+
+def _merge_includes(
+    data: dict[str, Any], origins: Origins, extras: list[tuple[Path, dict[str, Any], Origins]]
+) -> tuple[dict[str, Any], Origins]:
+    """The included files merged deeply over a playbook (and what it extends)."""
+    for _, extra, extra_origins in extras:
+        data = _merge(data, extra, deep=True)
+        origins = {**origins, **extra_origins}
+    return data, origins
 
 
 def _includes(
     path: Path, data: dict[str, Any], origins: Origins
-) -> tuple[dict[str, Any], Origins, list[Path]]:
-    """Merge the files a playbook lists under ``include:`` (paths relative to it) over its
-    own data, in order: the default playbook keeps each language's words and texts in a
-    file of its own (``lang/tr.yaml``)."""
+) -> list[tuple[Path, dict[str, Any], Origins]]:
+    """The files a playbook lists under ``include:`` (paths relative to it), read, to be
+    merged over it in order: the default playbook keeps each language's words and texts
+    in a file of its own (``lang/tr.yaml``)."""
     listed = data.pop("include", None)
     if listed is None:
-        return data, origins, []
+        return []
     file, line = origins.get("include", (str(path), None))
     if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
         raise PlaybookError(
             "include must be a list of file paths", file=file, line=line, path="include"
         )
-    files: list[Path] = []
+    found = []
     for name in listed:
         target = (path.parent / name).resolve()
         if not target.is_file():
-            raise PlaybookError(f"included file not found: {name}", file=file, line=line, path="include")
+            raise PlaybookError(
+                f"included file not found: {name}", file=file, line=line, path="include"
+            )
         extra, extra_origins = _read_yaml(target)
         if "extends" in extra or "include" in extra:
             raise PlaybookError(
                 "an included file can't say extends or include", file=str(target), path="include"
             )
-        data = _merge(data, extra, deep=True)
-        origins = {**origins, **extra_origins}
-        files.append(target)
-    return data, origins, files
+        found.append((target, extra, extra_origins))
+    return found
 
 
 # ---------------------------------------------------------------------------------------
@@ -387,13 +420,16 @@ _SCHEMA: dict[str, Any] = {
     "extends": "str",
     "description": "str",
     "language": "str",
+    # The languages the playbook answers in (default: every language with words and
+    # templates).
+    "serves": ("list", "str"),
     "templates": "str",
-    "brand": {"name": "str", "handle": "str?", "team": "str", "website": "str?"},
+    "brand": {"name": "str", "handle": "str?", "team": "text?", "website": "str?"},
     "agents": ("map", {"name": "str", "initials": "str?", "pronouns": "str?"}),
     "signature": {"agent": "str", "team": "str"},
     "channels": (
         "map",
-        {"max_chars": "int", "can_hide": "bool", "private": "str", "label": "str?"},
+        {"max_chars": "int", "can_hide": "bool", "private": _TEXT, "label": "str?"},
     ),
     "default_channel": "str",
     "sla_minutes": ("map", "int"),
@@ -456,6 +492,30 @@ _SCHEMA: dict[str, Any] = {
             "first_person": ("list", "str"),
             "name_breaks": ("list", "str"),
             "prepositions": ("list", "str"),
+            # The language's own name, its register for a brand (formal: Turkish siz,
+            # Russian Вы, Persian شما; Finnish service writing is informal), its quote
+            # marks, and its signature lines (Jinja, as the top-level `signature`).
+            "name": "str?",
+            "register": "str?",
+            "quotes": ("list", "str"),
+            "signature": {"agent": "str", "team": "str"},
+            # Texts a reply uses beside its templates (LANGUAGE_TEXTS), in this language.
+            "texts": {
+                "team": "str?",
+                "needs": "str?",
+                "timeline": "str?",
+                "incident": "str?",
+                "clarify": "str?",
+                "private": ("map", "str"),
+            },
+            # The customer's own thing named back to them: a suffix swap for languages
+            # that mark possession on the noun (siparişim -> siparişiniz), a word swap
+            # for those that inflect the possessive (мой -> ваш).
+            "own_suffixes": ("list", ("list", "str")),
+            "own_words": ("map", "str"),
+            # A Snowball stemmer's name: each plain phrase word matches every word with
+            # its stem (worked out once, when the playbook loads).
+            "stem": "str?",
         },
     ),
     "reasons": ("map", "str"),
@@ -664,6 +724,9 @@ def load_playbook(path: str | os.PathLike[str] | None = None) -> Playbook:
         raise PlaybookError("no templates found", file=shown, path="templates")
     for kind, source in data["signature"].items():
         templates[f"_signature/{kind}.j2"] = source
+    for code, spec in (data.get("languages") or {}).items():
+        for kind, source in ((spec or {}).get("signature") or {}).items():
+            templates[f"_signature/{code}/{kind}.j2"] = source
     playbook = Playbook(
         name=str(data.get("playbook") or target.stem),
         data=data,
@@ -791,17 +854,54 @@ def _write_cache(
         pass
 
 
-def text_for(value: Any, lang: str) -> str | None:
-    """Pick a language's text from a text field (a string, or a {language: text} map)."""
+def text_for(value: Any, lang: str, own: str | None = None) -> str | None:
+    """Pick a language's text from a text field (a string, or a {language: text} map).
+
+    ``own`` is the language a plain string is written in (the playbook's default
+    language): a reply in another language never gets it, so no text of one language
+    leaks into another's reply. Without ``own`` a plain string serves every language."""
     if value is None:
         return None
     if isinstance(value, str):
-        return value
+        return value if own is None or own == lang else None
     if isinstance(value, Mapping):
-        for key in (lang, "*", "en"):
+        for key in (lang, "*"):
             if key in value:
                 return str(value[key])
     return None
+
+
+# Texts a reply uses that aren't in a template. In the playbook's own language they are
+# top-level keys (``needs``, ``timeline``...; ``brand.team``; ``channels.<id>.private``);
+# in any language they may be ``languages.<code>.texts.<key>``, which wins.
+LANGUAGE_TEXTS = ("team", "needs", "timeline", "incident", "clarify", "private")
+
+
+def language_text(
+    playbook: Playbook, lang: str, key: str, channel: str | None = None
+) -> str | None:
+    """One of :data:`LANGUAGE_TEXTS` in ``lang``; ``private`` is per channel. The team's
+    name set in ``brand.team`` is a name, used in every language."""
+    cache_key = ("language-text", lang, key, channel)
+    if cache_key in playbook._cache:
+        return playbook._cache[cache_key]
+    own = str(playbook.get("language") or "en")
+    spec = ((playbook.get("languages") or {}).get(lang) or {}).get("texts") or {}
+    found: str | None
+    if key == "team" and (playbook.get("brand") or {}).get("team"):
+        found = text_for((playbook.get("brand") or {}).get("team"), lang)
+    elif key == "private":
+        mine = spec.get("private")
+        found = text_for(mine.get(channel or ""), lang) if isinstance(mine, Mapping) else None
+        if found is None:
+            entry = (playbook.get("channels") or {}).get(channel or "") or {}
+            found = text_for(entry.get("private"), lang, own)
+    else:
+        found = text_for(spec.get(key), lang) if spec.get(key) is not None else None
+        if found is None:
+            found = text_for(playbook.get(key), lang, own)
+    playbook._cache[cache_key] = found
+    return found
 
 
 def phrases_for(value: Any, lang: str) -> list[str]:

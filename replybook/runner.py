@@ -25,8 +25,10 @@ from .playbook import Playbook
 if TYPE_CHECKING:
     from .store import Pattern, Store
 
-DRAFT_FIELDS = ("id", "text", "name", "handle", "channel", "received_at", "agent", "context")
-LINT_FIELDS = ("id", "text", "comment", "name", "channel", "context")
+DRAFT_FIELDS = (
+    "id", "text", "name", "handle", "channel", "received_at", "agent", "context", "lang"
+)
+LINT_FIELDS = ("id", "text", "comment", "name", "channel", "context", "lang")
 
 
 def open_text(path: str, errors: str = "strict") -> IO[str]:
@@ -166,7 +168,7 @@ class Drafter:
         merged.update(
             {k: record[k] for k in DRAFT_FIELDS if k in record and k not in ("id", "text")}
         )
-        for key in ("name", "handle", "channel", "agent"):
+        for key in ("name", "handle", "channel", "agent", "lang"):
             if key in merged and not isinstance(merged[key], str):
                 raise UsageError(f"{key!r} must be text")
         if "context" in merged:
@@ -193,7 +195,8 @@ class Drafter:
         if not isinstance(text, str) or not text.strip():
             raise UsageError("the comment is empty")
         arrived = parse_time(options.get("received_at"), self.now)
-        analysis = analyze(text, self.playbook, context=options.get("context"))
+        lang = options.get("lang") or None
+        analysis = analyze(text, self.playbook, context=options.get("context"), lang=lang)
         return arrived, analysis, decide(analysis, self.playbook)
 
     # -- drafting -----------------------------------------------------------------------
@@ -380,7 +383,7 @@ class Linter:
             raise UsageError("the reply is empty")
         options = self.defaults
         own: dict[str, Any] = {
-            k: record[k] for k in ("comment", "name", "channel", "context") if k in record
+            k: record[k] for k in ("comment", "name", "channel", "context", "lang") if k in record
         }
         if own:
             options = {**options, **own}
@@ -398,6 +401,7 @@ class Linter:
             channel=options.get("channel"),
             slot=options.get("slot", "public"),
             history=self.history,
+            lang=options.get("lang") or None,
         )
         return {
             "id": record.get("id", record["_line"]),

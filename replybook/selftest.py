@@ -58,28 +58,46 @@ class Report:
         }
 
 
+def rule_examples(playbook: Playbook, rule: Rule) -> dict[str, dict[str, Any]]:
+    """A rule's examples by language: its own ``bad``/``good`` are in the playbook's
+    language, and ``examples.<code>`` holds another language's."""
+    own = str(playbook.get("language") or "en")
+    found: dict[str, dict[str, Any]] = {}
+    if rule.examples.get("bad") or rule.examples.get("good"):
+        found[own] = rule.examples
+    for code in playbook.get("languages") or {}:
+        extra = rule.examples.get(code)
+        if code != own and isinstance(extra, dict):
+            found[code] = extra
+    return found
+
+
 def check_rule_examples(playbook: Playbook, rule: Rule) -> tuple[int, list[Failure]]:
-    """Run one rule's examples; returns (examples run, failures)."""
-    ex = rule.examples
-    options: dict[str, Any] = {
-        "comment": ex.get("comment"),
-        "name": ex.get("name"),
-        "channel": ex.get("channel"),
-        "history": list(ex.get("history") or []),
-        "rules": [rule],
-    }
+    """Run one rule's examples, each language's in that language; returns (examples run,
+    failures)."""
     failures = []
     run = 0
-    for kind in ("bad", "good"):
-        for text in ex.get(kind) or []:
-            run += 1
-            fired = [f for f in lint(str(text), playbook, **options) if f.rule == rule.id]
-            if kind == "bad" and not fired:
-                failures.append(Failure(f"rule {rule.id}", f"bad example didn't fire: {text!r}"))
-            if kind == "good" and fired:
-                failures.append(
-                    Failure(f"rule {rule.id}", f"good example fired ({fired[0].message}): {text!r}")
-                )
+    for lang, ex in rule_examples(playbook, rule).items():
+        options: dict[str, Any] = {
+            "comment": ex.get("comment"),
+            "name": ex.get("name"),
+            "channel": ex.get("channel"),
+            "history": list(ex.get("history") or []),
+            "rules": [rule],
+            "lang": lang,
+        }
+        own = lang == str(playbook.get("language") or "en")
+        where = f"rule {rule.id}" + ("" if own else f" ({lang})")
+        for kind in ("bad", "good"):
+            for text in ex.get(kind) or []:
+                run += 1
+                fired = [f for f in lint(str(text), playbook, **options) if f.rule == rule.id]
+                if kind == "bad" and not fired:
+                    failures.append(Failure(where, f"bad example didn't fire: {text!r}"))
+                if kind == "good" and fired:
+                    failures.append(
+                        Failure(where, f"good example fired ({fired[0].message}): {text!r}")
+                    )
     return run, failures
 
 

@@ -87,14 +87,22 @@ def test_language(default, text, language):
     assert analyze(text, default).language == language
 
 
-def test_non_english_comment_is_drafted_in_english_and_noted(default):
-    from replybook import draft
+def test_a_language_the_playbook_does_not_serve_goes_to_a_person(tmp_path):
+    from replybook import draft, load_playbook
 
     from .conftest import NOW
 
-    result = draft("Siparişim hala gelmedi, çok kötü bir hizmet", default, now=NOW)
-    assert result.language == "tr"
-    assert "no templates for it" in result.note
+    book = tmp_path / "english-only.yaml"
+    book.write_text("extends: default\nserves: [en]\n", encoding="utf-8")
+    playbook = load_playbook(book)
+    result = draft("Siparişim hala gelmedi, çok kötü bir hizmet", playbook, now=NOW)
+    assert (result.language, result.action, result.case) == ("tr", "review", "review")
+    assert result.public_reply is None and result.private_reply is None
+    assert "doesn't answer in" in result.note
+    # Due as the playbook's sla_minutes.review says (240 minutes by default).
+    assert result.due == "2026-11-23T13:00:00Z"
+    english = draft("My order never arrived", playbook, now=NOW)
+    assert english.action == "reply"
 
 
 def test_faq_matches_by_meaning_bearing_words_spelling_aside(default):

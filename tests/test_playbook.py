@@ -35,7 +35,27 @@ def test_brand_layers_over_default(acme, default):
     assert acme.data["sla_minutes"]["praise"] == default.data["sla_minutes"]["praise"]
     # mappings merge: default topics are still there beside the brand's
     assert {"baggage", "delivery"} <= set(acme.data["topics"])
-    assert len(acme.files) == 2
+    # the default playbook and the language files it includes, then the brand's
+    assert [Path(f).name for f in acme.files] == [
+        "default.yaml", "tr.yaml", "ru.yaml", "fa.yaml", "fi.yaml", "acme-air.yaml"
+    ]
+
+
+def test_included_files_merge_deeply_rules_by_id(tmp_path):
+    write(tmp_path / "words.yaml", (
+        "rules:\n  - id: blames-customer\n    tokens: {xx: [senin hatan]}\n"
+        "samples: {praise: {xx: hienoa}}\n"
+    ))
+    book = load_playbook(write(tmp_path / "b.yaml", "extends: default\ninclude: [words.yaml]\n"))
+    rule = next(r for r in book.data["rules"] if r["id"] == "blames-customer")
+    assert rule["tokens"]["xx"] == ["senin hatan"] and rule["tokens"]["en"]
+    assert rule["level"] == "error"  # the rest of the rule stays
+    assert book.data["samples"]["praise"]["xx"] == "hienoa" and book.data["samples"]["praise"]["en"]
+
+
+def test_an_included_file_that_is_missing_is_named(tmp_path):
+    with pytest.raises(PlaybookError, match="included file not found: nope.yaml"):
+        load_playbook(write(tmp_path / "b.yaml", "extends: default\ninclude: [nope.yaml]\n"))
 
 
 def test_extends_a_file_relative_to_the_playbook(tmp_path):
