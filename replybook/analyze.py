@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .errors import UsageError
-from .lexicon import Match, PhraseIndex
+from .lexicon import Fold, Match, PhraseIndex
 from .playbook import Playbook, phrases_for, register_compiled
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
@@ -113,6 +113,16 @@ def _compiled(playbook: Playbook, key: str, build: Any) -> Any:
 _SECTIONS = ("topics", "escalation", "cannot_grant", "faq")
 
 
+def language_fold(playbook: Playbook, lang: str) -> Fold | None:
+    """How a language's phrase lists and texts are normalised alike (lexicon.Fold), from
+    ``languages.<code>``."""
+    key = f"fold:{lang}"
+    cache = playbook._cache
+    if key not in cache:
+        cache[key] = Fold.from_spec((playbook.get("languages") or {}).get(lang) or {})
+    return cache[key]
+
+
 class _Lexicon:
     """Every phrase list the analysis reads, for one language, in one index: a comment is
     walked once for all of them.
@@ -123,7 +133,7 @@ class _Lexicon:
     """
 
     def __init__(self, playbook: Playbook, lang: str) -> None:
-        self.index = PhraseIndex()
+        self.index = PhraseIndex(language_fold(playbook, lang))
         self.weights: dict[str, dict[str, float]] = {}
         # Every kind of signal the playbook has words for, in any language, so that the
         # decision can read a kind's score (zero) even where a language lacks its words.

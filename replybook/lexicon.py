@@ -15,7 +15,7 @@ nothing, which matters for a command that starts, drafts one comment and exits. 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 _TOKEN = re.compile(r"\w+(?:['’&-]\w+)*|[^\w\s]")
@@ -26,6 +26,142 @@ _END = "\0$"
 _LENGTHS = "\0l"
 
 Node = dict[str, Any]
+
+# Letters written more than one way: Arabic yeh, kaf, alef maksura and teh marbuta as
+# Persian writes them; Russian ё as е; curly apostrophes as straight. One for one, so the
+# text keeps its length.
+_SAME = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ё": "е", "Ё": "Е", "’": "'", "ʼ": "'", "‘": "'"}
+)
+# Dropped: Arabic-script diacritics, tatweel, and invisible joiners and breaks (the
+# zero-width non-joiner: "می‌کنم" and "میکنم" are one word).
+_DROP = re.compile("[\u064b-\u065f\u0670\u0640\u200b-\u200d\u2060\ufeff\u00ad]")
+_SPACE = re.compile(r"\s")
+
+
+class Fold:
+    """One language's text normalisation, used alike on phrase lists and on the text they
+    are matched against, with spans mapped back to the original text.
+
+    Every language: the letter variants and dropped marks above, and case folding.
+    From the playbook's ``languages.<code>``: ``casing: turkish`` (I is ı, İ is i: "KIRIK"
+    folds to "kırık", "İADE" to "iade"), ``suffix_marks`` (a suffix after an apostrophe is
+    not part of the word: "DM'den" is "DM"), ``join_prefixes`` / ``join_suffixes`` (words
+    written apart, together or with a non-joiner are one: "می کنم", "میکنم"), and ``stem``
+    (a Snowball stemmer: each plain phrase word matches every word of its stem, worked out
+    when the phrases are added, so no text is ever stemmed).
+    """
+
+    __slots__ = ("turkish", "marks", "prefixes", "suffixes", "stem", "_stemmer", "_joins")
+
+    def __init__(
+        self,
+        turkish: bool = False,
+        marks: str = "",
+        prefixes: Collection[str] = (),
+        suffixes: Collection[str] = (),
+        stem: str | None = None,
+    ) -> None:
+        self.turkish = turkish
+        self.marks = marks
+        self.prefixes = tuple(sorted({p.casefold() for p in prefixes}))
+        self.suffixes = tuple(sorted({x.casefold() for x in suffixes}))
+        self.stem = stem
+        self._stemmer: Any = None
+        joins = []
+        if self.prefixes:
+            joins.append(r"(?<!\w)(?:" + "|".join(map(re.escape, self.prefixes)) + r")(\s+)(?=\w)")
+        if self.suffixes:
+            ends = "|".join(map(re.escape, self.suffixes))
+            joins.append(r"(?<=\w)(\s+)(?:" + ends + r")(?!\w)")
+        self._joins = re.compile("|".join(joins)) if joins else None
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.turkish, self.marks, self.prefixes, self.suffixes, self.stem)
+
+    @classmethod
+    def from_key(cls, key: Sequence[Any] | None) -> Fold | None:
+        if not key:
+            return None
+        turkish, marks, prefixes, suffixes, stem = key
+        return cls(bool(turkish), str(marks), prefixes, suffixes, stem)
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> Fold | None:
+        """The fold a ``languages.<code>`` entry asks for; None when it asks for nothing
+        beyond what every language gets."""
+        turkish = str(spec.get("casing") or "") == "turkish"
+        marks = "".join(str(m) for m in spec.get("suffix_marks") or ())
+        prefixes = [str(p) for p in spec.get("join_prefixes") or ()]
+        suffixes = [str(p) for p in spec.get("join_suffixes") or ()]
+        stem = str(spec["stem"]) if spec.get("stem") else None
+        if not (turkish or marks or prefixes or suffixes or stem):
+            return None
+        return cls(turkish, marks, prefixes, suffixes, stem)
+
+    def apply(self, text: str) -> tuple[str, list[int] | None]:
+        """The folded text, and for each of its characters the index of the original one
+        it came from (None when the two line up one for one)."""
+        text = text.translate(_SAME)
+        if self.turkish:
+            text = text.replace("I", "ı").replace("İ", "i")
+        folded = text.casefold()
+        if len(folded) != len(text):
+            chars: list[str] = []
+            where: list[int] = []
+            for i, c in enumerate(text):
+                f = c.casefold()
+                chars.append(f)
+                where += [i] * len(f)
+            folded = "".join(chars)
+            origin: list[int] | None = where
+        else:
+            origin = None
+        cuts = self._cuts(folded)
+        if not cuts:
+            return folded, origin
+        keep = [True] * len(folded)
+        for a, b in cuts:
+            for k in range(a, b):
+                keep[k] = False
+        base = origin if origin is not None else range(len(folded))
+        out = "".join(c for c, k in zip(folded, keep, strict=True) if k)
+        return out, [i for i, k in zip(base, keep, strict=True) if k]
+
+    def _cuts(self, folded: str) -> list[tuple[int, int]]:
+        cuts = [m.span() for m in _DROP.finditer(folded)] if not folded.isascii() else []
+        if self._joins is not None:
+            for m in self._joins.finditer(folded):
+                group = next(g for g in range(1, (m.re.groups or 0) + 1) if m.group(g))
+                cuts.append(m.span(group))
+        for mark in self.marks:
+            start = 0
+            while (at := folded.find(mark, start)) != -1:
+                end = at + 1
+                while end < len(folded) and folded[end].isalpha():
+                    end += 1
+                if at > 0 and folded[at - 1].isalnum() and end > at + 1:
+                    cuts.append((at, end))
+                start = end
+        return cuts
+
+    def phrase(self, phrase: str) -> str:
+        """A phrase folded as texts are (raw /regex/ phrases are left alone)."""
+        return self.apply(phrase)[0] if not _is_regex(phrase) else phrase
+
+    def stemmed(self, token: str) -> str | None:
+        """The stem a phrase word matches by, when the language has a stemmer and the
+        word is long enough that its stem still says something."""
+        if self.stem is None or len(token) < 5 or not token.isalpha():
+            return None
+        if self._stemmer is None:
+            import snowballstemmer
+
+            self._stemmer = snowballstemmer.stemmer(self.stem)
+        stem = str(self._stemmer.stemWord(token))
+        if len(stem) < 4 or not token.startswith(stem):
+            return None
+        return stem
 
 
 class Match:
@@ -52,6 +188,9 @@ class Match:
         return (self._start, self._end)
 
 
+_PLAIN_FOLD = Fold()
+
+
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Words, punctuation marks and emoji with their character spans, case-folded."""
     folded = text.casefold().replace("’", "'")
@@ -68,9 +207,22 @@ class Words:
 
     __slots__ = ("words", "_folded", "_starts", "_ends")
 
-    def __init__(self, text: str) -> None:
-        folded = text.casefold().replace("’", "'")
+    def __init__(self, text: str, fold: Fold | None = None) -> None:
         self._ends: list[int] | None = None
+        self._starts: list[int] = []
+        if fold is not None or not text.isascii():
+            folded, origin = (fold or _PLAIN_FOLD).apply(text)
+            if origin is not None:
+                # Letters dropped or folded to two: each token's span is mapped back.
+                self._folded = ""
+                self.words, self._starts, self._ends = [], [], []
+                for m in _TOKEN.finditer(folded):
+                    self.words.append(m.group(0))
+                    self._starts.append(origin[m.start()])
+                    self._ends.append(origin[m.end() - 1] + 1)
+                return
+        else:
+            folded = text.casefold()
         if len(folded) == len(text):  # the usual case: fold once, spans still line up
             self._folded = folded
             # Tokens never span whitespace: most whitespace-separated chunks are one plain
@@ -82,7 +234,6 @@ class Words:
                 else:
                     words += _TOKEN.findall(chunk)
             self.words = words
-            self._starts: list[int] = []
         else:  # a letter folded to two ("ß" -> "ss"): spans come from the text itself
             tokens = tokenize(text)
             self._folded = ""
@@ -108,17 +259,17 @@ class Words:
         return starts, self._ends
 
 
-_last: tuple[str, Words | None] = ("", None)
+_last: tuple[str, Fold | None, Words | None] = ("", None, None)
 
 
-def words_of(text: str) -> Words:
+def words_of(text: str, fold: Fold | None = None) -> Words:
     """The tokens of a text, kept for the last text asked about (a comment or reply is read
     by several matchers in a row)."""
     global _last
-    cached = _last[1]
-    if _last[0] is not text or cached is None:
-        cached = Words(text)
-        _last = (text, cached)
+    cached = _last[2]
+    if _last[0] is not text or _last[1] is not fold or cached is None:
+        cached = Words(text, fold)
+        _last = (text, fold, cached)
     return cached
 
 
@@ -150,7 +301,8 @@ class PhraseIndex:
     regular expression per list). Raw ``/regex/`` phrases are compiled per key on first use.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fold: Fold | None = None) -> None:
+        self.fold = fold
         self.trie: Node = {}
         self._raw_sources: dict[Any, list[str]] = {}
         self._raw: dict[Any, Caseless] = {}
@@ -169,12 +321,24 @@ class PhraseIndex:
                 self._raw.pop(key, None)
                 self._gate = None
                 continue
+            shown = phrase
+            fold = self.fold
+            if fold is not None or not phrase.isascii():
+                phrase = (fold or _PLAIN_FOLD).apply(phrase)[0]
             if _PLAIN.fullmatch(phrase):  # the common case: plain words, no wildcard
                 steps = [(word, False) for word in phrase.casefold().split()]
             else:
                 steps = _phrase_steps(phrase)
             if not steps:
                 continue
+            if fold is not None and fold.stem is not None:
+                steps = [
+                    (stem, True)
+                    if not prefix and (stem := fold.stemmed(token))
+                    else (token, prefix)
+                    for token, prefix in steps
+                ]
+            phrase = shown
             self._starts.clear()
             node = self.trie
             for token, prefix in steps:
@@ -188,21 +352,21 @@ class PhraseIndex:
     def __bool__(self) -> bool:
         return bool(self.trie) or bool(self._raw_sources)
 
-    def state(self) -> tuple[Node, dict[Any, list[str]]]:
+    def state(self) -> tuple[Node, dict[Any, list[str]], Any]:
         """Plain data (marshal-able) that :meth:`from_state` turns back into this index."""
-        return self.trie, self._raw_sources
+        return self.trie, self._raw_sources, self.fold.key() if self.fold else None
 
     @classmethod
-    def from_state(cls, state: tuple[Node, dict[Any, list[str]]]) -> PhraseIndex:
-        index = cls()
-        index.trie, index._raw_sources = state
+    def from_state(cls, state: tuple[Node, dict[Any, list[str]], Any]) -> PhraseIndex:
+        index = cls(Fold.from_key(state[2]))
+        index.trie, index._raw_sources = state[0], state[1]
         index.raw_keys = index._raw_sources.keys()
         return index
 
     def search_all(self, text: str, *, raw: bool = True) -> dict[Any, list[Match]]:
         """Every list's matches in ``text``, by key (keys with none are left out). With
         ``raw`` False, raw ``/regex/`` phrases are left for :meth:`add_raw`, key by key."""
-        tokens = words_of(text)
+        tokens = words_of(text, self.fold)
         words = tokens.words
         count = len(words)
         trie = self.trie

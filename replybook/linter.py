@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from .analyze import Analysis, analyze, detect_language
+from .analyze import Analysis, analyze, detect_language, language_fold
 from .decide import Decision, decide
 from .errors import PlaybookError, UsageError
-from .lexicon import Caseless, Match, PhraseIndex, words_of
+from .lexicon import Caseless, Fold, Match, PhraseIndex, words_of
 from .playbook import (
     Playbook,
     language_text,
@@ -189,7 +189,7 @@ class Context:
         Every rule's lists live in one index, so the reply is walked once for all of them.
         """
         if self.index is None:
-            self.index = build_index([rule], self.lang)
+            self.index = build_index([rule], self.lang, language_fold(self.playbook, self.lang))
         found = self._found if self._found is not None else self.found()
         key = (rule.id, param)
         if key in self.index.raw_keys and key not in self._raw_done:
@@ -316,9 +316,10 @@ def _swap_table(rule: Rule, lang: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in swaps.items()}
 
 
-def build_index(rules: Iterable[Rule], lang: str) -> PhraseIndex:
-    """One phrase index over every phrase list of ``rules``, keyed (rule id, parameter)."""
-    index = PhraseIndex()
+def build_index(rules: Iterable[Rule], lang: str, fold: Fold | None = None) -> PhraseIndex:
+    """One phrase index over every phrase list of ``rules``, keyed (rule id, parameter),
+    normalised as the language asks (``fold``)."""
+    index = PhraseIndex(fold)
     for rule in rules:
         for param in _PHRASE_PARAMS:
             phrases = [p for p in phrases_for(rule.params.get(param), lang) if "{name}" not in p]
@@ -762,7 +763,7 @@ def relevant(rule: Rule, ctx: Context) -> Iterator[Hit]:
     stems = {w.split()[-1].casefold().rstrip("s") for w in words if w.strip() and w[0] != "/"}
     # " token token ... ": a stem of 3 letters or more may start a word, a shorter one must
     # be the whole word; a substring search does either in one pass.
-    reply = " " + " ".join(words_of(ctx.text).words) + " "
+    reply = " " + " ".join(words_of(ctx.text, language_fold(ctx.playbook, ctx.lang)).words) + " "
     mentioned = any(
         (" " + stem) in reply if len(stem) >= 3 else (" " + stem + " ") in reply for stem in stems
     )
@@ -884,7 +885,7 @@ def _signal_index(rule: Rule, playbook: Playbook, lang: str) -> PhraseIndex:
             for weight, listed in groups.items():
                 if float(weight) >= least:
                     phrases += [str(p) for p in listed or []]
-        index = PhraseIndex()
+        index = PhraseIndex(language_fold(playbook, lang))
         index.add("echo", phrases)
         playbook._cache[key] = index
     return index
@@ -974,7 +975,7 @@ def export_state(playbook: Playbook) -> dict[str, Any]:
             )
             for r in rules
         ],
-        "index": (lang, build_index(rules, lang).state()),
+        "index": (lang, build_index(rules, lang, language_fold(playbook, lang)).state()),
     }
 
 
@@ -1256,14 +1257,14 @@ def lint(
         index = playbook._cache.get(("lint:index", lang))
         if index is None:
             index = playbook._cache[("lint:index", lang)] = build_index(
-                compile_rules(playbook), lang
+                compile_rules(playbook), lang, language_fold(playbook, lang)
             )
         which = ("lint:active", slot, None if facts is None else tuple(facts.values()))
         applicable = playbook._cache.get(which)
         if applicable is None:
             applicable = playbook._cache[which] = _plan(compile_rules(playbook), facts, slot)
     else:
-        index = build_index(rules, lang)
+        index = build_index(rules, lang, language_fold(playbook, lang))
         applicable = _plan(rules, facts, slot)
     ctx.index = index
     off = _disabled_lines(text)

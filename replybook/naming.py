@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .analyze import Analysis
+from .analyze import Analysis, language_fold
 from .lexicon import PhraseIndex
 from .playbook import Playbook, phrases_for, text_for
 
@@ -224,7 +224,7 @@ def _topic_terms(playbook: Playbook, lang: str, topic: str, text: str) -> list[s
     index = playbook._cache.get(key)
     if index is None:
         entry = (playbook.get("topics") or {}).get(topic) or {}
-        index = PhraseIndex()
+        index = PhraseIndex(language_fold(playbook, lang))
         index.add("term", [p for p in phrases_for(entry.get("match"), lang) if not _raw(p)])
         playbook._cache[key] = index
     found = index.search_all(text).get("term") or []

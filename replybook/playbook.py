@@ -516,6 +516,11 @@ _SCHEMA: dict[str, Any] = {
             # A Snowball stemmer's name: each plain phrase word matches every word with
             # its stem (worked out once, when the playbook loads).
             "stem": "str?",
+            # Normalisation beside what every language gets (replybook.lexicon.Fold).
+            "casing": "str?",
+            "suffix_marks": ("list", "str"),
+            "join_prefixes": ("list", "str"),
+            "join_suffixes": ("list", "str"),
         },
     ),
     "reasons": ("map", "str"),

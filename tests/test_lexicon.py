@@ -263,3 +263,58 @@ def test_raw_phrases_without_their_text_are_skipped_and_with_it_found() -> None:
         "3 days",
     ]
     assert index.search_all("cheers, no") == {}
+
+
+# -- one normalisation for phrase lists and texts -----------------------------------------
+
+
+def _found(index, text):
+    return [m.group(0) for m in index.search_all(text).get("k", [])]
+
+
+def test_turkish_casing_and_suffixes_after_an_apostrophe():
+    from replybook.lexicon import Fold
+
+    index = PhraseIndex(Fold(turkish=True, marks="'"))
+    index.add("k", ["kırık", "iade*", "dm"])
+    text = "Ürün KIRIK geldi, İADE etmek istiyorum, DM'den yazdım"
+    # Spans are the original text's: what matched is shown as the customer wrote it.
+    assert _found(index, text) == ["KIRIK", "İADE", "DM"]
+    # Without Turkish casing "KIRIK" folds to "kirik", and "İADE" to "i̇ade".
+    plain = PhraseIndex()
+    plain.add("k", ["kırık", "iade*"])
+    assert _found(plain, text) == []
+
+
+def test_persian_letter_variants_diacritics_tatweel_and_the_non_joiner():
+    from replybook.lexicon import Fold
+
+    index = PhraseIndex(Fold(prefixes=["می", "نمی"], suffixes=["ها"]))
+    index.add("k", ["کار نمی‌کند", "کیفیت"])
+    for text in ("اصلا کار نمیکند", "اصلا کار نمی کند", "اصلا کار نمی‌کند", "كيفيت بد"):
+        assert _found(index, text), text
+    assert _found(index, "کیفـــیت") == ["کیفـــیت"]  # tatweel
+    assert _found(index, "کَیفیت") == ["کَیفیت"]  # a diacritic
+
+
+def test_russian_yo_and_snowball_stems_worked_out_when_phrases_are_added():
+    from replybook.lexicon import Fold
+
+    index = PhraseIndex(Fold(stem="russian"))
+    index.add("k", ["ужасный сервис", "всё плохо"])
+    assert _found(index, "Ужасного сервиса не видел") == ["Ужасного сервиса"]
+    assert _found(index, "все плохо") == ["все плохо"]
+    # Short words keep their form: a stem too short would match unrelated words.
+    short = PhraseIndex(Fold(stem="russian"))
+    short.add("k", ["бред"])
+    assert _found(short, "бредовый") == []
+
+
+def test_a_folded_index_survives_the_cache():
+    from replybook.lexicon import Fold
+
+    index = PhraseIndex(Fold(turkish=True, marks="'", stem="turkish"))
+    index.add("k", ["iade"])
+    again = PhraseIndex.from_state(index.state())
+    assert again.fold is not None and again.fold.key() == index.fold.key()
+    assert _found(again, "İADE'yi istiyorum") == ["İADE"]
