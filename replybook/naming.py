@@ -144,9 +144,11 @@ def clean_characters(text: str, instead: str = "") -> str:
     import unicodedata  # its tables take milliseconds to load: only for such text
 
     out = []
-    for ch in text:
+    for i, ch in enumerate(text):
         kind = unicodedata.category(ch)
-        if kind[0] == "C" and ch not in "\n\t":
+        if ch == "\u200c" and 0 < i < len(text) - 1 and text[i - 1].isalpha():
+            out.append(ch)  # the non-joiner inside a word is Persian spelling ("می‌کنم")
+        elif kind[0] == "C" and ch not in "\n\t":
             out.append(instead)
         else:
             out.append(" " if kind in ("Zl", "Zp") else ch)
@@ -164,6 +166,14 @@ def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
     topic = (playbook.get("topics") or {}).get(analysis.topic or "") if analysis.topic else None
     written_in = str(playbook.get("language") or "en")
     mention = (text_for(topic.get("mention"), lang, written_in) or words.mention) if topic else None
+    spec = (playbook.get("languages") or {}).get(lang) or {}
+    if topic and (spec.get("own_suffixes") or spec.get("own_words")):
+        # Possession on the noun (Turkish, Finnish, Persian) or an inflected possessive
+        # (Russian): the customer's word for the topic's thing, made the customer's in the
+        # reply ("siparişim" -> "siparişiniz", "мой заказ" -> "ваш заказ").
+        possessed = _possessed(playbook, lang, str(analysis.topic), text, spec, offending)
+        if possessed:
+            return Naming(possessed, "own", possessed)
     if not mention:
         return _own(_own_phrase(text, words, offending), words)
     if "{term}" not in mention:
@@ -201,6 +211,67 @@ def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
     return NOTHING
 
 
+def _possessed(
+    playbook: Playbook,
+    lang: str,
+    topic: str,
+    text: str,
+    spec: dict[str, Any],
+    offending: tuple[str, ...],
+) -> str | None:
+    """The first word of the message that matched the topic and is the customer's own,
+    as the reply says it: its possessive suffix swapped (``own_suffixes``, longest
+    first, and only where what is left still holds the topic's word), or the possessive
+    word before it swapped (``own_words``)."""
+    index = _topic_index(playbook, lang, topic)
+    found = sorted(index.search_all(text).get("term") or [], key=lambda m: m.start())
+    suffixes = sorted(
+        ((str(a), str(b)) for a, b, *_ in spec.get("own_suffixes") or () if a),
+        key=lambda pair: -len(pair[0]),
+    )
+    swaps = {str(k).casefold(): str(v) for k, v in (spec.get("own_words") or {}).items()}
+    bad = {o.casefold() for o in offending}
+    for match in found:
+        start, end = match.start(), match.end()
+        while end < len(text) and (text[end].isalnum() or text[end] in "\u200c"):
+            end += 1  # the whole word the phrase began
+        word = text[start:end]
+        if " " in word or not _is_word(word) or word.casefold() in bad:
+            continue
+        # What is left must still hold the topic's word, but for a last vowel a suffix
+        # may take in (kargo* finds "kargom": [om, onuz]).
+        root = len(match.phrase.rstrip("*")) - 1
+        if word[1:] == word[1:].lower() and word[:1].isupper():
+            word = _lower_first(word, spec)  # a capital that only starts the sentence
+        for mine, yours in suffixes:
+            if word.casefold().endswith(mine.casefold()) and len(word) - len(mine) >= root:
+                return word[: len(word) - len(mine)] + yours
+        if swaps:
+            before = text[:start].rstrip().rsplit(None, 1)
+            owner = before[-1].casefold() if before else ""
+            if owner in swaps:
+                return f"{swaps[owner]} {word}"
+    return None
+
+
+def _lower_first(word: str, spec: dict[str, Any]) -> str:
+    first = word[0]
+    if str(spec.get("casing") or "") == "turkish":
+        first = {"I": "ı", "İ": "i"}.get(first, first)
+    return first.lower() + word[1:]
+
+
+def _topic_index(playbook: Playbook, lang: str, topic: str) -> PhraseIndex:
+    key = ("naming:topic", lang, topic)
+    index = playbook._cache.get(key)
+    if index is None:
+        entry = (playbook.get("topics") or {}).get(topic) or {}
+        index = PhraseIndex(language_fold(playbook, lang))
+        index.add("term", [p for p in phrases_for(entry.get("match"), lang) if not _raw(p)])
+        playbook._cache[key] = index
+    return index  # type: ignore[no-any-return]
+
+
 def _owned_near(text: str, words: _Language, terms: list[str]) -> bool:
     """Is one of ``terms`` in the few words after one of the possessives?"""
     if words.owners is None:
@@ -220,14 +291,7 @@ def _own(phrase: str | None, words: _Language) -> Naming:
 
 def _topic_terms(playbook: Playbook, lang: str, topic: str, text: str) -> list[str]:
     """The topic's match phrases found in the text, in the customer's spelling, in order."""
-    key = ("naming:topic", lang, topic)
-    index = playbook._cache.get(key)
-    if index is None:
-        entry = (playbook.get("topics") or {}).get(topic) or {}
-        index = PhraseIndex(language_fold(playbook, lang))
-        index.add("term", [p for p in phrases_for(entry.get("match"), lang) if not _raw(p)])
-        playbook._cache[key] = index
-    found = index.search_all(text).get("term") or []
+    found = _topic_index(playbook, lang, topic).search_all(text).get("term") or []
     out: list[str] = []
     for match in sorted(found, key=lambda m: m.start()):
         term = " ".join(match.group(0).casefold().replace("’", "'").split())
@@ -289,7 +353,7 @@ def _noun_at_end(word: str, words: _Language) -> bool:
 
 def _is_word(text: str) -> bool:
     """Letters, with inner apostrophes or hyphens ("non-refundable", "son's")."""
-    inner = text.replace("'", "").replace("-", "")
+    inner = text.replace("'", "").replace("-", "").replace("\u200c", "")
     return inner.isalpha() and text[0].isalpha() and text[-1].isalpha()
 
 

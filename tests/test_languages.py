@@ -1,0 +1,97 @@
+"""The language mechanisms, with a playbook of their own (the built-in languages' words
+are tested in tests/test_lang_<code>.py): possession named back to the customer, the
+choice of language, reply texts per language, lint in the reply's language."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from replybook import analyze, draft, lint, load_playbook
+from replybook.cli import app
+from replybook.naming import name_problem
+
+from .conftest import NOW
+
+_BOOK = """\
+extends: default
+languages:
+  tr:
+    own_suffixes: [[im, iniz], [ım, ınız], [um, unuz], [üm, ünüz], [am, anız], [om, onuz]]
+  ru: {own_words: {мой: ваш, моя: ваша}}
+  fa: {own_suffixes: [[ام, تان], [م, تان]]}
+topics:
+  delivery:
+    match: {tr: ["sipariş*", "kargo*", "teslim*"], ru: ["заказ*"], fa: ["سفارش*", "گوشی*"]}
+"""
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("book") / "own.yaml"
+    path.write_text(_BOOK, encoding="utf-8")
+    return load_playbook(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "named"),
+    [
+        ("Siparişim hala gelmedi", "tr", "siparişiniz"),
+        ("Kargom nerede?", "tr", "kargonuz"),
+        ("Мой заказ не пришёл", "ru", "ваш заказ"),
+        ("سفارشم هنوز نرسیده", "fa", "سفارشتان"),
+        ("گوشی‌ام خراب شد", "fa", "گوشی‌تان"),
+    ],
+)
+def test_the_customers_own_thing_is_named_back_as_theirs(book, text, lang, named):
+    a = analyze(text, book, lang=lang)
+    assert name_problem(book, a, lang).text == named
+
+
+def test_a_word_that_only_looks_possessed_is_not_named(book):
+    # "teslim" ends in "im" but is the topic's word itself, not "my tesl-".
+    a = analyze("Teslim çok geç oldu", book, lang="tr")
+    assert name_problem(book, a, "tr").source != "own"
+
+
+def test_lang_given_wins_over_detection(book):
+    assert analyze("Kargo", book, lang="tr").language == "tr"
+    assert analyze("Kargo", book).language in ("en", "tr")
+
+
+def test_cli_lang_must_be_a_served_language():
+    result = CliRunner().invoke(app, ["draft", "--lang", "xx", "--no-store", "hello"])
+    assert result.exit_code == 2
+    assert "this playbook answers in en, tr, ru, fa, fi" in result.output
+
+
+def test_texts_and_signatures_per_language(tmp_path):
+    path = tmp_path / "b.yaml"
+    path.write_text(
+        "extends: default\n"
+        "languages:\n"
+        "  fi:\n"
+        "    signature: {agent: 'Terveisin {{ agent.first }}', team: 'Terveisin {{ brand.team }}'}\n"
+        "    texts: {team: Asiakaspalvelu}\n",
+        encoding="utf-8",
+    )
+    playbook = load_playbook(path)
+    from replybook.playbook import language_text
+
+    assert language_text(playbook, "fi", "team") == "Asiakaspalvelu"
+    assert language_text(playbook, "en", "team") == "The Support Team"
+    # A plain English text of the playbook never fills another language's reply.
+    assert language_text(playbook, "en", "timeline") == "within 24 hours"
+    assert language_text(playbook, "xx", "timeline") is None
+    # lint reads a Finnish reply's signature in the Finnish form, initials in any script.
+    reply = "Hei Anna, kiitos viestistä! Terveisin Pyry"
+    assert not [f for f in lint(reply, playbook, lang="fi") if f.rule == "signature-format"]
+
+
+def test_review_for_a_record_in_a_language_not_served(tmp_path):
+    path = tmp_path / "b.yaml"
+    path.write_text("extends: default\nserves: [en]\n", encoding="utf-8")
+    playbook = load_playbook(path)
+    result = draft("Tilaukseni ei ole vieläkään tullut", playbook, now=NOW)
+    assert result.action == "review" and result.language == "fi"
+    assert any(r.rule == "review" for r in result.reasons)
