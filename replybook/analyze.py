@@ -645,7 +645,8 @@ def _faq_words(playbook: Playbook, lang: str) -> list[tuple[str, tuple[str, ...]
         function |= {str(w).lower() for w in spec.get("phrase_breaks") or []}
         out: list[tuple[str, tuple[str, ...]]] = []
         for key, entry in (playbook.get("faq") or {}).items():
-            phrases = phrases_for(entry.get("keywords"), lang) or [
+            keywords = phrases_for(entry.get("keywords"), lang)
+            phrases = keywords or [
                 p for p in phrases_for(entry.get("match"), lang) if not p.startswith("/")
             ]
             for phrase in phrases:
@@ -654,7 +655,7 @@ def _faq_words(playbook: Playbook, lang: str) -> list[tuple[str, tuple[str, ...]
                     for w in _WORD.findall(phrase)
                     if w.lower() not in function and len(w) > 2
                 )
-                if len(words) >= 2 or (words and entry.get("keywords")):
+                if len(words) >= 2 or (words and keywords):
                     out.append((key, words))
         return out
 

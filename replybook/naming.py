@@ -269,7 +269,7 @@ def _topic_index(playbook: Playbook, lang: str, topic: str) -> PhraseIndex:
         index = PhraseIndex(language_fold(playbook, lang))
         index.add("term", [p for p in phrases_for(entry.get("match"), lang) if not _raw(p)])
         playbook._cache[key] = index
-    return index  # type: ignore[no-any-return]
+    return index
 
 
 def _owned_near(text: str, words: _Language, terms: list[str]) -> bool:

@@ -71,7 +71,8 @@ def test_texts_and_signatures_per_language(tmp_path):
         "extends: default\n"
         "languages:\n"
         "  fi:\n"
-        "    signature: {agent: 'Terveisin {{ agent.first }}', team: 'Terveisin {{ brand.team }}'}\n"
+        "    signature:\n"
+        "      {agent: 'Terveisin {{ agent.first }}', team: 'Terveisin {{ brand.team }}'}\n"
         "    texts: {team: Asiakaspalvelu}\n",
         encoding="utf-8",
     )
