@@ -15,26 +15,33 @@ The steps, cheapest first:
    kana is Japanese, Hangul Korean, Han alone Chinese; Greek, Hebrew, Thai, Devanagari
    and the rest are their languages.
 2. ``letters``: Turkish's own ğ ş ı İ, with no letter Turkish doesn't use.
-3. ``words``: the playbook's words for each language it has (``languages.<code>``:
-   ``stopwords`` above all, and every word of its phrase lists) when one language is
-   clearly ahead. A plain-ASCII English comment ends here, and so does almost all of
-   the traffic: the detector below is never imported for it.
+3. ``words``: the playbook's words for its Latin-script languages (``stopwords`` in
+   ``languages.<code>``, and every word of the phrase lists kept under the language's
+   code), also typed without the language's own letters ("cok" for "çok"), when the
+   default language's are clearly ahead. A plain-ASCII English comment ends here ("ok",
+   "lol" and "hello?" too), and so does almost all of the traffic: the detector below is
+   not even imported for it.
 4. ``detector``: what is left (Latin script with too little to go on, letters none of
    the playbook's languages use, Finnish beside Estonian, Turkish typed without its
    letters) goes to py3langid, restricted to the playbook's Latin-script languages and
-   decoys: Estonian above all, and es, de, fr, pt, it, nl. With nothing but plain ASCII
-   and no word of another language, English stays unless the detector is sure: "ok",
-   "lol" and "hello?" are English, never a random language we don't serve.
+   decoys: Estonian above all, and es, de, fr, pt, it, nl. Each of a language's
+   stopwords found makes it likelier. Plain ASCII with no word of another language stays
+   in the default language unless the detector's choice is both likely and far likelier
+   than the default: a short English text with no signal is never called a random
+   language we don't serve.
 
-Why py3langid (measured by ``bench/lang_detect.py`` on the eval sets and
-bench/sets/detect-fi.jsonl; numbers in the commit that chose it): behind steps 1-3 it was
-as accurate as lingua-language-detector's high-accuracy mode on every set, and more
-accurate than lingua's low-accuracy mode on the short Finnish, Estonian and Turkish
-texts that reach it; it loads in about 1 s and 120 MB once (lingua's high-accuracy
-models: 3 s and 270 MB for the same ten languages), installs in 5 MB beside numpy (lingua:
-96 MB), and answers in 30-100 us a text. What it does that code of ours wouldn't: a
-character n-gram model of each language trained on real text, which tells Finnish from
-Estonian and Turkish typed in ASCII from everything else, with no word list of ours.
+Why py3langid: ``python bench/lang_detect.py --detector py3langid|lingua|lingua-low``
+runs each candidate behind steps 1-3, with its thresholds tuned on the even rows of the
+sets. The worst accuracy over the sets' even halves and their texts of five words or
+fewer: py3langid 0.995; lingua-language-detector 0.955 in its high-accuracy mode and in
+its low-accuracy mode (both call "Kus mu pakk on?" Finnish and miss short Turkish typed in
+ASCII; low accuracy also calls short English texts Estonian or German). py3langid loads
+in about 1 s and 115 MB, once, on the first uncertain text (lingua: 3 s and 280 MB in
+high-accuracy mode for the same ten languages, 0.25 s and 25 MB in low), answers in
+30-100 us a text, and installs in 5 MB beside numpy (lingua: 96 MB). What it does that
+code of ours wouldn't: a character n-gram model of each language, trained on real text,
+that tells Finnish from Estonian and Turkish typed in ASCII from everything else without
+a word list of ours.
 
 Everything built from the playbook is kept in the playbook's cache.
 """
@@ -46,7 +53,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
     from .playbook import Playbook
 
@@ -74,16 +81,53 @@ DECOYS = ("et", "es", "de", "fr", "pt", "it", "nl")
 
 # Latin-script languages the detector is asked about (when the playbook has them).
 _LATIN = frozenset(
-    "en tr fi et es de fr pt it nl sv da no nb pl cs sk sl hr hu ro lt lv is ga cy ca eu gl"
-    " id ms vi tl sw af sq az".split()
+    {
+        "en",
+        "tr",
+        "fi",
+        "et",
+        "es",
+        "de",
+        "fr",
+        "pt",
+        "it",
+        "nl",
+        "sv",
+        "da",
+        "no",
+        "nb",
+        "pl",
+        "cs",
+        "sk",
+        "sl",
+        "hr",
+        "hu",
+        "ro",
+        "lt",
+        "lv",
+        "is",
+        "ga",
+        "cy",
+        "ca",
+        "eu",
+        "gl",
+        "id",
+        "ms",
+        "vi",
+        "tl",
+        "sw",
+        "af",
+        "sq",
+        "az",
+    }
 )
 
 # Noise that says nothing of the language: links, e-mail addresses, @handles, a retweet's
-# "RT", the # of a hashtag (its words stay), digits.
-_NOISE = re.compile(
-    r"(?:https?://|www\.)\S*|\S+@\S+\.\w+|@\w+|(?<!\w)RT(?!\w)|#|\d+", re.UNICODE
-)
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+# "RT", digits. Hashtags (#NTVGenLaPlata2012, #mrrobot) are mostly names: Latin-script
+# scores leave them out when the text has other words.
+_NOISE = re.compile(r"(?:https?://|www\.)\S*|\S+@\S+\.\w+|@\w+|(?<!\w)RT(?!\w)|\d+", re.UNICODE)
+_HASHTAG = re.compile(r"#\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 # A letter of any script but Latin (and the combining dot of a lowercased İ).
 _OTHER = re.compile(
     r"[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0590-\u05ff\u0600-\u06ff\u0750-\u077f"
@@ -142,7 +186,7 @@ _CYRILLIC_OWN = (
     ("mn", "өү"),
 )
 # Bulgarian's ъ is a vowel anywhere; Russian's only comes before е, ё, ю, я.
-_BULGARIAN_YER = re.compile(r"ъ(?![еёюя])|ѝ")
+_BULGARIAN_YER = re.compile(r"ъ(?=[бвгджзйклмнпрстфхцчшщ])|ѝ")
 # Russian's own letters, which Ukrainian, Belarusian and Bulgarian don't use.
 _RUSSIAN_OWN = frozenset("ыэё")
 
@@ -157,9 +201,52 @@ _PERSIAN_OWN = frozenset("پچژگ")
 # that are no Persian word: the script rule's only words.
 _ARABIC_OWN = frozenset("ةىيك")
 _ARABIC_WORDS = frozenset(
-    "في على إلى الى عن هذا هذه ذلك تلك التي الذي الذين أن إن لا لم لن هل كان كانت قد مع"
-    " عند ليس يا أو ثم حتى كل انا أنا انت أنت نحن هو هي شكرا شكراً مرحبا لماذا ماذا كيف"
-    " متى أين".split()
+    {
+        "في",
+        "على",
+        "إلى",
+        "الى",
+        "عن",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "التي",
+        "الذي",
+        "الذين",
+        "أن",
+        "إن",
+        "لا",
+        "لم",
+        "لن",
+        "هل",
+        "كان",
+        "كانت",
+        "قد",
+        "مع",
+        "عند",
+        "ليس",
+        "يا",
+        "أو",
+        "ثم",
+        "حتى",
+        "كل",
+        "انا",
+        "أنا",
+        "انت",
+        "أنت",
+        "نحن",
+        "هو",
+        "هي",
+        "شكرا",
+        "شكراً",
+        "مرحبا",
+        "لماذا",
+        "ماذا",
+        "كيف",
+        "متى",
+        "أين",
+    }
 )
 
 # Scripts that write a word in few letters: one of them counts as this many letters
@@ -173,14 +260,15 @@ def detect(playbook: Playbook, text: str) -> Detection:
     if not text:
         return NOTHING
     if text.isascii():
-        if "@" in text or "/" in text or "#" in text or "RT" in text or "www" in text:
+        if "@" in text or "/" in text or "RT" in text or "www" in text:
             text = _NOISE.sub(" ", text)
-        words = _WORD.findall(text.lower())
-        if not words:
-            return NOTHING
-        return _latin(playbook, text, words, plain=True)
-    clean = _NOISE.sub(" ", text)
-    words = _WORD.findall(clean.lower())
+        lowered = text.lower()
+        words = _WORD.findall(_HASHTAG.sub(" ", lowered)) if "#" in text else None
+        return _latin(playbook, text, words or _WORD.findall(lowered), plain=True)
+    # A curly apostrophe is an apostrophe ("I’m").
+    clean = _NOISE.sub(" ", text.replace("’", "'") if "’" in text else text)
+    lowered = clean.lower()
+    words = _WORD.findall(lowered)
     if not words:
         return NOTHING
     others = _OTHER.findall(clean)
@@ -188,10 +276,12 @@ def detect(playbook: Playbook, text: str) -> Detection:
         found = _script(clean, others, words)
         if found is not None:
             return found
-    # Latin letters beyond ASCII only count when they are letters (not curly quotes,
-    # dashes or emoji).
-    plain = all(w.isascii() for w in words)
-    return _latin(playbook, clean, words, plain=plain)
+    # Latin script: its letters beyond ASCII, without the odd letter of another script
+    # (a kaomoji's ω), and without hashtags when there is more.
+    latin = [w for w in words if w.isascii() or _LATIN_LETTERS.fullmatch(w)]
+    if "#" in clean:
+        latin = [w for w in _WORD.findall(_HASHTAG.sub(" ", lowered)) if w in latin] or latin
+    return _latin(playbook, clean, latin, plain=all(w.isascii() for w in latin))
 
 
 # ---------------------------------------------------------------------------------------
@@ -217,9 +307,12 @@ def _script(text: str, others: list[str], words: list[str]) -> Detection | None:
     script, count = max(counts.items(), key=lambda kv: kv[1] * _DENSE.get(kv[0], 1))
     weight = count * _DENSE.get(script, 1)
     latin = sum(len(w) for w in words if w.isascii())
-    # Kaomoji and symbols borrow a letter or two from other scripts (ツ, ω, д): a script
-    # decides when it is a word's worth and not a sliver beside Latin text.
-    if weight < 2 or (weight < 6 and weight * 3 < latin):
+    # Kaomoji and symbols borrow a letter from other scripts (ツ, ω, д): a script decides
+    # with two letters or more (one Han or Hangul syllable alone is a word), and beside
+    # Latin text only when it is not a sliver of it.
+    if count < 2 and (latin or script not in ("han", "ko")):
+        return None
+    if latin and weight < 6 and weight * 3 < latin:
         return None
     if script in ("kana", "han", "ko"):
         if "kana" in counts:
@@ -239,9 +332,10 @@ def _cyrillic(text: str, words: list[str]) -> Detection:
     for lang, letters in _CYRILLIC_OWN:
         if any(c in lowered for c in letters):
             return Detection(lang, True, "script")
-    if _BULGARIAN_YER.search(lowered):
+    russian = any(c in lowered for c in _RUSSIAN_OWN)
+    if not russian and _BULGARIAN_YER.search(lowered):
         return Detection("bg", True, "script")
-    certain = len(words) >= 3 or any(c in lowered for c in _RUSSIAN_OWN)
+    certain = russian or len(words) >= 3
     return Detection("ru", certain, "script")
 
 
@@ -265,7 +359,7 @@ def _arabic(text: str, words: list[str]) -> Detection:
 class _Languages:
     """What the Latin-script steps read from a playbook, built once per playbook."""
 
-    __slots__ = ("default", "langs", "words", "stops", "own", "chars", "turkish", "detectable")
+    __slots__ = ("default", "home", "langs", "words", "stops", "chars", "turkish", "detectable")
 
     def __init__(self, playbook: Playbook) -> None:
         spec = playbook.get("languages") or {}
@@ -275,29 +369,42 @@ class _Languages:
             if str(extra) not in langs:
                 langs.append(str(extra))
         self.langs = tuple(langs)
+        self.home = self.langs.index(self.default)
         index = {lang: n for n, lang in enumerate(self.langs)}
-        # Per word, the places (in langs) of the languages it is a word of, and of those
-        # it is a stopword of: one look-up a word.
+        # Letters beyond ASCII that the languages use. A language whose letters are of
+        # another script (Russian, Persian) never competes in Latin text: the Latin words
+        # in its lists ("lol", "ok") are borrowed.
+        own = {str(lang): str((e or {}).get("chars") or "") for lang, e in spec.items()}
+        latin = {lang for lang in self.langs if _LATIN_LETTERS.fullmatch(own.get(lang) or "a")}
+        self.chars = set("".join(own[lang] for lang in own if lang in latin))
+        # Per word, the places (in langs) of the languages it is a word of, and of those it
+        # is a stopword of: one look-up a word. A language's words count typed without
+        # its own letters too ("cok" for "çok", "missa" for "missä").
         words: dict[str, set[int]] = {}
         stops: dict[str, set[int]] = {}
         for lang, entry in spec.items():
+            if str(lang) not in latin:
+                continue
             for word in (entry or {}).get("stopwords") or ():
                 for w in _WORD.findall(str(word).lower()):
-                    stops.setdefault(w, set()).add(index[str(lang)])
-        for lang, w in _phrase_words(playbook.data, set(self.langs)):
-            words.setdefault(w, set()).add(index[lang])
+                    for form in {w, w.translate(_FOLD)}:
+                        stops.setdefault(form, set()).add(index[str(lang)])
+        for lang, w in _phrase_words(playbook.data, latin):
+            for form in {w, w.translate(_FOLD)}:
+                words.setdefault(form, set()).add(index[lang])
         for w, places in stops.items():
             words.setdefault(w, set()).update(places)
         self.words = {w: tuple(sorted(p)) for w, p in words.items()}
         self.stops = {w: tuple(sorted(p)) for w, p in stops.items()}
-        # Letters beyond ASCII that each language uses.
-        self.own = {str(lang): set(str((e or {}).get("chars") or "")) for lang, e in spec.items()}
-        self.chars = set().union(*self.own.values()) if self.own else set()
-        # Turkish's own letters, when the playbook has Turkish.
         self.turkish = "tr" in self.langs
-        self.detectable = tuple(
-            dict.fromkeys(x for x in (*self.langs, *DECOYS) if x in _LATIN)
-        )
+        self.detectable = tuple(dict.fromkeys(x for x in (*self.langs, *DECOYS) if x in _LATIN))
+
+
+# Letters beyond ASCII as they are typed without them.
+_FOLD = str.maketrans(
+    "äåáàâãāöóòôõøüúùûūıíìîïğşșšçćčéèêëēñńžż",
+    "aaaaaaaoooooouuuuuiiiiigsssccceeeeennzz",
+)
 
 
 def _phrase_words(data: Any, langs: set[str]) -> list[tuple[str, str]]:
@@ -321,7 +428,7 @@ def _phrase_words(data: Any, langs: set[str]) -> list[tuple[str, str]]:
                     for s in strings(value):
                         if s.startswith("/"):  # a raw /regex/ phrase
                             continue
-                        s = re.sub(r"\{[^}]*\}|\S+\*", " ", s)
+                        s = re.sub(r"\{[^}]*\}|\S+\*", " ", s.replace("’", "'"))
                         out.extend((key, w) for w in _WORD.findall(s.lower()))
                 else:
                     walk(value)
@@ -338,81 +445,115 @@ def _languages(playbook: Playbook) -> _Languages:
     found = cache.get("detect:languages")
     if found is None:
         found = cache["detect:languages"] = _Languages(playbook)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
-# A language's words are "clearly ahead" when they are at least this share of the words
-# and ahead of every other language's by at least this many.
-WORDS_SHARE = 0.5
-WORDS_LEAD = 1
-# With plain ASCII and no word of another language, the detector's answer replaces the
-# default language only when it is at least this sure.
+# The default language's words are "clearly ahead" when they are ahead of every other
+# language's and all of the words ("Yes.", "Replied via DM"), or most of four words or
+# more, or hold a stopword of three letters or more ("the", not "a" or "no", which other
+# languages write too) and are a good share of the words, or a smaller share with three
+# stopwords or more.
+WORDS_MOST = 0.6
+WORDS_SHARE = 0.4
+WORDS_FEW = 0.25
+# Plain ASCII with no word of any other language stays in the default language unless the
+# detector's choice is at least this likely and this many times likelier than the default.
+DETECTOR_MIN = 0.4
+DETECTOR_RATIO = 4.0
+# How much likelier each stopword of a language makes it, beside the detector's odds.
+STOPWORD_BOOST = 1.0
+# The detector's answer is certain at this probability.
 DETECTOR_SURE = 0.9
+
+_TURKISH_OWN = frozenset("ğşı")
+# Latin letters (Basic Latin to Latin Extended-B, Latin Extended Additional) and the
+# combining dot of a lowercased İ.
+_LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0307']+")
+_MARKS = frozenset("\u0307")
 
 
 def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> Detection:
+    if not words:
+        return NOTHING
     langs = _languages(playbook)
     alien = False
     if not plain:
         letters = {c for w in words if not w.isascii() for c in w if not c.isascii()}
-        alien = bool(letters - langs.chars - {"\u0307"})
+        alien = bool(letters - langs.chars - _MARKS)
         if langs.turkish and not alien and (letters & _TURKISH_OWN or "İ" in text):
             return Detection("tr", True, "letters")
-    known = [0] * len(langs.langs)
-    stops = [0] * len(langs.langs)
+    count = len(langs.langs)
+    known = [0] * count
+    stops = [0] * count
+    long_stops = 0  # the default language's stopwords of three letters or more
+    home = langs.home
     for word in words:
         for n in langs.words.get(word, ()):
             known[n] += 1
         for n in langs.stops.get(word, ()):
             stops[n] += 1
-    best = max(range(len(known)), key=lambda n: (known[n], stops[n])) if known else -1
-    if best >= 0 and known[best]:
-        lead = known[best] - max((k for n, k in enumerate(known) if n != best), default=0)
-        lang = langs.langs[best]
-        if (
-            lang == langs.default
-            and plain
-            and stops[best]
-            and lead >= WORDS_LEAD
-            and known[best] >= WORDS_SHARE * len(words)
-        ):
-            return Detection(lang, True, "words")
-    # Any evidence for a language other than the default: the detector decides freely.
-    other = alien or not plain or any(
-        k for n, k in enumerate(known) if langs.langs[n] != langs.default
-    )
+            if n == home and len(word) > 2:
+                long_stops += 1
+    others = max((k for n, k in enumerate(known) if n != home), default=0)
+    mine = known[home]
+    size = len(words)
+    if (
+        plain
+        and mine > others
+        and (
+            mine == size
+            or (mine >= WORDS_MOST * size and size > 3)
+            or long_stops
+            and (mine >= WORDS_SHARE * size or stops[home] >= 3 and mine >= WORDS_FEW * size)
+        )
+    ):
+        return Detection(langs.default, True, "words")
+    # Evidence of another language than the default: the detector chooses freely.
+    evidence = alien or not plain or others > 0
     ranked = _detector(langs.detectable)(" ".join(words))
     if not ranked:
         return Detection(langs.default, False, "none")
-    top, score = ranked[0]
-    if top != langs.default and not other and score < DETECTOR_SURE:
+    # The playbook's stopwords found weigh in: each makes its language this much likelier
+    # ("mi" and "artik" tip a Turkish text typed in ASCII over Estonian).
+    if any(stops):
+        ranked = dict(ranked)
+        for n, hits in enumerate(stops):
+            if hits and langs.langs[n] in ranked:
+                ranked[langs.langs[n]] *= 1.0 + STOPWORD_BOOST * hits
+        total = sum(ranked.values()) or 1.0
+        ranked = {lang: p / total for lang, p in ranked.items()}
+    top = max(ranked, key=ranked.__getitem__)
+    p = ranked[top]
+    if (
+        top != langs.default
+        and not evidence
+        and (p < DETECTOR_MIN or p < DETECTOR_RATIO * ranked.get(langs.default, 0.0))
+    ):
         return Detection(langs.default, False, "detector")
-    return Detection(top, score >= DETECTOR_SURE, "detector")
+    return Detection(top, p >= DETECTOR_SURE, "detector")
 
-
-_TURKISH_OWN = frozenset("ğşı")
 
 # ---------------------------------------------------------------------------------------
 # The detector: imported on first use only.
 
-_DETECTORS: dict[tuple[str, ...], Callable[[str], Sequence[tuple[str, float]]]] = {}
+_DETECTORS: dict[tuple[str, ...], Callable[[str], dict[str, float]]] = {}
 
 
-def _detector(langs: tuple[str, ...]) -> Callable[[str], Sequence[tuple[str, float]]]:
+def _detector(langs: tuple[str, ...]) -> Callable[[str], dict[str, float]]:
     found = _DETECTORS.get(langs)
     if found is None:
         found = _DETECTORS[langs] = _load_detector(langs)
     return found
 
 
-def _load_detector(langs: tuple[str, ...]) -> Callable[[str], Sequence[tuple[str, float]]]:
-    """A function from text to (language, probability) best first, over ``langs``."""
+def _load_detector(langs: tuple[str, ...]) -> Callable[[str], dict[str, float]]:
+    """A function from text to each language's probability, over ``langs``."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages([x for x in langs if x in identifier.nb_classes] or None)
 
-    def rank(text: str) -> Sequence[tuple[str, float]]:
-        return identifier.rank(text)[:2]  # type: ignore[no-any-return]
+    def rank(text: str) -> dict[str, float]:
+        return dict(identifier.rank(text))
 
     return rank
