@@ -484,15 +484,19 @@ def test_playbook(
         None, help="Playbook file or built-in name. Default: as for draft.", show_default=False
     ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    coverage: bool = typer.Option(
+        False, "--coverage", help="Also show the languages each rule's examples cover."
+    ),
 ) -> None:
-    """Check a playbook: every rule's examples, and every template drafted and linted."""
+    """Check a playbook: every rule's examples, and every template drafted and linted, in
+    every language it serves."""
     from . import output
     from .playbook import load_playbook
     from .selftest import run
 
     book = load_playbook(playbook)
     report = run(book)
-    output.print_report(book.name, report, format.value)
+    output.print_report(book.name, report, format.value, coverage=coverage)
     if report.failures:
         raise typer.Exit(ExitStatus.FINDINGS)
 

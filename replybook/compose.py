@@ -143,6 +143,7 @@ def draft(
     context: Sequence[Any] | None = None,
     decision: Decision | None = None,
     history: Sequence[str] = (),
+    lang: str | None = None,
 ) -> Draft:
     """Turn a comment into a decision and the texts that carry it out.
 
@@ -152,7 +153,8 @@ def draft(
     ``pattern`` is what the team's memory says about it (:meth:`replybook.store.Store.observe`):
     a complaint that is part of an open incident gets the incident reply. ``history`` is
     the team's recent replies for the playbook: the draft tries several phrasings and
-    keeps the one least like them (``variant`` chooses one instead).
+    keeps the one least like them (``variant`` chooses one instead). ``lang`` is the
+    comment's language when known (else detected).
 
     Raises :class:`UsageError` for an empty comment, an unknown channel or a bad time,
     :class:`TemplateError` for a template that fails to render.
@@ -169,7 +171,7 @@ def draft(
         raise UsageError("--variant must be 1 or more")
     arrived = parse_time(received_at, now)
     if analysis is None:
-        analysis = analyze(text, playbook, context=context)
+        analysis = analyze(text, playbook, context=context, lang=lang)
     if decision is None:
         decision = decide(analysis, playbook)
     return _compose(

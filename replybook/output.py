@@ -201,20 +201,34 @@ def _rich_lint(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
 # test
 
 
-def print_report(name: str, report: Report, fmt: str, stream: IO[str] | None = None) -> None:
+def print_report(
+    name: str, report: Report, fmt: str, stream: IO[str] | None = None, coverage: bool = False
+) -> None:
+    """A playbook's self-test; ``coverage`` adds a table of each rule's languages."""
     out = stream or sys.stdout
     if fmt == "json":
-        write_json({"playbook": name, **report.to_dict()}, out)
+        data = report.to_dict()
+        if not coverage:
+            data.pop("coverage", None)
+        write_json({"playbook": name, **data}, out)
         return
     head = (
         f"{name}: {report.rules} rules, {report.examples} examples, {report.drafts} drafts linted"
     )
-    if not report.failures:
-        out.write(f"{head}: ok\n")
-        return
-    out.write(f"{head}: {len(report.failures)} failed\n")
+    out.write(
+        f"{head}: ok\n" if not report.failures else f"{head}: {len(report.failures)} failed\n"
+    )
     for failure in report.failures:
         out.write(f"  {failure.where}: {failure.problem}\n")
+    for warning in report.warnings:
+        out.write(f"  warning: {warning.where}: {warning.problem}\n")
+    if coverage and report.coverage:
+        languages = sorted({lang for _, langs in report.coverage for lang in langs})
+        width = max(len(rule) for rule, _ in report.coverage)
+        out.write(f"{'rule':<{width}}  {'  '.join(languages)}\n")
+        for rule, langs in report.coverage:
+            marks = "  ".join(("✓" if x in langs else "-").center(len(x)) for x in languages)
+            out.write(f"{rule:<{width}}  {marks}\n")
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,6 +8,12 @@ channel, and linted: what a playbook ships must lint clean at warning level or a
 
 A sample's key is its reply case, optionally with ``/`` and what it shows
 (``complaint/sarcastic``): the draft must come out in that case.
+
+Every language the playbook serves is checked alike: it must have a sample and templates
+for every case, each sample is drafted in its language, and a draft may not pull a text
+of another language (a topic's, refusal's or FAQ entry's text, or a reply text such as
+the timeline, that exists in the playbook's own language but not in this one). Wildcard
+prefixes so short they match unrelated words (``it*``, ``mal*``, ``بد*``) are warned about.
 """
 
 from __future__ import annotations
@@ -48,14 +54,21 @@ class Report:
     examples: int
     drafts: int
     failures: tuple[Failure, ...]
+    warnings: tuple[Failure, ...] = ()
+    # Per rule id, the languages its examples run in (``replybook test --coverage``).
+    coverage: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rules": self.rules,
             "examples": self.examples,
             "drafts": self.drafts,
             "failures": [f.to_dict() for f in self.failures],
+            "warnings": [f.to_dict() for f in self.warnings],
         }
+        if self.coverage:
+            out["coverage"] = {rule: list(langs) for rule, langs in self.coverage}
+        return out
 
 
 def rule_examples(playbook: Playbook, rule: Rule) -> dict[str, dict[str, Any]]:
@@ -119,12 +132,17 @@ def check_templates(playbook: Playbook) -> tuple[int, list[Failure]]:
     ]
     extremes = [(chosen[0], _AGENT, "Dana"), (chosen[-1], None, None)]
     rounds = max(1, int((playbook.get("variety") or {}).get("candidates", 1)))
-    for lang in playbook.languages():
+    own = str(playbook.get("language") or "en")
+    for lang in playbook.served():
         for key, sample_text in (playbook.get("samples") or {}).items():
-            sample = text_for(sample_text, lang)
-            if not sample:
-                continue
+            sample = text_for(sample_text, lang, own)
             case = str(key).split("/")[0]
+            if not sample:
+                failures.append(Failure(f"{lang}/{key}", f"no {lang} sample for {key}"))
+                continue
+            if not playbook.variants(lang, case, "public"):
+                failures.append(Failure(f"{lang}/{key}", f"no {lang} template for {case}"))
+                continue
             total = len(playbook.variants(lang, case, "public")) or 1
             # Every phrasing a draft can choose: the candidates start at any template.
             for variant in range(1, total + rounds):
@@ -133,9 +151,86 @@ def check_templates(playbook: Playbook) -> tuple[int, list[Failure]]:
                     where = f"{lang}/{key} variant {variant} on {channel}"
                     where += f", agent {agent or '-'}, name {name or '-'}"
                     failures += _check_one(
-                        playbook, sample, case, variant, channel, agent, name, where
+                        playbook, sample, case, variant, channel, agent, name, where, lang
                     )
     return drafts, failures
+
+
+# Per-language text fields a draft may use, by section.
+_TEXT_FIELDS = {
+    "topics": ("mention", "explain", "next_step", "needs", "clarify", "timeline", "incident"),
+    "cannot_grant": ("request", "reason"),
+    "faq": ("answer",),
+}
+
+
+def check_languages(playbook: Playbook) -> list[Failure]:
+    """A served language lacking a text the playbook has in its own language: its draft
+    would leave it out or, worse, pull it from another language."""
+    from .playbook import LANGUAGE_TEXTS, language_text
+
+    own = str(playbook.get("language") or "en")
+    failures = []
+    channels = list(playbook.get("channels") or {})
+    for lang in playbook.served():
+        if lang == own:
+            continue
+        if lang not in (playbook.get("languages") or {}):
+            failures.append(Failure(f"languages.{lang}", f"no words for {lang}"))
+        for section, fields in _TEXT_FIELDS.items():
+            for key, entry in (playbook.get(section) or {}).items():
+                for field in fields:
+                    value = (entry or {}).get(field)
+                    if value is None or text_for(value, own, own) is None:
+                        continue
+                    if text_for(value, lang, own) is None:
+                        failures.append(
+                            Failure(f"{section}.{key}.{field}", f"no {lang} text")
+                        )
+                alternatives = (entry or {}).get("alternatives") or {}
+                if alternatives.get(own) and not alternatives.get(lang):
+                    failures.append(Failure(f"{section}.{key}.alternatives", f"no {lang} text"))
+        for key in LANGUAGE_TEXTS:
+            for channel in channels if key == "private" else [None]:
+                if language_text(playbook, own, key, channel) and not language_text(
+                    playbook, lang, key, channel
+                ):
+                    where = f"languages.{lang}.texts.{key}" + (f".{channel}" if channel else "")
+                    failures.append(Failure(where, f"no {lang} text"))
+    return failures
+
+
+def short_prefixes(playbook: Playbook) -> list[Failure]:
+    """Wildcards on stems so short they match unrelated words (``it*``, ``mal*``)."""
+    found: list[Failure] = []
+
+    def visit(value: Any, where: str) -> None:
+        if isinstance(value, str):
+            if len(value) > 1 and value.startswith("/") and value.endswith("/"):
+                return  # a raw expression: its author chose every character
+            words = value.split()
+            for n, word in enumerate(words):
+                if n and not words[n - 1].isalpha():
+                    continue  # the end of a spelt-out word ("f * ck*")
+                stem = word[:-1]
+                laugh = len(set(stem)) == 1  # "ههه*", "xxx*": a run of one letter
+                if word.endswith("*") and stem.isalpha() and len(stem) < 4 and not laugh:
+                    found.append(Failure(where, f"{word!r} matches unrelated words"))
+        elif isinstance(value, dict):
+            for key, sub in value.items():
+                visit(sub, f"{where}.{key}")
+        elif isinstance(value, list):
+            for sub in value:
+                visit(sub, where)
+
+    for section in ("signals", "topics", "escalation", "cannot_grant", "faq"):
+        visit(playbook.get(section), section)
+    for rule in playbook.get("rules") or []:
+        if isinstance(rule, dict):
+            for param, value in rule.items():
+                if param not in ("id", "extends", "message", "why", "examples", "when"):
+                    visit(value, f"rules.{rule.get('id')}.{param}")
+    return found
 
 
 _AGENT = "Mia Koski"
@@ -150,11 +245,13 @@ def _check_one(
     agent: str | None,
     name: str | None,
     where: str,
+    lang: str,
 ) -> list[Failure]:
     try:
         result = draft(
             sample,
             playbook,
+            lang=lang,
             name=name,
             agent=agent,
             channel=channel,
@@ -166,6 +263,8 @@ def _check_one(
         return [Failure(where, str(exc))]
     if result.case != case:
         return [Failure(where, f"the sample {sample!r} is drafted as {result.case!r}")]
+    if result.language != lang:
+        return [Failure(where, f"the sample {sample!r} is drafted in {result.language!r}")]
     out = []
     replies = (("public", result.public_reply), ("private", result.private_reply))
     for (slot, text), template in zip(replies, result.templates, strict=False):
@@ -180,6 +279,7 @@ def _check_one(
             channel=channel if slot == "public" else None,
             slot=slot,
             disable=disabled_by(playbook, template),
+            lang=lang,
         )
         for finding in at_or_above(found, "warning"):
             out.append(
@@ -199,4 +299,13 @@ def run(playbook: Playbook) -> Report:
         failures += found
     drafts, found = check_templates(playbook)
     failures += found
-    return Report(rules=len(rules), examples=examples, drafts=drafts, failures=tuple(failures))
+    failures += check_languages(playbook)
+    coverage = tuple((rule.id, tuple(rule_examples(playbook, rule))) for rule in rules)
+    return Report(
+        rules=len(rules),
+        examples=examples,
+        drafts=drafts,
+        failures=tuple(failures),
+        warnings=tuple(short_prefixes(playbook)),
+        coverage=coverage,
+    )
