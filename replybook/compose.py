@@ -31,6 +31,7 @@ from .linter import Finding, lint
 from .naming import Naming, clean_characters, name_problem
 from .phrasing import (
     Picker,
+    directed,
     disabled_by,
     first_variant,
     fit,
@@ -242,6 +243,8 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
         "sla": playbook.get("sla_minutes") or {},
         "minutes": minutes,
         "same_day": due_at is not None and due_at.date() == request.arrived.date(),
+        # How a right-to-left reply keeps links, handles, numbers and names whole.
+        "bidi": _bidi(playbook, lang, channel),
         **about.facts,
     }
     seed = stable_seed(a.text)
@@ -334,6 +337,15 @@ def _reply_language(playbook: Playbook, a: Analysis) -> str:
 # The channel
 
 
+def _bidi(playbook: Playbook, lang: str, channel: dict[str, Any]) -> str | None:
+    """For a right-to-left language (``languages.<code>.direction: rtl``), the channel's
+    way of keeping left-to-right runs whole (``bidi``: isolates, marks or none)."""
+    spec = (playbook.get("languages") or {}).get(lang) or {}
+    if str(spec.get("direction") or "ltr") != "rtl":
+        return None
+    return str(channel.get("bidi") or "isolates")
+
+
 def _channel(playbook: Playbook, channel_id: str, lang: str) -> dict[str, Any]:
     """What templates know of a channel: its label, limit, how to move private (in the
     reply's language)."""
@@ -347,6 +359,8 @@ def _channel(playbook: Playbook, channel_id: str, lang: str) -> dict[str, Any]:
             "private": language_text(playbook, lang, "private", channel_id) or "",
             "max_chars": int(spec.get("max_chars") or 0),
             "can_hide": bool(spec.get("can_hide")),
+            "bidi": spec.get("bidi") or "isolates",
+            "mark_weight": int(spec.get("mark_weight") or 1),
         }
     return dict(found)
 
@@ -619,7 +633,7 @@ def _phrase(
     if private_names:
         picked = private_names[chosen.template % len(private_names)]
         body = render(playbook, picked, {**context, "short": False, "pick": Picker(chosen.seed)})
-        private = sign(body, signature, 1000)
+        private = directed(sign(body, signature, 1000), context.get("bidi"))
         used += (picked,)
     return _Phrased(
         fitted.text, private, chosen.number, total, used, fitted.trimmed, tried, closest

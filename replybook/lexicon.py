@@ -33,9 +33,11 @@ Node = dict[str, Any]
 _SAME = str.maketrans(
     {"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ё": "е", "Ё": "Е", "’": "'", "ʼ": "'", "‘": "'"}
 )
-# Dropped: Arabic-script diacritics, tatweel, and invisible joiners and breaks (the
-# zero-width non-joiner: "می‌کنم" and "میکنم" are one word).
-_DROP = re.compile("[\u064b-\u065f\u0670\u0640\u200b-\u200d\u2060\ufeff\u00ad]")
+# Dropped: Arabic-script diacritics, tatweel, invisible joiners and breaks (the
+# zero-width non-joiner: "می‌کنم" and "میکنم" are one word) and directional marks.
+_DROP = re.compile(
+    "[\u064b-\u065f\u0670\u0640\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad]"
+)
 _SPACE = re.compile(r"\s")
 
 

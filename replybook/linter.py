@@ -20,6 +20,7 @@ from .analyze import Analysis, analyze, detect_language, language_fold
 from .decide import Decision, decide
 from .errors import PlaybookError, UsageError
 from .lexicon import Caseless, Fold, Match, PhraseIndex, words_of
+from .phrasing import BIDI_CONTROLS, measured
 from .playbook import (
     Playbook,
     language_text,
@@ -35,7 +36,8 @@ _RANK = {level: i for i, level in enumerate(LEVELS)}
 _DISABLE = r"\{#\s*replybook:\s*disable(?:=([\w,\s-]+))?\s*#\}"
 # A sentence ends at . ! ? followed by a space or the end; a dot inside a link or a number
 # ("t.co/x", "2.5") doesn't end one.
-_SENTENCE = r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)"
+# Sentence ends in every script the playbook's languages use (Persian "؟", "۔").
+_SENTENCE = r"(?:[^.!?؟۔。！？\n]|[.!?؟۔。！？]+(?=[^\s.!?؟۔。！？]))+(?:[.!?؟۔。！？]+|$)"
 
 
 class Finding(NamedTuple):
@@ -133,6 +135,7 @@ class Context:
 
     __slots__ = (
         "text",
+        "original",
         "playbook",
         "lang",
         "analysis",
@@ -161,6 +164,7 @@ class Context:
         slot: str,
     ) -> None:
         self.text = text
+        self.original = text  # with any directional marks (the reply as given)
         self.playbook = playbook
         self.lang = lang
         self.analysis = analysis
@@ -383,10 +387,12 @@ def occurrence(rule: Rule, ctx: Context) -> Iterator[Hit]:
         limit = rule.params.get("max")
         if limit is None and ctx.channel is not None:
             limit = ctx.channel.get("max_chars")
-        if limit and len(ctx.text.rstrip()) > int(limit):
+        weight = int(ctx.channel.get("mark_weight") or 1) if ctx.channel else 1
+        size = measured(ctx.original.rstrip(), weight)
+        if limit and size > int(limit):
             label = ctx.channel.get("label") if ctx.channel else "this channel"
-            fields = {"count": len(ctx.text.rstrip()), "limit": limit, "channel": label}
-            yield int(limit), len(ctx.text.rstrip()), fields
+            fields = {"count": size, "limit": limit, "channel": label}
+            yield min(int(limit), len(ctx.text.rstrip())), len(ctx.text.rstrip()), fields
         return
     found = ctx.hits(rule, "tokens")
     most, least = rule.params.get("max"), rule.params.get("min")
@@ -549,7 +555,7 @@ _BARE_NAME = re.compile(
     r"(?<![\w'’-])(?:[A-Z][^\W\d_]*(?:-[A-Z][^\W\d_]*)*(?: [A-Z][^\W\d_]*(?:-[A-Z]\w*)*){0,4}"
     r"|[A-Z]{2,4})$"
 )
-_ENDS_SENTENCE = ".!?。！？"
+_ENDS_SENTENCE = ".!?؟۔。！？"
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
 _ENDS_LINK = re.compile(r"(?:https?://|www\.)\S+$")
 
@@ -638,7 +644,7 @@ def _bare_signoff(text: str, closings: Collection[str]) -> re.Match[str] | None:
     if found is None:
         return None
     before = text[: found.start()].rstrip()
-    if before.endswith(","):
+    if before.endswith((",", "،")):
         closing = _LAST_WORD.search(before[:-1])
         if closing is not None and closing.group(0).casefold() in closings:
             before = before[: closing.start()].rstrip()
@@ -1247,7 +1253,14 @@ def lint(
         analyze(comment, playbook, context=context) if isinstance(comment, str) else comment
     )
     lang = lang or reply_language(playbook, text)
+    # Directional marks (a right-to-left reply's isolates) are stripped before the checks;
+    # findings point into the reply as given.
+    original, origin = text, None
+    if not text.isascii() and any(c in text for c in BIDI_CONTROLS):
+        origin = [i for i, c in enumerate(text) if c not in BIDI_CONTROLS]
+        text = "".join(c for c in text if c not in BIDI_CONTROLS)
     ctx = Context(text, playbook, lang, analysis, channel_spec, name, history, slot)
+    ctx.original = original
     if disable is None:
         return []
     facts = _facts(analysis, playbook, decision)
@@ -1267,7 +1280,7 @@ def lint(
         index = build_index(rules, lang, language_fold(playbook, lang))
         applicable = _plan(rules, facts, slot)
     ctx.index = index
-    off = _disabled_lines(text)
+    off = _disabled_lines(original)
     found = ctx.found()
     raw_keys = ctx.index.raw_keys
     findings: list[Finding] = []
@@ -1277,10 +1290,15 @@ def lint(
         if disable and rule.id in disable:
             continue
         for start, end, fields in check(rule, ctx):
-            line, column = _position(text, start)
+            if origin is not None:
+                start = origin[start] if start < len(origin) else len(original)
+                end = origin[end - 1] + 1 if 0 < end <= len(origin) else start
+            line, column = _position(original, start)
             if off and line in off and (off[line] is None or rule.id in off[line]):  # type: ignore[operator]
                 continue
-            match = text[start:end]
+            match = original[start:end]
+            if origin is not None:
+                match = "".join(c for c in match if c not in BIDI_CONTROLS)
             values = {"match": match, **fields}
             findings.append(
                 Finding(

@@ -282,6 +282,37 @@ def _capital(match: re.Match[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+# Right-to-left replies
+
+# Unicode's directional isolates, embeddings, overrides and marks.
+BIDI_CONTROLS = "\u2066\u2067\u2068\u2069\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u061c"
+# What scrambles inside right-to-left text: links, @handles and hashtags, numbers with
+# spaces, dashes or a plus ("+98 21 1234"), and runs of Latin words (a name, a signature
+# such as "^MK").
+_LEFT_TO_RIGHT = re.compile(
+    r"https?://\S+|www\.\S+|[@#]\w+|\+?\d[\d \-]*\d|[\^~*/–-]?[A-Za-z][\w.'’-]*"
+    r"(?:\s+[\^~*/–-]?[A-Za-z][\w.'’-]*)*"
+)
+
+
+def directed(text: str, mode: str | None) -> str:
+    """A right-to-left reply with its left-to-right runs kept whole: each put in a first-
+    strong isolate (``isolates``) or followed by a left-to-right mark (``marks``)."""
+    if not mode or mode == "none":
+        return text
+    if mode == "marks":
+        return _LEFT_TO_RIGHT.sub(lambda m: m.group(0) + "\u200e", text)
+    return _LEFT_TO_RIGHT.sub(lambda m: "\u2068" + m.group(0) + "\u2069", text)
+
+
+def measured(text: str, mark_weight: int = 1) -> int:
+    """A reply's length as a platform counts it: X counts each directional mark as 2."""
+    if mark_weight == 1 or text.isascii():
+        return len(text)
+    return len(text) + (mark_weight - 1) * sum(text.count(c) for c in BIDI_CONTROLS)
+
+
+# ---------------------------------------------------------------------------------------
 # Signing and fitting a channel's limit
 
 
@@ -330,18 +361,26 @@ def fit(
     attempts = [(order[0], False), (order[0], True)] if chosen else []
     attempts += [(v, short) for short in (False, True) for v in order if (v, short) not in attempts]
     tried: list[tuple[str, Variant]] = []
+    # A right-to-left reply keeps its left-to-right runs whole, and is measured as the
+    # channel counts the marks that do it.
+    mode = context.get("bidi")
+    weight = int(context["channel"].get("mark_weight") or 1) if mode else 1
+
+    def signed(body: str) -> str:
+        return directed(sign(body, signature, limit), mode)
+
     for option, short in attempts:
         picks = Picker(option.seed)
         body = render(playbook, names[option.template], {**context, "short": short, "pick": picks})
-        reply = sign(body, signature, limit)
-        if not limit or len(reply) <= limit:
+        reply = signed(body)
+        if not limit or measured(reply, weight) <= limit:
             return Fitted(reply, option, False)
         tried.append((body, option))
     body, option = min(tried, key=lambda item: len(item[0]))
-    sentences = re.split(r"(?<=[.!?])\s+", body)  # rare: compiled on first use
-    while len(sentences) > 1 and len(sign(" ".join(sentences), signature, limit)) > limit:
+    sentences = re.split(r"(?<=[.!?؟۔。！？])\s+", body)  # rare: compiled on first use
+    while len(sentences) > 1 and measured(signed(" ".join(sentences)), weight) > limit:
         sentences.pop(-2 if len(sentences) > 2 else -1)
-    return Fitted(sign(" ".join(sentences), signature, limit), option, True)
+    return Fitted(signed(" ".join(sentences)), option, True)
 
 
 # ---------------------------------------------------------------------------------------

@@ -429,7 +429,16 @@ _SCHEMA: dict[str, Any] = {
     "signature": {"agent": "str", "team": "str"},
     "channels": (
         "map",
-        {"max_chars": "int", "can_hide": "bool", "private": _TEXT, "label": "str?"},
+        {
+            "max_chars": "int",
+            "can_hide": "bool",
+            "private": _TEXT,
+            "label": "str?",
+            # A right-to-left reply's left-to-right runs: isolates, marks or none; and
+            # how many characters the platform counts each such mark as.
+            "bidi": "str?",
+            "mark_weight": "int",
+        },
     ),
     "default_channel": "str",
     "sla_minutes": ("map", "int"),
@@ -518,6 +527,8 @@ _SCHEMA: dict[str, Any] = {
             "stem": "str?",
             # Normalisation beside what every language gets (replybook.lexicon.Fold).
             "casing": "str?",
+            # rtl: replies keep links, handles, numbers and names whole (channels' bidi).
+            "direction": "str?",
             "suffix_marks": ("list", "str"),
             "join_prefixes": ("list", "str"),
             "join_suffixes": ("list", "str"),

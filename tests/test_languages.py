@@ -96,3 +96,25 @@ def test_review_for_a_record_in_a_language_not_served(tmp_path):
     result = draft("Tilaukseni ei ole vieläkään tullut", playbook, now=NOW)
     assert result.action == "review" and result.language == "fi"
     assert any(r.rule == "review" for r in result.reasons)
+
+
+def test_right_to_left_replies_keep_left_to_right_runs_whole():
+    from replybook.phrasing import directed, measured
+
+    text = "سلام @ali_r، شماره +98 21 1234 5678 را ببینید: https://x.example/a ^MK"
+    isolated = directed(text, "isolates")
+    for run in ("@ali_r", "+98 21 1234 5678", "https://x.example/a", "^MK"):
+        assert f"\u2068{run}\u2069" in isolated
+    assert directed(text, "marks").count("\u200e") == 4
+    assert directed(text, "none") == text
+    # X counts each mark as two characters.
+    assert measured(isolated, 2) == len(text) + 8 * 2
+    assert measured(isolated, 1) == len(text) + 8
+
+
+def test_lint_strips_directional_marks_and_points_into_the_reply_as_given(default):
+    reply = "\u2068Dana\u2069 please reply here with your \u2068password\u2069 so we can check"
+    found = [f for f in lint(reply, default, lang="en") if f.rule == "private-data-in-public"]
+    assert found
+    start, end = found[0].span
+    assert "\u2069" not in found[0].match and reply[start:end].endswith("password")
