@@ -1,0 +1,159 @@
+"""Russian: comments in, decisions and native replies out (the built-in default playbook)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from replybook import analyze, decide, draft, lint, load_playbook
+from replybook.store import Incident, Pattern
+
+PLAYBOOK = load_playbook("default")
+NOW = "2026-11-23T09:00:00Z"
+# Any word in Latin letters: a Russian reply has none but the names given to it.
+LATIN = re.compile(r"[A-Za-z]{2,}")
+APOLOGY = re.compile(r"извин|прост|сожале|жаль", re.IGNORECASE)
+GREETING = re.compile(r"^(?:Здравствуйте|Добрый день|Приветствуем|Дана, (?:здравствуйте|добрый день|приветствуем))")
+JOKES = re.compile(r"ахах|хаха|😂|🤣|😄|бывает|упс", re.IGNORECASE)
+
+
+def decision(text: str, context: list[dict[str, str]] | None = None):
+    return decide(analyze(text, PLAYBOOK, context=context), PLAYBOOK)
+
+
+def reply(text: str, **options: object):
+    options.setdefault("received_at", NOW)
+    return draft(text, PLAYBOOK, **options)  # type: ignore[arg-type]
+
+
+def native(text: str | None) -> str:
+    """The reply without the names the test gave it; it must hold no Latin word."""
+    assert text
+    return text.replace("Messenger", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "case", "action"),
+    [
+        ("Посылка так и не пришла, жду уже третью неделю", "complaint", "complaint", "reply"),
+        ("Интернет опять не работает, сколько можно", "complaint", "complaint", "reply"),
+        ("Хочу вернуть деньги за невозвратный тариф, срочно", "complaint", "refusal", "reply"),
+        ("Ребята, вы лучшие, поддержка ответила за пять минут!", "praise", "praise", "reply"),
+        ("Какой у вас график работы?", "question", "faq", "reply"),
+        ("А доставка в Минск у вас есть?", "question", "question", "reply"),
+        ("ахаха ваш кот из рекламы — это я в понедельник утром 😂", "joke", "joke", "reply"),
+        ("Подам в суд, если деньги не вернут", "complaint", "escalation", "escalate"),
+        ("Видел вашу рекламу в метро", "other", "other", "reply"),
+        ("идите на хуй, уроды", "troll", "troll", "moderate"),
+        ("ваша компания отстой", "troll", "troll", "skip"),
+    ],
+)
+def test_each_case_is_decided(text, intent, case, action):
+    d = decision(text)
+    assert (d.intent, d.case, d.action) == (intent, case, action)
+
+
+def test_sarcasm_is_a_complaint_never_praise():
+    d = decision("Спасибо, что опять списали деньги без предупреждения, просто молодцы")
+    assert d.intent == "complaint"
+    assert "sarcastic" in d.flags
+
+
+def test_mixed_praise_and_complaint():
+    d = decision("Курьер был очень вежливый, но коробка пришла разбитая")
+    assert d.intent == "complaint"
+    assert "mixed" in d.flags and "sarcastic" not in d.flags
+
+
+def test_the_customers_own_mistake_gets_help_and_no_joke():
+    d = decision("Случайно удалила все фото из облака, помогите")
+    assert d.intent == "complaint" and "customer_mistake" in d.flags
+    text = reply("Случайно удалила все фото из облака, помогите", name="Дана").public_reply
+    assert text and not JOKES.search(text)
+
+
+def test_rude_but_specific_is_answered():
+    d = decision("блин, ваше дурацкое приложение опять вылетает при оплате")
+    assert (d.intent, d.action) == ("complaint", "reply")
+    assert "specific_problem" in d.flags
+
+
+def test_an_insult_received_is_a_complaint():
+    d = decision("Ваш оператор нахамил мне и бросил трубку")
+    assert d.intent == "complaint" and d.action == "reply"
+
+
+def test_figures_of_speech_and_screen_glass_never_escalate():
+    assert decision("Я сейчас взорвусь, третий час жду оператора").action == "reply"
+    assert decision("Защитное стекло в комплекте треснуло").action == "reply"
+    assert decision("Телефон загорелся на зарядке").action == "escalate"
+
+
+def test_a_fix_is_a_turnaround_and_a_still_broken_is_not():
+    thread = [
+        {"role": "customer", "text": "Интернет не работает с утра"},
+        {"role": "brand", "text": "Перезагрузите роутер, пожалуйста, и напишите, помогло ли"},
+    ]
+    assert decision("Всё заработало, спасибо!", thread).case == "turnaround"
+    d = decision("Перезагрузил, всё равно не работает", thread)
+    assert d.intent == "complaint" and "follow_up" in d.flags
+
+
+def test_a_complaint_reply_is_native_formal_and_signed():
+    d = reply("Мой заказ до сих пор не пришёл, жду уже две недели", name="Дана", agent="Мария Котова")
+    public = native(d.public_reply)
+    assert not LATIN.search(public), public
+    assert GREETING.match(d.public_reply or ""), d.public_reply
+    assert APOLOGY.search(public)
+    assert "Ваш" in public or "Вам" in public or "Вы" in public
+    assert (d.public_reply or "").endswith("^МК")
+    assert d.private_reply and "номер заказа" in d.private_reply
+    assert "номер заказа" not in (d.public_reply or "")
+
+
+def test_every_case_replies_in_russian():
+    samples = PLAYBOOK.get("samples")
+    for key, texts in samples.items():
+        text = texts.get("ru")
+        pattern = None
+        if key == "incident":
+            pattern = Pattern("incident", 4, Incident(1, "t", None, "s", "open", NOW, NOW, 4))
+        d = reply(text, name="Дана", agent="Мария Котова", channel="facebook", pattern=pattern)
+        assert d.case == key.split("/")[0], (key, d.case)
+        assert not LATIN.search(native(d.public_reply)), (key, d.public_reply)
+        assert not [f for f in d.lint if f.level in ("warning", "error")], (key, d.lint)
+
+
+def test_the_problem_is_named_in_the_instrumental():
+    text = reply("У меня проблема с моим заказом, он не пришёл").public_reply or ""
+    assert "с Вашим заказом" in text or "Вашим заказом" in text or "заказ" not in text
+
+
+def test_team_signature_without_an_agent():
+    text = reply("Спасибо, всё супер!").public_reply or ""
+    assert text.endswith("— Служба поддержки")
+
+
+def test_lint_asks_for_a_password_in_public():
+    found = lint("Напишите здесь Ваш пароль и номер карты, и мы проверим. ^МК", PLAYBOOK)
+    assert "private-data-in-public" in {f.rule for f in found}
+    clean = lint("Напишите нам номер договора в личные сообщения, и мы проверим. ^МК", PLAYBOOK)
+    assert "private-data-in-public" not in {f.rule for f in clean}
+
+
+def test_lint_blames_calm_down_and_swearing_in_russian():
+    rules = {f.rule for f in lint("Как мы уже писали, успокойтесь, блин. ^МК", PLAYBOOK)}
+    assert {"blames-customer", "calm-down", "swearing"} <= rules
+
+
+def test_lint_a_complaint_reply_without_apology_or_next_step():
+    comment = "Мой заказ до сих пор не пришёл"
+    rules = {f.rule for f in lint("Здравствуйте, Дана! Ясно. ^МК", PLAYBOOK, comment=comment, name="Дана")}
+    assert {"complaint-without-apology", "complaint-without-next-step"} <= rules
+
+
+def test_lint_echoing_an_insult():
+    comment = "Ваше тупое приложение опять вылетело"
+    found = lint("Извините, что тупое приложение вылетело. ^МК", PLAYBOOK, comment=comment)
+    assert "echoes-an-insult" in {f.rule for f in found}
