@@ -1,0 +1,219 @@
+"""Persian: comments in, decisions and native replies out (the built-in default playbook)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from replybook import analyze, decide, draft, lint, load_playbook
+from replybook.store import Incident, Pattern
+
+PLAYBOOK = load_playbook("default")
+NOW = "2026-11-23T09:00:00Z"
+# Directional isolates and marks the core puts around Latin names, numbers and handles.
+BIDI = re.compile("[\u200e\u200f\u2066-\u2069]")
+# Any word in Latin letters: a Persian reply has none but the names given to it.
+LATIN = re.compile(r"[A-Za-z]{2,}")
+APOLOGY = re.compile(r"متأسف|عذر|پوزش")
+GREETING = re.compile(r"^(?:سلام|درود|با سلام|Dana (?:عزیز|گرامی)، سلام)")
+JOKES = re.compile(r"خخخ|هاها|😂|🤣|😄|اوپس|پیش می‌آید|عیبی ندارد")
+SIGNED = "با احترام، Mia"
+
+
+def decision(text: str, context: list[dict[str, str]] | None = None):
+    return decide(analyze(text, PLAYBOOK, context=context), PLAYBOOK)
+
+
+def reply(text: str, **options: object):
+    options.setdefault("received_at", NOW)
+    return draft(text, PLAYBOOK, **options)  # type: ignore[arg-type]
+
+
+def native(text: str | None) -> str:
+    """The reply without directional marks and the names the test gave it."""
+    assert text
+    return BIDI.sub("", text).replace("Dana", "").replace("Mia", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "case", "action"),
+    [
+        ("مرسوله‌ام سه هفته است نرسیده و کد رهگیری هم چیزی نشان نمی‌دهد", "complaint", "complaint", "reply"),
+        ("اینترنتم از دیروز قطع شده، چرا کسی جواب نمی‌دهد؟", "complaint", "complaint", "reply"),
+        ("بلیط غیر قابل استرداد خریدم ولی پولم را پس می‌خواهم", "complaint", "refusal", "reply"),
+        ("پشتیبانی‌تون عالیه، ظرف پنج دقیقه جواب دادید، دمتون گرم!", "praise", "praise", "reply"),
+        ("ساعات کاری پشتیبانی چیه؟", "question", "faq", "reply"),
+        ("برای ارسال به تبریز هم هزینه جدا می‌گیرید؟", "question", "question", "reply"),
+        ("خخخ تبلیغ جدیدتون با اون گربه دقیقاً من صبح شنبه‌ام 😂", "joke", "joke", "reply"),
+        ("از شما شکایت می‌کنم و وکیلم پیگیری می‌کند", "complaint", "escalation", "escalate"),
+        ("تبلیغتون رو توی مترو دیدم", "other", "other", "reply"),
+        ("کس‌کشا، برید گمشید", "troll", "troll", "moderate"),
+        ("شرکتتون خیلی مزخرفه", "troll", "troll", "skip"),
+    ],
+)
+def test_each_case_is_decided(text, intent, case, action):
+    d = decision(text)
+    assert (d.intent, d.case, d.action) == (intent, case, action)
+
+
+def test_sarcasm_is_a_complaint_never_praise():
+    d = decision("ممنون که بدون هیچ اطلاعی سفارشم رو لغو کردید، واقعاً عالی")
+    assert d.intent == "complaint"
+    assert "sarcastic" in d.flags
+
+
+def test_mixed_praise_and_complaint():
+    d = decision("پیک خیلی مؤدب بود ولی جعبه شکسته رسید")
+    assert d.intent == "complaint"
+    assert "mixed" in d.flags and "sarcastic" not in d.flags
+
+
+def test_the_customers_own_mistake_gets_help_and_no_joke():
+    text = "اشتباهی همه عکس‌هامو پاک کردم، کمکم کنید"
+    d = decision(text)
+    assert d.intent == "complaint" and "customer_mistake" in d.flags
+    public = reply(text, name="Dana").public_reply
+    assert public and not JOKES.search(public)
+
+
+def test_rude_but_specific_is_answered_calmly():
+    d = decision("لعنتی، این اپلیکیشن احمقانه‌تون باز هم موقع پرداخت کرش می‌کنه")
+    assert (d.intent, d.action) == ("complaint", "reply")
+    assert {"specific_problem", "angry"} <= d.flags
+
+
+def test_a_vague_complaint_is_still_answered():
+    d = decision("اصلاً از این تجربه راضی نیستم")
+    assert (d.intent, d.action) == ("complaint", "reply")
+
+
+def test_product_review_complaints_without_exclamation_marks():
+    assert decision("کیفیتش خیلی پایینه، بعد از دو روز خراب شد و پس دادم").intent == "complaint"
+    assert decision("اصلا ارزش خرید نداره، پولتونو دور نریزید").intent == "complaint"
+    assert decision("گوشی عالیه، یک ماهه دارمش و هیچ مشکلی نداره").intent != "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["اپلیکیشن کار نمی‌کنه", "اپلیکیشن کار نمیکنه", "اپلیکیشن کار نمی کنه", "اپليكيشن كار نمي‌كنه"],
+)
+def test_spellings_without_non_joiner_or_with_arabic_letters_read_alike(text):
+    a = analyze(text, PLAYBOOK)
+    assert a.language == "fa" and a.topic == "app"
+    assert decide(a, PLAYBOOK).intent == "complaint"
+
+
+def test_a_figure_of_speech_is_not_an_escalation():
+    d = decision("دارم منفجر می‌شم از دست این پشتیبانی، سه روزه منتظرم")
+    assert d.intent == "complaint" and d.action == "reply"
+
+
+def test_real_hazards_and_breaches_escalate_but_a_hacked_account_does_not():
+    assert decision("توی غذایی که سفارش دادم تکه شیشه بود").action == "escalate"
+    assert decision("اطلاعات کاربران سایتتون لو رفته؟ ایمیل من منتشر شده").action == "escalate"
+    hacked = decision("حسابم هک شده و یکی با اون خرید کرده")
+    assert (hacked.intent, hacked.action) == ("complaint", "reply")
+
+
+def test_a_complaint_reply_is_native_formal_and_moves_private():
+    result = reply("سفارشم هنوز نرسیده و دو هفته گذشته", name="Dana", agent="Mia Koski", channel="x")
+    text = result.public_reply
+    assert result.language == "fa" and result.case == "complaint"
+    plain = native(text)
+    assert not LATIN.search(plain)
+    assert GREETING.search(BIDI.sub("", text or ""))
+    assert APOLOGY.search(plain)
+    assert "پیام خصوصی" in plain
+    # The customer's own thing, named back in the formal register.
+    assert "سفارشتان" in plain and "سفارشم" not in plain
+    assert BIDI.sub("", text or "").endswith(SIGNED)
+    assert result.private_reply and "شماره سفارش" in result.private_reply
+
+
+def test_every_case_replies_in_persian():
+    samples = {
+        "refusal": "بلیتم غیرقابل استرداد است ولی همین الان پولم را می‌خواهم",
+        "praise": "چیدمان جدید فروشگاه عالی شده، دستتون درد نکنه!",
+        "turnaround": "ممنون، ظرف چند دقیقه مشکلم حل شد!",
+        "faq": "ساعت کاری شما چیست؟",
+        "question": "در شیراز هم فروشگاه حضوری دارید؟",
+        "joke": "بزِ تبلیغ جدیدتون دقیقاً حال و روز منه 😂",
+        "escalation": "وکیلم در این مورد با شما تماس خواهد گرفت",
+        "other": "همین الان ویترین جدید فروشگاهتون رو دیدم",
+    }
+    for case, text in samples.items():
+        for variant in (1, 2, 3):
+            result = reply(text, name="Dana", agent="Mia Koski", channel="facebook", variant=variant)
+            assert result.case == case, text
+            plain = native(result.public_reply)
+            assert not LATIN.search(plain.replace("Messenger", "")), (case, plain)
+            assert BIDI.sub("", result.public_reply or "").endswith(SIGNED)
+
+
+def test_the_refusal_offers_two_alternatives():
+    text = reply("بلیتم غیرقابل استرداد است ولی همین الان پولم را می‌خواهم", channel="facebook").public_reply
+    assert text and "اعتبار کامل برای سفارش بعدی‌تان" in text
+    assert "جابه‌جایی رایگان" in text
+
+
+def test_praise_is_thanked_without_apology():
+    text = native(reply("چیدمان جدید فروشگاه عالی شده، دستتون درد نکنه!", name="Dana").public_reply)
+    assert re.search(r"ممنون|سپاس", text) and not APOLOGY.search(text)
+
+
+def test_a_follow_up_in_a_thread_gets_no_second_introduction():
+    thread = [
+        {"role": "customer", "text": "اپلیکیشن موقع پرداخت کرش می‌کنه"},
+        {"role": "brand", "text": "سلام، لطفاً یک بار اپلیکیشن را حذف و دوباره نصب کنید."},
+    ]
+    d = decision("نصب کردم ولی هنوز درست نشده", context=thread)
+    assert d.intent == "complaint" and "follow_up" in d.flags
+    text = native(reply("نصب کردم ولی هنوز درست نشده", context=thread, agent="Mia Koski", channel="facebook").public_reply)
+    assert "هستم و" not in text
+
+
+def test_thanks_after_the_brands_fix_is_a_turnaround():
+    thread = [
+        {"role": "customer", "text": "پولم دو بار کسر شده"},
+        {"role": "brand", "text": "مبلغ اضافه به حسابتان برگشت داده شد."},
+    ]
+    d = decision("دستتون درد نکنه، دیدمش", context=thread)
+    assert (d.intent, d.case) == ("praise", "turnaround")
+
+
+def test_an_incident_reply_says_others_reported_it():
+    pattern = Pattern(
+        "incident",
+        4,
+        Incident(1, "app", "app", "sample", "open", "2026-11-23T08:00:00Z", "2026-11-23T08:55:00Z", 4),
+    )
+    result = reply("اپلیکیشن دوباره از دسترس خارج شده و نمی‌توانم وارد شوم", pattern=pattern, channel="facebook")
+    assert result.case == "incident"
+    assert re.search(r"گزارش|دیگران|تنها شما|چند نفر|مطرح", native(result.public_reply))
+
+
+def test_a_message_written_to_us_in_private_is_acknowledged():
+    d = decision("دایرکت دادم، لطفا چک کنید")
+    assert d.intent == "other" and "sent_private" in d.flags
+
+
+def test_lint_flags_a_password_asked_for_in_public():
+    found = lint("سلام، لطفاً رمز عبورتان را همین‌جا بنویسید تا بررسی کنیم. با احترام، مریم", PLAYBOOK, lang="fa")
+    assert "private-data-in-public" in {f.rule for f in found}
+    clean = lint("سلام، لطفاً شماره سفارشتان را در پیام خصوصی بفرستید. با احترام، مریم", PLAYBOOK, lang="fa")
+    assert "private-data-in-public" not in {f.rule for f in clean}
+
+
+def test_lint_flags_blame_and_a_missing_apology_in_persian():
+    found = {f.rule for f in lint("همان‌طور که قبلاً گفتم، تقصیر خودتان است. با احترام، مریم", PLAYBOOK, lang="fa")}
+    assert "blames-customer" in found
+    comment = "سفارشم هنوز نرسیده، دو هفته گذشته"
+    found = {f.rule for f in lint("سلام، شماره سفارش را در پیام خصوصی بفرستید. با احترام، مریم", PLAYBOOK, comment=comment)}
+    assert "complaint-without-apology" in found
+
+
+def test_lint_flags_swearing_and_a_joke_on_a_complaint():
+    comment = "برای سومین بار چمدانم را گم کردید"
+    found = {f.rule for f in lint("خخخ، لعنتی باز گم شد! با احترام، مریم", PLAYBOOK, comment=comment)}
+    assert {"swearing", "joke-on-a-complaint"} <= found
