@@ -1,0 +1,181 @@
+"""Turkish end to end: a Turkish comment in, the decision, a Turkish reply and Turkish lint out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from replybook import analyze, decide, draft, lint, load_playbook
+from replybook.store import Incident, Pattern
+
+PLAYBOOK = load_playbook("default")
+AT = "2026-01-05T09:00:00Z"
+INCIDENT = Pattern(
+    "incident",
+    4,
+    Incident(1, "test", None, "sample", "open", "2026-01-05T08:00:00Z", "2026-01-05T08:55:00Z", 4),
+)
+
+# Words of English that never belong in a Turkish reply (brand and channel names aside).
+ENGLISH = re.compile(
+    r"\b(?:the|and|you|your|sorry|thanks|thank|please|we|our|hi|hello|send|team|within|hours?|"
+    r"order|message|support|help|today)\b",
+    re.IGNORECASE,
+)
+APOLOGY = re.compile(r"özür|üzgün|üzül|kusura bakmayın", re.IGNORECASE)
+
+
+def decision(text: str, context: list[dict[str, str]] | None = None):
+    return decide(analyze(text, PLAYBOOK, context=context), PLAYBOOK)
+
+
+def reply(text: str, **options):
+    options.setdefault("received_at", AT)
+    return draft(text, PLAYBOOK, **options)
+
+
+@pytest.mark.parametrize(
+    ("text", "case", "flag"),
+    [
+        ("Kargom on gündür yolda, hâlâ teslim edilmedi", "complaint", "specific_problem"),
+        ("Sepete ürün ekleyince uygulama sürekli çöküyor", "complaint", "specific_problem"),
+        ("Habersiz siparişimi iptal ettiğiniz için çok teşekkürler, süper hizmet", "complaint", "sarcastic"),
+        ("Kasadaki çocuk çok nazikti ama kartımdan iki kez ücret çekildi", "complaint", "mixed"),
+        ("Şifremi unuttum, hesabıma giremiyorum, hata bende", "complaint", "customer_mistake"),
+        ("Bu ne rezalet, paketim YİNE kaybolmuş, kimse cevap vermiyor", "complaint", "angry"),
+        ("İade süresi geçti diye ücret iadesi yapmıyorsunuz, paramı istiyorum", "refusal", "specific_problem"),
+        ("Kahveniz muhteşem, ellerinize sağlık!", "praise", None),
+        ("Müşteri hizmetleri saatleriniz nedir?", "faq", None),
+        ("Almanya'ya gönderim yapıyor musunuz?", "question", None),
+        ("Kampanyadaki kedi tam benim 😂", "joke", None),
+        ("Avukatımla görüştüm, sizi mahkemeye vereceğim", "escalation", "escalation"),
+        ("Yeni mağazanızın önünden geçtim bugün", "other", None),
+    ],
+)
+def test_each_case_in_turkish(text, case, flag):
+    d = decision(text)
+    assert analyze(text, PLAYBOOK).language == "tr"
+    assert d.case == case
+    if flag:
+        assert flag in d.flags
+
+
+def test_thread_thanks_after_a_fix_is_a_turnaround_and_still_broken_a_follow_up():
+    thread = [
+        {"role": "customer", "text": "Uygulama açılmıyor"},
+        {"role": "brand", "text": "Uygulamayı silip yeniden yüklemeyi dener misiniz?"},
+    ]
+    assert decision("Oldu, çok teşekkürler!", thread).case == "turnaround"
+    d = decision("Denedim ama hâlâ çalışmıyor", thread)
+    assert d.intent == "complaint" and "follow_up" in d.flags
+    asked = [
+        {"role": "customer", "text": "Faturam yanlış geldi"},
+        {"role": "brand", "text": "Hangi ayın faturası olduğunu yazar mısınız?"},
+    ]
+    assert "answers_brand" in decision("Mart ayının faturası", asked).flags
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("Amk şirketi, hepiniz şerefsizsiniz", "moderate"),
+        ("Siktir git", "moderate"),
+        ("Salak mısınız siz, yuh", "moderate"),
+    ],
+)
+def test_abuse_with_no_problem_is_not_answered(text, action):
+    d = decision(text)
+    assert d.intent == "troll" and d.action == action
+    assert reply(text).public_reply is None
+
+
+def test_rude_but_specific_and_an_insult_received_are_answered():
+    rude = decision("Salak kuryeniz paketimi kapının önüne atıp gitmiş, kutu ezilmiş")
+    assert rude.intent == "complaint" and "angry" in rude.flags
+    reported = decision("Temsilciniz bana bağırdı ve telefonu yüzüme kapattı")
+    assert reported.intent == "complaint" and reported.action == "reply"
+
+
+def test_hazards_escalate_and_figures_of_speech_do_not():
+    assert decision("Yemeğin içinden cam parçası çıktı").action == "escalate"
+    assert decision("Verilerimi sızdırdınız, KVKK ihlali bu").action == "escalate"
+    assert decision("Sinirden patlayacağım, internet yine gitti").action == "reply"
+    # The customer's own hacked account is a complaint answered in private, no escalation.
+    hacked = decision("Hesabım hacklendi, biri şifremi değiştirmiş")
+    assert hacked.action == "reply" and hacked.private
+
+
+def test_a_complaint_is_answered_natively_by_name_apologises_and_signs():
+    r = reply("Siparişim hâlâ gelmedi, iki haftadır bekliyorum", name="Ayşe Yılmaz", agent="Mia Koski")
+    assert r.language == "tr" and r.case == "complaint"
+    public = r.public_reply
+    assert public.startswith(("Merhaba Ayşe", "Merhabalar Ayşe", "İyi günler Ayşe", "Selam"))
+    assert "Ayşe" in public and APOLOGY.search(public)
+    assert "siparişiniz" in public or "bu" in public  # the customer's order named back as theirs
+    assert "DM" in public and public.endswith("^MK")
+    assert not ENGLISH.search(public)
+    assert r.private_reply and "sipariş numaranız" in r.private_reply
+    assert not ENGLISH.search(r.private_reply)
+    assert not [f for f in r.lint if f.level in ("warning", "error")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mağazadaki çalışanlar çok nazikti ama kartımdan iki kez ücret çekildi",
+        "İade edilemez biletim için ücret iadesi istiyorum, hemen",
+        "Yeni mağaza düzeni harika olmuş, emeği geçenlerin eline sağlık!",
+        "Teşekkürler, birkaç dakikada çözdünüz!",
+        "Çalışma saatleriniz nedir?",
+        "Norveç'e gönderim yapıyor musunuz?",
+        "Reklamınızdaki keçi resmen benim ruh hayvanım 😂",
+        "Avukatım bu konuyla ilgili sizinle iletişime geçecek",
+        "Yeni vitrininizi az önce gördüm",
+    ],
+)
+@pytest.mark.parametrize("variant", [1, 2, 3])
+def test_every_case_reads_as_turkish_on_a_short_channel(text, variant):
+    r = reply(text, name="Dana", channel="x", variant=variant)
+    assert r.public_reply and len(r.public_reply) <= 280
+    assert not ENGLISH.search(r.public_reply), r.public_reply
+    assert r.public_reply.endswith("– Destek Ekibi")
+    assert not [f for f in r.lint if f.level in ("warning", "error")], r.lint
+
+
+def test_an_incident_reply_says_others_reported_it_and_the_team_signs():
+    r = reply("Uygulama yine çöktü, giriş yapamıyorum", pattern=INCIDENT)
+    assert r.case == "incident"
+    assert "birkaç" in r.public_reply or "başkaları" in r.public_reply or "tek kişi" in r.public_reply
+    assert r.public_reply.endswith("– Destek Ekibi")
+
+
+def test_refusal_offers_two_alternatives():
+    r = reply("İade edilemez biletim için ücret iadesi istiyorum", channel="facebook")
+    assert r.case == "refusal"
+    offered = ["sonraki siparişinizde geçerli tam tutarda bakiye", "başka bir tarihe ya da ürüne ücretsiz geçiş"]
+    assert all(option in r.public_reply for option in offered)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "comment"),
+    [
+        ("Hesap numaranızı ve şifrenizi buraya yazar mısınız?", "private-data-in-public", None),
+        ("Daha önce de söylediğimiz gibi koşulları okumalıydınız.", "blames-customer", None),
+        ("Lütfen sakin olun, inceliyoruz.", "calm-down", None),
+        ("Değerli müşterimiz, talebiniz ilgili birime iletilmiştir.", "bot-voice", None),
+        ("Bu bir daha asla yaşanmayacak, söz veriyoruz.", "over-promise", None),
+        ("Yorumunuz silinecek.", "talks-of-deleting", None),
+        ("Merhaba, sipariş numaranızı DM'den iletin.", "complaint-without-apology", "Siparişim hâlâ gelmedi"),
+        ("Haha, bavulunuz gezmeye çıkmış 😂 DM atın.", "joke-on-a-complaint", "Bavulumu yine kaybettiniz"),
+    ],
+)
+def test_lint_fires_in_turkish(text, rule, comment):
+    found = {f.rule for f in lint(text, PLAYBOOK, comment=comment)}
+    assert rule in found
+
+
+def test_lint_passes_a_good_turkish_reply():
+    good = "Merhaba Dana, siparişiniz için çok üzgünüz. Lütfen bize DM yoluyla yazın, takip edelim. ^MK"
+    found = lint(good, PLAYBOOK, comment="Siparişim hâlâ gelmedi", name="Dana")
+    assert not [f for f in found if f.level in ("warning", "error")], found
