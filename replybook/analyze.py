@@ -8,10 +8,10 @@ decides how the scores combine.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from .detect import detect
 from .errors import UsageError
 from .lexicon import Fold, Match, PhraseIndex
 from .playbook import Playbook, phrases_for, register_compiled
@@ -24,8 +24,6 @@ _HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_]\w*)")
 _CAMEL = r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _DIGIT = re.compile(r"\d")
 _PII = {
     "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
@@ -245,57 +243,26 @@ def _first_match(found: dict[Any, list[Match]], section: str) -> tuple[str, str]
     return best[4], re.sub(r"\s+", " ", best[5].lower()).strip()
 
 
+_INVISIBLE = re.compile("[\u200b\u200d-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
+
+
 def detect_language(playbook: Playbook, text: str) -> str:
-    """The most likely of the playbook's languages, by script, letters and stopwords."""
-    default = str(playbook.get("language") or "en")
-    plain = text.isascii()  # no other script, and none of the languages' own letters
-    if not plain and _CYRILLIC.search(text):
-        return "ru"
-    if not plain and _ARABIC.search(text):
-        return "fa"
-    lowered = text.lower()
-    words = _WORD.findall(lowered)
-    if not words:
-        return default
-    sets, ascii_letters, owners = _language_sets(playbook)
-    # Each word counts once for every language it is a stopword of: one look-up a word.
-    stops = [0] * len(sets)
-    for word in words:
-        for n in owners.get(word, ()):
-            stops[n] += 1
-    # Counting letters only matters where a language's own letters may be in the text.
-    if plain and not ascii_letters:
-        letters: Counter[str] = Counter()
-    else:
-        letters = Counter(lowered)
-    best, best_score = default, 0.0
-    for n, (lang, _, chars) in enumerate(sets):
-        value = stops[n]
-        if letters:
-            value += 2 * sum(letters[c] for c in chars.intersection(letters))
-        if value > best_score:
-            best, best_score = lang, value
-    return best
-
-
-_LanguageSets = tuple[list[tuple[str, set[str], set[str]]], bool, dict[str, tuple[int, ...]]]
-
-
-def _language_sets(playbook: Playbook) -> _LanguageSets:
-    """Per language its stopwords and own letters; whether any own letter is ASCII; and per
-    stopword the places (in that list) of the languages it is a stopword of."""
-
-    def build() -> _LanguageSets:
-        out: list[tuple[str, set[str], set[str]]] = []
-        owners: dict[str, tuple[int, ...]] = {}
-        for lang, spec in (playbook.get("languages") or {}).items():
-            stop = {str(w).lower() for w in spec.get("stopwords") or []}
-            for word in stop:
-                owners[word] = (*owners.get(word, ()), len(out))
-            out.append((lang, stop, set(spec.get("chars") or "")))
-        return out, any(c.isascii() for _, _, chars in out for c in chars), owners
-
-    return _compiled(playbook, "languages", build)
+    """The message's language (replybook.detect): by script, letters, the playbook's
+    words, and for uncertain Latin-script text a detector; with nothing to go on (only
+    emoji, handles or links), the playbook's own. It may be a language the playbook
+    doesn't serve: the decision then gives the message to a person."""
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)  # a byte-order mark is no Arabic letter
+    found = detect(playbook, text)
+    own = str(playbook.get("language") or "en")
+    if found.lang is None:
+        return own
+    if not found.certain and found.lang not in playbook.served():
+        # A guess at a language we don't serve from a letter or two ("Q") is no reason
+        # to hold a comment back for a person.
+        if sum(c.isalpha() for c in text) < 3:
+            return own
+    return found.lang
 
 
 class _Own(NamedTuple):

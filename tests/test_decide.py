@@ -225,7 +225,7 @@ _MESSAGE = st.fixed_dictionaries(
 def test_decide_never_crashes(text, context):
     d = decide(analyze(text, PLAYBOOK, context=context), PLAYBOOK)
     assert d.intent in ("complaint", "question", "praise", "joke", "troll", "other")
-    assert d.action in ("reply", "escalate", "moderate", "skip")
+    assert d.action in ("reply", "escalate", "moderate", "skip", "review")
     assert all(isinstance(v, str) for v in d.evidence.values())
 
 

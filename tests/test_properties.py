@@ -52,11 +52,11 @@ COMMENTS = st.one_of(
 )
 def test_draft_never_crashes_and_keeps_limits(text: str, channel: str, name: str | None) -> None:
     result = draft(text, PLAYBOOK, channel=channel, name=name, agent="Mia Koski", now=NOW)
-    assert result.action in ("reply", "escalate", "moderate", "skip")
+    assert result.action in ("reply", "escalate", "moderate", "skip", "review")
     limit = PLAYBOOK.data["channels"][channel]["max_chars"]
     if result.public_reply is not None:
         assert 0 < len(result.public_reply) <= limit
-    if result.action in ("moderate", "skip"):
+    if result.action in ("moderate", "skip", "review"):
         assert result.public_reply is None
     assert result == draft(text, PLAYBOOK, channel=channel, name=name, agent="Mia Koski", now=NOW)
 
