@@ -39,7 +39,12 @@ def native(text: str | None) -> str:
 @pytest.mark.parametrize(
     ("text", "intent", "case", "action"),
     [
-        ("مرسوله‌ام سه هفته است نرسیده و کد رهگیری هم چیزی نشان نمی‌دهد", "complaint", "complaint", "reply"),
+        (
+            "مرسوله‌ام سه هفته است نرسیده و کد رهگیری هم چیزی نشان نمی‌دهد",
+            "complaint",
+            "complaint",
+            "reply",
+        ),
         ("اینترنتم از دیروز قطع شده، چرا کسی جواب نمی‌دهد؟", "complaint", "complaint", "reply"),
         ("بلیط غیر قابل استرداد خریدم ولی پولم را پس می‌خواهم", "complaint", "refusal", "reply"),
         ("پشتیبانی‌تون عالیه، ظرف پنج دقیقه جواب دادید، دمتون گرم!", "praise", "praise", "reply"),
@@ -117,7 +122,9 @@ def test_real_hazards_and_breaches_escalate_but_a_hacked_account_does_not():
 
 
 def test_a_complaint_reply_is_native_formal_and_moves_private():
-    result = reply("سفارشم هنوز نرسیده و دو هفته گذشته", name="Dana", agent="Mia Koski", channel="x")
+    result = reply(
+        "سفارشم هنوز نرسیده و دو هفته گذشته", name="Dana", agent="Mia Koski", channel="x"
+    )
     text = result.public_reply
     assert result.language == "fa" and result.case == "complaint"
     plain = native(text)
@@ -144,7 +151,9 @@ def test_every_case_replies_in_persian():
     }
     for case, text in samples.items():
         for variant in (1, 2, 3):
-            result = reply(text, name="Dana", agent="Mia Koski", channel="facebook", variant=variant)
+            result = reply(
+                text, name="Dana", agent="Mia Koski", channel="facebook", variant=variant
+            )
             assert result.case == case, text
             plain = native(result.public_reply)
             assert not LATIN.search(plain.replace("Messenger", "")), (case, plain)
@@ -152,7 +161,9 @@ def test_every_case_replies_in_persian():
 
 
 def test_the_refusal_offers_two_alternatives():
-    text = reply("بلیتم غیرقابل استرداد است ولی همین الان پولم را می‌خواهم", channel="facebook").public_reply
+    text = reply(
+        "بلیتم غیرقابل استرداد است ولی همین الان پولم را می‌خواهم", channel="facebook"
+    ).public_reply
     assert text and "اعتبار کامل برای سفارش بعدی‌تان" in text
     assert "جابه‌جایی رایگان" in text
 
@@ -169,7 +180,11 @@ def test_a_follow_up_in_a_thread_gets_no_second_introduction():
     ]
     d = decision("نصب کردم ولی هنوز درست نشده", context=thread)
     assert d.intent == "complaint" and "follow_up" in d.flags
-    text = native(reply("نصب کردم ولی هنوز درست نشده", context=thread, agent="Mia Koski", channel="facebook").public_reply)
+    text = native(
+        reply(
+            "نصب کردم ولی هنوز درست نشده", context=thread, agent="Mia Koski", channel="facebook"
+        ).public_reply
+    )
     assert "هستم و" not in text
 
 
@@ -186,9 +201,13 @@ def test_an_incident_reply_says_others_reported_it():
     pattern = Pattern(
         "incident",
         4,
-        Incident(1, "app", "app", "sample", "open", "2026-11-23T08:00:00Z", "2026-11-23T08:55:00Z", 4),
+        Incident(
+            1, "app", "app", "sample", "open", "2026-11-23T08:00:00Z", "2026-11-23T08:55:00Z", 4
+        ),
     )
-    result = reply("اپلیکیشن دوباره از دسترس خارج شده و نمی‌توانم وارد شوم", pattern=pattern, channel="facebook")
+    result = reply(
+        "اپلیکیشن دوباره از دسترس خارج شده و نمی‌توانم وارد شوم", pattern=pattern, channel="facebook"
+    )
     assert result.case == "incident"
     assert re.search(r"گزارش|دیگران|تنها شما|چند نفر|مطرح", native(result.public_reply))
 
@@ -199,21 +218,39 @@ def test_a_message_written_to_us_in_private_is_acknowledged():
 
 
 def test_lint_flags_a_password_asked_for_in_public():
-    found = lint("سلام، لطفاً رمز عبورتان را همین‌جا بنویسید تا بررسی کنیم. با احترام، مریم", PLAYBOOK, lang="fa")
+    found = lint(
+        "سلام، لطفاً رمز عبورتان را همین‌جا بنویسید تا بررسی کنیم. با احترام، مریم",
+        PLAYBOOK,
+        lang="fa",
+    )
     assert "private-data-in-public" in {f.rule for f in found}
-    clean = lint("سلام، لطفاً شماره سفارشتان را در پیام خصوصی بفرستید. با احترام، مریم", PLAYBOOK, lang="fa")
+    clean = lint(
+        "سلام، لطفاً شماره سفارشتان را در پیام خصوصی بفرستید. با احترام، مریم", PLAYBOOK, lang="fa"
+    )
     assert "private-data-in-public" not in {f.rule for f in clean}
 
 
 def test_lint_flags_blame_and_a_missing_apology_in_persian():
-    found = {f.rule for f in lint("همان‌طور که قبلاً گفتم، تقصیر خودتان است. با احترام، مریم", PLAYBOOK, lang="fa")}
+    found = {
+        f.rule
+        for f in lint(
+            "همان‌طور که قبلاً گفتم، تقصیر خودتان است. با احترام، مریم", PLAYBOOK, lang="fa"
+        )
+    }
     assert "blames-customer" in found
     comment = "سفارشم هنوز نرسیده، دو هفته گذشته"
-    found = {f.rule for f in lint("سلام، شماره سفارش را در پیام خصوصی بفرستید. با احترام، مریم", PLAYBOOK, comment=comment)}
+    found = {
+        f.rule
+        for f in lint(
+            "سلام، شماره سفارش را در پیام خصوصی بفرستید. با احترام، مریم", PLAYBOOK, comment=comment
+        )
+    }
     assert "complaint-without-apology" in found
 
 
 def test_lint_flags_swearing_and_a_joke_on_a_complaint():
     comment = "برای سومین بار چمدانم را گم کردید"
-    found = {f.rule for f in lint("خخخ، لعنتی باز گم شد! با احترام، مریم", PLAYBOOK, comment=comment)}
+    found = {
+        f.rule for f in lint("خخخ، لعنتی باز گم شد! با احترام، مریم", PLAYBOOK, comment=comment)
+    }
     assert {"swearing", "joke-on-a-complaint"} <= found
