@@ -172,7 +172,7 @@ def main() -> None:
     )
 
 
-def tune(playbook: object, folder: Path, name: str) -> None:
+def tune(playbook: object, folder: Path, name: str, top: int = 12) -> None:
     sets = []
     for label, file, target in SETS:
         path = Path(file) if file.startswith("/") else folder / file
@@ -200,7 +200,7 @@ def tune(playbook: object, folder: Path, name: str) -> None:
     detect_module._detector = remembered
     results = []
     grid = itertools.product(
-        [0.3, 0.35, 0.4, 0.45, 0.5, 0.6], [2, 3, 4, 5, 6, 8, 12], [0.5, 1.0, 2.0, 4.0]
+        [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.8], [2, 3, 4, 6, 8, 12], [0.5, 1.0, 2.0, 4.0]
     )
     for low, ratio, boost in grid:
         detect_module.DETECTOR_MIN = low
@@ -217,7 +217,7 @@ def tune(playbook: object, folder: Path, name: str) -> None:
     print(
         f"{name}: worst accuracy, misses, DETECTOR_MIN, DETECTOR_RATIO, STOPWORD_BOOST (even rows)"
     )
-    for worst, misses, low, ratio, boost in results[:12]:
+    for worst, misses, low, ratio, boost in results[:top]:
         print(f"  {worst:.3f} {-misses:4} {low:5} {ratio:5} {boost:5}")
 
 

@@ -31,17 +31,18 @@ The steps, cheapest first:
    language we don't serve.
 
 Why py3langid: ``python bench/lang_detect.py --detector py3langid|lingua|lingua-low``
-runs each candidate behind steps 1-3, with its thresholds tuned on the even rows of the
-sets. The worst accuracy over the sets' even halves and their texts of five words or
-fewer: py3langid 0.995; lingua-language-detector 0.955 in its high-accuracy mode and in
-its low-accuracy mode (both call "Kus mu pakk on?" Finnish and miss short Turkish typed in
-ASCII; low accuracy also calls short English texts Estonian or German). py3langid loads
-in about 1 s and 115 MB, once, on the first uncertain text (lingua: 3 s and 280 MB in
-high-accuracy mode for the same ten languages, 0.25 s and 25 MB in low), answers in
-30-100 us a text, and installs in 5 MB beside numpy (lingua: 96 MB). What it does that
-code of ours wouldn't: a character n-gram model of each language, trained on real text,
-that tells Finnish from Estonian and Turkish typed in ASCII from everything else without
-a word list of ours.
+runs each candidate behind steps 1-3, and ``--tune`` searches its thresholds on the even
+rows of the sets. The worst accuracy over the sets' even halves and their texts of five
+words or fewer, each candidate at its best thresholds: py3langid 0.999;
+lingua-language-detector 0.977 in its high-accuracy mode and 0.955 in its low-accuracy
+mode (both call "Kus mu pakk on?" Finnish, and short English with no word the playbook
+knows German, French or Spanish: "Galaxy S8 btw", "PAY ATTENTION TO ME"). py3langid
+loads in about 1 s and 115 MB, once, on the first uncertain text (lingua: 280 MB and 3 s
+at its first texts in high-accuracy mode for the same ten languages; 28 MB in low),
+answers in 30-100 us a text, and installs in 5 MB beside numpy (lingua: 96 MB). What it
+does that code of ours wouldn't: a character n-gram model of each language, trained on
+real text, that tells Finnish from Estonian and Turkish typed in ASCII from everything
+else without a word list of ours.
 
 Everything built from the playbook is kept in the playbook's cache.
 """
@@ -49,8 +50,10 @@ Everything built from the playbook is kept in the playbook's cache.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections import Counter
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .playbook import register_compiled
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,11 +63,11 @@ if TYPE_CHECKING:
 __all__ = ["Detection", "detect"]
 
 
-@dataclass(frozen=True, slots=True)
-class Detection:
+class Detection(NamedTuple):
     """A comment's language: ``lang`` (ISO 639-1, or None: nothing to go on), whether it
     is ``certain``, and ``how`` it was told: ``script``, ``letters``, ``words``,
-    ``detector`` or ``none``."""
+    ``detector`` or ``none``. Immutable (a named tuple: a dataclass would cost start-up
+    10 ms for the dataclasses module alone)."""
 
     lang: str | None
     certain: bool
@@ -122,20 +125,13 @@ _LATIN = frozenset(
     }
 )
 
-# Noise that says nothing of the language: links, e-mail addresses, @handles, a retweet's
-# "RT", digits. Hashtags (#NTVGenLaPlata2012, #mrrobot) are mostly names: Latin-script
-# scores leave them out when the text has other words.
-_NOISE = re.compile(r"(?:https?://|www\.)\S*|\S+@\S+\.\w+|@\w+|(?<!\w)RT(?!\w)|\d+", re.UNICODE)
+# Noise that says nothing of the language: links, @handles (and so e-mail addresses'
+# domains), a retweet's "RT". Digits are never words. Hashtags (#NTVGenLaPlata2012,
+# #mrrobot) are mostly names: Latin-script scores leave them out when the text has other
+# words.
+_NOISE = re.compile(r"(?:https?://|www\.)\S*|@\w+|(?<!\w)RT(?!\w)", re.UNICODE)
 _HASHTAG = re.compile(r"#\w+", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
-# A letter of any script but Latin (and the combining dot of a lowercased İ).
-_OTHER = re.compile(
-    r"[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0590-\u05ff\u0600-\u06ff\u0750-\u077f"
-    r"\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u10a0-\u10ff\u1100-\u11ff\u1200-\u137f"
-    r"\u1780-\u17ff\u1f00-\u1fff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
-    r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufeff\uff66-\uff9f]"
-)
-
 # Script ranges (first, last, script), in order: the first whose last is >= a letter's
 # code point and whose first is <= it.
 _RANGES: tuple[tuple[int, int, str], ...] = (
@@ -259,29 +255,36 @@ def detect(playbook: Playbook, text: str) -> Detection:
     only then, for uncertain Latin-script text, the detector."""
     if not text:
         return NOTHING
+    if "@" in text or "/" in text or "RT" in text or "www" in text:
+        text = _NOISE.sub(" ", text)
     if text.isascii():
-        if "@" in text or "/" in text or "RT" in text or "www" in text:
-            text = _NOISE.sub(" ", text)
         lowered = text.lower()
         words = _WORD.findall(_HASHTAG.sub(" ", lowered)) if "#" in text else None
         return _latin(playbook, text, words or _WORD.findall(lowered), plain=True)
-    # A curly apostrophe is an apostrophe ("I’m").
-    clean = _NOISE.sub(" ", text.replace("’", "'") if "’" in text else text)
-    lowered = clean.lower()
-    words = _WORD.findall(lowered)
-    if not words:
-        return NOTHING
-    others = _OTHER.findall(clean)
-    if others:
-        found = _script(clean, others, words)
+    if "’" in text:  # a curly apostrophe is an apostrophe ("I’m")
+        text = text.replace("’", "'")
+    # Letters of each script beyond Latin, counted over the distinct characters.
+    scripts: dict[str, int] = {}
+    letters = 0
+    for char, n in Counter(text).items():
+        if char > "\u024f":
+            script = _script_of(char)
+            if script:
+                scripts[script] = scripts.get(script, 0) + n
+        elif char.isalpha():
+            letters += n
+    if scripts:
+        found = _script(text, scripts, letters)
         if found is not None:
             return found
+    lowered = _lower(text)
+    words = _WORD.findall(lowered)
     # Latin script: its letters beyond ASCII, without the odd letter of another script
     # (a kaomoji's ω), and without hashtags when there is more.
     latin = [w for w in words if w.isascii() or _LATIN_LETTERS.fullmatch(w)]
-    if "#" in clean:
+    if "#" in text:
         latin = [w for w in _WORD.findall(_HASHTAG.sub(" ", lowered)) if w in latin] or latin
-    return _latin(playbook, clean, latin, plain=all(w.isascii() for w in latin))
+    return _latin(playbook, text, latin, plain=all(w.isascii() for w in latin))
 
 
 # ---------------------------------------------------------------------------------------
@@ -289,24 +292,23 @@ def detect(playbook: Playbook, text: str) -> Detection:
 
 
 def _script_of(char: str) -> str:
-    code = ord(char)
-    for first, last, script in _RANGES:
-        if code <= last:
-            return script if code >= first else ""
-    return ""
+    found = _SCRIPT_OF.get(char)
+    if found is None:
+        code = ord(char)
+        found = next((script for first, last, script in _RANGES if first <= code <= last), "")
+        # One entry per distinct character seen beyond Latin.
+        _SCRIPT_OF[char] = found
+    return found
 
 
-def _script(text: str, others: list[str], words: list[str]) -> Detection | None:
-    counts: dict[str, int] = {}
-    for char in others:
-        script = _script_of(char)
-        if script:
-            counts[script] = counts.get(script, 0) + 1
-    if not counts:
-        return None
+_SCRIPT_OF: dict[str, str] = {}
+
+
+def _script(text: str, counts: dict[str, int], latin: int) -> Detection | None:
+    """The language a script other than Latin says, from the letters of each script
+    (``counts``) beside the Latin letters (``latin``)."""
     script, count = max(counts.items(), key=lambda kv: kv[1] * _DENSE.get(kv[0], 1))
     weight = count * _DENSE.get(script, 1)
-    latin = sum(len(w) for w in words if w.isascii())
     # Kaomoji and symbols borrow a letter from other scripts (ツ, ω, д): a script decides
     # with two letters or more (one Han or Hangul syllable alone is a word), and beside
     # Latin text only when it is not a sliver of it.
@@ -321,13 +323,13 @@ def _script(text: str, others: list[str], words: list[str]) -> Detection | None:
             return Detection("ko", True, "script")
         return Detection("zh", True, "script")
     if script == "cyrillic":
-        return _cyrillic(text, words)
+        return _cyrillic(text)
     if script == "arabic":
-        return _arabic(text, words)
+        return _arabic(text)
     return Detection(script, True, "script")
 
 
-def _cyrillic(text: str, words: list[str]) -> Detection:
+def _cyrillic(text: str) -> Detection:
     lowered = text.lower()
     for lang, letters in _CYRILLIC_OWN:
         if any(c in lowered for c in letters):
@@ -335,15 +337,16 @@ def _cyrillic(text: str, words: list[str]) -> Detection:
     russian = any(c in lowered for c in _RUSSIAN_OWN)
     if not russian and _BULGARIAN_YER.search(lowered):
         return Detection("bg", True, "script")
-    certain = russian or len(words) >= 3
+    certain = russian or len(_WORD.findall(lowered)) >= 3
     return Detection("ru", certain, "script")
 
 
-def _arabic(text: str, words: list[str]) -> Detection:
+def _arabic(text: str) -> Detection:
     for lang, letters in _ARABIC_SCRIPT_OWN:
         if any(c in text for c in letters):
             return Detection(lang, True, "script")
     if not any(c in text for c in _PERSIAN_OWN):
+        words = _WORD.findall(text)
         arabic = sum(1 for w in words if w in _ARABIC_WORDS)
         arabic += any(c in text for c in _ARABIC_OWN)
         if arabic >= 2 or (arabic and len(words) <= 3):
@@ -386,12 +389,14 @@ class _Languages:
             if str(lang) not in latin:
                 continue
             for word in (entry or {}).get("stopwords") or ():
-                for w in _WORD.findall(str(word).lower()):
+                for w in _WORD.findall(_lower(str(word))):
                     for form in {w, w.translate(_FOLD)}:
                         stops.setdefault(form, set()).add(index[str(lang)])
-        for lang, w in _phrase_words(playbook.data, latin):
-            for form in {w, w.translate(_FOLD)}:
-                words.setdefault(form, set()).add(index[lang])
+        for lang, found in _phrase_words(playbook.data, latin).items():
+            if own.get(lang):
+                found |= {w.translate(_FOLD) for w in found}
+            for w in found:
+                words.setdefault(w, set()).add(index[lang])
         for w, places in stops.items():
             words.setdefault(w, set()).update(places)
         self.words = {w: tuple(sorted(p)) for w, p in words.items()}
@@ -407,37 +412,39 @@ _FOLD = str.maketrans(
 )
 
 
-def _phrase_words(data: Any, langs: set[str]) -> list[tuple[str, str]]:
-    """Every (language, word) of the playbook's phrase lists and texts kept under a
-    language's code (``signals.complaint.en``, ``topics.delivery.match.fi``...)."""
-    out: list[tuple[str, str]] = []
+def _phrase_words(data: Any, langs: set[str]) -> dict[str, set[str]]:
+    """Per language, every word of the playbook's phrase lists and texts kept under its
+    code (``signals.complaint.en``, ``topics.delivery.match.fi``...), but raw /regex/
+    phrases, {placeholders} and wildcard stems."""
+    texts: dict[str, list[str]] = {lang: [] for lang in langs}
 
-    def strings(node: Any) -> list[str]:
+    def walk(node: Any, into: list[str] | None) -> None:
         if isinstance(node, str):
-            return [node]
-        if isinstance(node, dict):
-            return [s for v in node.values() for s in strings(v)]
-        if isinstance(node, list):
-            return [s for v in node for s in strings(v)]
-        return []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
+            if into is not None and not node.startswith("/"):
+                into.append(node)
+        elif isinstance(node, dict):
             for key, value in node.items():
-                if isinstance(key, str) and key in langs:
-                    for s in strings(value):
-                        if s.startswith("/"):  # a raw /regex/ phrase
-                            continue
-                        s = re.sub(r"\{[^}]*\}|\S+\*", " ", s.replace("’", "'"))
-                        out.extend((key, w) for w in _WORD.findall(s.lower()))
-                else:
-                    walk(value)
+                if into is None and key in texts:
+                    walk(value, texts[key])
+                elif into is not None or isinstance(value, (dict, list)):
+                    walk(value, into)
         elif isinstance(node, list):
             for value in node:
-                walk(value)
+                walk(value, into)
 
-    walk(data)
-    return out
+    walk(data, None)
+    return {
+        lang: set(_WORD.findall(_NOT_WORDS.sub(" ", _lower("\n".join(parts)).replace("’", "'"))))
+        for lang, parts in texts.items()
+    }
+
+
+_NOT_WORDS = re.compile(r"\{[^}]*\}|\S+\*")
+
+
+def _lower(text: str) -> str:
+    """Lowercase, with Turkish's İ as i (not i and a combining dot)."""
+    return text.replace("İ", "i").lower() if "İ" in text else text.lower()
 
 
 def _languages(playbook: Playbook) -> _Languages:
@@ -446,6 +453,24 @@ def _languages(playbook: Playbook) -> _Languages:
     if found is None:
         found = cache["detect:languages"] = _Languages(playbook)
     return found
+
+
+def export_state(playbook: Playbook) -> dict[str, Any]:
+    """What the Latin-script steps read, as plain data for the playbook cache: a one-shot
+    command loads it instead of walking the playbook's phrase lists again."""
+    state = _languages(playbook)
+    return {name: getattr(state, name) for name in _Languages.__slots__}
+
+
+def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
+    """Put what :func:`export_state` gave back into a playbook loaded from the cache."""
+    restored = _Languages.__new__(_Languages)
+    for name in _Languages.__slots__:
+        setattr(restored, name, state[name])
+    playbook._cache["detect:languages"] = restored
+
+
+register_compiled("detect", export_state, import_state)
 
 
 # The default language's words are "clearly ahead" when they are ahead of every other
@@ -458,7 +483,7 @@ WORDS_SHARE = 0.4
 WORDS_FEW = 0.25
 # Plain ASCII with no word of any other language stays in the default language unless the
 # detector's choice is at least this likely and this many times likelier than the default.
-DETECTOR_MIN = 0.4
+DETECTOR_MIN = 0.7
 DETECTOR_RATIO = 4.0
 # How much likelier each stopword of a language makes it, beside the detector's odds.
 STOPWORD_BOOST = 1.0
@@ -488,8 +513,14 @@ def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> D
     long_stops = 0  # the default language's stopwords of three letters or more
     home = langs.home
     for word in words:
-        for n in langs.words.get(word, ()):
-            known[n] += 1
+        places = langs.words.get(word, ())
+        # A word the default language has too is its word, not another's: other
+        # languages' lists borrow "dm", "check-in" and "ok".
+        if home in places:
+            known[home] += 1
+        else:
+            for n in places:
+                known[n] += 1
         for n in langs.stops.get(word, ()):
             stops[n] += 1
             if n == home and len(word) > 2:
@@ -509,16 +540,17 @@ def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> D
     ):
         return Detection(langs.default, True, "words")
     # Evidence of another language than the default: the detector chooses freely.
-    evidence = alien or not plain or others > 0
+    evidence = alien or not plain or others > 0 or any(k for n, k in enumerate(stops) if n != home)
     ranked = _detector(langs.detectable)(" ".join(words))
     if not ranked:
         return Detection(langs.default, False, "none")
-    # The playbook's stopwords found weigh in: each makes its language this much likelier
-    # ("mi" and "artik" tip a Turkish text typed in ASCII over Estonian).
+    # The playbook's stopwords of its other languages weigh in: each makes its language this
+    # much likelier ("mi" and "artik" tip a Turkish text typed in ASCII over Estonian).
+    # The default language's were weighed above.
     if any(stops):
         ranked = dict(ranked)
         for n, hits in enumerate(stops):
-            if hits and langs.langs[n] in ranked:
+            if hits and n != home and langs.langs[n] in ranked:
                 ranked[langs.langs[n]] *= 1.0 + STOPWORD_BOOST * hits
         total = sum(ranked.values()) or 1.0
         ranked = {lang: p / total for lang, p in ranked.items()}
