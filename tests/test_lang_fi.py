@@ -1,0 +1,290 @@
+"""Finnish: comments in Finnish in, decisions, replies and lint findings out.
+
+Every sentence here is written for this file. Finnish service writing is informal
+(sinä), signed "Terveisin <etunimi>"; customers often type without ä and ö.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from replybook import analyze, decide, draft, lint, load_playbook
+from replybook.naming import name_problem
+
+from .conftest import NOW
+
+PLAYBOOK = load_playbook("default")
+AGENT = "Pyry Suojalehto"
+
+# English words a Finnish reply must never hold: the English stopwords that are no Finnish
+# word ("on", "me", "no", "he" are both), and the words of an English reply.
+_FINNISH = {str(w).casefold() for w in PLAYBOOK.get("languages")["fi"]["stopwords"]}
+ENGLISH = {
+    str(w).casefold() for w in PLAYBOOK.get("languages")["en"]["stopwords"]
+} - _FINNISH | {"sorry", "thanks", "thank", "please", "hi", "hello", "hey", "dm", "team", "regards"}
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+GREETING = re.compile(r"^(?:Hei|Moi|Moikka|Heippa|Terve|Kiitos|Haha|Hahaha|Hah|No niin|Ihan paras)\b")
+APOLOGY = re.compile(r"pahoittel|pahoillani", re.IGNORECASE)
+
+
+def decision(text: str, context: list[dict[str, str]] | None = None):
+    a = analyze(text, PLAYBOOK, context=context)
+    return a, decide(a, PLAYBOOK)
+
+
+def reply(text: str, **options: object):
+    options.setdefault("now", NOW)
+    return draft(text, PLAYBOOK, **options)  # type: ignore[arg-type]
+
+
+def english_words(text: str) -> set[str]:
+    return {w for w in WORD.findall(text.casefold()) if w in ENGLISH}
+
+
+@pytest.mark.parametrize(
+    "text, case, flag",
+    [
+        ("Tilaukseni ei ole vieläkään saapunut, vaikka lupasitte sen maanantaiksi", "complaint", None),
+        ("tilaus ei ole viela tullut vaikka maksoin sen jo", "complaint", None),
+        ("Laskussa on virhe", "complaint", None),
+        ("Paketti on myohassa jo viikon", "complaint", None),
+        ("Sovellus kaatuu joka kerta kun yritän maksaa", "complaint", None),
+        ("Netti pätkii koko ajan eikä kukaan vastaa", "complaint", "angry"),
+        ("Sain väärän koon, tilasin M mutta tuli XL", "complaint", None),
+        ("Miks mun paketti ei oo viela tullu???", "complaint", None),
+        ("Kiitos vaan kun hukkasitte mun laukun taas", "complaint", "sarcastic"),
+        ("Ihanaa odotella tunti jonossa 🙄", "complaint", "sarcastic"),
+        ("Henkilökunta oli ihanaa, mutta minulta veloitettiin kahdesti", "complaint", "mixed"),
+        ("Hukkasin vahingossa kaikki kuvani, apua", "complaint", "customer_mistake"),
+        ("Unohdin salasanan enkä pääse kirjautumaan", "complaint", "customer_mistake"),
+        ("En ole yhtään tyytyväinen siihen, miten tämä hoidettiin", "complaint", None),
+        ("Vaadin korvausta heti tai vaihdan firmaa", "refusal", None),
+        ("Haluan hyvityksen, vaikka lippu ei ole palautettavissa", "refusal", None),
+        ("Rakastan teidän uutta kahvia ❤️", "praise", None),
+        ("Paras asiakaspalvelu ikinä, kiitos Pyry!", "praise", None),
+        ("Hyvaa tyota, kiitti", "praise", None),
+        ("Mitkä on teidän aukioloajat?", "faq", None),
+        ("Miten saan teihin yhteyden?", "faq", None),
+        ("Myyttekö myös gluteenittomia tuotteita?", "question", None),
+        ("haha kissani istuu teidän laatikossa eikä suostu lähtemään", "joke", None),
+        ("Näin teidän mainoksen bussipysäkillä", "other", None),
+        ("Voisitte lisätä vegaanisia vaihtoehtoja", "other", "suggestion"),
+        ("Laitoin yksityisviestin", "other", "sent_private"),
+    ],
+)
+def test_each_case_is_decided_from_finnish_words(text, case, flag):
+    a, d = decision(text)
+    assert a.language == "fi"
+    assert d.case == case, (d.case, d.flags)
+    assert d.action == "reply"
+    if flag:
+        assert flag in d.flags
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Haastan teidät oikeuteen tästä", "legal"),
+        ("Asianajajani on teihin yhteydessä", "legal"),
+        ("Löysin salaatista lasinsirun", "safety"),
+        ("Sain ruokamyrkytyksen teidän ravintolassa", "safety"),
+        ("Laturi syttyi palamaan yöllä", "safety"),
+        ("Lapseni sai allergisen reaktion, vaikka pakkauksessa luki pähkinätön", "safety"),
+        ("Olen toimittaja ja teen juttua asiasta", "press"),
+        ("Teillä on ollut tietovuoto, tietoni on myyty", "data-breach"),
+    ],
+)
+def test_real_hazards_and_threats_escalate(text, kind):
+    a, d = decision(text)
+    assert (d.case, d.action, a.escalation) == ("escalation", "escalate", kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mun pää räjähtää tän jonottamisen kanssa",
+        "Tää pitsa on vaarallisen hyvää",
+        "Korvista tulee savua, kun luen teidän ehtoja",
+        "Tilini on hakkeroitu ja joku tilasi sillä tavaraa",
+    ],
+)
+def test_figures_of_speech_and_own_hacked_accounts_do_not_escalate(text):
+    assert decision(text)[1].action != "escalate"
+
+
+@pytest.mark.parametrize(
+    "text, action",
+    [
+        ("Vittu mitä paskaa", "moderate"),
+        ("Te olette idiootteja", "moderate"),
+        ("Painukaa vittuun", "moderate"),
+        ("Olette ihan perseestä", "skip"),
+    ],
+)
+def test_abuse_is_moderated_and_rude_vague_skipped(text, action):
+    a, d = decision(text)
+    assert (d.intent, d.action) == ("troll", action)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vitun huono palvelu, paketti ei ole tullut kahteen viikkoon",
+        "Tää on ihan perseestä, sovellus kaatuu koko ajan",
+        "Myyjänne haukkui minua idiootiksi kassalla",
+    ],
+)
+def test_rude_but_specific_is_answered(text):
+    a, d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply")
+    assert "specific_problem" in d.flags
+
+
+def test_tyhma_kysymys_is_no_insult():
+    a, d = decision("Tyhmä kysymys, mutta toimitatteko Ruotsiin?")
+    assert (d.case, d.action) == ("question", "reply")
+
+
+def test_a_thread_turns_follow_ups_and_thanks_into_the_right_cases():
+    thread = [
+        {"role": "customer", "text": "Sovellus kaatuu aina kun avaan ostoskorin"},
+        {"role": "brand", "text": "Pahoittelut! Kokeile päivittää sovellus ja käynnistä puhelin uudelleen."},
+    ]
+    assert "follow_up" in decision("Ei vieläkään toimi", thread)[1].flags
+    assert decision("Kiitos, nyt toimii!", thread)[1].case == "turnaround"
+    asked = [
+        {"role": "customer", "text": "Paketti ei ole tullut"},
+        {"role": "brand", "text": "Pahoittelut! Mikä on tilausnumerosi? Laita se meille yksityisviestillä."},
+    ]
+    assert "answers_brand" in decision("Se on 12345", asked)[1].flags
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("Pakettini on kadonnut", "pakettisi"),
+        ("Tilaukseni ei ole tullut", "tilauksesi"),
+        ("Lentoni peruttiin", "lentosi"),
+        # Other cases than the nominative keep the topic's own name, never "pakettiasi".
+        ("En ole saanut pakettiani", "tilauksesi"),
+        ("Laskussani on virhe", "laskusi"),
+    ],
+)
+def test_the_customers_thing_is_named_back_as_theirs_in_the_nominative(text, named):
+    a = analyze(text, PLAYBOOK)
+    assert name_problem(PLAYBOOK, a, "fi").text == named
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tilaukseni ei ole vieläkään tullut ja siitä on jo kaksi viikkoa",
+        "Sovellus kaatuu aina kun avaan ostoskorin",
+        "Kiitos tosi paljon kun peruitte toimitukseni ilman varoitusta",
+        "Myymälän henkilökunta oli ihanaa, mutta minulta veloitettiin kahdesti",
+        "Tämä on naurettavaa, pakettini on TAAS kadonnut eikä kukaan vastaa",
+        "En ole yhtään tyytyväinen siihen, miten tämä meni",
+    ],
+)
+@pytest.mark.parametrize("channel", ["x", "facebook"])
+def test_complaint_replies_are_finnish_greet_apologise_and_sign(text, channel):
+    for variant in (1, 2, 3):
+        d = reply(text, name="Dana", agent=AGENT, channel=channel, variant=variant)
+        public = d.public_reply
+        assert d.language == "fi" and public
+        assert not english_words(public), public
+        assert GREETING.match(public), public
+        assert APOLOGY.search(public), public
+        assert public.endswith("Terveisin Pyry"), public
+        assert not [f for f in d.lint if f.level in ("warning", "error")], d.lint
+
+
+def test_sarcasm_gets_a_calm_sincere_reply_without_thanks():
+    d = reply("Kiitos tosi paljon kun peruitte toimitukseni ilman varoitusta", name="Dana")
+    assert d.public_reply.startswith("Hei Dana")
+    assert "kiitos" not in d.public_reply.casefold()
+    assert d.public_reply.endswith("Terveisin Asiakaspalvelutiimi")
+
+
+def test_private_data_is_asked_for_in_the_private_reply_only():
+    d = reply("Laskussani on virhe, minulta veloitettiin kahdesti", name="Dana", agent=AGENT)
+    assert "yksityisviesti" in d.public_reply
+    assert "sähköpostiosoite" not in d.public_reply
+    assert "sähköpostiosoite" in d.private_reply and "ei koskaan kortin numeroa" in d.private_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rakastan teidän uutta kahvia ❤️",
+        "Kiitos, saitte sen korjattua muutamassa minuutissa!",
+        "Mitkä on teidän aukioloajat?",
+        "Toimitatteko myös Norjaan?",
+        "haha teidän mainoksen vuohi on mun henkieläin 😂",
+        "Asianajajani ottaa teihin yhteyttä",
+        "Näin juuri teidän uuden näyteikkunan",
+        "Haluan palautuksen lipusta, vaikka se ei ole palautettavissa",
+    ],
+)
+def test_every_other_case_is_answered_in_finnish(text):
+    for channel in ("x", "facebook"):
+        d = reply(text, agent=AGENT, channel=channel)
+        assert d.language == "fi"
+        assert not english_words(d.public_reply), d.public_reply
+        assert d.public_reply.endswith("Terveisin Pyry")
+        assert not [f for f in d.lint if f.level in ("warning", "error")], d.lint
+
+
+def test_a_refusal_offers_two_alternatives_even_on_x():
+    d = reply("Haluan palautuksen lipusta, vaikka se ei ole palautettavissa", channel="x")
+    assert "täysi hyvitys seuraavaan tilaukseen" in d.public_reply
+    assert "maksuton vaihto toiseen päivään" in d.public_reply
+    assert len(d.public_reply) <= 280
+
+
+def test_a_question_gets_an_honest_not_yet_with_a_time():
+    d = reply("Toimitatteko myös Norjaan?")
+    assert "kahden tunnin sisällä" in d.public_reply
+
+
+def fired(text: str, **options: object) -> list[str]:
+    return [f.rule for f in lint(text, PLAYBOOK, lang="fi", **options)]  # type: ignore[arg-type]
+
+
+def test_lint_reads_a_finnish_reply_in_finnish():
+    assert "private-data-in-public" in fired("Kerro tähän salasanasi ja tilinumerosi. Terveisin Pyry")
+    assert "private-data-in-public" not in fired(
+        "Lähetä meille yksityisviesti, jossa on tilinumerosi. Terveisin Pyry"
+    )
+    assert "private-data-in-public" not in fired("Älä koskaan kerro salasanaasi kenellekään.")
+    assert "blames-customer" in fired("Kuten jo sanoin, lue ehdot. Terveisin Pyry")
+    assert "blames-customer" not in fired("Kuten sanoit, paketti on myöhässä. Pahoittelut! Terveisin Pyry")
+    assert "calm-down" in fired("Rauhoitu nyt, selvitämme asiaa. Terveisin Pyry")
+    assert "over-promise" in fired("Hei, tämä ei toistu enää koskaan. Terveisin Pyry")
+    assert "swearing" in fired("Hitto, ei hyvä! Terveisin Pyry")
+    assert "talks-of-deleting" in fired("Hei, poistamme kommenttisi, jos jatkat. Terveisin Pyry")
+    assert "bot-voice" in fired("Arvoisa asiakas, pahoittelemme mahdollista haittaa.")
+    assert "signature" in fired("Hei Dana, pakettisi on matkalla.")
+    assert "signature" not in fired("Hei Dana, pakettisi on matkalla. Terveisin Pyry")
+
+
+def test_comment_aware_lint_rules_read_a_finnish_comment():
+    complaint = "Tilaukseni ei ole vieläkään tullut, kaksi viikkoa jo"
+    assert "complaint-without-apology" in fired(
+        "Hei Dana, lähetä meille yksityisviesti. Terveisin Pyry", comment=complaint
+    )
+    assert "complaint-without-apology" not in fired(
+        "Hei Dana, pahoittelen viivästystä. Lähetä meille yksityisviesti. Terveisin Pyry",
+        comment=complaint,
+    )
+    assert "joke-on-a-complaint" in fired("Haha, hups! Laita yv. Terveisin Pyry", comment=complaint)
+    insult = "Teidän typerä sovellus on ihan paskaa, kaatui taas"
+    assert "echoes-an-insult" in fired("Pahoittelen, että typerä sovellus kaatui. Terveisin Pyry", comment=insult)
+    angry = "Miksi teidän sovellukseen on NIIN vaikea kirjautua??? Ihan perseestä"
+    assert "good-question-to-anger" in fired("Hyvä kysymys! Terveisin Pyry", comment=angry)
+    refusal = "Haluan rahat takaisin lipusta, joka ei ole palautettavissa"
+    assert "refusal-without-alternatives" in fired(
+        "Hei, valitettavasti lippua ei voi hyvittää. Terveisin Pyry", comment=refusal
+    )
