@@ -37,9 +37,11 @@ words or fewer, each candidate at its best thresholds: py3langid 0.999;
 lingua-language-detector 0.977 in its high-accuracy mode and 0.955 in its low-accuracy
 mode (both call "Kus mu pakk on?" Finnish, and short English with no word the playbook
 knows German, French or Spanish: "Galaxy S8 btw", "PAY ATTENTION TO ME"). py3langid
-loads in about 1 s and 115 MB, once, on the first uncertain text (lingua: 280 MB and 3 s
-at its first texts in high-accuracy mode for the same ten languages; 28 MB in low),
-answers in 30-100 us a text, and installs in 5 MB beside numpy (lingua: 96 MB). What it
+loads once a process, on its first uncertain text: about 1 s the first time (unpacking
+its model), then 0.3-0.6 s from the part kept in replybook's cache folder, and 90 MB
+(lingua: 280 MB and 3 s at its first texts in high-accuracy mode for the same ten
+languages; 28 MB in low); it answers in 30-100 us a text and installs in 5 MB beside numpy
+(lingua: 96 MB). What it
 does that code of ours wouldn't: a character n-gram model of each language, trained on
 real text, that tells Finnish from Estonian and Turkish typed in ASCII from everything
 else without a word list of ours.
@@ -57,6 +59,7 @@ from .playbook import register_compiled
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from .playbook import Playbook
 
@@ -579,13 +582,83 @@ def _detector(langs: tuple[str, ...]) -> Callable[[str], dict[str, float]]:
 
 
 def _load_detector(langs: tuple[str, ...]) -> Callable[[str], dict[str, float]]:
-    """A function from text to each language's probability, over ``langs``."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """A function from text to each language's probability, over ``langs``.
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages([x for x in langs if x in identifier.nb_classes] or None)
+    py3langid's model (97 languages, LZMA-compressed) takes about 1 s to unpack; the part
+    for ``langs`` is kept uncompressed in replybook's cache folder, and later processes
+    load that in a tenth of the time."""
+    from py3langid.langid import LanguageIdentifier
+
+    identifier = None
+    cached = _model_file(langs)
+    if cached is not None and cached.exists():
+        try:
+            identifier = _read_model(cached, LanguageIdentifier)
+        except (OSError, ValueError, KeyError):
+            identifier = None
+    if identifier is None:
+        from py3langid.langid import MODEL_FILE
+
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        identifier.set_languages([x for x in langs if x in identifier.nb_classes] or None)
+        if cached is not None:
+            _write_model(cached, identifier)
 
     def rank(text: str) -> dict[str, float]:
         return dict(identifier.rank(text))
 
     return rank
+
+
+def _model_file(langs: tuple[str, ...]) -> Path | None:
+    from importlib.metadata import version
+
+    from .playbook import _cache_dir
+
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    return folder / f"langid-{version('py3langid')}-{'-'.join(sorted(langs))}.npz"
+
+
+def _read_model(path: Path, kind: Any) -> Any:
+    import numpy as np
+    from py3langid.modelio import _to_array
+
+    with np.load(path, allow_pickle=False) as data:
+        identifier = kind(
+            data["ptc"],
+            data["pc"],
+            data["classes"].tolist(),
+            _to_array(data["nextmove"]),
+            data["output"].tolist(),
+            norm_probs=True,
+            tk_row=_to_array(data["row"]),
+        )
+    return identifier
+
+
+def _write_model(path: Path, identifier: Any) -> None:
+    """Keep the restricted model for the next process; a cache that can't be written is
+    no error."""
+    import os
+
+    import numpy as np
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(
+            part,
+            ptc=identifier.nb_ptc,
+            pc=identifier.nb_pc,
+            classes=np.array(identifier.nb_classes),
+            nextmove=np.frombuffer(
+                identifier.tk_nextmove, dtype=f"u{identifier.tk_nextmove.itemsize}"
+            ),
+            row=np.frombuffer(identifier.tk_row, dtype=f"u{identifier.tk_row.itemsize}"),
+            output=np.asarray(identifier.tk_output, dtype=np.int32),
+        )
+        os.replace(part, path)
+    except (OSError, ValueError):
+        pass

@@ -190,3 +190,17 @@ def test_languages_come_from_the_playbook() -> None:
     assert detect(book, "the parcel is late") == Detection("en", True, "words")
     # No Turkish in this playbook: its letters decide nothing, and the detector says it.
     assert detect(book, "Siparişim gelmedi").how == "detector"
+
+
+def test_the_detector_model_is_kept_for_the_next_process(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first load keeps the playbook's part of the model in the cache folder; a later
+    load reads it and ranks alike."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("REPLYBOOK_NO_CACHE", raising=False)
+    langs = ("en", "fi", "et", "tr")
+    first = detect_module._load_detector(langs)
+    assert list(tmp_path.glob("replybook/langid-*-en-et-fi-tr.npz"))
+    again = detect_module._load_detector(langs)
+    for text in ("laskussa on virhe", "arve on vale", "kargom nerede", "my bag is lost"):
+        assert again(text) == pytest.approx(first(text)), text
+    assert set(first("laskussa on virhe")) == set(langs)
