@@ -40,11 +40,19 @@ def reply(text: str, **options):
     [
         ("Kargom on gündür yolda, hâlâ teslim edilmedi", "complaint", "specific_problem"),
         ("Sepete ürün ekleyince uygulama sürekli çöküyor", "complaint", "specific_problem"),
-        ("Habersiz siparişimi iptal ettiğiniz için çok teşekkürler, süper hizmet", "complaint", "sarcastic"),
+        (
+            "Habersiz siparişimi iptal ettiğiniz için çok teşekkürler, süper hizmet",
+            "complaint",
+            "sarcastic",
+        ),
         ("Kasadaki çocuk çok nazikti ama kartımdan iki kez ücret çekildi", "complaint", "mixed"),
         ("Şifremi unuttum, hesabıma giremiyorum, hata bende", "complaint", "customer_mistake"),
         ("Bu ne rezalet, paketim YİNE kaybolmuş, kimse cevap vermiyor", "complaint", "angry"),
-        ("İade süresi geçti diye ücret iadesi yapmıyorsunuz, paramı istiyorum", "refusal", "specific_problem"),
+        (
+            "İade süresi geçti diye ücret iadesi yapmıyorsunuz, paramı istiyorum",
+            "refusal",
+            "specific_problem",
+        ),
         ("Kahveniz muhteşem, ellerinize sağlık!", "praise", None),
         ("Müşteri hizmetleri saatleriniz nedir?", "faq", None),
         ("Almanya'ya gönderim yapıyor musunuz?", "question", None),
@@ -107,7 +115,9 @@ def test_hazards_escalate_and_figures_of_speech_do_not():
 
 
 def test_a_complaint_is_answered_natively_by_name_apologises_and_signs():
-    r = reply("Siparişim hâlâ gelmedi, iki haftadır bekliyorum", name="Ayşe Yılmaz", agent="Mia Koski")
+    r = reply(
+        "Siparişim hâlâ gelmedi, iki haftadır bekliyorum", name="Ayşe Yılmaz", agent="Mia Koski"
+    )
     assert r.language == "tr" and r.case == "complaint"
     public = r.public_reply
     assert public.startswith(("Merhaba Ayşe", "Merhabalar Ayşe", "İyi günler Ayşe", "Selam"))
@@ -146,14 +156,19 @@ def test_every_case_reads_as_turkish_on_a_short_channel(text, variant):
 def test_an_incident_reply_says_others_reported_it_and_the_team_signs():
     r = reply("Uygulama yine çöktü, giriş yapamıyorum", pattern=INCIDENT)
     assert r.case == "incident"
-    assert "birkaç" in r.public_reply or "başkaları" in r.public_reply or "tek kişi" in r.public_reply
+    assert (
+        "birkaç" in r.public_reply or "başkaları" in r.public_reply or "tek kişi" in r.public_reply
+    )
     assert r.public_reply.endswith("– Destek Ekibi")
 
 
 def test_refusal_offers_two_alternatives():
     r = reply("İade edilemez biletim için ücret iadesi istiyorum", channel="facebook")
     assert r.case == "refusal"
-    offered = ["sonraki siparişinizde geçerli tam tutarda bakiye", "başka bir tarihe ya da ürüne ücretsiz geçiş"]
+    offered = [
+        "sonraki siparişinizde geçerli tam tutarda bakiye",
+        "başka bir tarihe ya da ürüne ücretsiz geçiş",
+    ]
     assert all(option in r.public_reply for option in offered)
 
 
@@ -166,8 +181,16 @@ def test_refusal_offers_two_alternatives():
         ("Değerli müşterimiz, talebiniz ilgili birime iletilmiştir.", "bot-voice", None),
         ("Bu bir daha asla yaşanmayacak, söz veriyoruz.", "over-promise", None),
         ("Yorumunuz silinecek.", "talks-of-deleting", None),
-        ("Merhaba, sipariş numaranızı DM'den iletin.", "complaint-without-apology", "Siparişim hâlâ gelmedi"),
-        ("Haha, bavulunuz gezmeye çıkmış 😂 DM atın.", "joke-on-a-complaint", "Bavulumu yine kaybettiniz"),
+        (
+            "Merhaba, sipariş numaranızı DM'den iletin.",
+            "complaint-without-apology",
+            "Siparişim hâlâ gelmedi",
+        ),
+        (
+            "Haha, bavulunuz gezmeye çıkmış 😂 DM atın.",
+            "joke-on-a-complaint",
+            "Bavulumu yine kaybettiniz",
+        ),
     ],
 )
 def test_lint_fires_in_turkish(text, rule, comment):
@@ -176,6 +199,6 @@ def test_lint_fires_in_turkish(text, rule, comment):
 
 
 def test_lint_passes_a_good_turkish_reply():
-    good = "Merhaba Dana, siparişiniz için çok üzgünüz. Lütfen bize DM yoluyla yazın, takip edelim. ^MK"
+    good = "Merhaba Dana, siparişiniz için çok üzgünüz. Bize DM yoluyla yazın, takip edelim. ^MK"
     found = lint(good, PLAYBOOK, comment="Siparişim hâlâ gelmedi", name="Dana")
     assert not [f for f in found if f.level in ("warning", "error")], found
