@@ -365,7 +365,7 @@ def _arabic(text: str) -> Detection:
 class _Languages:
     """What the Latin-script steps read from a playbook, built once per playbook."""
 
-    __slots__ = ("default", "home", "langs", "words", "stops", "chars", "turkish", "detectable")
+    __slots__ = ("default", "home", "langs", "index", "chars", "turkish", "detectable")
 
     def __init__(self, playbook: Playbook) -> None:
         spec = playbook.get("languages") or {}
@@ -402,8 +402,18 @@ class _Languages:
                 words.setdefault(w, set()).add(index[lang])
         for w, places in stops.items():
             words.setdefault(w, set()).update(places)
-        self.words = {w: tuple(sorted(p)) for w, p in words.items()}
-        self.stops = {w: tuple(sorted(p)) for w, p in stops.items()}
+        # One look-up a word: (the default language's: 1 a word of it, 2 also a stopword,
+        # 4 also of three letters or more; the other languages it is a word of, unless
+        # the default has it: other languages' lists borrow "dm", "check-in" and "ok";
+        # the other languages it is a stopword of).
+        home = self.home
+        self.index: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
+        for w, places in words.items():
+            stop = stops.get(w, set())
+            mine = home in places
+            flags = mine | (home in stop) << 1 | (home in stop and len(w) > 2) << 2
+            others = () if mine else tuple(sorted(places))
+            self.index[w] = (flags, others, tuple(sorted(stop - {home})))
         self.turkish = "tr" in self.langs
         self.detectable = tuple(dict.fromkeys(x for x in (*self.langs, *DECOYS) if x in _LATIN))
 
@@ -511,25 +521,24 @@ def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> D
         if langs.turkish and not alien and (letters & _TURKISH_OWN or "İ" in text):
             return Detection("tr", True, "letters")
     count = len(langs.langs)
-    known = [0] * count
-    stops = [0] * count
-    long_stops = 0  # the default language's stopwords of three letters or more
-    home = langs.home
+    known = [0] * count  # the other languages' words
+    stops = [0] * count  # the other languages' stopwords
+    mine = home_stops = long_stops = 0  # the default language's words, stopwords, long ones
+    get = langs.index.get
     for word in words:
-        places = langs.words.get(word, ())
-        # A word the default language has too is its word, not another's: other
-        # languages' lists borrow "dm", "check-in" and "ok".
-        if home in places:
-            known[home] += 1
-        else:
-            for n in places:
-                known[n] += 1
-        for n in langs.stops.get(word, ()):
+        entry = get(word)
+        if entry is None:
+            continue
+        flags, places, stop = entry
+        if flags:
+            mine += 1
+            home_stops += flags >> 1 & 1
+            long_stops += flags >> 2
+        for n in places:
+            known[n] += 1
+        for n in stop:
             stops[n] += 1
-            if n == home and len(word) > 2:
-                long_stops += 1
-    others = max((k for n, k in enumerate(known) if n != home), default=0)
-    mine = known[home]
+    others = max(known)
     size = len(words)
     if (
         plain
@@ -538,12 +547,12 @@ def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> D
             mine == size
             or (mine >= WORDS_MOST * size and size > 3)
             or long_stops
-            and (mine >= WORDS_SHARE * size or stops[home] >= 3 and mine >= WORDS_FEW * size)
+            and (mine >= WORDS_SHARE * size or home_stops >= 3 and mine >= WORDS_FEW * size)
         )
     ):
         return Detection(langs.default, True, "words")
     # Evidence of another language than the default: the detector chooses freely.
-    evidence = alien or not plain or others > 0 or any(k for n, k in enumerate(stops) if n != home)
+    evidence = alien or not plain or others > 0 or any(stops)
     ranked = _detector(langs.detectable)(" ".join(words))
     if not ranked:
         return Detection(langs.default, False, "none")
@@ -553,7 +562,7 @@ def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> D
     if any(stops):
         ranked = dict(ranked)
         for n, hits in enumerate(stops):
-            if hits and n != home and langs.langs[n] in ranked:
+            if hits and langs.langs[n] in ranked:
                 ranked[langs.langs[n]] *= 1.0 + STOPWORD_BOOST * hits
         total = sum(ranked.values()) or 1.0
         ranked = {lang: p / total for lang, p in ranked.items()}
