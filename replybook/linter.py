@@ -364,15 +364,31 @@ def substitution(rule: Rule, ctx: Context) -> Iterator[Hit]:
         yield m.start(), m.end(), {"replacement": replacement}
 
 
+def _patterns(value: Any, lang: str) -> str | None:
+    """A rule's ``pattern``: one expression, or one per language ({en: ..., ru: ...})."""
+    if isinstance(value, dict):
+        found = value.get(lang)
+        return str(found) if found else None
+    return str(value) if value else None
+
+
 def pattern(rule: Rule, ctx: Context) -> Iterator[Hit]:
-    """Each match of the rule's regular expression ``pattern``."""
+    """Each match of the rule's regular expression ``pattern`` (the reply's language's, when
+    the rule has one per language)."""
     cache = rule.params.setdefault("_compiled", {})
-    if "pattern" not in cache:
-        source = str(rule.params["pattern"])
-        cache["pattern"] = (
-            re.compile(source) if rule.params.get("case_sensitive") else Caseless(source)
+    key = ("pattern", ctx.lang)
+    if key not in cache:
+        source = _patterns(rule.params.get("pattern"), ctx.lang)
+        cache[key] = (
+            None
+            if source is None
+            else re.compile(source)
+            if rule.params.get("case_sensitive")
+            else Caseless(source)
         )
-    regex = cache["pattern"]
+    regex = cache[key]
+    if regex is None:
+        return
     if isinstance(regex, Caseless) and not regex.possible(ctx.text):
         return  # none of the text every match must hold is there
     for m in regex.finditer(ctx.text):
@@ -512,8 +528,13 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
 _CAPS_WORD = re.compile(r"\b[^\W\d_a-z]{2,}\b")
 _ASCII_CAPS = re.compile(r"[A-Z]{2,}")
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+# Capitals in any script with case ("[ИМЯ]", "Мария", "Ayşe"); a caseless script has none.
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ"
+# Fill-in markers in any script: "[NAME]", "[ИМЯ]", "<name>", "<имя>", "‹имя›".
 _PLACEHOLDERS = re.compile(
-    r"\{\{.*?\}\}|\{%.*?%\}|\[(?:[A-Z][A-Z _-]*|name|first name|agent|x+)\]|<(?:[a-z_ -]+)>|"
+    rf"\{{\{{.*?\}}\}}|\{{%.*?%\}}|\[(?:[{_UPPER}][{_UPPER} _-]*|name|first name|agent|x+)\]|"
+    r"\[[\u0600-\u06ff][\u0600-\u06ff\u200c ]{0,20}\]|"
+    r"<(?:[^\W\d_A-Z][^\W\d_]*(?:[ _-][^\W\d_]+)*)>|‹[^›\n]{1,30}›|"
     r"\b(?:XXX+|TODO|TBD|FIXME|INSERT [A-Z ]+)\b|\$\{\w+\}"
 )
 
@@ -532,6 +553,7 @@ def placeholder(rule: Rule, ctx: Context) -> Iterator[Hit]:
         or "TBD" in text
         or "FIXME" in text
         or "INSERT" in text
+        or "‹" in text
     ):
         for m in _PLACEHOLDERS.finditer(text):
             yield m.start(), m.end(), {}
@@ -540,7 +562,7 @@ def placeholder(rule: Rule, ctx: Context) -> Iterator[Hit]:
 # Any sign-off at the very end: "-KB", "*KevinM", "^cr", "/MT", "--JV", "~ Ana", "– Team";
 # it starts with one of the marks, after a space or punctuation.
 _SIGNOFF = re.compile(
-    r"(?:[-–—~]{1,2}\s?\w[\w.]*(?:[\s-][A-Z][\w.]*){0,3}|[*^/]\s?[A-Za-z][\w.]{0,20})[\s.]*$"
+    r"(?:[-–—~]{1,2}\s?\w[\w.]*(?:[\s-][^\W\d_][\w.]*){0,3}|[*^/]\s?[^\W\d_][\w.]{0,20})[\s.]*$"
 )
 _SIGNOFF_MARKS = "-–—~*^/"
 _SIGNOFF_REACH = 80  # characters from the end
@@ -552,8 +574,9 @@ _LEADING_PART = re.compile(r"\s*(?:[@.]\w+[\s,]+)*[(\[]?(\d{1,2})/(\d{1,2})[)\]]
 # A sign-off with no mark: a name or initials alone after the last sentence or link
 # ("... in place. Trinity", "... https://t.co/x TN").
 _BARE_NAME = re.compile(
-    r"(?<![\w'’-])(?:[A-Z][^\W\d_]*(?:-[A-Z][^\W\d_]*)*(?: [A-Z][^\W\d_]*(?:-[A-Z]\w*)*){0,4}"
-    r"|[A-Z]{2,4})$"
+    rf"(?<![\w'’-])(?:[{_UPPER}][^\W\d_]*(?:-[{_UPPER}][^\W\d_]*)*"
+    rf"(?: [{_UPPER}][^\W\d_]*(?:-[{_UPPER}]\w*)*){{0,4}}"
+    rf"|[{_UPPER}]{{2,4}})$"
 )
 _ENDS_SENTENCE = ".!?؟۔。！？"
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
@@ -577,7 +600,7 @@ def _signature_regex(
         "agent.name": r"[^\W\d_][\w.'-]*(?: [^\W\d_][\w.'-]*){0,3}",
         "agent.first": r"[^\W\d_][\w'-]*",
     }
-    options = []
+    options: list[str] = []
     leads: list[str] | None = []
     spec = ((playbook.get("languages") or {}).get(lang) or {}).get("signature")
     for source in (spec or playbook.get("signature") or {}).values():
@@ -594,7 +617,10 @@ def _signature_regex(
             else:
                 out.append(r"\S.{0,40}?")
         if out and "".join(out):
-            options.append("".join(out))
+            # Sign-offs without a name to fill go first: "Terveisin Acme Air Care" is the
+            # team's, not an agent "Acme" followed by more words.
+            named = any(re.fullmatch(r"\{\{\s*agent\.[\w.]+\s*\}\}", p) for p in parts)
+            options.insert(len(options) if named else 0, "".join(out))
             if leads is not None and parts[0]:
                 leads.append(parts[0])
             else:
@@ -809,7 +835,7 @@ def alternatives(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 # Words, for counting how far apart two phrases are; a clause mark ends a reach backwards.
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
-_CLAUSE_MARK = re.compile(r"[,;:()]")
+_CLAUSE_MARK = re.compile(r"[,;:()،؛]")
 
 
 def _word_count(text: str) -> int:
@@ -1064,10 +1090,12 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
             continue
         params = {k: v for k, v in raw.items() if k not in _COMMON}
         if kind == "pattern":
-            try:
-                re.compile(str(params.get("pattern", "")))
-            except re.error as exc:
-                _rule_error(playbook, where, f"bad pattern: {exc}", "pattern")
+            value = params.get("pattern", "")
+            for source in value.values() if isinstance(value, dict) else [value]:
+                try:
+                    re.compile(str(source))
+                except re.error as exc:
+                    _rule_error(playbook, where, f"bad pattern: {exc}", "pattern")
         rules.append(
             Rule(
                 id=rule_id,

@@ -240,11 +240,12 @@ def _possessed(
             continue
         # What is left must still hold the topic's word, but for a last vowel a suffix
         # may take in (kargo* finds "kargom": [om, onuz]).
-        root = len(match.phrase.rstrip("*")) - 1
+        root = len(language_fold_text(playbook, lang, match.phrase.rstrip("*"))) - 1
         if word[1:] == word[1:].lower() and word[:1].isupper():
             word = _lower_first(word, spec)  # a capital that only starts the sentence
         for mine, yours in suffixes:
-            if word.casefold().endswith(mine.casefold()) and len(word) - len(mine) >= root:
+            left = len(language_fold_text(playbook, lang, word)) - len(mine)
+            if word.casefold().endswith(mine.casefold()) and left >= root:
                 return word[: len(word) - len(mine)] + yours
         if swaps:
             before = text[:start].rstrip().rsplit(None, 1)
@@ -252,6 +253,12 @@ def _possessed(
             if owner in swaps:
                 return f"{swaps[owner]} {word}"
     return None
+
+
+def language_fold_text(playbook: Playbook, lang: str, text: str) -> str:
+    """A phrase as the language folds it (the non-joiner dropped...), to count its letters."""
+    fold = language_fold(playbook, lang)
+    return fold.apply(text)[0] if fold is not None else text.casefold()
 
 
 def _lower_first(word: str, spec: dict[str, Any]) -> str:

@@ -27,7 +27,7 @@ from .playbook import Playbook
 
 _INCLUDE = re.compile(r"""\{%-?\s*include\s+(["'])(?P<name>[^"'\s]+)\1\s*-?%\}""")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
-_SPACE_BEFORE_MARK = re.compile(r" ([,.!?;:])")  # spaces are single by then
+_SPACE_BEFORE_MARK = re.compile(r" ([,.!?;:،؛؟])")  # spaces are single by then
 # A lower-case letter that starts the reply or a sentence: parts are written to follow a
 # greeting ("Hi Dana, sorry about ...") and are capitalised where they start a sentence.
 # Only letters that may be lower case are matched: most sentences start with a capital.
