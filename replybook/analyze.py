@@ -257,11 +257,11 @@ def detect_language(playbook: Playbook, text: str) -> str:
     own = str(playbook.get("language") or "en")
     if found.lang is None:
         return own
-    if not found.certain and found.lang not in playbook.served():
-        # A guess at a language we don't serve from a letter or two ("Q") is no reason
-        # to hold a comment back for a person.
-        if sum(c.isalpha() for c in text) < 3:
-            return own
+    # A guess at a language we don't serve from a letter or two ("Q") is no reason to
+    # hold a comment back for a person.
+    guess = not found.certain and found.lang not in playbook.served()
+    if guess and sum(c.isalpha() for c in text) < 3:
+        return own
     return found.lang
 
 
