@@ -35,6 +35,7 @@ _SAME = str.maketrans(
 )
 # Dropped: Arabic-script diacritics, tatweel, invisible joiners and breaks (the
 # zero-width non-joiner: "می‌کنم" and "میکنم" are one word) and directional marks.
+_TURKISH_I = str.maketrans({"I": "i", "İ": "i", "ı": "i"})
 _DROP = re.compile(
     "[\u064b-\u065f\u0670\u0640\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad]"
 )
@@ -46,9 +47,10 @@ class Fold:
     are matched against, with spans mapped back to the original text.
 
     Every language: the letter variants and dropped marks above, and case folding.
-    From the playbook's ``languages.<code>``: ``casing: turkish`` (I is ı, İ is i: "KIRIK"
-    folds to "kırık", "İADE" to "iade"), ``suffix_marks`` (a suffix after an apostrophe is
-    not part of the word: "DM'den" is "DM"), ``join_prefixes`` / ``join_suffixes`` (words
+    From the playbook's ``languages.<code>``: ``casing: turkish`` (I, ı, İ and i are one
+    letter: "KIRIK" matches "kırık" and "kirik" typed without Turkish letters, "İADE"
+    matches "iade", where casefold() would give "kirik" and "i̇ade"), ``suffix_marks`` (a
+    suffix after an apostrophe is not part of the word: "DM'den" is "DM"), ``join_prefixes`` / ``join_suffixes`` (words
     written apart, together or with a non-joiner are one: "می کنم", "میکنم"), and ``stem``
     (a Snowball stemmer: each plain phrase word matches every word of its stem, worked out
     when the phrases are added, so no text is ever stemmed).
@@ -106,7 +108,9 @@ class Fold:
         it came from (None when the two line up one for one)."""
         text = text.translate(_SAME)
         if self.turkish:
-            text = text.replace("I", "ı").replace("İ", "i")
+            # Dotted and dotless i are one letter for matching: "KIRIK", "kırık" and
+            # "kirik" (typed without Turkish letters) are one word, "İADE" is "iade".
+            text = text.translate(_TURKISH_I)
         folded = text.casefold()
         if len(folded) != len(text):
             chars: list[str] = []

@@ -241,7 +241,9 @@ def _possessed(
         # What is left must still hold the topic's word, but for a last vowel a suffix
         # may take in (kargo* finds "kargom": [om, onuz]).
         root = len(language_fold_text(playbook, lang, match.phrase.rstrip("*"))) - 1
-        if word[1:] == word[1:].lower() and word[:1].isupper():
+        if word.isupper() and len(word) > 1:
+            word = _lowered(word, spec)  # shouted: said back calmly
+        elif word[1:] == word[1:].lower() and word[:1].isupper():
             word = _lower_first(word, spec)  # a capital that only starts the sentence
         for mine, yours in suffixes:
             left = len(language_fold_text(playbook, lang, word)) - len(mine)
@@ -259,6 +261,13 @@ def language_fold_text(playbook: Playbook, lang: str, text: str) -> str:
     """A phrase as the language folds it (the non-joiner dropped...), to count its letters."""
     fold = language_fold(playbook, lang)
     return fold.apply(text)[0] if fold is not None else text.casefold()
+
+
+def _lowered(word: str, spec: dict[str, Any]) -> str:
+    """A word in lower case; in Turkish written with its own letters, I is ı and İ is i."""
+    if str(spec.get("casing") or "") == "turkish" and any(c in word for c in "İŞĞÇÖÜ"):
+        word = word.replace("I", "ı").replace("İ", "i")
+    return word.lower()
 
 
 def _lower_first(word: str, spec: dict[str, Any]) -> str:

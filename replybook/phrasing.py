@@ -227,7 +227,7 @@ def render(playbook: Playbook, name: str, context: dict[str, Any], *, lines: boo
         raise _template_error(name, *_current_error()) from None
     if lines:
         return "\n".join(line.rstrip() for line in text.strip().splitlines() if line.strip())
-    return tidy(text)
+    return tidy(text, _turkish(playbook, context))
 
 
 def _current_error() -> tuple[BaseException]:
@@ -265,20 +265,32 @@ def render_reference(
         raise _template_error(name, exc, playbook.templates) from None
     if lines:
         return "\n".join(line.rstrip() for line in text.strip().splitlines() if line.strip())
-    return tidy(text)
+    return tidy(text, _turkish(playbook, context))
 
 
-def tidy(text: str) -> str:
+def tidy(text: str, turkish: bool = False) -> str:
     """A reply as one paragraph per template paragraph: single spaces, no space before a
-    punctuation mark, a capital at the start of each sentence."""
+    punctuation mark, a capital at the start of each sentence (Turkish: i is İ, ı is I)."""
     paragraphs = _PARAGRAPH.split(text.strip())
     cleaned = [" ".join(p.split()) for p in paragraphs]
     cleaned = [_SPACE_BEFORE_MARK.sub(r"\1", p) for p in cleaned if p]
-    return "\n\n".join(_SENTENCE_START.sub(_capital, p) for p in cleaned)
+    capital = _turkish_capital if turkish else _capital
+    return "\n\n".join(_SENTENCE_START.sub(capital, p) for p in cleaned)
 
 
 def _capital(match: re.Match[str]) -> str:
     return match.group(1) + match.group(2).upper()
+
+
+def _turkish_capital(match: re.Match[str]) -> str:
+    first = match.group(2)
+    return match.group(1) + {"i": "İ", "ı": "I"}.get(first, first.upper())
+
+
+def _turkish(playbook: Playbook, context: Mapping[str, Any]) -> bool:
+    """Does the reply's language capitalise as Turkish does (``casing: turkish``)?"""
+    spec = (playbook.get("languages") or {}).get(context.get("language") or "") or {}
+    return str(spec.get("casing") or "") == "turkish"
 
 
 # ---------------------------------------------------------------------------------------
