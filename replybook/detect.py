@@ -500,6 +500,7 @@ DETECTOR_MIN = 0.7
 DETECTOR_RATIO = 4.0
 # How much likelier each stopword of a language makes it, beside the detector's odds.
 STOPWORD_BOOST = 1.0
+WORD_BOOST = 0.5
 # The detector's answer is certain at this probability.
 DETECTOR_SURE = 0.9
 
@@ -551,6 +552,11 @@ def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> D
         )
     ):
         return Detection(langs.default, True, "words")
+    # Every word is a word of one other language's lists, and of no other language's
+    # ("berbat", "Huono firma"): that language, whatever a character model says of so few
+    # letters.
+    if not alien and others == size and mine == 0 and known.count(others) == 1:
+        return Detection(langs.langs[known.index(others)], size > 2, "words")
     # Evidence of another language than the default: the detector chooses freely.
     evidence = alien or not plain or others > 0 or any(stops)
     ranked = _detector(langs.detectable)(" ".join(words))
@@ -559,11 +565,15 @@ def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> D
     # The playbook's stopwords of its other languages weigh in: each makes its language this
     # much likelier ("mi" and "artik" tip a Turkish text typed in ASCII over Estonian).
     # The default language's were weighed above.
-    if any(stops):
+    if any(stops) or others:
         ranked = dict(ranked)
         for n, hits in enumerate(stops):
             if hits and langs.langs[n] in ranked:
                 ranked[langs.langs[n]] *= 1.0 + STOPWORD_BOOST * hits
+        # So do the words of its phrase lists, less than its stopwords.
+        for n, hits in enumerate(known):
+            if hits and langs.langs[n] in ranked:
+                ranked[langs.langs[n]] *= 1.0 + WORD_BOOST * hits
         total = sum(ranked.values()) or 1.0
         ranked = {lang: p / total for lang, p in ranked.items()}
     top = max(ranked, key=ranked.__getitem__)

@@ -49,8 +49,9 @@ class Fold:
     Every language: the letter variants and dropped marks above, and case folding.
     From the playbook's ``languages.<code>``: ``casing: turkish`` (I, ı, İ and i are one
     letter: "KIRIK" matches "kırık" and "kirik" typed without Turkish letters, "İADE"
-    matches "iade", where casefold() would give "kirik" and "i̇ade"), ``suffix_marks`` (a
-    suffix after an apostrophe is not part of the word: "DM'den" is "DM"), ``join_prefixes`` / ``join_suffixes`` (words
+    matches "iade"; casefold() alone makes "KIRIK" "kirik" and "İADE" a dotted
+    "i" and a combining dot), ``suffix_marks`` (a suffix after an apostrophe is not part
+    of the word: "DM'den" is "DM"), ``join_prefixes`` / ``join_suffixes`` (words
     written apart, together or with a non-joiner are one: "می کنم", "میکنم"), and ``stem``
     (a Snowball stemmer: each plain phrase word matches every word of its stem, worked out
     when the phrases are added, so no text is ever stemmed).

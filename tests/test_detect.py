@@ -204,3 +204,22 @@ def test_the_detector_model_is_kept_for_the_next_process(tmp_path, monkeypatch) 
     for text in ("laskussa on virhe", "arve on vale", "kargom nerede", "my bag is lost"):
         assert again(text) == pytest.approx(first(text)), text
     assert set(first("laskussa on virhe")) == set(langs)
+
+
+def test_a_short_text_of_one_languages_words_is_that_language() -> None:
+    """Every word in one other language's lists and no one else's: that language, even
+    where a character model would guess from so few letters."""
+    from replybook.playbook import Playbook
+
+    data = {
+        "language": "en",
+        "languages": {
+            "en": {"stopwords": ["the", "my", "is"]},
+            "fi": {"chars": "äöå", "stopwords": ["ja", "ei"]},
+            "tr": {"chars": "ğşıçöü", "stopwords": ["ve", "bir"]},
+        },
+        "signals": {"complaint": {"fi": {3: ["huono", "firma"]}, "tr": {3: ["berbat"]}}},
+    }
+    book = Playbook("test", data, {})
+    assert detect(book, "Huono firma") == Detection("fi", False, "words")
+    assert detect(book, "berbat") == Detection("tr", False, "words")
