@@ -253,9 +253,12 @@ _ARABIC_WORDS = frozenset(
 _DENSE = {"han": 3, "kana": 2, "ko": 2}
 
 
-def detect(playbook: Playbook, text: str) -> Detection:
+def detect(playbook: Playbook, text: str, *, guess: bool = True) -> Detection:
     """The language of ``text``: by script, then letters, then the playbook's words, and
-    only then, for uncertain Latin-script text, the detector."""
+    only then, for uncertain Latin-script text, the detector. With ``guess`` False (a
+    reply the team wrote, where one of the playbook's languages is all it can be) the
+    detector is never loaded: the language with most of the playbook's words wins, else
+    the default."""
     if not text:
         return NOTHING
     if "@" in text or "/" in text or "RT" in text or "www" in text:
@@ -263,7 +266,7 @@ def detect(playbook: Playbook, text: str) -> Detection:
     if text.isascii():
         lowered = text.lower()
         words = _WORD.findall(_HASHTAG.sub(" ", lowered)) if "#" in text else None
-        return _latin(playbook, text, words or _WORD.findall(lowered), plain=True)
+        return _latin(playbook, text, words or _WORD.findall(lowered), plain=True, guess=guess)
     if "’" in text:  # a curly apostrophe is an apostrophe ("I’m")
         text = text.replace("’", "'")
     # Letters of each script beyond Latin, counted over the distinct characters.
@@ -511,7 +514,9 @@ _LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0307']+")
 _MARKS = frozenset("\u0307")
 
 
-def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> Detection:
+def _latin(
+    playbook: Playbook, text: str, words: list[str], *, plain: bool, guess: bool = True
+) -> Detection:
     if not words:
         return NOTHING
     langs = _languages(playbook)
@@ -557,6 +562,11 @@ def _latin(playbook: Playbook, text: str, words: list[str], *, plain: bool) -> D
     # letters.
     if not alien and others == size and mine == 0 and known.count(others) == 1:
         return Detection(langs.langs[known.index(others)], size > 2, "words")
+    if not guess:
+        scores = [known[n] + stops[n] for n in range(count)]
+        scores[langs.home] = max(scores[langs.home], mine)
+        best = max(range(count), key=lambda n: (scores[n], n == langs.home))
+        return Detection(langs.langs[best] if scores[best] else langs.default, False, "words")
     # Evidence of another language than the default: the detector chooses freely.
     evidence = alien or not plain or others > 0 or any(stops)
     ranked = _detector(langs.detectable)(" ".join(words))

@@ -16,8 +16,9 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from .analyze import Analysis, analyze, detect_language, language_fold
+from .analyze import Analysis, analyze, language_fold
 from .decide import Decision, decide
+from .detect import detect
 from .errors import PlaybookError, UsageError
 from .lexicon import Caseless, Fold, Match, PhraseIndex, words_of
 from .phrasing import BIDI_CONTROLS, measured
@@ -1234,10 +1235,12 @@ def _format(template: str, fields: dict[str, Any]) -> str:
 
 
 def reply_language(playbook: Playbook, text: str) -> str:
-    """The language a reply is written in, if the playbook serves it, else its own."""
-    found = detect_language(playbook, text)
+    """The language a reply is written in, if the playbook serves it, else its own. A
+    reply is the team's own writing in one of the playbook's languages: the detector for
+    strangers' comments is never loaded for it."""
+    found = detect(playbook, text, guess=False).lang
     own = str(playbook.get("language") or "en")
-    return found if found in (playbook.get("languages") or {}) else own
+    return found if found in playbook.served() else own
 
 
 def lint(

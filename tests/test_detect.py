@@ -223,3 +223,15 @@ def test_a_short_text_of_one_languages_words_is_that_language() -> None:
     book = Playbook("test", data, {})
     assert detect(book, "Huono firma") == Detection("fi", False, "words")
     assert detect(book, "berbat") == Detection("tr", False, "words")
+
+
+def test_a_reply_never_loads_the_detector(playbook, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """guess=False (lint's reply language): the playbook's words decide, else its default."""
+
+    def boom(langs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the detector was loaded")
+
+    monkeypatch.setattr(detect_module, "_detector", boom)
+    assert detect(playbook, "Hi Dana", guess=False).lang == "en"
+    assert detect(playbook, "Hei Anna, kiitos! Terveisin Pyry", guess=False).lang == "fi"
+    assert detect(playbook, "Merhaba, siparis yolda", guess=False).lang == "tr"
