@@ -67,7 +67,7 @@ class Playbook:
     compiles from it (word tries, rules, the Jinja environment), built once.
     """
 
-    __slots__ = ("name", "data", "templates", "files", "origins", "_cache")
+    __slots__ = ("name", "_data", "_packed", "templates", "files", "origins", "_cache")
 
     def __init__(
         self,
@@ -76,9 +76,13 @@ class Playbook:
         templates: dict[str, str],
         files: tuple[str, ...] = (),
         origins: Origins | None = None,
+        packed: dict[str, bytes] | None = None,
     ) -> None:
         self.name = name
-        self.data = data
+        self._data = data
+        # From the cache: each top-level key still marshalled, read on first use (a
+        # one-shot draft in one language reads a few of a five-language playbook's keys).
+        self._packed = packed
         self.templates = templates
         self.files = files
         self.origins = origins or {}
@@ -87,8 +91,19 @@ class Playbook:
     def __repr__(self) -> str:
         return f"Playbook({self.name!r}, files={self.files!r})"
 
+    @property
+    def data(self) -> dict[str, Any]:
+        """The merged YAML mapping."""
+        if self._packed:
+            for key in list(self._packed):
+                self.get(key)
+        return self._data
+
     def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
+        packed = self._packed
+        if packed and key in packed:
+            self._data[key] = marshal.loads(packed.pop(key))
+        return self._data.get(key, default)
 
     def variants(self, lang: str, case: str, slot: str) -> list[str]:
         """Template names for one language, case and slot, in a stable order."""
@@ -146,11 +161,11 @@ class Playbook:
         given to a person (action ``review``), never answered in another language."""
         found = self._cache.get("served")
         if found is None:
-            listed = self.data.get("serves")
+            listed = self.get("serves")
             if isinstance(listed, list):
                 found = tuple(str(x) for x in listed)
             else:
-                words = self.data.get("languages") or {}
+                words = self.get("languages") or {}
                 found = tuple(x for x in self.languages() if x in words)
             self._cache["served"] = found
         return found
@@ -796,9 +811,10 @@ def _read_cache(cache_file: Path) -> Playbook | None:
                 return None
         playbook = Playbook(
             name=blob["name"],
-            data=blob["data"],
+            data={},
             templates=blob["templates"],
             files=tuple(blob["files"]),
+            packed=dict(blob["data"]),
         )
         _import_state(playbook, blob["compiled"])
         return playbook
@@ -853,7 +869,7 @@ def _write_cache(
     blob = {
         "version": __version__,
         "name": playbook.name,
-        "data": playbook.data,
+        "data": {key: marshal.dumps(value) for key, value in playbook.data.items()},
         "templates": playbook.templates,
         "files": list(playbook.files),
         "compiled": compiled,
