@@ -569,8 +569,10 @@ def _latin(
     if not alien and others == size and mine == 0 and known.count(others) == 1:
         return Detection(langs.langs[known.index(others)], size > 2, "words")
     if not guess:
-        scores = [known[n] + stops[n] for n in range(count)]
-        scores[langs.home] = max(scores[langs.home], mine)
+        # Another language's stopwords count in full, its other listed words by half (a
+        # name or initials, "Ana", "^MK", may be a word of its lists); a tie is the default's.
+        scores = [0.5 * known[n] + stops[n] for n in range(count)]
+        scores[langs.home] = max(scores[langs.home], float(mine))
         best = max(range(count), key=lambda n: (scores[n], n == langs.home))
         return Detection(langs.langs[best] if scores[best] else langs.default, False, "words")
     # Evidence of another language than the default: the detector chooses freely.

@@ -233,5 +233,6 @@ def test_a_reply_never_loads_the_detector(playbook, monkeypatch) -> None:  # typ
 
     monkeypatch.setattr(detect_module, "_detector", boom)
     assert detect(playbook, "Hi Dana", guess=False).lang == "en"
+    assert detect(playbook, "Thanks, Ana! ^MK", guess=False).lang == "en"
     assert detect(playbook, "Hei Anna, kiitos! Terveisin Pyry", guess=False).lang == "fi"
     assert detect(playbook, "Merhaba, siparis yolda", guess=False).lang == "tr"
