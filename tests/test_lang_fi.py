@@ -21,11 +21,22 @@ AGENT = "Pyry Suojalehto"
 # English words a Finnish reply must never hold: the English stopwords that are no Finnish
 # word ("on", "me", "no", "he" are both), and the words of an English reply.
 _FINNISH = {str(w).casefold() for w in PLAYBOOK.get("languages")["fi"]["stopwords"]}
-ENGLISH = {
-    str(w).casefold() for w in PLAYBOOK.get("languages")["en"]["stopwords"]
-} - _FINNISH | {"sorry", "thanks", "thank", "please", "hi", "hello", "hey", "dm", "team", "regards"}
+ENGLISH = {str(w).casefold() for w in PLAYBOOK.get("languages")["en"]["stopwords"]} - _FINNISH | {
+    "sorry",
+    "thanks",
+    "thank",
+    "please",
+    "hi",
+    "hello",
+    "hey",
+    "dm",
+    "team",
+    "regards",
+}
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-GREETING = re.compile(r"^(?:Hei|Moi|Moikka|Heippa|Terve|Kiitos|Haha|Hahaha|Hah|No niin|Ihan paras)\b")
+GREETING = re.compile(
+    r"^(?:Hei|Moi|Moikka|Heippa|Terve|Kiitos|Haha|Hahaha|Hah|No niin|Ihan paras)\b"
+)
 APOLOGY = re.compile(r"pahoittel|pahoillani", re.IGNORECASE)
 
 
@@ -46,7 +57,11 @@ def english_words(text: str) -> set[str]:
 @pytest.mark.parametrize(
     "text, case, flag",
     [
-        ("Tilaukseni ei ole vieläkään saapunut, vaikka lupasitte sen maanantaiksi", "complaint", None),
+        (
+            "Tilaukseni ei ole vieläkään saapunut, vaikka lupasitte sen maanantaiksi",
+            "complaint",
+            None,
+        ),
         ("tilaus ei ole viela tullut vaikka maksoin sen jo", "complaint", None),
         ("Laskussa on virhe", "complaint", None),
         ("Paketti on myohassa jo viikon", "complaint", None),
@@ -158,13 +173,19 @@ def test_tyhma_kysymys_is_no_insult():
 def test_a_thread_turns_follow_ups_and_thanks_into_the_right_cases():
     thread = [
         {"role": "customer", "text": "Sovellus kaatuu aina kun avaan ostoskorin"},
-        {"role": "brand", "text": "Pahoittelut! Kokeile päivittää sovellus ja käynnistä puhelin uudelleen."},
+        {
+            "role": "brand",
+            "text": "Pahoittelut! Kokeile päivittää sovellus ja käynnistä puhelin uudelleen.",
+        },
     ]
     assert "follow_up" in decision("Ei vieläkään toimi", thread)[1].flags
     assert decision("Kiitos, nyt toimii!", thread)[1].case == "turnaround"
     asked = [
         {"role": "customer", "text": "Paketti ei ole tullut"},
-        {"role": "brand", "text": "Pahoittelut! Mikä on tilausnumerosi? Laita se meille yksityisviestillä."},
+        {
+            "role": "brand",
+            "text": "Pahoittelut! Mikä on tilausnumerosi? Laita se meille yksityisviestillä.",
+        },
     ]
     assert "answers_brand" in decision("Se on 12345", asked)[1].flags
 
@@ -262,13 +283,17 @@ def fired(text: str, **options: object) -> list[str]:
 
 
 def test_lint_reads_a_finnish_reply_in_finnish():
-    assert "private-data-in-public" in fired("Kerro tähän salasanasi ja tilinumerosi. Terveisin Pyry")
+    assert "private-data-in-public" in fired(
+        "Kerro tähän salasanasi ja tilinumerosi. Terveisin Pyry"
+    )
     assert "private-data-in-public" not in fired(
         "Lähetä meille yksityisviesti, jossa on tilinumerosi. Terveisin Pyry"
     )
     assert "private-data-in-public" not in fired("Älä koskaan kerro salasanaasi kenellekään.")
     assert "blames-customer" in fired("Kuten jo sanoin, lue ehdot. Terveisin Pyry")
-    assert "blames-customer" not in fired("Kuten sanoit, paketti on myöhässä. Pahoittelut! Terveisin Pyry")
+    assert "blames-customer" not in fired(
+        "Kuten sanoit, paketti on myöhässä. Pahoittelut! Terveisin Pyry"
+    )
     assert "calm-down" in fired("Rauhoitu nyt, selvitämme asiaa. Terveisin Pyry")
     assert "over-promise" in fired("Hei, tämä ei toistu enää koskaan. Terveisin Pyry")
     assert "swearing" in fired("Hitto, ei hyvä! Terveisin Pyry")
@@ -289,7 +314,9 @@ def test_comment_aware_lint_rules_read_a_finnish_comment():
     )
     assert "joke-on-a-complaint" in fired("Haha, hups! Laita yv. Terveisin Pyry", comment=complaint)
     insult = "Teidän typerä sovellus on ihan paskaa, kaatui taas"
-    assert "echoes-an-insult" in fired("Pahoittelen, että typerä sovellus kaatui. Terveisin Pyry", comment=insult)
+    assert "echoes-an-insult" in fired(
+        "Pahoittelen, että typerä sovellus kaatui. Terveisin Pyry", comment=insult
+    )
     angry = "Miksi teidän sovellukseen on NIIN vaikea kirjautua??? Ihan perseestä"
     assert "good-question-to-anger" in fired("Hyvä kysymys! Terveisin Pyry", comment=angry)
     refusal = "Haluan rahat takaisin lipusta, joka ei ole palautettavissa"

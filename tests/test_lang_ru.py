@@ -14,7 +14,9 @@ NOW = "2026-11-23T09:00:00Z"
 # Any word in Latin letters: a Russian reply has none but the names given to it.
 LATIN = re.compile(r"[A-Za-z]{2,}")
 APOLOGY = re.compile(r"извин|прост|сожале|жаль", re.IGNORECASE)
-GREETING = re.compile(r"^(?:Здравствуйте|Добрый день|Приветствуем|Дана, (?:здравствуйте|добрый день|приветствуем))")
+GREETING = re.compile(
+    r"^(?:Здравствуйте|Добрый день|Приветствуем|Дана, (?:здравствуйте|добрый день|приветствуем))"
+)
 JOKES = re.compile(r"ахах|хаха|😂|🤣|😄|бывает|упс", re.IGNORECASE)
 
 
@@ -101,7 +103,9 @@ def test_a_fix_is_a_turnaround_and_a_still_broken_is_not():
 
 
 def test_a_complaint_reply_is_native_formal_and_signed():
-    d = reply("Мой заказ до сих пор не пришёл, жду уже две недели", name="Дана", agent="Мария Котова")
+    d = reply(
+        "Мой заказ до сих пор не пришёл, жду уже две недели", name="Дана", agent="Мария Котова"
+    )
     public = native(d.public_reply)
     assert not LATIN.search(public), public
     assert GREETING.match(d.public_reply or ""), d.public_reply
@@ -149,7 +153,10 @@ def test_lint_blames_calm_down_and_swearing_in_russian():
 
 def test_lint_a_complaint_reply_without_apology_or_next_step():
     comment = "Мой заказ до сих пор не пришёл"
-    rules = {f.rule for f in lint("Здравствуйте, Дана! Ясно. ^МК", PLAYBOOK, comment=comment, name="Дана")}
+    rules = {
+        f.rule
+        for f in lint("Здравствуйте, Дана! Ясно. ^МК", PLAYBOOK, comment=comment, name="Дана")
+    }
     assert {"complaint-without-apology", "complaint-without-next-step"} <= rules
 
 
