@@ -21,7 +21,9 @@ _MENTION = re.compile(r"(?<!\w)@\w+")
 # "#NotHappy" reads as "Not Happy": hashtags carry much of a comment's tone.
 _HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_]\w*)")
 # Compiled on first use (re caches it): most comments have no hashtag.
-_CAMEL = r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
+# Where a hashtag's words meet: an underscore, or a change of case in any cased script
+# ("#AcmeAirFail", "#acme_air_fail", "#KargoRezaleti", "#ПочтаРоссии").
+_CAMEL = r"_+|(?<=[^\W\d_])(?<![A-ZÀ-ÞА-ЯЁ])(?=[A-ZÀ-ÞА-ЯЁİ])|(?<=[A-ZÀ-ÞА-ЯЁ])(?=[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё])"
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _DIGIT = re.compile(r"\d")

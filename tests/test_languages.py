@@ -118,3 +118,10 @@ def test_lint_strips_directional_marks_and_points_into_the_reply_as_given(defaul
     assert found
     start, end = found[0].span
     assert "\u2069" not in found[0].match and reply[start:end].endswith("password")
+
+
+def test_hashtags_split_on_underscores_and_case_in_any_script():
+    from replybook.analyze import _clean
+
+    assert _clean("#AcmeAirFail #acme_air_fail") == "Acme Air Fail acme air fail"
+    assert _clean("#KargoRezaleti #ПочтаРоссии #سفارش_دیر") == "Kargo Rezaleti Почта России سفارش دیر"
