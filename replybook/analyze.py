@@ -23,7 +23,11 @@ _HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_]\w*)")
 # Compiled on first use (re caches it): most comments have no hashtag.
 # Where a hashtag's words meet: an underscore, or a change of case in any cased script
 # ("#AcmeAirFail", "#acme_air_fail", "#KargoRezaleti", "#ПочтаРоссии").
-_CAMEL = r"_+|(?<=[^\W\d_])(?<![A-ZÀ-ÞА-ЯЁ])(?=[A-ZÀ-ÞА-ЯЁİ])|(?<=[A-ZÀ-ÞА-ЯЁ])(?=[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё])"
+_UPPER = "A-ZÀ-ÞА-ЯЁİ"
+_CAMEL = (
+    rf"_+|(?<=[^\W\d_])(?<![{_UPPER}])(?=[{_UPPER}])"
+    rf"|(?<=[{_UPPER}])(?=[{_UPPER}][a-zß-ÿа-яё])"
+)
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _DIGIT = re.compile(r"\d")

@@ -124,4 +124,6 @@ def test_hashtags_split_on_underscores_and_case_in_any_script():
     from replybook.analyze import _clean
 
     assert _clean("#AcmeAirFail #acme_air_fail") == "Acme Air Fail acme air fail"
-    assert _clean("#KargoRezaleti #ПочтаРоссии #سفارش_دیر") == "Kargo Rezaleti Почта России سفارش دیر"
+    assert _clean("#KargoRezaleti #ПочтаРоссии #سفارش_دیر") == (
+        "Kargo Rezaleti Почта России سفارش دیر"
+    )
