@@ -12,6 +12,7 @@ replies.
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
@@ -91,7 +92,7 @@ class Rule:
         "params",
         "when",
         "scope",
-        "examples",
+        "_examples",
         "skip_when",
     )
 
@@ -105,7 +106,7 @@ class Rule:
         params: dict[str, Any],
         when: dict[str, Any] | list[dict[str, Any]] | None = None,
         scope: str = "any",
-        examples: dict[str, Any] | None = None,
+        examples: dict[str, Any] | bytes | None = None,
         skip_when: dict[str, Any] | list[dict[str, Any]] | None = None,
     ) -> None:
         self.id = id
@@ -120,7 +121,14 @@ class Rule:
         # runs (unlike ``when``).
         self.skip_when = _alternatives(skip_when)
         self.scope = scope
-        self.examples = examples or {}
+        # From the playbook cache still marshalled: only `replybook test` reads examples.
+        self._examples: dict[str, Any] | bytes = examples or {}
+
+    @property
+    def examples(self) -> dict[str, Any]:
+        if isinstance(self._examples, bytes):
+            self._examples = marshal.loads(self._examples)
+        return self._examples  # type: ignore[return-value]
 
     def __repr__(self) -> str:
         return f"Rule({self.id!r}, {self.type!r}, {self.level!r})"
@@ -1003,7 +1011,7 @@ def export_state(playbook: Playbook) -> dict[str, Any]:
                 r.params,
                 r.when,
                 r.scope,
-                r.examples,
+                marshal.dumps(r.examples),
                 r.skip_when,
             )
             for r in rules
