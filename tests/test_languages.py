@@ -127,3 +127,24 @@ def test_hashtags_split_on_underscores_and_case_in_any_script():
     assert _clean("#KargoRezaleti #ПочтаРоссии #سفارش_دیر") == (
         "Kargo Rezaleti Почта России سفارش دیر"
     )
+
+
+def test_a_batch_records_lang_sets_its_language(tmp_path):
+    import json
+
+    records = [
+        {"id": "1", "text": "Kargo", "lang": "tr"},
+        {"id": "2", "text": "Mi pedido no ha llegado", "lang": "es"},
+        {"id": "3", "text": "My order is late"},
+        {"id": "4", "text": "hello", "lang": 5},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["draft", "--batch", str(path), "--no-store"])
+    assert result.exit_code == 1  # the record with a non-text lang
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0]["language"] == "tr" and out[0]["action"] == "reply"
+    assert out[1]["language"] == "es" and out[1]["action"] == "review"
+    assert out[1]["public_reply"] is None
+    assert out[2]["language"] == "en"
+    assert out[3] == {"id": "4", "error": "line 4: 'lang' must be text"}
