@@ -84,3 +84,47 @@ def test_lint_never_crashes_and_spans_are_in_the_text(
         assert 0 <= start <= end <= len(reply)
         assert finding.match == reply[start:end]
         assert finding.line >= 1 and finding.column >= 1
+
+
+# Words of the four other languages, with their own letters, the spellings the
+# normalisation folds, and marks that must never reach a reply.
+_NATIVE = {
+    "tr": [
+        "siparişim",
+        "KIRIK",
+        "İADE",
+        "DM'den",
+        "hâlâ",
+        "gelmedi",
+        "berbat",
+        "teşekkürler",
+        "ı",
+        "İ",
+    ],
+    "ru": ["мой", "заказ", "ещё", "не", "пришёл", "спасибо", "ужасно", "Ё", "юрист", "?"],
+    "fa": ["سفارشم", "نمی‌کنم", "نمی کنم", "كيفيت", "ـــ", "ممنون", "\u200c", "\u2067", "؟", "،"],
+    "fi": ["tilaukseni", "ei", "vielä", "viela", "DM:ssä", "kiitos", "huono", "perkele", "ä", ":"],
+}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lang=st.sampled_from(sorted(_NATIVE)),
+    data=st.data(),
+    channel=st.sampled_from(CHANNELS),
+)
+def test_drafts_in_every_language_never_crash_and_keep_limits(lang, data, channel) -> None:  # type: ignore[no-untyped-def]
+    words = st.sampled_from(_NATIVE[lang]) | st.text(max_size=6)
+    text = " ".join(data.draw(st.lists(words, min_size=1, max_size=30)))
+    if not text.strip():
+        return
+    result = draft(text, PLAYBOOK, channel=channel, agent="Mia Koski", now=NOW, lang=lang)
+    assert result.language == lang
+    limit = PLAYBOOK.data["channels"][channel]["max_chars"]
+    if result.public_reply is not None:
+        from replybook.phrasing import measured
+
+        weight = int(PLAYBOOK.data["channels"][channel].get("mark_weight") or 1)
+        assert 0 < measured(result.public_reply, weight) <= limit
+    detected = draft(text, PLAYBOOK, channel=channel, now=NOW)
+    assert detected.action in ("reply", "escalate", "moderate", "skip", "review")
