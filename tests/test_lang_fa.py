@@ -254,3 +254,61 @@ def test_lint_flags_swearing_and_a_joke_on_a_complaint():
         f.rule for f in lint("خخخ، لعنتی باز گم شد! با احترام، مریم", PLAYBOOK, comment=comment)
     }
     assert {"swearing", "joke-on-a-complaint"} <= found
+
+
+# Classes of misreadings fixed on colloquial tweets and product reviews.
+@pytest.mark.parametrize(
+    ("text", "intent", "action"),
+    [
+        # Everyday complaints: outages, things that stopped working, warranty, nobody calls.
+        ("دو روزه وای‌فای خونه قطعه و هیچ‌کس زنگ نزد", "complaint", "reply"),
+        ("اسپیکری که گرفتم دیگه صدا نمیده، نمایندگی میگه گارانتیش قبول نمی‌کنه", "complaint", "reply"),
+        ("بیست دقیقه‌ست پشت خطم و فقط آهنگ انتظار پخش میشه، دارم منفجر میشم", "complaint", "reply"),
+        ("سس سفارشم رو نفرستادید، بار سومه", "complaint", "reply"),
+        ("یخچالی که هفته پیش آوردید خنک نمی‌کنه", "complaint", "reply"),
+        # Real hazards escalate.
+        ("توی کیک تولدمون یه تیکه پلاستیک سفت بود", "complaint", "escalate"),
+        ("بعد از خوردن کباب‌تون همه‌مون دل‌درد گرفتیم و مسموم شدیم", "complaint", "escalate"),
+        ("اتوی جدید یهو ازش دود بلند شد و بوی سوختگی میده", "complaint", "escalate"),
+        # Hate against a group is moderated; a lone insult to the brand is skipped.
+        ("این مهاجرای کثیف رو بفرستید برن کشور خودشون", "troll", "moderate"),
+        ("برگردید همون جایی که ازش اومدید", "troll", "moderate"),
+        ("مزخرفین", "troll", "skip"),
+        ("بدترین شرکت دنیا شمایید", "troll", "skip"),
+        # Playful blame is a joke; small talk is no question.
+        ("با این دونات‌هاتون رژیمم باز موکول شد به شنبه، تقصیر شماست 😅", "joke", "reply"),
+        ("ویدیوی تازه‌تون رو دیدین؟ حتما ببینید", "other", "reply"),
+    ],
+)
+def test_colloquial_classes(text, intent, action):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action)
+
+
+def test_a_rude_message_that_names_a_problem_stays_a_complaint():
+    d = decision("افتضاحید، سفارشم دو هفته‌ست نرسیده")
+    assert d.intent == "complaint" and d.action == "reply"
+
+
+def test_sarcastic_thanks_for_a_failure_is_a_complaint():
+    for text in ("مرسی که غذامو سرد آوردید", "خسته نباشید واقعا، چهار روزه منتظر بسته‌ام"):
+        d = decision(text)
+        assert d.intent == "complaint" and "sarcastic" in d.flags, text
+
+
+def test_a_facepalm_at_ones_own_mistake_is_not_sarcasm():
+    d = decision("شماره کارتو اشتباه زدم 🤦‍♂️ چیکار کنم؟")
+    assert d.intent == "complaint" and "sarcastic" not in d.flags
+
+
+def test_figures_of_speech_on_hold_do_not_escalate():
+    d = decision("یک ساعته پشت خطم، الان منفجر میشم")
+    assert d.action != "escalate"
+
+
+def test_a_good_review_with_one_small_flaw_is_not_a_complaint():
+    for text in (
+        "گوشی عالیه و خیلی راضیم، تنها ایرادش اینه که یکم داغ میشه",
+        "هدفون خیلی خوبیه، فقط یه ایراد کوچیک داره که کابلش کوتاهه",
+    ):
+        assert decision(text).intent != "complaint", text
