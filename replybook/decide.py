@@ -207,14 +207,15 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         not complaint
         and not turnaround
         and over("praise", praise_score)
-        and cue
+        and a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
         and over(
             "complaint",
             a.cues.get("complaint", 0.0) + (limits.get("complaint_topic", 0.0) if a.topic else 0.0),
         )
     ):
         # Praise words cancel out the complaint words they sit beside ("Wonderful. Another
-        # delayed train."): the complaint is still there.
+        # delayed train."): the complaint is still there, if one of its words is telling
+        # on its own (a topic and a few weak words in a long good review are no complaint).
         complaint = True
     if complaint and not sarcastic and over("praise", praise_score):
         # Praise words beside a complaint: kind words contrasted with the problem ("the
