@@ -164,3 +164,104 @@ def test_lint_echoing_an_insult():
     comment = "Ваше тупое приложение опять вылетело"
     found = lint("Извините, что тупое приложение вылетело. ^МК", PLAYBOOK, comment=comment)
     assert "echoes-an-insult" in {f.rule for f in found}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Одни мигранты у вас работают, гоните их обратно на родину",
+        "Хачей понабрали, пусть катятся к себе в свои горы",
+        "Понаехавшие, убирайтесь туда, откуда приехали",
+        "Вон из нашей страны, черномазые",
+    ],
+)
+def test_xenophobia_is_moderated(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "moderate")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Вы отвратительны", "Какие же вы мерзкие", "Самый худший провайдер на свете", "Вы просто позорище"],
+)
+def test_one_insult_for_the_brand_is_skipped(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip")
+
+
+def test_an_insult_beside_a_problem_is_still_a_complaint():
+    d = decision("Вы отвратительны, третий день не приходит посылка")
+    assert (d.intent, d.action) == ("complaint", "reply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Уже сорок минут вишу на линии под эту музыку, скоро лопну",
+        "Наушники новые, а звука нет",
+        "Интернет отрубился со вчерашнего вечера",
+        "Пылесос перестал включаться через две недели",
+        "Мастер обещал перезвонить, но никто так и не перезвонил",
+        "В ремонте по гарантии отказали, сказали, что не гарантийный случай",
+        "Опять не положили соус к картошке, уже второй раз",
+    ],
+)
+def test_everyday_complaints_are_complaints(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "В пироге попался осколок стекла",
+        "Нашла жука в салате из вашего кафе",
+        "В йогурте плавал волос",
+        "После вашей шаурмы всю ночь тошнило",
+        "Из чайника повалил дым, запахло горелым",
+        "Ошпарилась из-за сломанной крышки термоса",
+    ],
+)
+def test_everyday_hazards_escalate(text):
+    assert decision(text).action == "escalate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Жду оператора уже час, сейчас взорвусь", "От вашей рекламы искры из глаз", "У меня мозг взорвётся от этих тарифов"],
+)
+def test_figures_of_speech_do_not_escalate(text):
+    assert decision(text).action != "escalate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Из-за ваших круассанов я опять не влезаю в джинсы, это всё вы 😅",
+        "Благодаря вашим скидкам мой кошелёк плачет 😆",
+    ],
+)
+def test_playful_blame_is_a_joke(text):
+    assert decision(text).intent == "joke"
+
+
+@pytest.mark.parametrize(
+    "text", ["Видели ваш новый клип? Зацените", "Кто смотрел вчерашний стрим? Гляньте"]
+)
+def test_sharing_something_is_small_talk_not_a_question(text):
+    assert decision(text).intent == "other"
+
+
+def test_does_an_offer_apply_is_a_question():
+    assert decision("Скидка по карте действует на заказы с доставкой?").intent == "question"
+
+
+def test_a_facepalm_at_oneself_is_not_sarcasm():
+    d = decision("Я случайно оплатил не тот заказ 🤦 можно отменить?")
+    assert "sarcastic" not in d.flags
+
+
+def test_a_team_signed_apology_says_we_not_i():
+    text = reply("Посылка так и не пришла, жду уже третью неделю").public_reply or ""
+    assert text.endswith("— Служба поддержки")
+    assert not re.search(r"\b(?:мне|понимаю|сочувствую)\b", text, re.IGNORECASE)
