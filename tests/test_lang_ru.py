@@ -182,7 +182,12 @@ def test_xenophobia_is_moderated(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["Вы отвратительны", "Какие же вы мерзкие", "Самый худший провайдер на свете", "Вы просто позорище"],
+    [
+        "Вы отвратительны",
+        "Какие же вы мерзкие",
+        "Самый худший провайдер на свете",
+        "Вы просто позорище",
+    ],
 )
 def test_one_insult_for_the_brand_is_skipped(text):
     d = decision(text)
@@ -228,7 +233,11 @@ def test_everyday_hazards_escalate(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["Жду оператора уже час, сейчас взорвусь", "От вашей рекламы искры из глаз", "У меня мозг взорвётся от этих тарифов"],
+    [
+        "Жду оператора уже час, сейчас взорвусь",
+        "От вашей рекламы искры из глаз",
+        "У меня мозг взорвётся от этих тарифов",
+    ],
 )
 def test_figures_of_speech_do_not_escalate(text):
     assert decision(text).action != "escalate"
