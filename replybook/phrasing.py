@@ -298,11 +298,11 @@ def _turkish(playbook: Playbook, context: Mapping[str, Any]) -> bool:
 
 # Unicode's directional isolates, embeddings, overrides and marks.
 BIDI_CONTROLS = "\u2066\u2067\u2068\u2069\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u061c"
-# What scrambles inside right-to-left text: links, @handles and hashtags, numbers with
-# spaces, dashes or a plus ("+98 21 1234"), and runs of Latin words (a name, a signature
-# such as "^MK").
+# What scrambles inside right-to-left text: links, @handles and hashtags, Western-digit
+# numbers with spaces, dashes or a plus ("+98 21 1234"; Persian digits read right as they
+# are), and runs of Latin words (a name, a signature such as "^MK").
 _LEFT_TO_RIGHT = re.compile(
-    r"https?://\S+|www\.\S+|[@#]\w+|\+?\d[\d \-]*\d|[\^~*/–-]?[A-Za-z][\w.'’-]*"
+    r"https?://\S+|www\.\S+|[@#]\w+|\+?[0-9][0-9 \-]*[0-9]|[\^~*/–-]?[A-Za-z][\w.'’-]*"
     r"(?:\s+[\^~*/–-]?[A-Za-z][\w.'’-]*)*"
 )
 

@@ -148,3 +148,10 @@ def test_a_batch_records_lang_sets_its_language(tmp_path):
     assert out[1]["public_reply"] is None
     assert out[2]["language"] == "en"
     assert out[3] == {"id": "4", "error": "line 4: 'lang' must be text"}
+
+
+def test_persian_digits_need_no_isolate():
+    from replybook.phrasing import directed
+
+    assert directed("ظرف ۲۴ ساعت", "isolates") == "ظرف ۲۴ ساعت"
+    assert directed("ظرف 24 ساعت", "isolates") == "ظرف \u206824\u2069 ساعت"
