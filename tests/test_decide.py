@@ -255,3 +255,12 @@ def test_a_rude_story_of_its_own_is_answered_not_moderated():
     )
     d = decision(text)
     assert d.action == "reply" and d.intent == "complaint"
+
+
+def test_another_customers_data_shown_is_a_breach_of_the_brands_systems():
+    for text in (
+        "I logged in and the app shows someone else's name, address and card details!",
+        "My account page lists another customer's orders",
+    ):
+        d = decide(analyze(text, PLAYBOOK), PLAYBOOK)
+        assert d.action == "escalate", text
