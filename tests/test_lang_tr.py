@@ -202,3 +202,116 @@ def test_lint_passes_a_good_turkish_reply():
     good = "Merhaba Dana, siparişiniz için çok üzgünüz. Bize DM yoluyla yazın, takip edelim. ^MK"
     found = lint(good, PLAYBOOK, comment="Siparişim hâlâ gelmedi", name="Dana")
     assert not [f for f in found if f.level in ("warning", "error")], found
+
+
+# Classes of misreading, each with sentences of its own (none from the bench sets).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mülteci çalıştıran marketten ekmek almam, hepsini ülkelerine geri gönderin",
+        "Göçmen istemiyoruz, geldiğiniz yere dönün",
+        "Suriyeliler bu ülkeden defolsun",
+        "Pis suriyeliler her yeri doldurdu, sınır dışı edin",
+    ],
+)
+def test_hate_against_a_group_is_moderated(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "moderate"), d
+    assert reply(text).public_reply is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Rezilsiniz", "Çok kötüsünüz ya", "Beceriksizsiniz", "Yazıklar olsun size", "Rezil firma"],
+)
+def test_rude_and_vague_is_skipped(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Berbatsınız, kargom on gündür yolda",
+        "Rezil firma, aldığım saat kırık geldi",
+    ],
+)
+def test_rude_with_a_problem_is_still_a_complaint(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dört gündür internetimiz kesik, kimse bir şey yapmıyor",
+        "Aldığım kulaklık iki haftada çalışmayı bıraktı",
+        "Televizyondan ses gelmiyor",
+        "Servis garantiye almadılar, ekran kendiliğinden çatladı",
+        "Yarın arayacağız dediniz, kimse geri aramadı",
+        "40 dakikadır bekleme müziği dinliyorum, çıldırmak üzereyim",
+        "Ayranı yine göndermemişsiniz, ikinci kez oluyor",
+        "Kartımın limitini sebepsiz düşürmüşsünüz, kimse açıklama yapmıyor",
+    ],
+)
+def test_everyday_complaints_are_complaints(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mantının içinden saç çıktı",
+        "Pilavda sinek vardı",
+        "Tavuk dürüm yedikten sonra bütün gece kustuk",
+        "Ütüden duman çıkmaya başladı, yanık kokusu her yeri sardı",
+        "Kettle'ın fişi prizde eridi",
+        "Servis sırasında çay döküldü, kolum yandı",
+        "Market girişinde ıslak zeminde kaydım düştüm",
+    ],
+)
+def test_everyday_hazards_escalate(text):
+    assert decision(text).action == "escalate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yarım saattir hattayım, patlamak üzereyim",
+        "Kampanyanızı görünce gülmekten kırıldım 😂",
+    ],
+)
+def test_figures_of_speech_are_not_safety(text):
+    assert decision(text).action != "escalate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Baklavanız yüzünden diyetim yine pazartesiye kaldı, suç sizde 😅",
+        "Sizin kahveler yüzünden maaşım bitti, sorumlusu sizsiniz 😂",
+    ],
+)
+def test_playful_blame_is_a_joke(text):
+    assert decision(text).intent == "joke"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Yeni reklamınızı gördünüz mü? Bir bakın", "Dünkü maçı izlediniz mi?", "Nasılsınız bugün?"],
+)
+def test_asking_the_brand_for_nothing_is_other(text):
+    assert decision(text).intent == "other"
+
+
+def test_a_real_question_after_small_talk_is_still_a_question():
+    assert decision("Merhaba nasılsınız, Almanya'ya gönderim yapıyor musunuz?").intent == "question"
+
+
+@pytest.mark.parametrize("variant", [1, 2, 3])
+def test_turkish_greetings_never_end_in_a_dash(variant):
+    for text in ("Siparişim hâlâ gelmedi", "Ürünün içinden cam çıktı", "Teşekkürler, çözdünüz!"):
+        for name in (None, "Dana"):
+            public = reply(text, name=name, variant=variant).public_reply
+            assert public and not re.match(r"^\S+(?: \S+)? -", public), public
