@@ -323,3 +323,116 @@ def test_comment_aware_lint_rules_read_a_finnish_comment():
     assert "refusal-without-alternatives" in fired(
         "Hei, valitettavasti lippua ei voi hyvittää. Terveisin Pyry", comment=refusal
     )
+
+
+# Classes of misreading fixed together: each sentence stands for others of its class.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teillä on töissä pelkkiä mamuja, lähettäkää ne takas kotimaahansa",
+        "Painukaa takaisin sinne mistä tulitte",
+        "Suomi suomalaisille, ei mitään ulkkareita kassalle",
+    ],
+)
+def test_finnish_hate_against_a_group_is_moderated(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("troll", "moderate")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ootte ihan surkeita", "Olette tosi kamalia", "Huonoja ootte te kyllä", "Surkein firma koko Suomessa", "Te imette"],
+)
+def test_finnish_rude_and_vague_is_skipped(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip")
+
+
+def test_finnish_rude_with_a_problem_stays_a_complaint() -> None:
+    _, d = decision("Ootte surkeita, mun paketti ei oo vieläkään tullu")
+    assert (d.intent, d.action) == ("complaint", "reply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meiltä on netti ollu poikki nyt neljä päivää",
+        "Ostin kaiuttimen ja se lakkas toimimasta heti",
+        "Läppäristä ei tuu ääntä ollenkaan",
+        "Liike sano etta takuu ei kata tätä vikaa",
+        "Lupasitte soittaa takaisin, eikä kukaan oo soittanu",
+        "Oon kuunnellu pitomusiikkia jo 25 minuuttia, kohta räjähdän",
+        "Ette laittaneet mun tilaukseen jälkkäriä, taas",
+        "Tiskikone ei enää pese kunnolla",
+        "Soitin teille neljä kertaa tällä viikolla",
+        "Ootte veloittanu mua kaks kertaa samasta",
+        "Pulla oli ihan kuivaa ja vanhaa",
+    ],
+)
+def test_finnish_everyday_complaints_are_complaints(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint"
+    assert d.action == "reply"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mun sämpylässä oli lasinsiru",
+        "Keitosta löytyi pitkä hius",
+        "Salaatin seassa oli ötökkä",
+        "Juusto oli homehtunut vaikka päiväys on ensi kuussa",
+        "Koko perhe tuli kipeeks teidän kanan jälkeen",
+        "Hiustenkuivaaja alko savuamaan kädessä",
+        "Liukastuin teidän myymälän märällä lattialla ja ranne murtui",
+    ],
+)
+def test_finnish_everyday_hazards_escalate(text: str) -> None:
+    _, d = decision(text)
+    assert d.action == "escalate"
+    assert d.intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jonossa 40 minuuttia, mun pää räjähtää kohta",
+        "Käämit kärähti kun paketti taas myöhässä",
+        "Hermot palaa kun sovellus kaatuu",
+    ],
+)
+def test_finnish_figures_of_speech_do_not_escalate(text: str) -> None:
+    _, d = decision(text)
+    assert d.action == "reply"
+    assert d.intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teidän munkkien takia kesäkunto jää taas haaveeksi, teidän syytä 😅",
+        "Tilasin taas teidän jäätelöä, lompakko itkee 🤣",
+    ],
+)
+def test_finnish_playful_blame_is_a_joke(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "joke"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ootteko jo nähneet teidän uuden tv-mainoksen? Kattokaa",
+        "Tiesittekö että tänään on kansallinen kahvipäivä?",
+        "Mites teillä siellä toimistolla menee?",
+        "Ihanaa viikonloppua kaikille!",
+    ],
+)
+def test_finnish_small_talk_is_other(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "other"
+
+
+def test_finnish_what_if_and_small_talk_questions_stay_questions() -> None:
+    assert decision("Jos kortti ei käy, voinko maksaa MobilePaylla?")[1].intent == "question"
+    assert decision("Toimitatteko myös Ahvenanmaalle?")[1].intent == "question"
