@@ -312,3 +312,94 @@ def test_a_good_review_with_one_small_flaw_is_not_a_complaint():
         "هدفون خیلی خوبیه، فقط یه ایراد کوچیک داره که کابلش کوتاهه",
     ):
         assert decision(text).intent != "complaint", text
+
+
+# Classes of misreadings fixed in a reading of Persian drafts.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ایول! سفارشم «ارسال شده» ولی هیچی به دستم نرسید. واقعا خدمات عالی",
+        "مرسی واقعا، پیک اومد ولی بسته‌ام نیومد",
+        "آفرین، قبضم اشتباهه و دو برابر حساب کردید",
+        "دمتون گرم، از کارتم دوبار کم شده",
+        "مرسی واقعا، هنوز پولمو پس ندادن",
+        "خدمات عالی! بار دوم که سفارشم گم میشه",
+    ],
+)
+def test_praise_words_around_a_failure_are_a_sarcastic_complaint(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" in d.flags, text
+
+
+def test_thanks_for_a_fix_is_not_sarcasm():
+    assert decision("مرسی واقعا، پولم برگشت").case == "turnaround"
+    assert decision("آفرین به پشتیبانی، سریع جواب دادن").intent == "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کارمنداتون خیلی مؤدب هستن، از این بابت گله‌ای ندارم، ولی قیمت صندوق با قیمت روی قفسه فرق داشت",
+        "فروشنده‌ها خوش‌برخوردن ولی موقع حساب کردن بیشتر از قیمت برچسب ازم گرفتن",
+        "پرسنل عالی بودن اما مبلغ فاکتور با چیزی که گفته بودن فرق داره",
+        "غذا خوشمزه بود ولی صورتحساب رو اضافه حساب کردن",
+    ],
+)
+def test_kind_words_beside_a_wrong_charge_are_a_mixed_complaint(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "mixed" in d.flags and "sarcastic" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "می‌دونم بلیطم غیرقابل استرداده ولی کل پولمو می‌خوام",
+        "با اینکه بلیت استرداد نداره، پولمو کامل میخوام",
+        "پولمو کامل می‌خوام، برام مهم نیست که بلیت غیرقابل استرداده",
+    ],
+)
+def test_a_non_refundable_ticket_is_refused_with_two_alternatives_on_x(text):
+    a = analyze(text, PLAYBOOK)
+    assert a.refusal == "refund-outside-policy"
+    for variant in (1, 2, 3):
+        result = reply(text, name="Dana", agent="Mia Koski", channel="x", variant=variant)
+        found = {f.rule for f in lint(result.public_reply, PLAYBOOK, comment=text, channel="x")}
+        assert "refusal-without-alternatives" not in found, result.public_reply
+
+
+def test_a_compensation_refusal_keeps_its_alternatives_on_x():
+    text = "خسارت می‌خوام، چمدونم گم شد"
+    for variant in (1, 2, 3):
+        result = reply(text, name="Dana", agent="Mia Koski", channel="x", variant=variant)
+        found = {f.rule for f in lint(result.public_reply, PLAYBOOK, comment=text, channel="x")}
+        assert "refusal-without-alternatives" not in found, result.public_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تو اپ اسم و آدرس و مشخصات کارت یه نفر دیگه رو نشون میده",
+        "وارد حسابم شدم و سفارشای یه مشتری دیگه رو می‌بینم",
+        "اپلیکیشنتون اطلاعات یکی دیگه رو بهم نشون میده",
+        "تو سایت سفارش یکی دیگه با آدرسش برام نمایش داده میشه",
+    ],
+)
+def test_another_customers_data_shown_is_a_breach(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate")
+    assert "escalation" in d.flags
+
+
+@pytest.mark.parametrize(
+    ("first", "ask", "answer"),
+    [
+        ("قبضم اشتباه اومده", "لطفا بفرمایید کدوم ماه؟", "اسفند"),
+        ("سفارشم نیومد", "لطفا شماره سفارش رو بفرمایید؟", "۱۲۳۴۵"),
+        ("از کارتم دوبار کم شده", "کدوم کارت؟", "ملت"),
+    ],
+)
+def test_an_answer_to_the_brands_question_is_other(first, ask, answer):
+    assert decision(first).intent == "complaint"
+    thread = [{"role": "customer", "text": first}, {"role": "brand", "text": ask}]
+    d = decision(answer, context=thread)
+    assert d.intent == "other" and "answers_brand" in d.flags
