@@ -274,3 +274,118 @@ def test_a_team_signed_apology_says_we_not_i():
     text = reply("Посылка так и не пришла, жду уже третью неделю").public_reply or ""
     assert text.endswith("— Служба поддержки")
     assert not re.search(r"\b(?:мне|понимаю|сочувствую)\b", text, re.IGNORECASE)
+
+
+# Another customer's data shown, or data said to have leaked: a breach of the brand's own
+# systems, escalated; never a "good question".
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Открыла личный кабинет, а там чужие данные: имя, телефон и адрес другой женщины",
+        "В приложении вижу чужой заказ с чужим адресом доставки, это как вообще?",
+        "Ваш сайт показывает данные другого клиента вместо моих",
+        "Мои данные слили, теперь звонят мошенники и называют номер заказа",
+        "Откуда у мошенников мои паспортные данные? Только вам их давала",
+        "Почему в моей выписке чужие платежи и фамилия другого человека?",
+        "У вас утечка информации? Пришло письмо с чужими персональными данными",
+    ],
+)
+def test_another_customers_data_is_a_breach_and_escalates(text):
+    a = analyze(text, PLAYBOOK)
+    assert a.escalation == "data-breach"
+    d = decide(a, PLAYBOOK)
+    assert (d.case, d.action) == ("escalation", "escalate") and "escalation" in d.flags
+    for variant in range(1, 5):
+        body = reply(text, variant=variant).public_reply
+        assert body and not re.search(r"(?:хороший|отличный) вопрос", body, re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Курьер привёз чужой заказ, а мой где?",
+        "Кто-то зашёл в мой аккаунт и сменил пароль",
+        "Мошенники звонят с чужого номера и представляются банком",
+    ],
+)
+def test_a_mixed_up_order_or_own_hacked_account_is_no_breach(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Вы вообще защищаете данные клиентов?",
+        "А это безопасно — хранить у вас данные карты?",
+        "Почему так долго грузится приложение??? Уже третий раз!",
+        "Это безобразие, когда вернёте деньги?",
+        "Доставляете ли вы в Тверь?",
+    ],
+)
+def test_no_good_question_to_an_alarmed_or_angry_question(text):
+    for variant in range(1, 13):
+        body = reply(text, variant=variant).public_reply or ""
+        assert not re.search(r"(?:хороший|отличный|интересный) вопрос", body, re.IGNORECASE)
+
+
+# The customer answers the brand's own question in a support thread: thanked and moved on.
+@pytest.mark.parametrize(
+    ("first", "asked", "answer"),
+    [
+        ("Пришёл неправильный счёт за свет", "Подскажите, пожалуйста, за какой период счёт?", "за февраль"),
+        ("С карты списали дважды за одну покупку", "Уточните, какого числа было списание?", "12 января"),
+        ("Подключили не тот тариф", "Уточните, пожалуйста, какой тариф Вы выбирали?", "Семейный"),
+        ("Заказ собрали не полностью", "Какой номер заказа?", "номер 58120"),
+        ("На кассе пробили неверную сумму", "Подскажите, пожалуйста, в каком магазине это было?", "на Садовой"),
+        ("Посылка опаздывает на неделю", "Напишите, пожалуйста, город доставки", "Самара"),
+    ],
+)
+def test_an_answer_to_the_brands_question_is_thanked_and_moved_on(first, asked, answer):
+    context = [{"role": "customer", "text": first}, {"role": "brand", "text": asked}]
+    d = decision(answer, context)
+    assert d.intent == "other" and "answers_brand" in d.flags
+    for variant in range(1, 6):
+        body = reply(answer, context=context, variant=variant).public_reply
+        assert body and "спасибо" in body.lower()
+        assert "приятно" not in body and "поделились" not in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Кассиры приветливые, претензий нет, но цена на кассе оказалась выше, чем на ценнике",
+        "Официантка очень внимательная, однако в счёт добавили чужие блюда",
+        "Доставка быстрая, только вот суп приехал совсем остывший",
+        "Упаковка кошмарная, зато курьер вежливый и приятный",
+        "В зале чисто и уютно, но на кассе пробили кофе дважды",
+        "Мастера всегда вежливые, но интернет пропадает каждый вечер",
+    ],
+)
+def test_kind_words_beside_a_complaint_are_mixed(text):
+    d = decision(text)
+    assert d.intent == "complaint"
+    assert "mixed" in d.flags and "sarcastic" not in d.flags
+    body = reply(text).public_reply
+    assert body and re.search(r"спасибо|благодар", body, re.IGNORECASE) and APOLOGY.search(body)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Деньги вернулись на карту, спасибо за быструю помощь",
+        "Всё заработало, спасибо",
+        "Интернет снова есть, благодарю",
+        "Возврат пришёл, спасибо огромное",
+        "Посылку получил, всё на месте, спасибо",
+        "Ошибка ушла после обновления, спасибо за подсказку",
+        "Списание отменили, спасибо, что разобрались",
+        "Карту разблокировали, спасибо!",
+    ],
+)
+def test_thanks_after_a_fix_is_a_turnaround(text):
+    d = decision(text)
+    assert (d.intent, d.case) == ("praise", "turnaround") and "turnaround" in d.flags
+    body = reply(text).public_reply
+    assert body and re.search(r"рад|здорово|отлично|хорошо", body, re.IGNORECASE)
+    assert "передад" not in body.lower()
