@@ -163,8 +163,14 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     loud = complaint_score >= limits.get("turnaround_complaint", 5.0) or a.peaks.get(
         "complaint", 0.0
     ) >= limits.get("turnaround_cue", 3.0)
-    turnaround = fixed and not still and not sarcastic and not loud
-    if not turnaround and thread.brand_helped and not still and not sarcastic and not question:
+    # An escalation (a hazard found, a legal threat) is never thanks for a fix, whatever
+    # "found" or "sorted" it says.
+    turnaround = fixed and not still and not sarcastic and not loud and not a.escalation
+    if (
+        not turnaround
+        and thread.brand_helped
+        and not (still or sarcastic or question or a.escalation)
+    ):
         # Thanks after the brand helped in the thread.
         turnaround = (over("thanks", thanks_score) or over("praise", praise_score)) and not loud
     if turnaround:
@@ -236,6 +242,9 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         intent = "praise"
     elif asks_faq and not over("specific", complaint_score) and not sarcastic:
         intent = "question"
+    elif a.escalation and not question and not complaint:
+        # A hazard or a threat reported with thanks or praise around it is a complaint.
+        intent = "complaint"
     elif complaint:
         intent = "complaint"
     elif a.loss:

@@ -264,3 +264,9 @@ def test_another_customers_data_shown_is_a_breach_of_the_brands_systems():
     ):
         d = decide(analyze(text, PLAYBOOK), PLAYBOOK)
         assert d.action == "escalate", text
+
+
+def test_a_hazard_found_is_never_a_turnaround():
+    # "found" and "thanks" read as a fix; the glass in the food is what matters.
+    d = decide(analyze("Thanks, I found a piece of glass in my salad", PLAYBOOK), PLAYBOOK)
+    assert d.action == "escalate" and "turnaround" not in d.flags and d.intent == "complaint"
