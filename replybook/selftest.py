@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .compose import draft
+from .detect import detect
 from .errors import ReplybookError
 from .linter import Rule, at_or_above, compile_rules, lint
 from .phrasing import disabled_by
@@ -267,6 +268,11 @@ def _check_one(
         return [Failure(where, f"the sample {sample!r} is drafted in {result.language!r}")]
     out = []
     replies = (("public", result.public_reply), ("private", result.private_reply))
+    for slot, text in replies:
+        # A reply that reads as another of the playbook's languages has borrowed its words.
+        found = detect(playbook, text, guess=False).lang if text else None
+        if found and found != lang and found in playbook.served():
+            out.append(Failure(where, f"{slot} reply reads as {found!r}, not {lang!r}: {text!r}"))
     for (slot, text), template in zip(replies, result.templates, strict=False):
         if text is None:
             continue
