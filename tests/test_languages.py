@@ -164,7 +164,8 @@ def test_replybook_test_fails_a_draft_that_reads_as_another_language(tmp_path):
     folder.mkdir(parents=True)
     for name in ("public-1.j2", "public-2.j2"):
         (folder / name).write_text(
-            "Thank you so much for the kind words, we really appreciate it and the team will love it!",
+            "Thank you so much for the kind words, we really appreciate it and the team "
+            "will love it!",
             encoding="utf-8",
         )
     path = tmp_path / "b.yaml"
