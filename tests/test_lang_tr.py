@@ -315,3 +315,128 @@ def test_turkish_greetings_never_end_in_a_dash(variant):
         for name in (None, "Dana"):
             public = reply(text, name=name, variant=variant).public_reply
             assert public and not re.match(r"^\S+(?: \S+)? -", public), public
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bravo, 'teslim edildi' yazıyor ama hiç gelmeyen siparişim için tebrikler. Harika hizmet",
+        "Kaybolan valizim için çok teşekkürler, eksik olmayın",
+        "Uçuşumu son dakikada iptal ettiniz, helal olsun, mükemmel hizmet",
+        "Tebrikler, yine rötar yaptınız",
+        "İki saat bekleten çağrı merkeziniz için sağ olun",
+    ],
+)
+def test_ironic_congratulations_for_a_failure_are_sarcastic_and_never_thanked(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" in d.flags and "mixed" not in d.flags
+    r = reply(text, name="Dana", channel="facebook")
+    assert "sözleriniz" not in r.public_reply and "iltifat" not in r.public_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bugün çalışanlarınız harikaydı, tebrikler",
+        "Tebrikler, muhteşem hizmet!",
+        "Çok sağ olun, eksik olmayın",
+        "Kaybolan kargomu bulduğunuz için teşekkürler",
+    ],
+)
+def test_genuine_congratulations_are_not_sarcasm(text):
+    d = decision(text)
+    assert d.intent == "praise" and "sarcastic" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Personeliniz çok güler yüzlü ama raftaki fiyat kasada farklı çıktı",
+        "Mağazanız tertemiz, fakat kasada yanlış fiyat okuttular",
+        "Ürünleriniz harika ama kartımdan 80 TL fazla çekildi",
+        "Kasiyer çok nazikti ama para üstünü eksik verdi",
+    ],
+)
+def test_praise_beside_a_price_or_charge_mismatch_is_a_complaint(text):
+    d = decision(text)
+    assert d.intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("İade süresi geçti diye ücret iadesi yapmıyorsunuz, paramı geri istiyorum", "ücret iadesi"),
+        ("Rötar yüzünden toplantımı kaçırdım, tazminat istiyorum", "tazminat"),
+    ],
+)
+@pytest.mark.parametrize("variant", [1, 2])
+@pytest.mark.parametrize("name", ["Ece", "Muhammed Ali"])
+def test_a_refusal_on_x_keeps_the_request_and_two_alternatives(text, asked, variant, name):
+    r = reply(text, name=name, channel="x", agent="Mia Koski", variant=variant)
+    assert r.case == "refusal"
+    public = r.public_reply
+    assert len(public) <= 280
+    assert asked in public
+    a, b = PLAYBOOK.get("cannot_grant")[r.analysis.refusal]["alternatives"]["tr"][:2]
+    assert f"{a} ya da {b}." in public, public
+    assert not [f for f in r.lint if f.level in ("warning", "error")], r.lint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Uygulamada başka bir müşterinin adı, adresi ve kart bilgileri görünüyor",
+        "Hesabıma girince başkasının siparişlerini görüyorum",
+        "Başka birinin hesabını görüyorum, bu nasıl güvenlik",
+        "Kişisel verilerim sızdırılmış, sizden başka kimsede yoktu",
+        "Faturamda başka bir müşterinin telefon numarası yazıyor",
+    ],
+)
+def test_another_customers_data_shown_or_data_leaked_escalates(text):
+    d = decision(text)
+    assert d.action == "escalate" and "escalation" in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kargom başkasının adresine gitmiş", "Hesabıma başkası girmiş, şifremi değiştirmişler"],
+)
+def test_own_mix_ups_and_hacked_accounts_are_complaints_not_breaches(text):
+    d = decision(text)
+    assert d.intent == "complaint" and d.action == "reply"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "İadem sonunda hesabıma geçti, teşekkürler",
+        "Sorunum çözülmüş, sağ olun",
+        "İnternetim geldi, ilginiz için teşekkürler",
+        "Halletmişsiniz, eline sağlık",
+    ],
+)
+def test_thanks_after_a_fix_is_a_turnaround(text):
+    d = decision(text)
+    assert d.case == "turnaround" and "turnaround" in d.flags
+    r = reply(text, name="Dana")
+    assert "sevin" in r.public_reply
+
+
+def test_a_refund_that_came_short_is_no_turnaround():
+    assert decision("İadem yattı ama eksik yattı").intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text", ["Ürün kırılmış geldi", "Şişe sızdırıyor, her yer yağ oldu", "Kutudan çatlak çıktı"]
+)
+def test_a_damaged_product_is_named_with_whole_words(text):
+    r = reply(text, name="Dana", channel="facebook")
+    assert r.intent == "complaint"
+    for broken in ("sızdırıyor ürün", "akıtıyor ürün", "kırılmış ürün", "geldi ürün"):
+        assert broken not in r.public_reply
+    assert r.analysis.topic == "product"
+
+
+def test_a_defective_item_is_no_insult():
+    d = decision("Aldığım ceket defolu çıktı, değişim istiyorum")
+    assert d.intent == "complaint" and "angry" not in d.flags
