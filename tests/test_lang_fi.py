@@ -436,3 +436,81 @@ def test_finnish_small_talk_is_other(text: str) -> None:
 def test_finnish_what_if_and_small_talk_questions_stay_questions() -> None:
     assert decision("Jos kortti ei käy, voinko maksaa MobilePaylla?")[1].intent == "question"
     assert decision("Toimitatteko myös Ahvenanmaalle?")[1].intent == "question"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Myyjät on aina kohteliaita, mutta maitopurkki oli kassalla kalliimpi kuin hyllyssä luki",
+        "Asiakaspalvelija oli avulias, tosin minulta laskutettiin kahdesti",
+        "Kiva kauppa, mutta hinta oli taas eri kuin hyllyssä",
+        "Kassat on tosi ystävällisiä mut kuitissa oli väärä hinta",
+    ],
+)
+def test_finnish_kind_words_beside_a_price_mismatch_are_a_mixed_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint" and "mixed" in d.flags
+    assert "kiitos" in reply(text, agent=AGENT).public_reply.casefold()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "appi näyttää jonkun toisen tilin tiedot",
+        "mun tilillä näkyy vieraan ihmisen osoite ja puhelinnumero",
+        "Kirjauduin ja näen toisen asiakkaan tilaukset, miten tää on mahdollista?",
+        "nayttaa toisen asiakkaan tilaushistorian kun kirjaudun",
+        "Teidän asiakastiedot vuoti nettiin?",
+    ],
+)
+def test_finnish_another_customers_data_shown_escalates_as_a_breach(text: str) -> None:
+    a, d = decision(text)
+    assert a.escalation == "data-breach" and d.action == "escalate"
+
+
+def test_finnish_a_second_order_is_no_breach() -> None:
+    a, _ = decision("Tilasin toisen tilauksen eilen, milloin tulee?")
+    assert a.escalation is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hyvitys näkyy tilillä, kiitos teille",
+        "Paketti tuli tänään perille, kiitti avusta!",
+        "rahat on tilillä, kiitti nopeesta",
+    ],
+)
+def test_finnish_thanks_after_a_fix_is_a_turnaround(text: str) -> None:
+    _, d = decision(text)
+    assert d.case == "turnaround" and "turnaround" in d.flags
+    assert not APOLOGY.search(reply(text, agent=AGENT).public_reply)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Olen toimittaja ja teen juttua teidän hinnoittelusta, voisiko joku kommentoida?",
+        "Asianajajani on teihin yhteydessä",
+        "appi näyttää jonkun toisen tilin tiedot",
+    ],
+)
+def test_finnish_holding_reply_fits_any_escalation(text: str) -> None:
+    r = reply(text, agent=AGENT)
+    text_out = (r.public_reply + " " + (r.private_reply or "")).casefold()
+    assert "kiitos" in text_out and "selvityksen" not in text_out and "kahden kesken" not in text_out
+    assert "henkilö" in text_out
+
+
+@pytest.mark.parametrize("text", ["kiitti vaan 😂", "no kiva 🙄", "kiitos taas", "kiitti vaan, nähdään taas huomenna!"])
+def test_finnish_weak_irony_alone_is_no_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent != "complaint"
+
+
+@pytest.mark.parametrize(
+    "text", ["Kiitti vaan, paketti taas myöhässä", "No kiva, sovellus kaatuu aina kun avaan sen"]
+)
+def test_finnish_weak_irony_beside_a_problem_is_a_sarcastic_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" in d.flags
