@@ -341,7 +341,13 @@ def test_finnish_hate_against_a_group_is_moderated(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Ootte ihan surkeita", "Olette tosi kamalia", "Huonoja ootte te kyllä", "Surkein firma koko Suomessa", "Te imette"],
+    [
+        "Ootte ihan surkeita",
+        "Olette tosi kamalia",
+        "Huonoja ootte te kyllä",
+        "Surkein firma koko Suomessa",
+        "Te imette",
+    ],
 )
 def test_finnish_rude_and_vague_is_skipped(text: str) -> None:
     _, d = decision(text)
@@ -498,11 +504,15 @@ def test_finnish_thanks_after_a_fix_is_a_turnaround(text: str) -> None:
 def test_finnish_holding_reply_fits_any_escalation(text: str) -> None:
     r = reply(text, agent=AGENT)
     text_out = (r.public_reply + " " + (r.private_reply or "")).casefold()
-    assert "kiitos" in text_out and "selvityksen" not in text_out and "kahden kesken" not in text_out
+    assert (
+        "kiitos" in text_out and "selvityksen" not in text_out and "kahden kesken" not in text_out
+    )
     assert "henkilö" in text_out
 
 
-@pytest.mark.parametrize("text", ["kiitti vaan 😂", "no kiva 🙄", "kiitos taas", "kiitti vaan, nähdään taas huomenna!"])
+@pytest.mark.parametrize(
+    "text", ["kiitti vaan 😂", "no kiva 🙄", "kiitos taas", "kiitti vaan, nähdään taas huomenna!"]
+)
 def test_finnish_weak_irony_alone_is_no_complaint(text: str) -> None:
     _, d = decision(text)
     assert d.intent != "complaint"

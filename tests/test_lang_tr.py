@@ -365,7 +365,10 @@ def test_praise_beside_a_price_or_charge_mismatch_is_a_complaint(text):
 @pytest.mark.parametrize(
     ("text", "asked"),
     [
-        ("İade süresi geçti diye ücret iadesi yapmıyorsunuz, paramı geri istiyorum", "ücret iadesi"),
+        (
+            "İade süresi geçti diye ücret iadesi yapmıyorsunuz, paramı geri istiyorum",
+            "ücret iadesi",
+        ),
         ("Rötar yüzünden toplantımı kaçırdım, tazminat istiyorum", "tazminat"),
     ],
 )
