@@ -403,3 +403,70 @@ def test_an_answer_to_the_brands_question_is_other(first, ask, answer):
     thread = [{"role": "customer", "text": first}, {"role": "brand", "text": ask}]
     d = decision(answer, context=thread)
     assert d.intent == "other" and "answers_brand" in d.flags
+
+
+# Product reviews: the classes of good reviews that must not read as complaints, and the
+# complaints beside them that must stay complaints.
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A small flaw said softly, a reservation inside a clearly good review.
+        "هدفون خیلی خوبیه، صداش شفافه فقط یه مقدار ضعیفه بیسش",
+        "گوشی خوش‌دستیه و باتریش عالیه، فقط یکم داغ میکنه موقع بازی",
+        "سشوار خوبیه، یه خورده سنگینه ولی کارشو خوب انجام میده",
+        "همه چیزش عالیه، تنها ایرادش اینه که کابلش کوتاهه",
+        "با اینکه گرونه ولی می‌ارزه، جنسش خیلی خوبه",
+        # Problems said not to be there.
+        "مودم رو سه ماهه دارم و هیچ قطعی نداره، سرعتش هم خوبه",
+        "شش ماهه استفاده میکنم و هیچ مشکلی براش پیش نیومده",
+        "صفحه‌اش چشم رو اصلا اذیت نمی‌کنه و رنگاش زنده‌ست",
+        "تو بازی‌های سنگین کم نمیاره و اصلا داغ نمیشه",
+        "از خریدم ناراضی نیستم، ارزششو داره",
+        "اولش فکر می‌کردم بد باشه ولی خیلی خوبه",
+        # Words that are complaints elsewhere: low power use, a low price, a switch.
+        "مصرفش پایینه و قیمتش پایینه، پیشنهاد می‌کنم",
+        "یه کلید قطع و وصل روی سیمش داره که خیلی کاربردیه",
+        "باتریش دیر تموم میشه و سریع شارژ میشه",
+        "صداش بد نیست و برای این قیمت خوبه",
+        # Comparisons: better than a rival or a fake.
+        "این شارژر از تقلبی‌های بازار خیلی بهتره و گوشی رو داغ نمیکنه",
+        "با گوشی قبلیم قابل مقایسه نیست، خیلی بهتره",
+        # Others' complaints quoted to be refuted, strong and weak points weighed.
+        "بعضی از دوستان از دوربینش ناراضی بودن ولی به نظر من دوربینش خیلی خوبه",
+        "هرکی از این گوشی ایراد گرفته اشتباه کرده، عالیه",
+        "نمیدونم چطور بعضیا به صداش اعتراض داشتن، صداش عالیه",
+        "هر گوشی نقاط ضعف و قوت خودشو داره، این یکی گوشی خوبیه",
+        "گه گاهی که بازی میکنم یکم داغ میشه، ولی در کل راضیم",
+    ],
+)
+def test_a_good_product_review_is_no_complaint(text):
+    assert decision(text).intent != "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "دوربینش خیلی ضعیفه و باتریش زود خالی میشه",
+        "گوشی خوبیه ولی بعد دو هفته صفحه‌اش خط افتاد و گارانتی قبول نکرد",
+        "اصلا ارزش خرید نداره، پشیمونم",
+        "صداش خیلی کمه و اصلا شنیده نمیشه",
+        "ظاهرش قشنگه ولی خیلی زود هنگ میکنه",
+        "نسبت به قیمتش اصلا نمی‌ارزه",
+        "گوشی خیلی بدیه و زود هنگ میکنه، اونایی که میگن خوبه نخریدنش",
+    ],
+)
+def test_a_bad_product_review_stays_a_complaint(text):
+    assert decision(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "آفرین، کیفیت عالی! دو روزه خراب شد",
+        "عالیه واقعا، هنوز یه هفته نشده صفحه‌اش شکست",
+        "واقعاً عالیه، سفارشم رو بدون اطلاع لغو کردید",
+    ],
+)
+def test_praise_words_about_a_failure_stay_a_sarcastic_complaint(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" in d.flags
