@@ -107,6 +107,31 @@ CASES = {
         "Mia Koski",
         "where the hell is my shit, my damn parcel is a week late",
     ),
+    # Every language drafts natively; Persian keeps names and handles whole (isolates), and
+    # a language the playbook doesn't serve goes to a person.
+    "tr-complaint": (
+        "default",
+        "x",
+        "Ayşe Kaya",
+        "Mia Koski",
+        "Siparişim beş gündür gelmedi, kimse de dönüş yapmıyor",
+    ),
+    "ru-complaint": (
+        "default",
+        "facebook",
+        None,
+        None,
+        "Мой интернет не работает уже третий день, поддержка молчит",
+    ),
+    "fa-complaint": ("default", "x", "Dana", "Mia Koski", "سفارشم هنوز نرسیده و کسی جواب نمی‌ده"),
+    "fi-praise": (
+        "acme-air",
+        "instagram",
+        "Anna",
+        "pyry",
+        "Kiitos nopeasta avusta, tosi hyvää palvelua!",
+    ),
+    "es-review": ("default", "x", "Lucía", None, "Mi pedido no ha llegado y nadie responde"),
 }
 
 # Drafts that need a thread or the team's recent replies: (context, history).
