@@ -270,9 +270,9 @@ def _check_one(
     replies = (("public", result.public_reply), ("private", result.private_reply))
     for slot, text in replies:
         # A reply that reads as another of the playbook's languages has borrowed its words.
-        found = detect(playbook, text, guess=False).lang if text else None
-        if found and found != lang and found in playbook.served():
-            out.append(Failure(where, f"{slot} reply reads as {found!r}, not {lang!r}: {text!r}"))
+        read_as = detect(playbook, text, guess=False).lang if text else None
+        if read_as and read_as != lang and read_as in playbook.served():
+            out.append(Failure(where, f"{slot} reply reads as {read_as!r}, not {lang!r}: {text!r}"))
     for (slot, text), template in zip(replies, result.templates, strict=False):
         if text is None:
             continue
