@@ -72,14 +72,17 @@ class Report:
         return out
 
 
-def rule_examples(playbook: Playbook, rule: Rule) -> dict[str, dict[str, Any]]:
+def rule_examples(
+    playbook: Playbook, rule: Rule, served: bool = True
+) -> dict[str, dict[str, Any]]:
     """A rule's examples by language: its own ``bad``/``good`` are in the playbook's
-    language, and ``examples.<code>`` holds another language's."""
+    language, and ``examples.<code>`` holds another language's. With ``served``, only the
+    languages the playbook answers in (the others' comments go to a person)."""
     own = str(playbook.get("language") or "en")
     found: dict[str, dict[str, Any]] = {}
     if rule.examples.get("bad") or rule.examples.get("good"):
         found[own] = rule.examples
-    for code in playbook.get("languages") or {}:
+    for code in playbook.served() if served else playbook.get("languages") or {}:
         extra = rule.examples.get(code)
         if code != own and isinstance(extra, dict):
             found[code] = extra
@@ -306,7 +309,7 @@ def run(playbook: Playbook) -> Report:
     drafts, found = check_templates(playbook)
     failures += found
     failures += check_languages(playbook)
-    coverage = tuple((rule.id, tuple(rule_examples(playbook, rule))) for rule in rules)
+    coverage = tuple((rule.id, tuple(rule_examples(playbook, rule, False))) for rule in rules)
     return Report(
         rules=len(rules),
         examples=examples,

@@ -186,8 +186,12 @@ def test_bad_fail_level_is_exit_2():
 # replybook test ------------------------------------------------------------------------------
 
 
-def test_builtin_playbook_passes():
-    result = invoke("test", "acme-air")
+def test_a_playbook_that_passes(tmp_path):
+    # The built-in playbooks' own test runs in tests/test_lint.py; here the command's output
+    # and exit code, on a brand playbook that answers in English and Finnish.
+    path = tmp_path / "acme-en-fi.yaml"
+    path.write_text("playbook: acme-air\nextends: acme-air\nserves: [en, fi]\n", encoding="utf-8")
+    result = invoke("test", str(path))
     assert result.exit_code == 0
     head = result.stdout.splitlines()[0]
     assert head.startswith("acme-air: ") and head.endswith(": ok")
@@ -195,8 +199,10 @@ def test_builtin_playbook_passes():
     assert all(line.startswith("  warning: ") for line in result.stdout.splitlines()[1:])
 
 
-def test_coverage_shows_each_rules_languages():
-    result = invoke("test", "--coverage", "acme-air")
+def test_coverage_shows_each_rules_languages(tmp_path):
+    path = tmp_path / "en.yaml"
+    path.write_text("extends: default\nserves: [en]\n", encoding="utf-8")
+    result = invoke("test", "--coverage", str(path))
     lines = result.stdout.splitlines()
     table = lines[next(i for i, line in enumerate(lines) if line.startswith("rule ")) :]
     assert table[0].split() == ["rule", "en", "fa", "fi", "ru", "tr"]
@@ -209,6 +215,7 @@ def test_a_broken_playbook_fails_with_the_reasons(tmp_path):
     path.write_text(
         """playbook: broken
 extends: default
+serves: [en]
 rules:
   - id: calm-down
     extends: existence
