@@ -32,24 +32,50 @@ def use_color(stream: IO[str]) -> bool:
     return is_terminal(stream) and not os.environ.get("NO_COLOR")
 
 
+# Text from a comment, a name, an id, a reply or a note is data: it never reaches a terminal
+# or a pipe as a control sequence. Each control character (C0 but newline and tab, DEL, C1)
+# is shown as a visible placeholder: C0 as its Unicode control picture (ESC as "␛", BEL as
+# "␇"), DEL as "␡", C1 as "�". Rich output also never reads such text as markup: it is
+# always passed as a ``Text``, never inside a markup string.
+_SAFE: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}
+_SAFE[0x7F] = "\u2421"
+_SAFE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
+# One line (a lint finding, a triage row): line breaks are shown too, as "␤".
+_ONE_LINE = {**_SAFE, 0x0A: "\u2424", 0x2028: "\u2424", 0x2029: "\u2424"}
+# json.dumps escapes C0 but writes DEL, C1 and the Unicode line separators as they are:
+# escaped, the JSON still decodes to exactly the same text.
+_JSON = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)}
+
+
+def safe(text: object, one_line: bool = False) -> str:
+    """``text`` with every control character replaced by a visible placeholder; with
+    ``one_line``, line breaks too."""
+    return str(text).translate(_ONE_LINE if one_line else _SAFE)
+
+
 def write_json(data: Any, stream: IO[str] | None = None) -> None:
-    """One JSON object on one line, UTF-8 as is (not escaped)."""
+    """One JSON object on one line, UTF-8 as is (not escaped), but for control characters
+    and line separators, which are escaped."""
     out = stream or sys.stdout
-    out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    out.write(json.dumps(data, ensure_ascii=False).translate(_JSON) + "\n")
 
 
 def draft_text(draft: Draft) -> str:
     """The plain-text form of a draft: what a pipe or a file gets."""
-    lines = [f"{draft.intent} → {draft.action}"]
+    lines = [f"{safe(draft.intent)} → {safe(draft.action)}"]
     if draft.public_reply:
-        lines += ["", "Public reply:", draft.public_reply]
+        lines += ["", "Public reply:", safe(draft.public_reply)]
     if draft.private_reply:
-        lines += ["", "Private follow-up:", draft.private_reply]
-    lines += ["", "Note:", draft.note]
+        lines += ["", "Private follow-up:", safe(draft.private_reply)]
+    lines += ["", "Note:", safe(draft.note)]
     if draft.lint:
         lines += ["", "Lint:"]
-        lines += [f"  {f.level}: {f.rule}: {f.message}" for f in draft.lint]
+        lines += [f"  {_finding_line(f)}" for f in draft.lint]
     return "\n".join(lines) + "\n"
+
+
+def _finding_line(f: Finding) -> str:
+    return f"{safe(f.level, True)}: {safe(f.rule, True)}: {safe(f.message, True)}"
 
 
 def print_draft(draft: Draft, fmt: str, stream: IO[str] | None = None) -> None:
@@ -72,26 +98,45 @@ _ACTION_STYLE = {
 }
 
 
+def _console(out: IO[str]) -> Any:
+    """A Rich console for a terminal: no markup, emoji codes or highlighting read from
+    anything it prints."""
+    from rich.console import Console
+
+    return Console(
+        file=out,
+        force_terminal=True,
+        no_color=not use_color(out),
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+
+
 def _rich_draft(draft: Draft, out: IO[str]) -> None:
-    from rich.console import Console, Group
+    from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
-    console = Console(file=out, no_color=not use_color(out), highlight=False)
+    console = _console(out)
     style = _ACTION_STYLE.get(draft.action, "")
-    title = Text.assemble((draft.intent, "bold"), " → ", (draft.action.upper(), style))
+    title = Text.assemble((safe(draft.intent), "bold"), " → ", (safe(draft.action).upper(), style))
     parts: list[Any] = []
     if draft.public_reply:
-        parts += [Text("Public reply", style="bold"), Text(draft.public_reply), Text("")]
+        parts += [Text("Public reply", style="bold"), Text(safe(draft.public_reply)), Text("")]
         parts.append(Text(f"{len(draft.public_reply)} characters", style="dim"))
         parts.append(Text(""))
     if draft.private_reply:
-        parts += [Text("Private follow-up", style="bold"), Text(draft.private_reply), Text("")]
-    parts += [Text("Note", style="bold"), Text(draft.note, style="dim")]
+        parts += [
+            Text("Private follow-up", style="bold"),
+            Text(safe(draft.private_reply)),
+            Text(""),
+        ]
+    parts += [Text("Note", style="bold"), Text(safe(draft.note), style="dim")]
     if draft.lint:
         parts += [Text(""), Text("Lint", style="bold")]
         for f in draft.lint:
-            parts.append(Text(f"{f.level}: {f.rule}: {f.message}", style=_LEVEL_STYLE[f.level]))
+            parts.append(Text(_finding_line(f), style=_LEVEL_STYLE.get(f.level, "")))
     panel = Panel(Group(*parts), title=title, title_align="left", border_style=style or "none")
     console.print(panel)
 
@@ -102,10 +147,14 @@ def _rich_draft(draft: Draft, out: IO[str]) -> None:
 
 _LEVEL_STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
 _GITHUB = {"error": "error", "warning": "warning", "suggestion": "notice"}
+_GITHUB_SAFE = {**_SAFE, 0x0D: "%0D", 0x0A: "%0A"}
 
 
 def _github_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message (or, with ``prop``, property value): %, CR and LF
+    escaped as GitHub's workflow-command syntax says, so the text can't end the command or
+    start another; other control characters shown as placeholders."""
+    text = str(text).replace("%", "%25").translate(_GITHUB_SAFE)
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
@@ -144,14 +193,18 @@ def print_lint(
     if fmt == "line":
         for path, found in results:
             for f in found:
-                out.write(f"{path}:{f.line}:{f.column}:{f.level}:{f.rule}:{f.message}\n")
+                out.write(
+                    f"{safe(path, True)}:{f.line}:{f.column}:{safe(f.level, True)}:"
+                    f"{safe(f.rule, True)}:{safe(f.message, True)}\n"
+                )
         return
     if fmt == "github":
         for path, found in results:
             for f in found:
                 props = f"file={_github_escape(path, True)},line={f.line},col={f.column}"
                 props += f",title={_github_escape(f.rule, True)}"
-                out.write(f"::{_GITHUB[f.level]} {props}::{_github_escape(f.message)}\n")
+                command = _GITHUB.get(f.level, "notice")
+                out.write(f"::{command} {props}::{_github_escape(f.message)}\n")
         return
     if is_terminal(out):
         _rich_lint(results, out)
@@ -161,35 +214,37 @@ def print_lint(
     for path, found in results:
         if not found:
             continue
-        out.write(f"{path}\n")
+        out.write(f"{safe(path, True)}\n")
         for f in found:
             where = f"{f.line}:{f.column}"
-            out.write(f"  {where:<7} {f.level:<10} {f.rule:<34} {f.message}\n")
+            out.write(
+                f"  {where:<7} {safe(f.level, True):<10} {safe(f.rule, True):<34} "
+                f"{safe(f.message, True)}\n"
+            )
     every = [f for _, found in results for f in found]
     out.write(_summary(counts(every)) + "\n")
 
 
 def _rich_lint(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from .linter import counts
 
-    console = Console(file=out, no_color=not use_color(out), highlight=False)
+    console = _console(out)
     for path, found in results:
         if not found:
             continue
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(safe(path, True), style="bold underline"))
         table = Table(show_header=False, box=None, padding=(0, 1))
         for f in found:
             table.add_row(
                 Text(f"{f.line}:{f.column}", style="dim"),
-                Text(f.level, style=_LEVEL_STYLE[f.level]),
-                Text(f.rule, style="bold"),
-                Text(f.message),
+                Text(safe(f.level, True), style=_LEVEL_STYLE.get(f.level, "")),
+                Text(safe(f.rule, True), style="bold"),
+                Text(safe(f.message, True)),
             )
-            table.add_row("", "", "", Text(f.why, style="dim"))
+            table.add_row(Text(""), Text(""), Text(""), Text(safe(f.why, True), style="dim"))
         console.print(table)
     every = [f for _, found in results for f in found]
     totals = counts(every)
@@ -213,22 +268,23 @@ def print_report(
         write_json({"playbook": name, **data}, out)
         return
     head = (
-        f"{name}: {report.rules} rules, {report.examples} examples, {report.drafts} drafts linted"
+        f"{safe(name, True)}: {report.rules} rules, {report.examples} examples, "
+        f"{report.drafts} drafts linted"
     )
     out.write(
         f"{head}: ok\n" if not report.failures else f"{head}: {len(report.failures)} failed\n"
     )
     for failure in report.failures:
-        out.write(f"  {failure.where}: {failure.problem}\n")
+        out.write(f"  {safe(failure.where, True)}: {safe(failure.problem, True)}\n")
     for warning in report.warnings:
-        out.write(f"  warning: {warning.where}: {warning.problem}\n")
+        out.write(f"  warning: {safe(warning.where, True)}: {safe(warning.problem, True)}\n")
     if coverage and report.coverage:
         languages = sorted({lang for _, langs in report.coverage for lang in langs})
         width = max(len(rule) for rule, _ in report.coverage)
-        out.write(f"{'rule':<{width}}  {'  '.join(languages)}\n")
+        out.write(f"{'rule':<{width}}  {safe('  '.join(languages), True)}\n")
         for rule, langs in report.coverage:
             marks = "  ".join(("✓" if x in langs else "-").center(len(x)) for x in languages)
-            out.write(f"{rule:<{width}}  {marks}\n")
+            out.write(f"{safe(rule, True):<{width}}  {marks}\n")
 
 
 # ---------------------------------------------------------------------------------------
@@ -245,8 +301,9 @@ def print_incidents(incidents: list[Incident], fmt: str, stream: IO[str] | None 
         return
     for i in incidents:
         out.write(
-            f"#{i.id:<4} {i.status:<6} {i.count:>4} complaints  {i.label:<24} "
-            f"first {i.first_seen}  last {i.last_seen}  ({i.playbook})\n"
+            f"#{i.id:<4} {safe(i.status, True):<6} {i.count:>4} complaints  "
+            f"{safe(i.label, True):<24} first {safe(i.first_seen, True)}  "
+            f"last {safe(i.last_seen, True)}  ({safe(i.playbook, True)})\n"
         )
 
 
@@ -292,37 +349,38 @@ def print_triage(
     for rank, item in enumerate(queue, start=1):
         when, _ = _relative(item.due, now)
         incident = f"#{item.incident}" if item.incident else "-"
-        excerpt = item.text if len(item.text) <= 60 else item.text[:57] + "..."
+        text = safe(item.text, True)
+        excerpt = text if len(text) <= 60 else text[:57] + "..."
         out.write(
-            f"{rank:>3}  {when:<16} {str(item.id):<10} {item.intent:<9} {item.action:<8} "
-            f"{incident:<5} {excerpt}\n"
+            f"{rank:>3}  {when:<16} {safe(item.id, True):<10} {safe(item.intent, True):<9} "
+            f"{safe(item.action, True):<8} {incident:<5} {excerpt}\n"
         )
     for error in errors:
-        out.write(f"  !  {error['error']}\n")
+        out.write(f"  !  {safe(error.get('error', ''), True)}\n")
 
 
 def _rich_triage(
     queue: list[QueueItem], errors: list[dict[str, Any]], now: datetime, out: IO[str]
 ) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=out, no_color=not use_color(out), highlight=False)
+    console = _console(out)
     table = Table(title=f"Triage at {now:%Y-%m-%d %H:%M} UTC", title_justify="left")
     for name in ("#", "due", "id", "intent", "action", "incident", "comment"):
         table.add_column(name, overflow="fold" if name == "comment" else "ellipsis")
     for rank, item in enumerate(queue, start=1):
         when, overdue = _relative(item.due, now)
+        text = safe(item.text, True)
         table.add_row(
-            str(rank),
+            Text(str(rank)),
             Text(when, style="bold red" if overdue else ""),
-            str(item.id),
-            item.intent,
-            Text(item.action, style=_ACTION_STYLE.get(item.action, "")),
-            f"#{item.incident}" if item.incident else "",
-            item.text if len(item.text) <= 80 else item.text[:77] + "...",
+            Text(safe(item.id, True)),
+            Text(safe(item.intent, True)),
+            Text(safe(item.action, True), style=_ACTION_STYLE.get(item.action, "")),
+            Text(f"#{item.incident}" if item.incident else ""),
+            Text(text if len(text) <= 80 else text[:77] + "..."),
         )
     console.print(table)
     for error in errors:
-        console.print(Text(error["error"], style="red"))
+        console.print(Text(safe(error.get("error", ""), True), style="red"))
