@@ -36,6 +36,7 @@ class _Group(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        _safe_streams()
         try:
             code = super().main(*args, **kwargs)
         except ClickException as exc:
@@ -51,6 +52,39 @@ class _Group(TyperGroup):
             sys.stderr.close()
             code = 0
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _escape_unencodable(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: what stdout can't encode, written as JSON's ``\\uXXXX`` escapes
+    (a pair of them beyond the BMP), as ``json.dumps(ensure_ascii=True)`` would: JSON stays
+    valid JSON, text stays readable, and a lone surrogate is written, not a crash."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for char in exc.object[exc.start : exc.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), exc.end
+
+
+def _safe_streams() -> None:
+    """stdout and stderr never fail on a character they can't encode (an ASCII locale, a
+    lone surrogate): it is escaped instead (see :func:`_escape_unencodable`)."""
+    import codecs
+
+    try:
+        codecs.lookup_error("replybook-escape")
+    except LookupError:
+        codecs.register_error("replybook-escape", _escape_unencodable)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="replybook-escape")
 
 
 def _error(message: str, ctx: Any = None) -> None:
@@ -93,16 +127,35 @@ def _root(
     """Draft and lint replies to a brand's social-media comments, by a YAML playbook."""
 
 
-def _read_text(text: str | None) -> str:
+def _read_text(text: str | None, what: str = "comment") -> str:
+    from .runner import check_length, read_comment
+
     if text is None or text == "-":
         if text is None and sys.stdin.isatty():
-            raise UsageError("give the comment as an argument, or '-' to read it from stdin")
-        data = sys.stdin.read()
+            raise UsageError(f"give the {what} as an argument, or '-' to read it from stdin")
+        data = read_comment("-", what)
     else:
-        data = text
+        data = check_length(_arg(text, f"the {what}"), what)
     if not data.strip():
-        raise UsageError("the comment is empty")
+        raise UsageError(f"the {what} is empty")
     return data
+
+
+def _arg(value: str, what: str) -> str:
+    """Text from the command line: bytes that weren't UTF-8 (escaped by Python as lone
+    surrogates) are an error, never a crash later."""
+    from .runner import undecodable
+
+    if undecodable(value):
+        raise UsageError(f"{what} is not UTF-8 text")
+    return value
+
+
+def _args(**values: str | None) -> None:
+    """Check each text option's value (see :func:`_arg`); ``comment_id`` is ``--comment-id``."""
+    for key, value in values.items():
+        if value is not None:
+            _arg(value, "--" + key.replace("_", "-"))
 
 
 @app.command(
@@ -173,6 +226,8 @@ def draft(
     from .playbook import load_playbook
     from .runner import Drafter
 
+    _args(name=name, handle=handle, agent=agent, channel=channel, lang=lang, id=comment_id)
+    playbook = _playbook_path(playbook)
     book = load_playbook(playbook)
     _check_lang(book, lang)
     now = _now()
@@ -212,6 +267,43 @@ def draft(
     output.print_draft(result, format.value)
 
 
+def _playbook_path(value: str | None) -> str:
+    """Which playbook a command loads: a built-in name first (``default`` is the built-in
+    even beside a file named ``default``), else the file; with none given,
+    ``replybook.yaml`` in the current folder or a parent up to the repository root (a
+    folder with ``.git``) or the home folder, named on stderr, else the built-in default."""
+    from .playbook import builtin_playbooks
+
+    builtins = builtin_playbooks()
+    if value is not None:
+        return str(builtins[value]) if value in builtins else value
+    found = _find_playbook()
+    if found is None:
+        return str(builtins["default"])
+    sys.stderr.write(f"replybook: using playbook {found}\n")
+    return found
+
+
+def _find_playbook() -> str | None:
+    from pathlib import Path
+
+    from .playbook import PLAYBOOK_FILENAME
+
+    try:
+        here = Path.cwd().resolve()
+        home = Path.home().resolve()
+    except (OSError, RuntimeError):
+        return None
+    for folder in (here, *here.parents):
+        candidate = folder / PLAYBOOK_FILENAME
+        with contextlib.suppress(OSError):
+            if candidate.is_file():
+                return str(candidate)
+            if folder == home or (folder / ".git").exists():
+                return None
+    return None
+
+
 def _check_lang(book: Any, lang: str | None) -> None:
     """--lang must be a language the playbook answers in."""
     if lang is not None and lang not in book.served():
@@ -240,7 +332,31 @@ def _open_store(db: str | None, no_store: bool) -> Any:
         return None
     from .store import Store
 
-    return Store(db)
+    return Store(_db_path(db))
+
+
+def _db_path(db: str | None) -> str | None:
+    """``--db`` (else ``$REPLYBOOK_DB``): a file path, or ``sqlite:///path``; any other URL
+    is refused rather than taken for a folder name."""
+    import re
+
+    value = db if db is not None else os.environ.get("REPLYBOOK_DB") or None
+    if value is None:
+        return None
+    where = "--db" if db is not None else "REPLYBOOK_DB"
+    _arg(value, where)
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", value)
+    if match is None:
+        return value
+    scheme = match.group(1).lower()
+    if scheme == "sqlite" and value.lower().startswith("sqlite:///") and value[10:]:
+        return value[10:]  # sqlite:///rel.db, sqlite:////abs/path.db
+    if scheme.startswith("postgres"):
+        raise UsageError(
+            f"{where}: PostgreSQL needs replybook[postgres]; not available in this version "
+            "(give a file path for SQLite)"
+        )
+    raise UsageError(f"{where}: {scheme}:// is not supported; give a file path (SQLite)")
 
 
 def _run_batch(
@@ -312,9 +428,10 @@ class Slot(str, Enum):
 
 
 def _read_file(path: str) -> str:
-    from .runner import read_text
+    """A reply to lint (``-``: stdin): a regular file of at most 100,000 characters."""
+    from .runner import read_comment
 
-    return read_text(path)
+    return read_comment(path, "reply")
 
 
 def _read_history(path: str) -> list[str]:
@@ -324,7 +441,9 @@ def _read_history(path: str) -> list[str]:
     from .runner import load_json
 
     replies = []
-    for number, line in enumerate(_read_file(path).splitlines(), start=1):
+    from .runner import clean, read_text
+
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         line = line.strip()
         if not line:
             continue
@@ -337,7 +456,7 @@ def _read_history(path: str) -> list[str]:
                 value = value.get("text") or value.get("reply")
             if not isinstance(value, str):
                 raise UsageError(f'{path}:{number}: expected a "text" or "reply" string')
-            replies.append(value)
+            replies.append(clean(value))
         else:
             replies.append(line)
     return replies
@@ -404,8 +523,12 @@ def lint(
     from .linter import at_or_above
     from .linter import lint as run_lint
     from .playbook import load_playbook
-    from .runner import Linter, lint_history
+    from .runner import Linter, check_length, clean, lint_history
 
+    _args(comment=comment, name=name, channel=channel, lang=lang)
+    if comment is not None:
+        comment = check_length(clean(comment))
+    playbook = _playbook_path(playbook)
     book = load_playbook(playbook)
     _check_lang(book, lang)
     if context is not None and comment is None and batch is None:
@@ -494,7 +617,7 @@ def test_playbook(
     from .playbook import load_playbook
     from .selftest import run
 
-    book = load_playbook(playbook)
+    book = load_playbook(_playbook_path(playbook))
     report = run(book)
     output.print_report(book.name, report, format.value, coverage=coverage)
     if report.failures:
@@ -523,12 +646,15 @@ def sent(
     from .compose import parse_time
     from .playbook import load_playbook
 
-    if text is not None and text != "-" and os.path.isfile(text):
-        body = _read_file(text)
+    _args(comment_id=comment_id, agent=agent, channel=channel)
+    if text is not None and text != "-" and os.path.exists(text):
+        body = _read_file(text)  # a regular file, or an error naming what it is
     else:
-        body = _read_text(text)
+        body = _read_text(text, "reply")
     body = body.strip()
-    book = load_playbook(playbook)
+    if not body:
+        raise UsageError("the reply is empty")
+    book = load_playbook(_playbook_path(playbook))
     store = _open_store(db, False)
     try:
         number = store.record_reply(
@@ -584,6 +710,8 @@ def incidents_close(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Close an incident: later complaints start counting afresh."""
+    if not 1 <= incident_id < 2**63:  # SQLite's integers: a bigger one can't be any id
+        raise UsageError(f"no incident {incident_id}")
     store = _open_store(db or (ctx.obj or {}).get("db"), False)
     try:
         incident = store.close_incident(incident_id, now=_now())
@@ -621,7 +749,8 @@ def triage(
     from .playbook import load_playbook
     from .runner import DRAFT_FIELDS, Drafter
 
-    book = load_playbook(playbook)
+    _args(channel=channel, lang=lang)
+    book = load_playbook(_playbook_path(playbook))
     _check_lang(book, lang)
     now = parse_time(at, _now(), "--now")
     store = _open_store(db, no_store)

@@ -9,7 +9,9 @@ Batches of thousands live in :mod:`replybook.batch`.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -55,15 +57,120 @@ def undecodable(text: str) -> bool:
     return not text.isascii() and _ESCAPED_BYTE.search(text) is not None
 
 
-def read_text(path: str) -> str:
-    """A whole text file, or stdin for ``-``."""
-    if path == "-":
-        return sys.stdin.read()
-    with open_text(path) as stream:
+COMMENT_LIMIT = 100_000
+"""The most characters a comment or a reply may have."""
+
+FILE_LIMIT = 10 * 1024 * 1024
+"""The most bytes a ``--context`` or ``--history`` file may have (10 MB)."""
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def decode(data: bytes, where: str, what: str = "text") -> str:
+    """Bytes as text: UTF-8 (with or without a BOM), or UTF-16 with its BOM.
+
+    Anything else is one UsageError: replybook never guesses at an encoding.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                break
+    else:
         try:
-            return stream.read()
+            return data.decode("utf-8")
         except UnicodeDecodeError:
-            raise UsageError(f"{path}: not UTF-8 text") from None
+            pass
+    raise UsageError(f"{where}: the {what} is not UTF-8 text (nor UTF-16 with a BOM)")
+
+
+def clean(text: str) -> str:
+    """Text with every lone surrogate (JSON's ``"\\ud83d"`` without its pair, an emoji cut
+    in half by an export) replaced by U+FFFD, so nothing downstream fails to encode it."""
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
+
+
+def check_length(text: str, what: str = "comment", where: str = "") -> str:
+    """A comment or reply of at most :data:`COMMENT_LIMIT` characters."""
+    if len(text) > COMMENT_LIMIT:
+        prefix = f"{where}: " if where else ""
+        raise UsageError(f"{prefix}the {what} is longer than the limit of 100,000 characters")
+    return text
+
+
+def _limit_words(limit: int) -> str:
+    return "10 MB" if limit == FILE_LIMIT else f"{limit:,} bytes"
+
+
+def read_bytes(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file, or of stdin for ``-``; more is an error.
+
+    Only a regular file is read: a FIFO, a device (``/dev/zero``) or a folder is refused
+    before a byte is read (a FIFO is opened without waiting for a writer).
+    """
+    where = "<stdin>" if path == "-" else path
+    if path == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text-only stdin (an embedding program's)
+            data = sys.stdin.read(limit + 1).encode("utf-8", "surrogateescape")
+        else:
+            data = stream.read(limit + 1)
+    else:
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            raise UsageError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise UsageError(f"{path}: is a folder, not a file") from None
+        except OSError as exc:
+            raise UsageError(f"{path}: {exc.strerror or exc}") from None
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise UsageError(f"{path}: is a folder, not a file")
+            if not stat.S_ISREG(info.st_mode):
+                raise UsageError(f"{path}: not a regular file (give a file, or '-' for stdin)")
+            if info.st_size > limit:
+                data = b"x" * (limit + 1)
+            else:
+                with os.fdopen(fd, "rb", closefd=False) as stream:
+                    data = stream.read(limit + 1)
+        except OSError as exc:
+            raise UsageError(f"{path}: {exc.strerror or exc}") from None
+        finally:
+            os.close(fd)
+    if len(data) > limit:
+        raise UsageError(f"{where}: longer than the limit of {_limit_words(limit)}")
+    return data
+
+
+def read_text(path: str, limit: int = FILE_LIMIT, what: str = "text") -> str:
+    """A whole text file, or stdin for ``-``: a regular file of at most ``limit`` bytes,
+    UTF-8 or UTF-16 with a BOM (see :func:`decode`); lone surrogates replaced."""
+    where = "<stdin>" if path == "-" else path
+    return clean(decode(read_bytes(path, limit), where, what))
+
+
+def read_comment(path: str, what: str = "comment") -> str:
+    """A comment or reply from a file or stdin: at most 100,000 characters."""
+    # Four bytes a character at most in UTF-8, two more for a UTF-16 BOM.
+    where = "<stdin>" if path == "-" else path
+    try:
+        data = read_bytes(path, COMMENT_LIMIT * 4 + 3)
+    except UsageError as exc:
+        if "longer than the limit" not in str(exc):
+            raise
+        raise UsageError(
+            f"{where}: the {what} is longer than the limit of 100,000 characters"
+        ) from None
+    return check_length(clean(decode(data, where, what)), what, where)
 
 
 def load_json(text: str) -> Any:
@@ -93,7 +200,15 @@ def parse_context(value: Any, where: str = "context") -> list[Any]:
             raise UsageError(f"{where}: not valid JSON ({exc.msg})") from None
     if not isinstance(value, list):
         raise UsageError(f"{where}: expected a list of {{role, text}} messages, oldest first")
-    return value
+    return [_clean_message(message) for message in value]
+
+
+def _clean_message(message: Any) -> Any:
+    if isinstance(message, dict) and isinstance(message.get("text"), str):
+        text = clean(message["text"])
+        if text is not message["text"]:
+            return {**message, "text": text}
+    return message
 
 
 def read_context(path: str) -> list[Any]:
@@ -171,6 +286,8 @@ class Drafter:
         for key in ("name", "handle", "channel", "agent", "lang"):
             if key in merged and not isinstance(merged[key], str):
                 raise UsageError(f"{key!r} must be text")
+            if key in merged:
+                merged[key] = clean(merged[key])
         if "context" in merged:
             merged["context"] = parse_context(merged["context"])
         # Checked before the store sees the comment: a record that can't be drafted is
@@ -188,12 +305,14 @@ class Drafter:
         options = self.options(record)
         if "received_at" in record:
             options["received_at"] = parse_time(record["received_at"], self.now, "received_at")
-        return record["text"], options
+        text = record["text"]
+        return (clean(text) if isinstance(text, str) else text), options
 
     def assess(self, text: Any, options: dict[str, Any]) -> tuple[datetime, Analysis, Decision]:
         """When the comment arrived, and the analysis and decision on it (with its thread)."""
         if not isinstance(text, str) or not text.strip():
             raise UsageError("the comment is empty")
+        check_length(text)
         arrived = parse_time(options.get("received_at"), self.now)
         lang = options.get("lang") or None
         analysis = analyze(text, self.playbook, context=options.get("context"), lang=lang)
@@ -203,6 +322,8 @@ class Drafter:
 
     def one(self, text: str, ext_id: str | None = None, **options: Any) -> Draft:
         """Decide, ask the store about patterns, compose; with ``record``, remember the reply."""
+        if isinstance(text, str):
+            text = clean(text)
         arrived, analysis, decision = self.assess(text, options)
         pattern = self.observe(analysis, arrived, ext_id, decision)
         result = self._compose(text, options, arrived, analysis, decision, pattern)
@@ -381,12 +502,18 @@ class Linter:
             raise UsageError('no "text"')
         if not isinstance(text, str) or not text.strip():
             raise UsageError("the reply is empty")
+        text = check_length(clean(text), "reply")
         options = self.defaults
         own: dict[str, Any] = {
             k: record[k] for k in ("comment", "name", "channel", "context", "lang") if k in record
         }
         if own:
             options = {**options, **own}
+            for key in ("comment", "name", "channel", "lang"):
+                if isinstance(options.get(key), str):
+                    options[key] = clean(options[key])
+            if isinstance(options.get("comment"), str):
+                check_length(options["comment"])
         context = options.get("context")
         if context is not None:
             if options.get("comment") is None:
