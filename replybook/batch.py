@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import re
+import signal
+import stat
 import sys
+import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -26,14 +32,26 @@ from .runner import (
     LINT_FIELDS,
     Drafter,
     Linter,
-    load_json,
     open_text,
     undecodable,
 )
 
 _FIELDS = tuple(dict.fromkeys((*DRAFT_FIELDS, *LINT_FIELDS)))  # each once, in order
 # Output records are plain data, never cyclic: one encoder, without the cycle check.
-_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+# NaN and Infinity are not JSON: never written (allow_nan=False), never read (see _loads).
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False)
+
+# The longest record line a batch reads (bytes, line ending excluded); a longer one is an
+# error record, read past without holding it in memory.
+MAX_LINE = 1_000_000
+MAX_LINE_TEXT = "1 MB (1,000,000 bytes)"
+# Fields that must be text when given (JSONL can hold anything).
+_TEXT_FIELDS = ("text", "comment", "name", "handle", "channel", "agent", "lang")
+# A received_at a reply's due time can be worked out from.
+_EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+# A lone surrogate (half of a cut emoji, "\ud83d" in JSON) can't be written as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 if TYPE_CHECKING:
     from .store import Store
@@ -74,9 +92,10 @@ class Source:
         """(line number, record or None, error or None) for each input record."""
         stream = self._open()
         try:
-            first = stream.readline()
-            fmt = self.format or self._sniff(first)
-            rest = _chain(first, stream)
+            lines = _bounded(stream)
+            first = next(lines, "")
+            fmt = self.format or self._sniff(first if isinstance(first, str) else "")
+            rest = _chain(first, lines)
             yield from (self._jsonl(rest) if fmt == "jsonl" else self._csv(rest))
         finally:
             if stream is not sys.stdin:
@@ -100,18 +119,34 @@ class Source:
         return "jsonl" if first.lstrip().startswith("{") else "csv"
 
     def _normalise(self, raw: dict[str, Any], line: int) -> dict[str, Any]:
+        """The record's fields, checked: a record that can't be processed carries its
+        reason in ``_error`` (and keeps its id, when the id itself is fine)."""
         record: dict[str, Any] = {"_line": line}
         columns = self.columns
         for name in _FIELDS:
             value = raw.get(columns.get(name, name))
             if value is not None and value != "":
-                record[name] = value
+                if name == "context" and isinstance(value, str):
+                    # JSON text (a CSV cell): read here, so its text is checked like the
+                    # rest; what isn't JSON is left for the context check to report.
+                    with contextlib.suppress(ValueError):
+                        value = _loads(value)
+                record[name] = _clean(value)
+        problem = _problem(record)
+        if problem is not None:
+            record["_error"] = problem
+            if problem.startswith("'id'"):
+                del record["id"]
         return record
 
     def _jsonl(
-        self, lines: Iterable[str]
+        self, lines: Iterable[str | _Overlong]
     ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         for number, line in enumerate(lines, start=1):
+            if isinstance(line, _Overlong):
+                self.bytes_read += line.size
+                yield number, None, f"line {number}: longer than {MAX_LINE_TEXT}"
+                continue
             self.bytes_read += _size(line)
             if not line.strip():
                 continue
@@ -119,24 +154,29 @@ class Source:
                 yield number, None, f"line {number}: not UTF-8 text"
                 continue
             try:
-                raw = load_json(line)
-            except json.JSONDecodeError as exc:
-                yield number, None, f"line {number}: not valid JSON ({exc.msg})"
+                raw = _loads(line)
+            except ValueError as exc:
+                yield number, None, f"line {number}: not valid JSON ({_json_problem(exc)})"
                 continue
             if not isinstance(raw, dict):
                 yield number, None, f"line {number}: expected a JSON object"
                 continue
             yield number, self._normalise(raw, number), None
 
-    def _csv(self, lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    def _csv(
+        self, lines: Iterable[str | _Overlong]
+    ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         counted = _Counting(lines, self)
         import csv
 
-        reader = csv.DictReader(counted)
+        # strict: a quote in the wrong place is an error, never text run together.
+        reader = csv.DictReader(counted, strict=True)
         try:
             header = reader.fieldnames
         except csv.Error as exc:
             raise UsageError(f"{self.path}: not a readable CSV header ({exc})") from None
+        except _LineTooLong:
+            raise UsageError(f"{self.path}: a header longer than {MAX_LINE_TEXT}") from None
         if header is None:
             return
         if any(undecodable(name) or _binary(name) for name in header):
@@ -148,15 +188,39 @@ class Source:
                 " map one with --columns text=COLUMN"
             )
         rows = iter(reader)
+        # The csv reader's own count: DictReader's is only updated by a row read whole.
+        lines_read = reader.reader
         while True:
+            start = lines_read.line_num + counted.skipped + 1
+            counted.row_bytes = 0
             try:
                 raw = next(rows)
             except StopIteration:
                 return
-            except csv.Error as exc:
-                yield reader.line_num, None, f"line {reader.line_num}: not valid CSV ({exc})"
+            except _LineTooLong:
+                number = lines_read.line_num + counted.skipped  # the long line counted
+                yield number, None, f"line {number}: longer than {MAX_LINE_TEXT}"
                 continue
-            number = reader.line_num
+            except csv.Error as exc:
+                number = lines_read.line_num + counted.skipped
+                if "end of data" in str(exc):
+                    # A quote never closed: its field swallowed every row after it.
+                    lines = f"line {start}" if start >= number else f"lines {start}-{number}"
+                    yield (
+                        start,
+                        None,
+                        (
+                            f"line {start}: a quote that is never closed runs to the end of the"
+                            f" file (line {number}); {lines} not read"
+                        ),
+                    )
+                    continue
+                yield number, None, f"line {number}: not valid CSV ({exc})"
+                continue
+            number = lines_read.line_num + counted.skipped
+            if counted.row_bytes > MAX_LINE:
+                yield start, None, f"line {start}: a record longer than {MAX_LINE_TEXT}"
+                continue
             if any(isinstance(v, str) and undecodable(v) for v in raw.values()):
                 yield number, None, f"line {number}: not UTF-8 text"
                 continue
@@ -172,25 +236,146 @@ def _binary(text: str) -> bool:
 
 
 class _Counting:
-    """Iterates lines for the csv module while counting bytes for the progress bar."""
+    """Iterates lines for the csv module while counting bytes for the progress bar (and
+    for the record being read: ``row_bytes`` since the last complete row)."""
 
-    def __init__(self, lines: Iterable[str], source: Source) -> None:
+    def __init__(self, lines: Iterable[str | _Overlong], source: Source) -> None:
         self.lines = iter(lines)
         self.source = source
+        self.row_bytes = 0
+        self.skipped = 0  # long lines read past, which the csv reader never saw
 
     def __iter__(self) -> _Counting:
         return self
 
     def __next__(self) -> str:
         line = next(self.lines)
-        self.source.bytes_read += _size(line)
+        if isinstance(line, _Overlong):
+            self.source.bytes_read += line.size
+            self.skipped += 1
+            raise _LineTooLong
+        size = _size(line)
+        self.source.bytes_read += size
+        self.row_bytes += size - (len(line) - len(line.rstrip("\r\n")))
         return line
 
 
-def _chain(first: str, rest: IO[str]) -> Iterator[str]:
+class _Overlong(NamedTuple):
+    """A line longer than MAX_LINE, read past: only its size is kept."""
+
+    size: int
+
+
+class _LineTooLong(Exception):
+    """A CSV line longer than MAX_LINE (raised to the csv reader's caller)."""
+
+
+def _bounded(stream: IO[str]) -> Iterator[str | _Overlong]:
+    """The stream's lines, each at most MAX_LINE bytes; a longer one is an _Overlong."""
+    while True:
+        line = stream.readline(MAX_LINE + 1)
+        if not line:
+            return
+        ended = line.endswith(("\n", "\r"))
+        if not ended and len(line) > MAX_LINE:
+            size = _size(line)
+            while not ended:
+                more = stream.readline(1 << 16)
+                if not more:
+                    break
+                size += _size(more)
+                ended = more.endswith(("\n", "\r"))
+            yield _Overlong(size)
+            continue
+        if len(line) > MAX_LINE // 4 and _size(line.rstrip("\r\n")) > MAX_LINE:
+            yield _Overlong(_size(line))
+            continue
+        yield line
+
+
+def _chain(first: str | _Overlong, rest: Iterator[str | _Overlong]) -> Iterator[str | _Overlong]:
     if first:
         yield first
     yield from rest
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _loads(text: str) -> Any:
+    """JSON as a batch reads it: NaN and Infinity (and numbers too large for a float) are
+    refused, as are numbers too long to read and nesting too deep; each a ValueError."""
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _json_problem(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    message = str(exc)
+    if "integer string conversion" in message:
+        digits = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
+        return f"a number longer than {digits:,} digits"
+    return message
+
+
+def _clean(value: Any) -> Any:
+    """The value with every lone surrogate in its text replaced by U+FFFD (iteratively:
+    nesting as deep as JSON allows)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if not value.isascii() else value
+    if not isinstance(value, (list, dict)):
+        return value
+    root: list[Any] = [value]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        holder, key = stack.pop()
+        item = holder[key]
+        if isinstance(item, str):
+            if not item.isascii():
+                holder[key] = _SURROGATE.sub("\ufffd", item)
+        elif isinstance(item, list):
+            item = holder[key] = list(item)
+            stack.extend((item, i) for i in range(len(item)))
+        elif isinstance(item, dict):
+            item = holder[key] = {
+                (_SURROGATE.sub("\ufffd", k) if isinstance(k, str) else k): v
+                for k, v in item.items()
+            }
+            stack.extend((item, k) for k in item)
+    return root[0]
+
+
+def _problem(record: dict[str, Any]) -> str | None:
+    """Why a record can't be processed, checked before anything reads it (else None)."""
+    ident = record.get("id")
+    if ident is not None and (isinstance(ident, bool) or not isinstance(ident, (str, int, float))):
+        return "'id' must be text or a number"
+    for key in _TEXT_FIELDS:
+        if key in record and not isinstance(record[key], str):
+            return f"{key!r} must be text"
+    when = record.get("received_at")
+    if when is not None:
+        try:
+            moment = parse_time(when, None, "received_at")
+            utc = moment.astimezone(timezone.utc)
+        except ReplybookError as exc:
+            return str(exc)
+        except (OverflowError, ValueError):
+            utc = None
+        if utc is None or not _EARLIEST <= utc < _LATEST:
+            return f"received_at: {when!r} is out of range (years 1900 to 8999)"
+    return None
 
 
 def _size(line: str) -> int:
@@ -200,54 +385,126 @@ def _size(line: str) -> int:
 
 class Sink:
     """JSONL out: to stdout, flushed a chunk at a time, or to a file that appears whole
-    (written beside it under a temporary name, then renamed) or not at all."""
+    (written beside it under a temporary name, then renamed) or not at all.
+
+    The temporary file has an unpredictable name and is created anew (never through a
+    file or symlink planted there); a symlink at the output path is replaced, never
+    written through. Every write failure is one UsageError, and the temporary file is
+    removed.
+    """
 
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.tmp: str | None = None
+        self.name = "<stdout>"
         if path is None or path == "-":
             self.stream: IO[str] = sys.stdout
             self.path = None
             return
-        if os.path.exists(path) and not os.path.isfile(path):
+        self.name = path
+        try:
+            info: os.stat_result | None = os.lstat(path)
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise self._error(exc) from None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"{path}: can't write: is a folder, not a file")
+        if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
             # A device or pipe (/dev/null, a FIFO): written straight through. Renaming a
             # file over it would put a plain file in its place.
+            flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
             try:
-                self.stream = open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed in commit/abort)
+                fd = os.open(path, flags)
             except OSError as exc:
-                raise UsageError(f"{path}: can't write: {exc.strerror or exc}") from None
+                raise self._error(exc) from None
+            self.stream = os.fdopen(fd, "w", encoding="utf-8")
             self.path = None
             return
         folder = os.path.dirname(os.path.abspath(path))
-        self.tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.part")
         try:
-            self.stream = open(self.tmp, "w", encoding="utf-8")  # noqa: SIM115 (closed in commit/abort)
+            fd, self.tmp = tempfile.mkstemp(
+                prefix=f".{os.path.basename(path)}.", suffix=".part", dir=folder
+            )
         except OSError as exc:
-            raise UsageError(f"{path}: can't write: {exc.strerror or exc}") from None
+            raise self._error(exc) from None
+        try:
+            if hasattr(os, "fchmod"):
+                # The mode a new file gets (mkstemp's is private to its owner).
+                mask = os.umask(0o22)
+                os.umask(mask)
+                os.fchmod(fd, 0o666 & ~mask)
+            self.stream = os.fdopen(fd, "w", encoding="utf-8")
+        except BaseException as exc:
+            os.close(fd)
+            self._remove()
+            if isinstance(exc, OSError):
+                raise self._error(exc) from None
+            raise
 
-    def write(self, obj: dict[str, Any]) -> None:
-        self.stream.write(_JSON.encode(obj) + "\n")
+    def _error(self, exc: OSError) -> UsageError:
+        return UsageError(f"{self.name}: can't write: {exc.strerror or exc}")
+
+    def _failed(self, exc: OSError) -> UsageError | OSError:
+        """What to raise for a failed write: a broken pipe on stdout stays one (the CLI
+        ends quietly on it); anything else is a usage error."""
+        if self.stream is sys.stdout:
+            if isinstance(exc, BrokenPipeError):
+                return exc
+            # Python flushes stdout again on the way out: let that go nowhere.
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+        return self._error(exc)
+
+    def write(self, obj: dict[str, Any]) -> bool:
+        """Write one record; False when it can't be JSON and an error record went instead."""
+        written = True
+        try:
+            line = _JSON.encode(obj)
+        except (ValueError, TypeError, RecursionError):
+            ident = obj.get("id")
+            if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+                ident = None
+            line = _JSON.encode({"id": ident, "error": "a record that can't be written as JSON"})
+            written = False
+        if not line.isascii() and _SURROGATE.search(line):
+            line = _SURROGATE.sub("\ufffd", line)
+        try:
+            self.stream.write(line + "\n")
+        except OSError as exc:
+            raise self._failed(exc) from None
+        return written
 
     def flush(self) -> None:
-        self.stream.flush()
+        try:
+            self.stream.flush()
+        except OSError as exc:
+            raise self._failed(exc) from None
 
     def commit(self) -> None:
-        if self.tmp is None:
+        try:
             self.stream.flush()
-            if self.stream is not sys.stdout:
-                self.stream.close()
-            return
-        self.stream.flush()
-        os.fsync(self.stream.fileno())
-        self.stream.close()
-        os.replace(self.tmp, str(self.path))
+            if self.tmp is None:
+                if self.stream is not sys.stdout:
+                    self.stream.close()
+                return
+            os.fsync(self.stream.fileno())
+            self.stream.close()
+            os.replace(self.tmp, str(self.path))
+        except OSError as exc:
+            raise self._failed(exc) from None
         self.tmp = None
 
     def abort(self) -> None:
-        if self.tmp is None and self.stream is not sys.stdout:
-            self.stream.close()
+        if self.stream is not sys.stdout:
+            with contextlib.suppress(OSError, ValueError):
+                self.stream.close()
+        self._remove()
+
+    def _remove(self) -> None:
         if self.tmp is not None:
-            self.stream.close()
             with contextlib.suppress(OSError):
                 os.unlink(self.tmp)
             self.tmp = None
@@ -272,10 +529,25 @@ def _safe(
 ) -> dict[str, Any]:
     if record is None:
         return {"id": number, "error": error or f"line {number}: unreadable"}
+    if "_error" in record:
+        return {"id": record.get("id", number), "error": f"line {number}: {record['_error']}"}
     try:
         return process(record)
     except ReplybookError as exc:
         return {"id": record.get("id", number), "error": f"line {number}: {exc}"}
+    except Exception as exc:  # one bad record never ends a batch
+        return {"id": record.get("id", number), "error": f"line {number}: {_unexpected(exc)}"}
+
+
+def _unexpected(exc: Exception) -> str:
+    """One line for a record that failed in a way nothing checked for."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, OverflowError):
+        return "a date or number out of range"
+    if isinstance(exc, UnicodeError):
+        return "text that can't be written as UTF-8"
+    return f"can't be processed ({type(exc).__name__})"
 
 
 def run_batch(
@@ -298,6 +570,7 @@ def run_batch(
     """
     result = BatchResult()
     bar = _Progress(source) if progress else None
+    restore = _terminate_cleanly() if sink.tmp is not None else None
     try:
         chunks = _chunks(source.records())
         if jobs > 1 and worker is not None:
@@ -323,9 +596,40 @@ def run_batch(
         sink.abort()
         raise
     finally:
+        if restore is not None:
+            restore()
         if bar is not None:
             bar.close()
     return result
+
+
+class Terminated(SystemExit):
+    """SIGTERM, raised so that a batch cleans up (its temporary output file) on the way out."""
+
+
+def _terminate_cleanly() -> Callable[[], None] | None:
+    """Make SIGTERM raise :class:`Terminated` in this process (not in forked workers, which
+    end as before) until the returned function restores the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    owner = os.getpid()
+
+    def handler(signum: int, frame: Any) -> None:
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):
+        return None
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
 
 
 def _chunks(records: Iterator[Any]) -> Iterator[list[Any]]:
@@ -347,9 +651,9 @@ def _emit(
     bar: _Progress | None,
 ) -> None:
     for obj in outputs:
-        sink.write(obj)
+        written = sink.write(obj)
         result.records += 1
-        if "error" in obj:
+        if "error" in obj or not written:
             result.failed += 1
         elif fail_level is not None and _any_at(obj.get("findings") or [], fail_level):
             result.flagged += 1
@@ -478,10 +782,20 @@ def triage_queue(source: Source, drafter: Drafter) -> tuple[list[QueueItem], lis
         if record is None:
             errors.append({"id": number, "error": error})
             continue
+        if "_error" in record:
+            errors.append(
+                {"id": record.get("id", number), "error": f"line {number}: {record['_error']}"}
+            )
+            continue
         try:
             result = drafter.draft_record(record)
         except ReplybookError as exc:
             errors.append({"id": record.get("id", number), "error": f"line {number}: {exc}"})
+            continue
+        except Exception as exc:  # one bad record never ends a triage
+            errors.append(
+                {"id": record.get("id", number), "error": f"line {number}: {_unexpected(exc)}"}
+            )
             continue
         items.append(
             QueueItem(
