@@ -38,6 +38,8 @@ class _Group(TyperGroup):
         kwargs["standalone_mode"] = False
         _safe_streams()
         try:
+            if sys.stdout is None:
+                raise UsageError("stdout is closed: nowhere to write the output")
             code = super().main(*args, **kwargs)
         except ClickException as exc:
             _error(exc.format_message(), getattr(exc, "ctx", None))
@@ -51,6 +53,9 @@ class _Group(TyperGroup):
             # A pager or `head` closed stdout: not an error worth a line.
             sys.stderr.close()
             code = 0
+        except OSError as exc:  # what is read is checked: this is the output (a full disk)
+            _error(f"can't write the output: {exc.strerror or exc}")
+            code = ExitStatus.USAGE
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -76,6 +81,8 @@ def _safe_streams() -> None:
     lone surrogate): it is escaped instead (see :func:`_escape_unencodable`)."""
     import codecs
 
+    if sys.stderr is None:  # started with stderr closed: errors go nowhere, not a crash
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     try:
         codecs.lookup_error("replybook-escape")
     except LookupError:
@@ -276,7 +283,13 @@ def _playbook_path(value: str | None) -> str:
 
     builtins = builtin_playbooks()
     if value is not None:
-        return str(builtins[value]) if value in builtins else value
+        if value in builtins:
+            return str(builtins[value])
+        if os.path.isdir(value):
+            raise UsageError(f"{value}: is a folder, not a playbook file")
+        if os.path.exists(value) and not os.path.isfile(value):
+            raise UsageError(f"{value}: not a regular file (give a playbook file or name)")
+        return value
     found = _find_playbook()
     if found is None:
         return str(builtins["default"])
@@ -812,6 +825,14 @@ def main() -> None:
             sys.stderr.write(f"{exc.code}\n")
             code = 1
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            stream.flush()
+        try:
+            if stream is not None:
+                stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+        except OSError as exc:  # the output's last bytes, to a full disk
+            if stream is sys.stdout:
+                with contextlib.suppress(OSError, ValueError):
+                    _error(f"can't write the output: {exc.strerror or exc}")
+                code = code or ExitStatus.USAGE
     os._exit(code)

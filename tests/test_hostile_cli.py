@@ -368,3 +368,51 @@ def test_discovery_stops_at_the_home_folder(tmp_path, monkeypatch):
     result = invoke("draft", "--no-store", "--format", "json", *AT, BAG)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_as_playbook_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "book.yaml"
+    os.mkfifo(fifo)
+    done = run("draft", "--no-store", *AT, "--playbook", str(fifo), BAG)
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == (
+            f"replybook: error: {fifo}: not a regular file (give a playbook file or name)\n"
+        ).encode()
+    )
+
+
+def test_folder_as_playbook_is_one_error_line(tmp_path):
+    result = invoke("draft", "--no-store", *AT, "--playbook", str(tmp_path), BAG)
+    one_error(result, f"{tmp_path}: is a folder, not a playbook file")
+
+
+# -- output devices ---------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_full_disk_on_stdout_is_one_error_line(form):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "replybook", "draft", "--no-store", "-f", form, *AT, BAG],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert done.stderr == b"replybook: error: can't write the output: No space left on device\n"
+
+
+def test_closed_stdout_is_one_error_line():
+    done = subprocess.run(
+        [sys.executable, "-m", "replybook", "draft", "--no-store", *AT, BAG],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 2
+    assert done.stderr == b"replybook: error: stdout is closed: nowhere to write the output\n"
