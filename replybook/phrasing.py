@@ -200,6 +200,32 @@ def template_globals(playbook: Playbook) -> dict[str, Any]:
     return dict(_environment(playbook).globals)
 
 
+# What one render may produce; the sandbox holds its other limits (``range``, sizes,
+# steps, time: :func:`replybook.playbook._sandbox`).
+MAX_OUTPUT = 100_000
+
+
+def _produce(env: Any, chunks: Any, name: str) -> str:
+    """Join a render's output, refusing more than :data:`MAX_OUTPUT` characters; the
+    sandbox's steps and deadline start here."""
+    env.start_render()
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise TemplateError(f"template {name}: renders more than {MAX_OUTPUT:,} characters")
+        out.append(chunk)
+    return "".join(out)
+
+
+def _limit_error(exc: BaseException) -> bool:
+    """A limit the sandbox enforces, or Python's own (no need to render again to say it)."""
+    from jinja2.sandbox import SecurityError
+
+    return isinstance(exc, SecurityError) and type(exc).__name__ == "LimitError"
+
+
 def render(playbook: Playbook, name: str, context: dict[str, Any], *, lines: bool = False) -> str:
     """Render one template by name, its parts inlined.
 
@@ -209,15 +235,19 @@ def render(playbook: Playbook, name: str, context: dict[str, Any], *, lines: boo
     Replies are one paragraph: whitespace runs collapse to single spaces (an empty line in
     the template makes a paragraph break) and sentences start with a capital. With
     ``lines`` (the note), lines are kept and empty ones dropped.
-    """
-    from jinja2 import TemplateError as JinjaError
 
-    template = assembled(playbook, name)
+    Any failure of the template (a Jinja error, a limit, a division by zero, recursion...)
+    is one :class:`TemplateError` naming the template.
+    """
     try:
-        text = "".join(template.root_render_func(template.new_context(context, shared=True)))
+        template = assembled(playbook, name)
+        chunks = template.root_render_func(template.new_context(context, shared=True))
+        text = _produce(template.environment, chunks, name)
     except TemplateError:
         raise
-    except JinjaError:
+    except Exception as exc:  # a Jinja error, ZeroDivisionError, RecursionError...
+        if _limit_error(exc) or isinstance(exc, MemoryError):
+            raise _template_error(name, exc) from None  # not worth a second try
         # The reference render names the part and line that failed; if it doesn't fail,
         # the assembled form's own error is the one to report.
         try:
@@ -247,7 +277,14 @@ def _template_error(
         if tb.tb_frame.f_code.co_filename in templates:
             where, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    from jinja2 import TemplateError as JinjaError
+
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    if not isinstance(exc, JinjaError):  # a Python error: say which ("division by zero")
+        message = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    message = message or type(exc).__name__
+    if len(message) > 300:
+        message = message[:297] + "..."
     return TemplateError(
         f"template {where}:{line}: {message}" if line else f"template {where}: {message}"
     )
@@ -257,11 +294,12 @@ def render_reference(
     playbook: Playbook, name: str, context: dict[str, Any], *, lines: bool = False
 ) -> str:
     """Render with Jinja's own includes: the plain version :func:`render` must equal."""
-    from jinja2 import TemplateError as JinjaError
-
     try:
-        text = _environment(playbook, inlined=False).get_template(name).render(context)
-    except JinjaError as exc:
+        template = _environment(playbook, inlined=False).get_template(name)
+        text = _produce(template.environment, template.generate(context), name)
+    except TemplateError:
+        raise
+    except Exception as exc:  # a Jinja error, a limit, ZeroDivisionError, RecursionError...
         raise _template_error(name, exc, playbook.templates) from None
     if lines:
         return "\n".join(line.rstrip() for line in text.strip().splitlines() if line.strip())

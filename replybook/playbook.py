@@ -38,12 +38,186 @@ _SANDBOX: Any = None
 
 def _sandbox() -> Any:
     """Jinja's sandbox, with quicker paths for what templates read most: a key of a plain
-    mapping (playbook data, facts about the comment) and a field of a named tuple."""
+    mapping (playbook data, facts about the comment) and a field of a named tuple.
+
+    Templates come from shared playbooks, so it also bounds what one render may cost:
+    ``range`` and ``lipsum`` are capped, ``*``, ``**``, ``+`` and ``~`` refuse results over
+    :data:`Sandbox.max_output` characters (or numbers of more bits than ``max_bits``),
+    every loop and call counts against ``max_steps`` and the render's deadline (set by
+    :meth:`Sandbox.start_render`). A limit broken is a ``Sandbox.limit_error``.
+    """
     global _SANDBOX
     if _SANDBOX is None:
-        from jinja2.sandbox import SandboxedEnvironment
+        import functools
+        import operator
+        import threading
+        import time
+
+        from jinja2 import nodes
+        from jinja2.sandbox import SandboxedEnvironment, SecurityError
+        from jinja2.visitor import NodeTransformer
+
+        class LimitError(SecurityError):
+            """A template that breaks one of the render's limits."""
+
+        state = threading.local()  # per thread: a batch renders on several at once
+
+        def check(steps: int = 1) -> None:
+            deadline = getattr(state, "deadline", None)
+            if deadline is None:
+                return
+            state.steps += steps
+            if state.steps > Sandbox.max_steps:
+                raise LimitError(f"takes more than {Sandbox.max_steps:,} steps")
+            if time.monotonic() > deadline:
+                raise LimitError(f"takes longer than {Sandbox.max_seconds:g} seconds")
+
+        def sized(value: Any) -> Any:
+            if isinstance(value, (str, list, tuple)) and len(value) > Sandbox.max_output:
+                raise LimitError(f"builds a value of more than {Sandbox.max_output:,} items")
+            if type(value) is int and value.bit_length() > Sandbox.max_bits:
+                raise LimitError(f"builds a number of more than {Sandbox.max_bits:,} bits")
+            return value
+
+        def expected(text: str, method: str, args: Any, kwargs: Any) -> None:
+            """Refuse a string method or filter whose result would be huge, before it runs."""
+            limit = Sandbox.max_output
+            values = (*args, *kwargs.values())
+            for value in values:
+                if type(value) is int and value > limit:
+                    raise LimitError(f"{method}: {value:,} is over {limit:,}")
+            if method in ("format", "format_map") and re.search(
+                r"\{[^}]*\d{5}|%[^a-zA-Z%]*(?:\d{5}|\*)", text
+            ):
+                raise LimitError(f"{method}: a width over 9,999")
+            if method == "join" and values and isinstance(values[0], (list, tuple)):
+                parts = [len(p) for p in values[0] if isinstance(p, str)]
+                if sum(parts) + len(text) * len(parts) > limit:
+                    raise LimitError(f"join: more than {limit:,} characters")
+            if (
+                method == "replace"
+                and len(values) > 1
+                and isinstance(values[1], str)
+                and len(text) + (len(text) + 1) * len(values[1]) > limit
+            ):
+                raise LimitError(f"replace: more than {limit:,} characters")
+
+        def guarded(name: str, function: Any) -> Any:
+            """A built-in filter whose arguments and result are held to the limits."""
+
+            @functools.wraps(function)
+            def run(*args: Any, **kwargs: Any) -> Any:
+                check()
+                texts = [a for a in args if isinstance(a, (str, list, tuple))]
+                if texts:
+                    first = texts[0]
+                    rest = args[args.index(first) + 1 :]
+                    if name == "join" and isinstance(first, (list, tuple)):
+                        sep = rest[0] if rest and isinstance(rest[0], str) else ""
+                        expected(sep, "join", (first,), {})
+                    else:
+                        expected(first if isinstance(first, str) else "", name, rest, kwargs)
+                return sized(function(*args, **kwargs))
+
+            return run
+
+        def bounded_iter(items: Any) -> Any:
+            for item in items:
+                check()
+                yield item
+
+        def bounded_text(text: Any) -> Any:
+            return sized(text)
+
+        def bounded_range(*args: int) -> range:
+            found = range(*args)
+            if len(found) > Sandbox.max_range:
+                raise LimitError(f"range of more than {Sandbox.max_range:,} items")
+            return found
+
+        class Bound(NodeTransformer):
+            """Every loop's items counted, every ``~`` result measured."""
+
+            def visit_For(self, node: Any) -> Any:
+                self.generic_visit(node)
+                node.iter = nodes.Filter(
+                    node.iter, "_bounded_iter", [], [], None, None, lineno=node.lineno
+                )
+                return node
+
+            def visit_Concat(self, node: Any) -> Any:
+                self.generic_visit(node)
+                return nodes.Filter(node, "_bounded_text", [], [], None, None, lineno=node.lineno)
 
         class Sandbox(SandboxedEnvironment):
+            max_output = 100_000  # characters of a reply, or items of a list built
+            max_bits = 100_000  # of a number (about 30,000 digits)
+            max_range = 10_000  # items of one range()
+            max_steps = 1_000_000  # loop items and calls in one render
+            max_seconds = 2.0  # wall time of one render
+            intercepted_binops = frozenset({"*", "**", "+", "//", "%"})
+            limit_error = LimitError
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.globals["range"] = bounded_range
+                self.globals["lipsum"] = lambda *a, **k: ""  # not for replies
+                for name, function in list(self.filters.items()):
+                    self.filters[name] = guarded(name, function)
+                self.filters["_bounded_iter"] = bounded_iter
+                self.filters["_bounded_text"] = bounded_text
+
+            @staticmethod
+            def start_render() -> None:
+                """Start this thread's limits for one render (steps and deadline)."""
+                state.steps = 0
+                state.deadline = time.monotonic() + Sandbox.max_seconds
+
+            def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+                return Bound().visit(super()._parse(source, name, filename))
+
+            def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+                check()
+                if operator_ == "**":
+                    if (
+                        type(left) is int
+                        and type(right) is int
+                        and abs(left) > 1
+                        and right * left.bit_length() > self.max_bits
+                    ):
+                        raise LimitError(f"number of more than {self.max_bits:,} bits")
+                    return sized(operator.pow(left, right))
+                if operator_ == "*":
+                    for seq, times in ((left, right), (right, left)):
+                        if (
+                            isinstance(seq, (str, list, tuple))
+                            and isinstance(times, int)
+                            and len(seq) * times > self.max_output
+                        ):
+                            raise LimitError(f"a value of more than {self.max_output:,} items")
+                    if (
+                        type(left) is int
+                        and type(right) is int
+                        and left.bit_length() + right.bit_length() > self.max_bits
+                    ):
+                        raise LimitError(f"number of more than {self.max_bits:,} bits")
+                    return operator.mul(left, right)
+                if operator_ == "%" and isinstance(left, str):
+                    # "%099999999d" % 1: no width or precision of more than four digits.
+                    if re.search(r"%[^a-zA-Z%]*(?:\d{5}|\*)", left):
+                        raise LimitError("format width over 9,999")
+                    return sized(operator.mod(left, right))
+                found = super().call_binop(context, operator_, left, right)
+                return sized(found)
+
+            def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+                check()
+                target = getattr(__obj, "__wrapped__", __obj)
+                if isinstance(getattr(target, "__self__", None), str):
+                    # "x".center(10**9), "{:999999999}".format(1), "".join(huge): refused.
+                    expected(target.__self__, getattr(target, "__name__", ""), args, kwargs)
+                return sized(super().call(__context, __obj, *args, **kwargs))
+
             def getattr(self, obj: Any, attribute: str) -> Any:
                 if type(obj) is dict and attribute in obj:
                     return obj[attribute]
@@ -129,10 +303,25 @@ class Playbook:
 
             bytecode = None
             folder = self._cache.get("bytecode_dir")
-            if folder is not None:
+            if folder is not None and hasattr(os, "getuid"):
+                # Compiled templates are code run outside the sandbox (read with pickle
+                # and marshal): only from a folder of this user's that no one else can
+                # write to, made 0700. Anything else compiles the templates afresh.
                 try:
-                    os.makedirs(folder, exist_ok=True)
-                    bytecode = FileSystemBytecodeCache(folder)
+                    os.makedirs(folder, mode=0o700, exist_ok=True)
+                    st = os.stat(folder)
+                    import stat
+
+                    if (
+                        stat.S_ISDIR(st.st_mode)
+                        and st.st_uid == os.getuid()
+                        and not st.st_mode & 0o022
+                    ):
+                        # The version of the sandbox in the file name: code compiled
+                        # before its limits is never read back.
+                        bytecode = FileSystemBytecodeCache(
+                            folder, pattern=f"__replybook_{__version__}_bounded1_%s.cache"
+                        )
                 except OSError:
                     bytecode = None
             env = _sandbox()(
@@ -396,12 +585,20 @@ def _includes(
 
 
 def _collect_templates(dirs: list[Path]) -> tuple[dict[str, str], list[tuple[str, int, int]]]:
-    """Read every template; a later folder replaces an earlier one's variants of a slot."""
+    """Read every template; a later folder replaces an earlier one's variants of a slot.
+
+    A template must really be in its folder: one whose real path (symlinks resolved) is
+    outside it is refused, so a shared playbook can't draft /etc/passwd into a reply.
+    Anything but a regular file (a FIFO, a device, a folder named ``*.j2``) is skipped.
+    """
+    import stat
+
     by_slot: dict[str, dict[str, str]] = {}
     stamps: list[tuple[str, int, int]] = []
     for folder in dirs:
         if not folder.is_dir():
             continue
+        root = folder.resolve()
         found: dict[str, dict[str, str]] = {}
         for file in sorted(folder.rglob("*.j2")):
             rel = file.relative_to(folder).as_posix()
@@ -409,9 +606,17 @@ def _collect_templates(dirs: list[Path]) -> tuple[dict[str, str], list[tuple[str
             if not match:
                 continue
             try:
-                source = file.read_text(encoding="utf-8")
-                st = file.stat()
-            except (OSError, UnicodeDecodeError) as exc:
+                real = file.resolve(strict=True)
+                if not real.is_relative_to(root):
+                    raise PlaybookError(
+                        f"template is outside its folder {root} (it is {real})", file=str(file)
+                    )
+                st = real.stat()
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                with open(real, encoding="utf-8") as fh:
+                    source = fh.read()
+            except (OSError, RuntimeError, UnicodeDecodeError) as exc:
                 raise PlaybookError(f"cannot read template: {exc}", file=str(file)) from None
             stamps.append((str(file), st.st_size, st.st_mtime_ns))
             slot = f"{match['lang']}/{match['case']}/{match['slot']}"
