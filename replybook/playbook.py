@@ -388,11 +388,21 @@ def find_playbook(start: Path | None = None) -> Path | None:
     return None
 
 
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
 def _resolve_extends(name: str, relative_to: Path, file: str, line: int | None) -> Path:
     builtins = builtin_playbooks()
     if name in builtins:
         return builtins[name]
     candidate = (relative_to.parent / name).resolve()
+    if candidate.exists() and candidate.suffix.lower() not in _YAML_SUFFIXES:
+        raise PlaybookError(
+            f"extends {name!r}: not a built-in playbook, and a playbook file ends in .yaml or .yml",
+            file=file,
+            line=line,
+            path="extends",
+        )
     if candidate.is_file():
         return candidate
     known = ", ".join(sorted(builtins))
@@ -408,30 +418,54 @@ def _resolve_extends(name: str, relative_to: Path, file: str, line: int | None) 
 # Reading YAML with line numbers
 
 
+# Playbooks are shared: a file is at most this big, and its aliases (``*name``) may refer
+# back at most this often and expand to at most this many values ("billion laughs").
+MAX_PLAYBOOK_BYTES = 2_000_000
+MAX_ALIASES = 1_000
+MAX_VALUES = 1_000_000
+MAX_DEPTH = 100
+
+
 def _read_yaml(path: Path) -> tuple[dict[str, Any], Origins]:
     import yaml
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_PLAYBOOK_BYTES + 1)
     except FileNotFoundError:
         raise PlaybookError("file not found", file=shown) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlaybookError(f"cannot read: {exc}", file=shown) from None
+    except OSError as exc:
+        raise PlaybookError(f"cannot read: {exc.strerror or 'read error'}", file=shown) from None
+    if len(raw) > MAX_PLAYBOOK_BYTES:
+        raise PlaybookError(
+            f"larger than 2 MB ({MAX_PLAYBOOK_BYTES:,} bytes): not read", file=shown
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = raw[: exc.start].count(b"\n") + 1
+        raise PlaybookError("not UTF-8 text", file=shown, line=at) from None
+    node = None
     try:
         loader = loader_cls(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _check_nodes(node, shown)
             data = loader.construct_document(node) if node is not None else {}
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
+        # Only the line: the problem's own words can quote the file (a file that isn't a
+        # playbook must never have its content printed).
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise PlaybookError(f"invalid YAML: {exc.problem or exc}", file=shown, line=line) from None
-    except yaml.YAMLError as exc:
-        raise PlaybookError(f"invalid YAML: {exc}", file=shown) from None
+        problem = _unquoted(exc.problem or exc.context or "not valid YAML")
+        raise PlaybookError(f"invalid YAML: {problem}", file=shown, line=line) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        raise PlaybookError("invalid YAML: a value can't be read", file=shown) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -441,6 +475,63 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], Origins]:
         _walk_lines(node, "", shown, origins)
         _alias_rules(data, origins)
     return data, origins
+
+
+def _unquoted(problem: str) -> str:
+    """A YAML parser's problem without the characters of the file it quotes."""
+    problem = re.sub(r"'[^'\n]*'|\"[^\"\n]*\"", "", str(problem).splitlines()[0])
+    return re.sub(r"\s+", " ", problem).strip() or "not valid YAML"
+
+
+def _check_nodes(root: Any, file: str) -> None:
+    """Refuse a composed YAML document whose aliases refer back too often, to themselves,
+    or expand to too many values, or that nests too deep: before anything is built from
+    it. Each node is visited once; an alias is a node met again."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    aliases = 0
+    stack: list[tuple[Any, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, leaving = stack.pop()
+        key = id(node)
+        children: list[Any] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if leaving:
+            active.discard(key)
+            total = 1 + sum(sizes[id(child)] for child in children)
+            if total > MAX_VALUES:
+                raise PlaybookError(
+                    f"aliases expand to more than {MAX_VALUES:,} values (at most {MAX_VALUES:,})",
+                    file=file,
+                    line=node.start_mark.line + 1,
+                )
+            sizes[key] = total
+            continue
+        if key in active:
+            raise PlaybookError(
+                "an alias refers to itself", file=file, line=node.start_mark.line + 1
+            )
+        if key in sizes:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise PlaybookError(
+                    f"more than {MAX_ALIASES:,} aliases (at most {MAX_ALIASES:,})",
+                    file=file,
+                    line=node.start_mark.line + 1,
+                )
+            continue
+        if depth > MAX_DEPTH:
+            raise PlaybookError(
+                f"nested deeper than {MAX_DEPTH} levels", file=file, line=node.start_mark.line + 1
+            )
+        active.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in reversed(children))
 
 
 def _alias_rules(data: dict[str, Any], origins: Origins) -> None:
@@ -567,6 +658,13 @@ def _includes(
     found = []
     for name in listed:
         target = (path.parent / name).resolve()
+        if target.suffix.lower() not in _YAML_SUFFIXES:
+            raise PlaybookError(
+                f"include {name!r}: an included file ends in .yaml or .yml",
+                file=file,
+                line=line,
+                path="include",
+            )
         if not target.is_file():
             raise PlaybookError(
                 f"included file not found: {name}", file=file, line=line, path="include"
@@ -787,8 +885,10 @@ def _validate(value: Any, spec: Any, path: str, origins: Origins, file: str) -> 
             raise err(f"expected text, got {_kind(value)}")
         if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise err(f"expected a whole number >= 0, got {_kind(value)}")
-        if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise err(f"expected a number, got {_kind(value)}")
+        if kind == "int" and value > MAX_INT:
+            raise err(f"expected a whole number from 0 to {MAX_INT:,}, got {_shown(value)}")
+        if kind == "number" and not _finite(value):
+            raise err(f"expected a finite number, got {_shown(value)}")
         if kind == "bool" and not isinstance(value, bool):
             raise err(f"expected true or false, got {_kind(value)}")
         if kind == _TEXT:
@@ -805,7 +905,7 @@ def _validate(value: Any, spec: Any, path: str, origins: Origins, file: str) -> 
             if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
                 raise err("expected a list of phrases or a {language: [phrases]} mapping", at)
             for index, phrase in enumerate(phrases):
-                problem = check_phrase(phrase)
+                problem = check_phrase(phrase) or _raw_problem(phrase)
                 if problem:
                     raise err(problem, f"{at}[{index}]")
         return
@@ -836,6 +936,30 @@ def _validate(value: Any, spec: Any, path: str, origins: Origins, file: str) -> 
         return
 
 
+MAX_INT = 1_000_000_000
+
+
+def _finite(value: Any) -> bool:
+    """A number that is neither true/false, NaN nor infinite, nor too big for a float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    import math
+
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _shown(value: Any) -> str:
+    """A wrong value for a message: a number as itself (shortened), anything else by kind."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        huge = isinstance(value, int) and value.bit_length() >= 64
+        text = "a huge number" if huge else repr(value)
+        return text if len(text) <= 24 else text[:21] + "..."
+    return _kind(value)
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -853,18 +977,44 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
     default_channel = data.get("default_channel")
     if default_channel is not None and default_channel not in data["channels"]:
         raise _fail(f"unknown channel {default_channel!r}", "default_channel", origins, file)
+    for key, limit, unit in _RANGES:
+        head, _, tail = key.partition(".")
+        section = data.get(head)
+        if not isinstance(section, dict):
+            continue
+        found = section.items() if tail == "*" else [(tail, section.get(tail))]
+        for name, value in found:
+            if value is not None and not (_finite(value) and 0 <= value <= limit):
+                raise _fail(
+                    f"expected a number from 0 to {limit:,} ({unit}), got {_shown(value)}",
+                    f"{head}.{name}",
+                    origins,
+                    file,
+                )
+    history = data.get("history_size")
+    if history is not None and history > MAX_HISTORY:
+        raise _fail(
+            f"expected a whole number from 0 to {MAX_HISTORY:,}, got {_shown(history)}",
+            "history_size",
+            origins,
+            file,
+        )
+    for index, handle in enumerate(data.get("support_handles") or []):
+        problem = _raw_problem(handle)
+        if problem:
+            raise _fail(problem, f"support_handles[{index}]", origins, file)
     for kind, groups in data["signals"].items():
         for lang, weights in groups.items():
             for weight in weights:
-                if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                if not _finite(weight):
                     raise _fail(
-                        f"signal weights must be numbers, got {weight!r}",
+                        f"signal weights must be finite numbers, got {_shown(weight)}",
                         f"signals.{kind}.{lang}.{weight}",
                         origins,
                         file,
                     )
                 for index, phrase in enumerate(weights[weight]):
-                    problem = check_phrase(phrase)
+                    problem = check_phrase(phrase) or _raw_problem(phrase)
                     if problem:
                         raise _fail(
                             problem, f"signals.{kind}.{lang}.{weight}[{index}]", origins, file
@@ -887,6 +1037,330 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
         for key, agent in (data.get(section) or {}).items():
             if not agent.get("name", "").strip():
                 raise _fail("an agent needs a name", f"agents.{key}.name", origins, file)
+    for index, rule in enumerate(data.get("rules") or []):
+        _check_rule(rule, index, origins, file)
+
+
+# Limits a number in the playbook must keep: (key, highest, what it counts).
+_RANGES = (
+    ("sla_minutes.*", 525_600, "minutes: a year at most"),
+    ("patterns.window_hours", 8_760, "hours: a year at most"),
+    ("patterns.similarity", 100, "percent"),
+    ("variety.candidates", 100, "replies drafted to choose from"),
+)
+MAX_HISTORY = 100_000
+
+# The parameters of lint rules, by the kind of value each takes (the rest are free).
+_RULE_PARAMS: dict[str, Any] = {
+    **{
+        key: _PHRASES
+        for key in (
+            *("tokens", "unless", "first", "then", "markers", "verbs", "nouns"),
+            *("not_after", "breaks", "public", "declines", "closings", "common"),
+        )
+    },
+    **{key: "int" for key in ("max", "min", "within", "before", "reach", "min_letters", "min_run")},
+    **{key: "number" for key in ("threshold", "min_weight")},
+    **{key: "bool" for key in ("case_sensitive", "shared")},
+    **{key: "str" for key in ("check", "measure", "parts", "scope", "level", "message", "why")},
+    **{key: ("list", "str") for key in ("allow", "signals")},
+}
+_RULE_EXAMPLES: dict[str, Any] = {
+    "bad": ("list", "str"),
+    "good": ("list", "str"),
+    "comment": "str",
+    "channel": "str",
+    "name": "str",
+    "history": ("list", "str"),
+}
+
+
+def _check_rule(rule: Any, index: int, origins: Origins, file: str) -> None:
+    """A lint rule's parameters of the wrong kind fail the load, naming the key (the rule's
+    own checks, its id, type and texts, are the linter's, when it compiles the rules)."""
+    if not isinstance(rule, dict):
+        return
+    rule_id = rule.get("id")
+    where = f"rules.{rule_id}" if isinstance(rule_id, str) else f"rules[{index}]"
+    for key, spec in _RULE_PARAMS.items():
+        if key in rule and key != "examples":
+            _validate(rule[key], spec, f"{where}.{key}", origins, file)
+    examples = rule.get("examples")
+    if examples is not None:
+        # The playbook language's examples, and another language's under its code.
+        spec = _RULE_EXAMPLES
+        if isinstance(examples, dict):
+            spec = {k: _RULE_EXAMPLES for k in examples if k not in _RULE_EXAMPLES}
+            spec.update(_RULE_EXAMPLES)
+        _validate(examples, spec, f"{where}.examples", origins, file)
+    swap = rule.get("swap")
+    if swap is not None:
+        nested = isinstance(swap, dict) and any(isinstance(v, dict) for v in swap.values())
+        tables = swap.items() if nested else [("", swap)]
+        for lang, table in tables:
+            at = f"{where}.swap.{lang}" if lang else f"{where}.swap"
+            if not isinstance(table, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+            ):
+                raise _fail(
+                    "expected a {say-not-this: say-this} mapping of text "
+                    "(or one such mapping per language)",
+                    at,
+                    origins,
+                    file,
+                )
+    if "pattern" in rule:
+        value = rule["pattern"]
+        groups = value.items() if isinstance(value, dict) else [("", value)]
+        for lang, source in groups:
+            at = f"{where}.pattern.{lang}" if lang else f"{where}.pattern"
+            if not isinstance(source, str):
+                raise _fail("expected a regular expression, or one per language", at, origins, file)
+            problem = _pattern_problem(source)
+            if problem:
+                raise _fail(problem, at, origins, file)
+
+
+def _raw_problem(phrase: Any) -> str | None:
+    """Why a raw ``'/regex/'`` phrase is unsafe to run on a stranger's text, or None."""
+    if isinstance(phrase, str):
+        phrase = phrase.strip()
+        if len(phrase) >= 2 and phrase.startswith("/") and phrase.endswith("/"):
+            return _pattern_problem(phrase[1:-1])
+    return None
+
+
+_PATTERNS_CHECKED: dict[str, str | None] = {}
+
+
+def _pattern_problem(source: str) -> str | None:
+    """Why a regular expression can take exponential time, or None.
+
+    A repeated group whose text can be split between its repeats in more than one way
+    backtracks through every split on text that almost matches: a repeat inside it that
+    can take the same characters as the rest of the group (``(a+)+``, ``(\\w+\\s?)*``), or
+    two of its alternatives that match the same text (``(a|a)+``)."""
+    if source in _PATTERNS_CHECKED:
+        return _PATTERNS_CHECKED[source]
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python before 3.11
+        import sre_parse as parser
+    try:
+        parsed = parser.parse(source)
+    except Exception:
+        return None  # a bad pattern is reported as such by its own check
+    found = _nested_repeat(list(parsed), parser)
+    problem = None
+    if found:
+        problem = (
+            f"pattern {source[:60]!r} can take exponential time on text that almost matches: "
+            f"{found}; rewrite it, or make the repeat possessive (a++) or atomic (?>...)"
+        )
+    if len(_PATTERNS_CHECKED) < 10_000:
+        _PATTERNS_CHECKED[source] = problem
+    return problem
+
+
+_PROBES = frozenset(chr(c) for c in range(128)) | frozenset("éßäöüçğışяжشی٣\u00a0\u2003")
+
+
+def _nested_repeat(items: list[Any], parser: Any) -> str | None:
+    """The first ambiguous repeated group in a parsed pattern, said in words, or None."""
+    for op, av in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+            _, high, body = av
+            body = list(body)
+            if high > 1:
+                for inner in _repeats(body):
+                    chars = _chars(inner)
+                    if chars and _fits(body, chars):
+                        return "a repeated group holds a repeat that can match the same text"
+                if _same_branches(body, _first(body, frozenset())):
+                    return "a repeated group has alternatives that match the same text"
+            found = _nested_repeat(body, parser)
+        elif name in ("SUBPATTERN",):
+            found = _nested_repeat(list(av[-1]), parser)
+        elif name in ("ATOMIC_GROUP",):
+            found = _nested_repeat(list(av), parser)
+        elif name in ("POSSESSIVE_REPEAT",):
+            found = _nested_repeat(list(av[2]), parser)
+        elif name == "BRANCH":
+            found = next((f for b in av[1] if (f := _nested_repeat(list(b), parser))), None)
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            found = _nested_repeat(list(av[1]), parser)
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
+def _children(op: str, av: Any) -> list[list[Any]]:
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return [list(av[2])]
+    if op == "SUBPATTERN":
+        return [list(av[-1])]
+    if op == "ATOMIC_GROUP":
+        return [list(av)]
+    if op == "BRANCH":
+        return [list(b) for b in av[1]]
+    return []
+
+
+def _repeats(items: list[Any]) -> list[Any]:
+    """Every backtracking repeat of more than one inside ``items``."""
+    out = []
+    for op, av in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT") and av[1] > 1:
+            out.append((op, av))
+        for child in _children(name, av):
+            out.extend(_repeats(child))
+    return out
+
+
+def _chars(item: Any) -> frozenset[str]:
+    """The characters (of a probe set) that one item can match."""
+    op, av = item
+    name = str(op)
+    if name == "LITERAL":
+        return frozenset({chr(av)})
+    if name == "NOT_LITERAL":
+        return _PROBES - {chr(av)}
+    if name == "ANY":
+        return _PROBES - {"\n"}
+    if name == "IN":
+        return _in_set(av)
+    out: frozenset[str] = frozenset()
+    for child in _children(name, av):
+        for sub in child:
+            out |= _chars(sub)
+    return out
+
+
+def _literals(av: Any) -> frozenset[str]:
+    return frozenset(chr(v) for op, v in av if str(op) == "LITERAL")
+
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+_CATEGORY_CHARS: dict[str, frozenset[str]] = {}
+
+
+def _in_set(av: Any) -> frozenset[str]:
+    """The probe characters (and the set's own) that a ``[...]`` set matches."""
+    everything = _PROBES | _literals(av)
+    hit: set[str] = set()
+    negate = False
+    for op, value in av:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            hit.add(chr(value))
+        elif name == "RANGE":
+            hit.update(c for c in everything if value[0] <= ord(c) <= value[1])
+        elif name == "CATEGORY" and str(value) in _CATEGORIES:
+            found = _CATEGORY_CHARS.get(str(value))
+            if found is None:
+                probe = re.compile(_CATEGORIES[str(value)])
+                found = _CATEGORY_CHARS[str(value)] = frozenset(
+                    c for c in _PROBES if probe.match(c)
+                )
+            hit.update(found)
+        else:
+            hit.update(everything)
+    return frozenset(everything - hit) if negate else frozenset(hit)
+
+
+def _fits(items: list[Any], chars: frozenset[str]) -> bool:
+    """Can ``items`` match some text made only of ``chars`` (the empty text too)?"""
+    for op, av in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+            ok = bool(_chars((op, av)) & chars)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            ok = av[0] == 0 or _fits(list(av[2]), chars)
+        elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+            ok = _fits(_children(name, av)[0], chars)
+        elif name == "BRANCH":
+            ok = any(_fits(list(b), chars) for b in av[1])
+        else:
+            ok = True  # anchors, lookarounds, back references: taken as fitting
+        if not ok:
+            return False
+    return True
+
+
+def _shape(items: list[Any]) -> tuple[list[frozenset[str]], bool]:
+    """The characters of each position of ``items`` while they are one character each,
+    and whether that is all of them (a text of fixed length)."""
+    out: list[frozenset[str]] = []
+    for op, av in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+            out.append(_chars((op, av)))
+        elif name == "SUBPATTERN":
+            inner, whole = _shape(list(av[-1]))
+            out.extend(inner)
+            if not whole:
+                return out, False
+        else:
+            return out, False
+    return out, True
+
+
+def _first(items: list[Any], end: frozenset[str] = _PROBES) -> frozenset[str]:
+    """The characters a text matched by ``items`` can start with (and ``end``, when it can
+    be empty)."""
+    out: frozenset[str] = frozenset()
+    for op, av in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+            return out | _chars((op, av))
+        children = _children(name, av)
+        for child in children:
+            out |= _first(child, frozenset())
+        if children and not _fits([(op, av)], frozenset()):
+            return out
+    return out | end
+
+
+def _overlap(one: list[frozenset[str]], two: list[frozenset[str]]) -> bool:
+    return all(a & b for a, b in zip(one, two, strict=False))
+
+
+def _same_branches(items: list[Any], after: frozenset[str]) -> bool:
+    """Do two alternatives of a branch inside a repeated group match the same text, or one
+    match the start of another whose rest can also start what comes after the branch
+    (``after``: what can follow ``items``, the group's own start again at its end)?"""
+    for index, (op, av) in enumerate(items):
+        name = str(op)
+        follow = _first(items[index + 1 :], after)
+        if name == "BRANCH":
+            shapes = [_shape(list(b)) for b in av[1]]
+            fixed = [shape for shape, whole in shapes if whole]
+            for i, one in enumerate(fixed):
+                for two in fixed[i + 1 :]:
+                    short, long = sorted((one, two), key=len)
+                    if not _overlap(short, long):
+                        continue
+                    if len(short) == len(long) or long[len(short)] & follow:
+                        return True
+        for child in _children(name, av):
+            inner = follow | _first(child, follow) if name.endswith("REPEAT") else follow
+            if _same_branches(child, inner):
+                return True
+    return False
+
 
 
 # ---------------------------------------------------------------------------------------

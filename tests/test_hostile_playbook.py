@@ -1,0 +1,142 @@
+"""Hostile playbooks: every problem is one PlaybookError naming file, line and key."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from replybook import PlaybookError, load_playbook
+
+
+def brand(tmp_path: Path, body: str, name: str = "replybook.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text("playbook: t\nextends: default\n" + body, encoding="utf-8")
+    return path
+
+
+def fails(path: Path) -> PlaybookError:
+    with pytest.raises(PlaybookError) as info:
+        load_playbook(path)
+    assert "\n" not in str(info.value)
+    return info.value
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+)
+
+
+def test_alias_bomb_is_refused_before_it_expands(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BOMB, encoding="utf-8")
+    start = time.perf_counter()
+    error = fails(path)
+    assert time.perf_counter() - start < 1
+    assert "aliases expand to more than 1,000,000 values" in str(error)
+
+
+def test_too_many_aliases_are_refused(tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text("a: &a x\nb: [" + ", ".join(["*a"] * 1001) + "]\n", encoding="utf-8")
+    assert "more than 1,000 aliases" in str(fails(path))
+
+
+def test_an_alias_to_itself_is_refused(tmp_path):
+    path = tmp_path / "loop.yaml"
+    path.write_text("a: &a [*a]\n", encoding="utf-8")
+    assert "refers to itself" in str(fails(path))
+
+
+def test_a_file_over_2_mb_is_not_read(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("# " + "x" * 2_000_000 + "\n", encoding="utf-8")
+    assert "larger than 2 MB (2,000,000 bytes)" in str(fails(path))
+
+
+def test_deep_nesting_is_refused(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8")
+    assert "nested deeper than 100 levels" in str(fails(path))
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ("sla_minutes: {complaint: 1000000000000000000000000000000}\n", "sla_minutes.complaint"),
+        ("sla_minutes: {complaint: 600000}\n", "sla_minutes.complaint"),
+        ("thresholds: {complaint: .nan}\n", "thresholds.complaint"),
+        ("thresholds: {complaint: .inf}\n", "thresholds.complaint"),
+        ("patterns: {window_hours: 1.0e300}\n", "patterns.window_hours"),
+        ("history_size: 100000000000000000000\n", "history_size"),
+        ("signals: {abuse: {en: {.nan: [idiot]}}}\n", "signals.abuse.en.nan"),
+    ],
+)
+def test_numbers_out_of_range_fail_at_load(tmp_path, body, key):
+    error = fails(brand(tmp_path, body))
+    assert error.path == key and error.line is not None
+
+
+RULE = (
+    "rules:\n  - id: my-rule\n    extends: existence\n    message: m\n    why: w\n"
+    "    tokens: [foo]\n    examples: {bad: [foo], good: [bar]}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("replace", "key"),
+    [
+        ("    examples: notamap\n", "rules.my-rule.examples"),
+        ("    tokens: 5\n", "rules.my-rule.tokens"),
+        ("    tokens: [foo]\n    max: lots\n", "rules.my-rule.max"),
+        ("    tokens: [foo]\n    swap: [a, b]\n", "rules.my-rule.swap"),
+    ],
+)
+def test_rule_params_of_the_wrong_type_fail_at_load(tmp_path, replace, key):
+    lines = RULE.splitlines(keepends=True)
+    wrong = "".join(
+        replace if line.startswith(replace.split(":")[0] + ":") else line for line in lines
+    )
+    error = fails(brand(tmp_path, wrong))
+    assert error.path == key and error.line is not None
+
+
+def test_extends_a_non_playbook_file_never_prints_it(tmp_path):
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$s3cretHash:19000:0:99999:7:::\n", encoding="utf-8")
+    path = tmp_path / "replybook.yaml"
+    path.write_text("playbook: t\nextends: shadow\n", encoding="utf-8")
+    error = fails(path)
+    assert "s3cret" not in str(error) and ".yaml or .yml" in str(error)
+    include = tmp_path / "inc.yaml"
+    include.write_text("playbook: t\ninclude: [shadow]\n", encoding="utf-8")
+    assert "s3cret" not in str(fails(include))
+
+
+def test_yaml_errors_never_quote_the_file(tmp_path):
+    target = tmp_path / "shadow.yaml"
+    target.write_text("root:x:0: '$6$s3cretHash\n  - 'daemon: *s3cret'\n", encoding="utf-8")
+    path = tmp_path / "replybook.yaml"
+    path.write_text("playbook: t\nextends: shadow.yaml\n", encoding="utf-8")
+    error = fails(path)
+    assert "s3cret" not in str(error) and error.file and error.file.endswith("shadow.yaml")
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(a*)*", r"(a|a)+", r"(\w+\s?)*"])
+def test_raw_patterns_with_nested_quantifiers_fail_at_load(tmp_path, pattern):
+    for body, key in (
+        (f"topics: {{x: {{match: {{en: ['/{pattern}/']}}}}}}\n", "topics.x.match.en[0]"),
+        (f"signals: {{abuse: {{en: {{1: ['/{pattern}/']}}}}}}\n", "signals.abuse.en.1[0]"),
+        (RULE.replace("tokens: [foo]", f"tokens: ['/{pattern}/']"), "rules.my-rule.tokens[0]"),
+    ):
+        error = fails(brand(tmp_path, body))
+        assert error.path == key and "exponential time" in str(error)
+
+
+def test_builtin_raw_patterns_pass_the_nested_quantifier_check():
+    from replybook.playbook import _pattern_problem
+
+    assert load_playbook("acme-air").name == "acme-air"
+    assert _pattern_problem(r"\b(?:(?:your|the|these|such|a)\s+)*(?:nice|kind)\b") is None
+    assert _pattern_problem(r"(a++)+") is None
