@@ -41,6 +41,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from eval_decisions import failures  # noqa: E402  (the never-do failures, counted alike)
+from eval_intent import macro_f1  # noqa: E402
+
 from replybook import analyze, decide, load_playbook  # noqa: E402
 
 LANGS = ("tr", "ru", "fa", "fi")
@@ -112,24 +115,6 @@ def run(rows: list[dict[str, Any]], playbook: Any) -> None:
         analysis = analyze(row["text"], playbook, context=row["context"])
         row["analysis"] = analysis
         row["pred"] = decide(analysis, playbook)
-
-
-def failures(row: dict[str, Any]) -> list[str]:
-    """The never-do failures this row shows (as bench/eval_decisions.py counts them)."""
-    gold, pred = row["gold"], row["pred"]
-    out = []
-    flags = set(gold.get("flags") or ())
-    if "sarcastic" in flags and gold["intent"] == "complaint" and pred.intent in ("praise", "joke"):
-        out.append("sarcasm thanked")
-    if (
-        ("specific_problem" in flags or gold["intent"] == "complaint")
-        and gold["action"] in ("reply", "escalate")
-        and pred.action in ("moderate", "skip")
-    ):
-        out.append("specific problem moderated/skipped")
-    if gold["action"] == "escalate" and pred.action != "escalate":
-        out.append("escalation missed")
-    return out
 
 
 def set_line(lang: str, part: str, rows: list[dict[str, Any]]) -> tuple[str, ...]:
@@ -226,27 +211,6 @@ def own_sets(langs: Iterable[str], playbook: Any, errors: int) -> None:
 
 
 # --- the shared evaluation data ----------------------------------------------------------
-
-
-def macro_f1(pairs: Iterable[tuple[bool, bool]]) -> tuple[float, float, float, int]:
-    """Macro F1 over the two classes, plus precision and recall of the positive class."""
-    tp = fp = fn = tn = 0
-    for gold, pred in pairs:
-        if gold and pred:
-            tp += 1
-        elif pred:
-            fp += 1
-        elif gold:
-            fn += 1
-        else:
-            tn += 1
-
-    def f1(t: int, f_pos: int, f_neg: int) -> float:
-        return 2 * t / (2 * t + f_pos + f_neg) if t else 0.0
-
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    return (f1(tp, fp, fn) + f1(tn, fn, fp)) / 2, precision, recall, tp + fp + fn + tn
 
 
 def shared(folder: Path, playbook: Any, errors: int, langs: Iterable[str]) -> None:
