@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import marshal
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -159,6 +161,7 @@ class Context:
         "_raw_done",
         "_part",
         "_part_known",
+        "hidden",
     )
 
     def __init__(
@@ -188,6 +191,8 @@ class Context:
         self._signoff: _Signoff | None = None
         self._part: tuple[int, int] | None = None
         self._part_known = False
+        # Hidden characters in the reply as given: (start, end, what they are).
+        self.hidden: list[tuple[int, int, str]] = []
 
     def found(self) -> dict[Any, list[Match]]:
         """What every rule's plain phrase lists match in the reply, by (rule id, list)."""
@@ -539,9 +544,11 @@ _ASCII_CAPS = re.compile(r"[A-Z]{2,}")
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # Capitals in any script with case ("[ИМЯ]", "Мария", "Ayşe"); a caseless script has none.
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ"
-# Fill-in markers in any script: "[NAME]", "[ИМЯ]", "<name>", "<имя>", "‹имя›".
+# Fill-in markers in any script: "[NAME]", "[ИМЯ]", "<name>", "<имя>", "‹имя›". Every
+# part is bounded or stops at its own opening mark: a reply of 100,000 "{{" is one pass.
 _PLACEHOLDERS = re.compile(
-    rf"\{{\{{.*?\}}\}}|\{{%.*?%\}}|\[(?:[{_UPPER}][{_UPPER} _-]*|name|first name|agent|x+)\]|"
+    r"\{\{[^{}\n]{0,200}\}\}|\{%[^{}\n]{0,200}?%\}|"
+    rf"\[(?:[{_UPPER}][{_UPPER} _-]*|name|first name|agent|x+)\]|"
     r"\[[\u0600-\u06ff][\u0600-\u06ff\u200c ]{0,20}\]|"
     r"<(?:[^\W\d_A-Z][^\W\d_]*(?:[ _-][^\W\d_]+)*)>|‹[^›\n]{1,30}›|"
     r"\b(?:XXX+|TODO|TBD|FIXME|INSERT [A-Z ]+)\b|\$\{\w+\}"
@@ -954,6 +961,187 @@ def echo(rule: Rule, ctx: Context) -> Iterator[Hit]:
             yield m.start(), m.end(), {}
 
 
+# Hidden characters
+
+# Characters that show nothing, by name: a rule reading the reply never sees them.
+_INVISIBLE = {
+    "\u200b": "zero-width space",
+    "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner",
+    "\u2060": "word joiner",
+    "\ufeff": "byte-order mark",
+    "\u00ad": "soft hyphen",
+    "\u034f": "combining grapheme joiner",
+    "\u180e": "Mongolian vowel separator",
+    "\u2061": "invisible function application",
+    "\u2062": "invisible times",
+    "\u2063": "invisible separator",
+    "\u2064": "invisible plus",
+}
+_BIDI_NAMES = {
+    "\u2066": "left-to-right isolate",
+    "\u2067": "right-to-left isolate",
+    "\u2068": "first-strong isolate",
+    "\u2069": "pop directional isolate",
+    "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark",
+    "\u202a": "left-to-right embedding",
+    "\u202b": "right-to-left embedding",
+    "\u202c": "pop directional formatting",
+    "\u202d": "left-to-right override",
+    "\u202e": "right-to-left override",
+    "\u061c": "Arabic letter mark",
+}
+# Embeddings and overrides reorder what follows: replybook never writes them, so they are
+# flagged even in a right-to-left reply (whose isolates and marks are its own).
+_OVERRIDES = "\u202a\u202b\u202c\u202d\u202e"
+_HIDDEN = re.compile("[" + "".join(_INVISIBLE) + BIDI_CONTROLS + "]")
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# Cyrillic letters that look like Latin ones, and the other way round.
+_CYRILLIC_TWINS = dict(zip("аеорсухіјѕԁАВЕКМНОРСТХУІЈЅ", "aeopcyxijsdABEKMHOPCTXYIJS", strict=True))
+_LATIN_TWINS = {latin: cyrillic for cyrillic, latin in _CYRILLIC_TWINS.items()}
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_HAS_CYRILLIC = re.compile("[\u0400-\u04ff\u0500-\u052f]")
+_HAS_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
+class Normalised(NamedTuple):
+    """The reply as the rules read it: ``text``; where each of its characters came from
+    in the reply as given (``spans``, [start, end); None when it is the reply as given);
+    the indexes dropped from it; and the hidden characters found, as (start, end, what)."""
+
+    text: str
+    spans: list[tuple[int, int]] | None
+    dropped: frozenset[int]
+    hidden: list[tuple[int, int, str]]
+
+
+def _arabic_letter(c: str) -> bool:
+    return bool(_RIGHT_TO_LEFT.match(c)) and unicodedata.category(c)[0] in "LM"
+
+
+def _emoji_side(c: str) -> bool:
+    """Part of an emoji sequence (a zero-width joiner between two is the emoji's own)."""
+    return c == "\ufe0f" or unicodedata.category(c) in ("So", "Sk")
+
+
+def _hidden_kind(text: str, i: int, rtl: bool) -> tuple[bool, str | None]:
+    """Whether the invisible or directional character at ``i`` is dropped, and what it is
+    called when it is to be reported (None: it is the reply's own)."""
+    c = text[i]
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    code = f"U+{ord(c):04X}"
+    if c in _BIDI_NAMES:
+        own = rtl and c not in _OVERRIDES
+        return True, None if own else f"a {_BIDI_NAMES[c]} ({code})"
+    if c == "\u200c" and before and after and _arabic_letter(before) and _arabic_letter(after):
+        return False, None  # Persian writes one inside a word: "می‌کنم"
+    if c == "\u200d" and before and after and (_emoji_side(before) or _emoji_side(after)):
+        return False, None  # an emoji sequence: 👩‍💻
+    return True, f"a {_INVISIBLE[c]} ({code})"
+
+
+def _script_letter(c: str) -> str:
+    if c in _CYRILLIC_TWINS or c in _LATIN_TWINS:
+        return "twin"
+    if _HAS_CYRILLIC.match(c):
+        return "cyrillic"
+    if _HAS_LATIN.match(c):
+        return "latin"
+    return "other"
+
+
+def normalise(text: str, lang: str = "en") -> Normalised:
+    """The reply as lint's rules read it: NFKC (full-width letters as ASCII), invisible
+    characters and directional controls dropped (but a non-joiner between Persian letters,
+    and a joiner inside an emoji), and look-alike letters of another script inside a word
+    written as the word's own (a Cyrillic "а" in "pаssword"; a word of look-alikes only is
+    read in the script of ``lang``'s alphabet). All-Cyrillic and all-Latin words are left
+    as they are."""
+    if text.isascii():
+        return Normalised(text, None, frozenset(), [])
+    marks = _HIDDEN.search(text) is not None
+    mixed = _HAS_CYRILLIC.search(text) is not None and _HAS_LATIN.search(text) is not None
+    if not marks and not mixed and unicodedata.is_normalized("NFKC", text):
+        return Normalised(text, None, frozenset(), [])
+    hidden: list[tuple[int, int, str]] = []
+    dropped: set[int] = set()
+    if marks:
+        rtl = _RIGHT_TO_LEFT.search(text) is not None
+        for m in _HIDDEN.finditer(text):
+            drop, what = _hidden_kind(text, m.start(), rtl)
+            if drop:
+                dropped.add(m.start())
+            if what is not None:
+                hidden.append((m.start(), m.end(), what))
+    # NFKC a base character with the marks that follow it at a time, so that every
+    # character of the result knows where in the reply it came from.
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    known: dict[str, str] = {}  # NFKC of each character met
+    base, base_at, base_out = "", 0, 0  # the base character and the marks after it
+    for i, c in enumerate(text):
+        if i in dropped:
+            continue
+        if c < "\x80":
+            out.append(c)
+            spans.append((i, i + 1))
+            base, base_at, base_out = c, i, len(out) - 1
+            continue
+        if base and unicodedata.combining(c):
+            base += c
+            piece = unicodedata.normalize("NFKC", base)
+            del out[base_out:], spans[base_out:]
+            out.extend(piece)
+            spans.extend([(base_at, i + 1)] * len(piece))
+            continue
+        if c not in known:
+            known[c] = unicodedata.normalize("NFKC", c)
+        piece = known[c]
+        base, base_at, base_out = c, i, len(out)
+        out.extend(piece)
+        spans.extend([(i, i + 1)] * len(piece))
+    folded = "".join(out)
+    if mixed or not folded.isascii():
+        for m in _LETTER_RUN.finditer(folded):
+            word = m.group(0)
+            if word.isascii() or not _HAS_CYRILLIC.search(word) or not _HAS_LATIN.search(word):
+                continue
+            kinds = [_script_letter(c) for c in word]
+            latin, cyrillic = kinds.count("latin"), kinds.count("cyrillic")
+            to_latin = latin > cyrillic or (latin == cyrillic and lang != "ru")
+            twins, script = (_CYRILLIC_TWINS, "Cyrillic") if to_latin else (_LATIN_TWINS, "Latin")
+            named = word if len(word) <= 40 else word[:37] + "..."
+            for k, c in enumerate(word):
+                if c in twins:
+                    at = m.start() + k
+                    out[at] = twins[c]
+                    where = spans[at]
+                    shown = text[where[0] : where[1]]
+                    what = f"a {script} '{shown}' (U+{ord(c):04X}) in the word '{named}'"
+                    hidden.append((where[0], where[1], what))
+        folded = "".join(out)
+    if folded == text and not dropped:
+        return Normalised(text, None, frozenset(), hidden)
+    hidden.sort()
+    return Normalised(folded, spans, frozenset(dropped), hidden)
+
+
+def hidden_characters(rule: Rule, ctx: Context) -> Iterator[Hit]:
+    """Each invisible character (zero-width space, soft hyphen, word joiner...), each
+    directional control in a left-to-right reply (and each embedding or override in any
+    reply), and each look-alike letter of another script inside a word ("pаssword" with a
+    Cyrillic "а"), as it is in the reply as given. A right-to-left reply's own isolates and
+    marks, a non-joiner between Persian letters and a joiner inside an emoji are not."""
+    for start, end, what in ctx.hidden:
+        yield start, end, {"what": what, _AS_GIVEN: True}
+
+
+# A hit's field: its span is in the reply as given, not in the text the rules read.
+_AS_GIVEN = "_as_given"
+
+
 RULE_TYPES: dict[str, RuleType] = {
     "existence": existence,
     "substitution": substitution,
@@ -969,6 +1157,7 @@ RULE_TYPES: dict[str, RuleType] = {
     "alternatives": alternatives,
     "request": request,
     "echo": echo,
+    "hidden": hidden_characters,
 }
 # Keys every rule may have; the rest are its type's parameters.
 _COMMON = {"id", "extends", "level", "message", "why", "when", "skip_when", "scope", "examples"}
@@ -1201,10 +1390,18 @@ def _holds(conditions: dict[str, Any], facts: dict[str, Any]) -> bool:
 # Running
 
 
-def _position(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return line, column
+def _positions(text: str) -> Callable[[int], tuple[int, int]]:
+    """Line and column (1-based) of a character index, by one table of where lines start:
+    a reply with many findings isn't counted through once for each."""
+    if "\n" not in text:
+        return lambda index: (1, index + 1)
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def position(index: int) -> tuple[int, int]:
+        line = bisect_right(starts, index)
+        return line, index - starts[line - 1] + 1
+
+    return position
 
 
 def _disabled_lines(text: str) -> dict[int, set[str] | None]:
@@ -1292,14 +1489,15 @@ def lint(
         analyze(comment, playbook, context=context) if isinstance(comment, str) else comment
     )
     lang = lang or reply_language(playbook, text)
-    # Directional marks (a right-to-left reply's isolates) are stripped before the checks;
-    # findings point into the reply as given.
-    original, origin = text, None
-    if not text.isascii() and any(c in text for c in BIDI_CONTROLS):
-        origin = [i for i, c in enumerate(text) if c not in BIDI_CONTROLS]
-        text = "".join(c for c in text if c not in BIDI_CONTROLS)
+    # The rules read the reply normalised (:func:`normalise`: no invisible characters or
+    # directional marks, full-width letters as ASCII, look-alike letters in a word's own
+    # script); findings point into the reply as given.
+    original = text
+    seen = normalise(text, lang)
+    text, origin = seen.text, seen.spans
     ctx = Context(text, playbook, lang, analysis, channel_spec, name, history, slot)
     ctx.original = original
+    ctx.hidden = seen.hidden
     if disable is None:
         return []
     facts = _facts(analysis, playbook, decision)
@@ -1320,6 +1518,7 @@ def lint(
         applicable = _plan(rules, facts, slot)
     ctx.index = index
     off = _disabled_lines(original)
+    position = _positions(original)
     found = ctx.found()
     raw_keys = ctx.index.raw_keys
     findings: list[Finding] = []
@@ -1329,15 +1528,21 @@ def lint(
         if disable and rule.id in disable:
             continue
         for start, end, fields in check(rule, ctx):
-            if origin is not None:
-                start = origin[start] if start < len(origin) else len(original)
-                end = origin[end - 1] + 1 if 0 < end <= len(origin) else start
-            line, column = _position(original, start)
+            as_given = _AS_GIVEN in fields
+            if as_given:
+                fields = {k: v for k, v in fields.items() if k != _AS_GIVEN}
+            elif origin is not None:
+                empty = end <= start
+                start = origin[start][0] if start < len(origin) else len(original)
+                end = start if empty else max(start, origin[end - 1][1])
+            line, column = position(start)
             if off and line in off and (off[line] is None or rule.id in off[line]):  # type: ignore[operator]
                 continue
             match = original[start:end]
-            if origin is not None:
-                match = "".join(c for c in match if c not in BIDI_CONTROLS)
+            if seen.dropped and not as_given:
+                match = "".join(
+                    c for at, c in enumerate(match, start) if at not in seen.dropped
+                )
             values = {"match": match, **fields}
             findings.append(
                 Finding(
