@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -77,6 +78,54 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _NORM = re.compile(r"https?://\S+|@\w+|[^\w\s]")
+
+
+_FOREIGN = "not a replybook store (a SQLite database with tables replybook didn't make)"
+
+
+def _apply(db: sqlite3.Connection, step: int) -> None:
+    """Run migration ``step`` (version ``step`` to ``step + 1``), statement by statement, so
+    it stays inside the caller's transaction."""
+    for statement in MIGRATIONS[step].split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _layout(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Table name -> column names, for every table in the database."""
+    names = [
+        str(r[0])
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: tuple(str(c[1]) for c in db.execute("SELECT * FROM pragma_table_info(?)", (name,)))
+        for name in names
+    }
+
+
+@cache
+def _expected(version: int) -> dict[str, tuple[str, ...]]:
+    """The tables replybook's own schema has at ``version`` (none at 0)."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for step in range(min(max(version, 0), SCHEMA_VERSION)):
+            _apply(db, step)
+        return _layout(db)
+    finally:
+        db.close()
+
+
+def _failure(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """One line for an SQLite error while opening the store."""
+    reason = " ".join(str(exc).split())
+    if isinstance(exc, sqlite3.OperationalError):
+        if "locked" in reason or "busy" in reason:
+            return f"{path}: the store is busy (another run held it for 30 s); try again"
+        if "readonly" in reason or "read-only" in reason:
+            return f"{path}: can't write the store ({reason})"
+    return f"{path}: not a replybook store ({reason})"
 
 
 class Incident:
@@ -222,13 +271,48 @@ class Store:
         except (OSError, sqlite3.Error) as exc:
             raise UsageError(f"{self.path}: can't open the store: {exc}") from None
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self._open()
+        except UsageError:
+            self.db.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise UsageError(f"{self.path}: not a replybook store ({exc})") from None
+            raise UsageError(_failure(self.path, exc)) from None
+
+    def _open(self) -> None:
+        """Check and migrate the schema under the write lock, then switch to WAL.
+
+        The write lock comes first (BEGIN IMMEDIATE, waiting up to 30 s for another run),
+        and only then is the version read and the schema checked and migrated, all in one
+        transaction: a run that finds a store half made by another one waits for it,
+        rather than migrating it a second time. A file that isn't a replybook store is
+        refused before anything in it is changed (its journal mode included).
+        """
+        self.db.execute("PRAGMA foreign_keys=ON")
+        with self.transaction():
+            self._migrate()
+        self._wal()
+        self.db.execute("PRAGMA synchronous=NORMAL")
+
+    def _wal(self) -> None:
+        # Switching to WAL needs the file to itself for a moment, and SQLite reports
+        # "locked" at once rather than wait when other runs are opening it too: retry,
+        # within the same 30 s as any other wait for the store.
+        deadline = time.monotonic() + 30
+        pause = 0.005
+        while True:
+            try:
+                mode = self.db.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
 
     def __enter__(self) -> Store:
         return self
@@ -272,18 +356,33 @@ class Store:
         self.db.execute("COMMIT")
 
     def _migrate(self) -> None:
+        # Called inside transaction(): the write lock is held, so no other run can be
+        # creating or migrating the schema between this read and the writes below.
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        found = _layout(self.db)
         if version > SCHEMA_VERSION:
+            if found and not set(_expected(SCHEMA_VERSION)) <= set(found):
+                raise UsageError(f"{self.path}: {_FOREIGN}")
             raise UsageError(
                 f"{self.path}: made by a newer replybook (schema {version}); upgrade replybook"
             )
-        while version < SCHEMA_VERSION:
-            with self._write() as db:
-                for statement in MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                version += 1
-                db.execute(f"PRAGMA user_version = {version}")
+        if version < 0 or found != _expected(version):
+            if version == 0 and found:
+                raise UsageError(f"{self.path}: {_FOREIGN}")
+            raise UsageError(
+                f"{self.path}: not a replybook store (schema version {version} without"
+                " replybook's tables, or with others)"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if version == 0 and self._has_objects():
+            raise UsageError(f"{self.path}: {_FOREIGN}")
+        for step in range(version, SCHEMA_VERSION):
+            _apply(self.db, step)
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _has_objects(self) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
 
     @property
     def schema_version(self) -> int:
