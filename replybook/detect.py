@@ -55,6 +55,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .lexicon import lazy_pattern
 from .playbook import register_compiled
 
 if TYPE_CHECKING:
@@ -132,9 +133,9 @@ _LATIN = frozenset(
 # domains), a retweet's "RT". Digits are never words. Hashtags (#NTVGenLaPlata2012,
 # #mrrobot) are mostly names: Latin-script scores leave them out when the text has other
 # words.
-_NOISE = re.compile(r"(?:https?://|www\.)\S*|@\w+|(?<!\w)RT(?!\w)", re.UNICODE)
-_HASHTAG = re.compile(r"#\w+", re.UNICODE)
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+_NOISE = lazy_pattern(r"(?:https?://|www\.)\S*|@\w+|(?<!\w)RT(?!\w)", re.UNICODE)
+_HASHTAG = lazy_pattern(r"#\w+", re.UNICODE)
+_WORD = lazy_pattern(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 # Script ranges (first, last, script), in order: the first whose last is >= a letter's
 # code point and whose first is <= it.
 _RANGES: tuple[tuple[int, int, str], ...] = (
@@ -185,7 +186,7 @@ _CYRILLIC_OWN = (
     ("mn", "өү"),
 )
 # Bulgarian's ъ is a vowel anywhere; Russian's only comes before е, ё, ю, я.
-_BULGARIAN_YER = re.compile(r"ъ(?=[бвгджзйклмнпрстфхцчшщ])|ѝ")
+_BULGARIAN_YER = lazy_pattern(r"ъ(?=[бвгджзйклмнпрстфхцчшщ])|ѝ")
 # Russian's own letters, which Ukrainian, Belarusian and Bulgarian don't use.
 _RUSSIAN_OWN = frozenset("ыэё")
 
@@ -458,7 +459,7 @@ def _phrase_words(data: Any, langs: set[str]) -> dict[str, set[str]]:
     }
 
 
-_NOT_WORDS = re.compile(r"\{[^}]*\}|\S+\*")
+_NOT_WORDS = lazy_pattern(r"\{[^}]*\}|\S+\*")
 
 
 def _lower(text: str) -> str:
@@ -513,7 +514,7 @@ DETECTOR_SURE = 0.9
 _TURKISH_OWN = frozenset("ğşı")
 # Latin letters (Basic Latin to Latin Extended-B, Latin Extended Additional) and the
 # combining dot of a lowercased İ.
-_LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0307']+")
+_LATIN_LETTERS = lazy_pattern(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0307']+")
 _MARKS = frozenset("\u0307")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 _TOKEN = re.compile(r"\w+(?:['’&-]\w+)*|[^\w\s]")
 _SIMPLE = re.compile(r"\w+(?:['&-]\w+)*")
@@ -24,6 +24,27 @@ _PLAIN = re.compile(r"\w+(?:['&-]\w+)*(?:\s+\w+(?:['&-]\w+)*)*")
 _PREFIXES = "\0p"
 _END = "\0$"
 _LENGTHS = "\0l"
+
+
+class _LazyPattern:
+    """A regular expression compiled on first use: a one-shot lint compiles only the ones
+    the reply's rules reach."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(*self._args)
+        return getattr(compiled, name)
+
+
+def lazy_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
 
 Node = dict[str, Any]
 

@@ -24,6 +24,7 @@ from .decide import Decision, decide
 from .detect import detect
 from .errors import PlaybookError, UsageError
 from .lexicon import Caseless, Fold, Match, PhraseIndex, words_of
+from .lexicon import lazy_pattern as _lazy
 from .phrasing import BIDI_CONTROLS, measured
 from .playbook import (
     Playbook,
@@ -35,6 +36,7 @@ from .playbook import (
 )
 
 LEVELS = ("suggestion", "warning", "error")
+
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 # Compiled on first use (re caches them): few replies need them.
 _DISABLE = r"\{#\s*replybook:\s*disable(?:=([\w,\s-]+))?\s*#\}"
@@ -539,14 +541,14 @@ def shouting(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 # Words of two letters or more with no letter in a-z: all-caps words (and words written
 # wholly in other scripts); isupper() then keeps the all-caps ones.
-_CAPS_WORD = re.compile(r"\b[^\W\d_a-z]{2,}\b")
-_ASCII_CAPS = re.compile(r"[A-Z]{2,}")
+_CAPS_WORD = _lazy(r"\b[^\W\d_a-z]{2,}\b")
+_ASCII_CAPS = _lazy(r"[A-Z]{2,}")
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # Capitals in any script with case ("[ИМЯ]", "Мария", "Ayşe"); a caseless script has none.
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ"
 # Fill-in markers in any script: "[NAME]", "[ИМЯ]", "<name>", "<имя>", "‹имя›". Every
 # part is bounded or stops at its own opening mark: a reply of 100,000 "{{" is one pass.
-_PLACEHOLDERS = re.compile(
+_PLACEHOLDERS = _lazy(
     r"\{\{[^{}\n]{0,200}\}\}|\{%[^{}\n]{0,200}?%\}|"
     rf"\[(?:[{_UPPER}][{_UPPER} _-]*|name|first name|agent|x+)\]|"
     r"\[[\u0600-\u06ff][\u0600-\u06ff\u200c ]{0,20}\]|"
@@ -577,26 +579,26 @@ def placeholder(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 # Any sign-off at the very end: "-KB", "*KevinM", "^cr", "/MT", "--JV", "~ Ana", "– Team";
 # it starts with one of the marks, after a space or punctuation.
-_SIGNOFF = re.compile(
+_SIGNOFF = _lazy(
     r"(?:[-–—~]{1,2}\s?\w[\w.]*(?:[\s-][^\W\d_][\w.]*){0,3}|[*^/]\s?[^\W\d_][\w.]{0,20})[\s.]*$"
 )
 _SIGNOFF_MARKS = "-–—~*^/"
 _SIGNOFF_REACH = 80  # characters from the end
-_HASHTAG = re.compile(r"#\w+")
-_THREAD_PART = re.compile(r"[(\[]?(\d{1,2})/(\d{1,2})[)\]]?$")
+_HASHTAG = _lazy(r"#\w+")
+_THREAD_PART = _lazy(r"[(\[]?(\d{1,2})/(\d{1,2})[)\]]?$")
 _PART_END = "0123456789)]"
-_DIGIT_SLASH = re.compile(r"\d/\d")
-_LEADING_PART = re.compile(r"\s*(?:[@.]\w+[\s,]+)*[(\[]?(\d{1,2})/(\d{1,2})[)\]]?\s")
+_DIGIT_SLASH = _lazy(r"\d/\d")
+_LEADING_PART = _lazy(r"\s*(?:[@.]\w+[\s,]+)*[(\[]?(\d{1,2})/(\d{1,2})[)\]]?\s")
 # A sign-off with no mark: a name or initials alone after the last sentence or link
 # ("... in place. Trinity", "... https://t.co/x TN").
-_BARE_NAME = re.compile(
+_BARE_NAME = _lazy(
     rf"(?<![\w'’-])(?:[{_UPPER}][^\W\d_]*(?:-[{_UPPER}][^\W\d_]*)*"
     rf"(?: [{_UPPER}][^\W\d_]*(?:-[{_UPPER}]\w*)*){{0,4}}"
     rf"|[{_UPPER}]{{2,4}})$"
 )
 _ENDS_SENTENCE = ".!?؟۔。！？"
-_LAST_WORD = re.compile(r"[^\W\d_]+$")
-_ENDS_LINK = re.compile(r"(?:https?://|www\.)\S+$")
+_LAST_WORD = _lazy(r"[^\W\d_]+$")
+_ENDS_LINK = _lazy(r"(?:https?://|www\.)\S+$")
 
 
 def _signature_regex(
@@ -748,10 +750,10 @@ def similarity(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 
 # Handles, hashtags and links: not what a message is about.
-_NOT_PROSE = re.compile(r"[@#]\w+|https?://\S+|www\.\S+")
-_LINK = re.compile(r"https?://\S+|www\.\S+")
+_NOT_PROSE = _lazy(r"[@#]\w+|https?://\S+|www\.\S+")
+_LINK = _lazy(r"https?://\S+|www\.\S+")
 # Words of letters only, with an apostrophe inside ("it's"), as the common-words list has them.
-_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_LETTERS = _lazy(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def _content_stems(
@@ -850,8 +852,8 @@ def alternatives(rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 
 # Words, for counting how far apart two phrases are; a clause mark ends a reach backwards.
-_WORDS = re.compile(r"\w+(?:['’]\w+)*")
-_CLAUSE_MARK = re.compile(r"[,;:()،؛]")
+_WORDS = _lazy(r"\w+(?:['’]\w+)*")
+_CLAUSE_MARK = _lazy(r"[,;:()،؛]")
 
 
 def _word_count(text: str) -> int:
@@ -995,14 +997,14 @@ _BIDI_NAMES = {
 # Embeddings and overrides reorder what follows: replybook never writes them, so they are
 # flagged even in a right-to-left reply (whose isolates and marks are its own).
 _OVERRIDES = "\u202a\u202b\u202c\u202d\u202e"
-_HIDDEN = re.compile("[" + "".join(_INVISIBLE) + BIDI_CONTROLS + "]")
-_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_HIDDEN = _lazy("[" + "".join(_INVISIBLE) + BIDI_CONTROLS + "]")
+_RIGHT_TO_LEFT = _lazy("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 # Cyrillic letters that look like Latin ones, and the other way round.
 _CYRILLIC_TWINS = dict(zip("аеорсухіјѕԁАВЕКМНОРСТХУІЈЅ", "aeopcyxijsdABEKMHOPCTXYIJS", strict=True))
 _LATIN_TWINS = {latin: cyrillic for cyrillic, latin in _CYRILLIC_TWINS.items()}
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
-_HAS_CYRILLIC = re.compile("[\u0400-\u04ff\u0500-\u052f]")
-_HAS_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_LETTER_RUN = _lazy(r"[^\W\d_]+")
+_HAS_CYRILLIC = _lazy("[\u0400-\u04ff\u0500-\u052f]")
+_HAS_LATIN = _lazy("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
 
 class Normalised(NamedTuple):
