@@ -18,6 +18,7 @@ import stat
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .compose import Draft, parse_time
-from .errors import ReplybookError, UsageError
+from .errors import ReplybookError, UsageError, unexpected
 from .playbook import Playbook, load_playbook
 from .runner import (
     DRAFT_FIELDS,
@@ -57,6 +58,8 @@ if TYPE_CHECKING:
     from .store import Store
 
 CHUNK = 200
+# Chunks a parallel batch keeps in flight per worker process (read, not yet written).
+AHEAD = 2
 
 
 def parse_columns(spec: str | None, fields: Iterable[str]) -> dict[str, str]:
@@ -536,18 +539,7 @@ def _safe(
     except ReplybookError as exc:
         return {"id": record.get("id", number), "error": f"line {number}: {exc}"}
     except Exception as exc:  # one bad record never ends a batch
-        return {"id": record.get("id", number), "error": f"line {number}: {_unexpected(exc)}"}
-
-
-def _unexpected(exc: Exception) -> str:
-    """One line for a record that failed in a way nothing checked for."""
-    if isinstance(exc, RecursionError):
-        return "nested too deeply"
-    if isinstance(exc, OverflowError):
-        return "a date or number out of range"
-    if isinstance(exc, UnicodeError):
-        return "text that can't be written as UTF-8"
-    return f"can't be processed ({type(exc).__name__})"
+        return {"id": record.get("id", number), "error": f"line {number}: {unexpected(exc)}"}
 
 
 def run_batch(
@@ -578,7 +570,7 @@ def run_batch(
 
             ctx = multiprocessing.get_context("spawn" if sys.platform == "win32" else "fork")
             with ctx.Pool(jobs, initializer=worker[0], initargs=worker[1]) as pool:
-                for outputs in pool.imap(_worker_chunk, chunks, chunksize=1):
+                for outputs in _in_flight(pool, chunks, AHEAD * jobs):
                     if settle is not None and store is not None:
                         with store.transaction():
                             outputs = settle(outputs)
@@ -681,6 +673,21 @@ def init_draft_worker(playbook: str | None, now: datetime, options: dict[str, An
 
 def init_lint_worker(playbook: str | None, history: list[str], defaults: dict[str, Any]) -> None:
     _WORKER["process"] = Linter(load_playbook(playbook), history, defaults).batch_record
+
+
+def _in_flight(
+    pool: Any, chunks: Iterator[list[Any]], ahead: int
+) -> Iterator[list[dict[str, Any]]]:
+    """The workers' outputs, chunk by chunk in input order, with at most ``ahead`` chunks
+    read and not yet handed back: input is read only as fast as output is written, so
+    memory stays flat however fast the workers or slow the main process."""
+    pending: deque[Any] = deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(_worker_chunk, (chunk,)))
+        if len(pending) >= ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _worker_chunk(chunk: list[Any]) -> list[dict[str, Any]]:
@@ -794,7 +801,7 @@ def triage_queue(source: Source, drafter: Drafter) -> tuple[list[QueueItem], lis
             continue
         except Exception as exc:  # one bad record never ends a triage
             errors.append(
-                {"id": record.get("id", number), "error": f"line {number}: {_unexpected(exc)}"}
+                {"id": record.get("id", number), "error": f"line {number}: {unexpected(exc)}"}
             )
             continue
         items.append(

@@ -36,3 +36,14 @@ class PlaybookError(ReplybookError):
 
 class TemplateError(ReplybookError):
     """A template that cannot be compiled or rendered."""
+
+
+def unexpected(exc: Exception) -> str:
+    """One line for a batch record that failed in a way nothing checked for."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, OverflowError):
+        return "a date or number out of range"
+    if isinstance(exc, UnicodeError):
+        return "text that can't be written as UTF-8"
+    return f"can't be processed ({type(exc).__name__})"

@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from .analyze import Analysis, analyze
 from .compose import Draft, draft, parse_time
 from .decide import Decision, decide
-from .errors import ReplybookError, UsageError
+from .errors import ReplybookError, UsageError, unexpected
 from .linter import counts, lint
 from .playbook import Playbook
 
@@ -473,6 +473,8 @@ class Drafter:
                 settled.append(self._settle(obj, job))
             except ReplybookError as exc:
                 settled.append({"id": obj["id"], "error": f"line {job.line}: {exc}"})
+            except Exception as exc:  # one bad record never ends a batch
+                settled.append({"id": obj["id"], "error": f"line {job.line}: {unexpected(exc)}"})
         return settled
 
     def _settle(self, obj: dict[str, Any], job: Job) -> dict[str, Any]:

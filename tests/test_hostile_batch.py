@@ -284,3 +284,68 @@ def test_sigterm_removes_the_temporary_output_file(tmp_path):
     assert proc.returncode == 128 + signal.SIGTERM
     assert "Traceback" not in err
     assert list(folder.iterdir()) == []
+
+
+def test_parallel_batch_reads_no_further_ahead_than_its_window():
+    """Finding 17: a parallel batch keeps a bounded number of chunks in flight, so input is
+    read only as fast as output is written (memory flat however long the input)."""
+    from multiprocessing.pool import ThreadPool
+
+    from replybook import batch as batch_module
+
+    pulled = 0
+    ahead = 4
+
+    def chunks():
+        nonlocal pulled
+        for n in range(50):
+            pulled += 1
+            yield [(n, {"_line": n}, None)]
+
+    def work(chunk):
+        return [{"id": item[0]} for item in chunk]
+
+    seen = []
+    original = batch_module._worker_chunk
+    batch_module._worker_chunk = work
+    try:
+        with ThreadPool(2) as pool:
+            for outputs in batch_module._in_flight(pool, chunks(), ahead):
+                seen.extend(o["id"] for o in outputs)
+                # Chunks read but not handed back never exceed the window.
+                assert pulled - len(seen) <= ahead
+    finally:
+        batch_module._worker_chunk = original
+    assert seen == list(range(50))
+
+
+def test_parallel_batch_with_a_store_reports_a_record_that_fails_while_settling(
+    tmp_path, monkeypatch
+):
+    """A record that breaks while the main process settles it is one error record, not
+    the end of the batch."""
+    from replybook.runner import Drafter
+
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": n, "text": f"My order {n} is late"}) + "\n" for n in range(3)
+        ),
+        encoding="utf-8",
+    )
+    real = Drafter._settle
+
+    def settle(self, obj, job):
+        if job.ext_id == "1":
+            raise ValueError("boom")
+        return real(self, obj, job)
+
+    monkeypatch.setattr(Drafter, "_settle", settle)
+    result = runner.invoke(
+        app, ["draft", "--batch", str(path), "--jobs", "2", "--db", str(tmp_path / "r.db")]
+    )
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == [0, 1, 2]
+    assert out[1] == {"id": 1, "error": "line 2: can't be processed (ValueError)"}
+    assert "public_reply" in out[0] and "public_reply" in out[2]
