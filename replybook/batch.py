@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .compose import Draft, parse_time
 from .errors import ReplybookError, UsageError, unexpected
+from .output import JSON_ESCAPES
 from .playbook import Playbook, load_playbook
 from .runner import (
     DRAFT_FIELDS,
@@ -472,8 +473,12 @@ class Sink:
                 ident = None
             line = _JSON.encode({"id": ident, "error": "a record that can't be written as JSON"})
             written = False
-        if not line.isascii() and _SURROGATE.search(line):
-            line = _SURROGATE.sub("\ufffd", line)
+        if not line.isascii():
+            if _SURROGATE.search(line):
+                line = _SURROGATE.sub("\ufffd", line)
+            line = line.translate(JSON_ESCAPES)
+        elif "\x7f" in line:
+            line = line.replace("\x7f", "\\u007f")
         try:
             self.stream.write(line + "\n")
         except OSError as exc:

@@ -44,7 +44,7 @@ _SAFE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
 _ONE_LINE = {**_SAFE, 0x0A: "\u2424", 0x2028: "\u2424", 0x2029: "\u2424"}
 # json.dumps escapes C0 but writes DEL, C1 and the Unicode line separators as they are:
 # escaped, the JSON still decodes to exactly the same text.
-_JSON = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)}
+JSON_ESCAPES = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)}
 
 
 def safe(text: object, one_line: bool = False) -> str:
@@ -57,7 +57,7 @@ def write_json(data: Any, stream: IO[str] | None = None) -> None:
     """One JSON object on one line, UTF-8 as is (not escaped), but for control characters
     and line separators, which are escaped."""
     out = stream or sys.stdout
-    out.write(json.dumps(data, ensure_ascii=False).translate(_JSON) + "\n")
+    out.write(json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES) + "\n")
 
 
 def draft_text(draft: Draft) -> str:

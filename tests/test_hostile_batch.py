@@ -349,3 +349,21 @@ def test_parallel_batch_with_a_store_reports_a_record_that_fails_while_settling(
     assert [o["id"] for o in out] == [0, 1, 2]
     assert out[1] == {"id": 1, "error": "line 2: can't be processed (ValueError)"}
     assert "public_reply" in out[0] and "public_reply" in out[2]
+
+
+@pytest.mark.parametrize("command", ["draft", "lint"])
+def test_batch_output_escapes_del_c1_and_line_separators(tmp_path, command):
+    """json.dumps writes DEL, C1 controls and U+2028/U+2029 raw; a batch line never does,
+    and still decodes to exactly the same text."""
+    ident = "a\x7fb\x85c\x9bd\u2028e\u2029f"
+    path = write(tmp_path, "in.jsonl", json.dumps({"id": ident, "text": "Thanks, love it!"}) + "\n")
+    args = [command, "--batch", str(path), "--no-store"]
+    if command == "draft":
+        args += ["--received-at", AT]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    line = result.stdout.rstrip("\n")
+    assert "\n" not in line
+    for raw in ("\x7f", "\x85", "\x9b", "\u2028", "\u2029"):
+        assert raw not in line
+    assert json.loads(line)["id"] == ident
