@@ -35,6 +35,7 @@ from .runner import (
     Drafter,
     Linter,
     open_text,
+    time_limit,
     undecodable,
 )
 
@@ -540,7 +541,8 @@ def _safe(
     if "_error" in record:
         return {"id": record.get("id", number), "error": f"line {number}: {record['_error']}"}
     try:
-        return process(record)
+        with time_limit("the record"):
+            return process(record)
     except ReplybookError as exc:
         return {"id": record.get("id", number), "error": f"line {number}: {exc}"}
     except Exception as exc:  # one bad record never ends a batch
@@ -800,7 +802,8 @@ def triage_queue(source: Source, drafter: Drafter) -> tuple[list[QueueItem], lis
             )
             continue
         try:
-            result = drafter.draft_record(record)
+            with time_limit("the record"):
+                result = drafter.draft_record(record)
         except ReplybookError as exc:
             errors.append({"id": record.get("id", number), "error": f"line {number}: {exc}"})
             continue

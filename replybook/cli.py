@@ -231,7 +231,7 @@ def draft(
     """Turn a comment into a decision (reply, escalate, moderate, skip) and the replies."""
     from . import output
     from .playbook import load_playbook
-    from .runner import Drafter
+    from .runner import Drafter, time_limit
 
     _args(name=name, handle=handle, agent=agent, channel=channel, lang=lang, id=comment_id)
     playbook = _playbook_path(playbook)
@@ -267,7 +267,8 @@ def draft(
             )
             return
         comment = _read_text(text)
-        result = drafter.one(comment, ext_id=comment_id, **drafter.options({}))
+        with time_limit():
+            result = drafter.one(comment, ext_id=comment_id, **drafter.options({}))
     finally:
         if store is not None:
             store.close()
@@ -536,7 +537,7 @@ def lint(
     from .linter import at_or_above
     from .linter import lint as run_lint
     from .playbook import load_playbook
-    from .runner import Linter, check_length, clean, lint_history
+    from .runner import Linter, check_length, clean, lint_history, time_limit
 
     _args(comment=comment, name=name, channel=channel, lang=lang)
     if comment is not None:
@@ -593,17 +594,18 @@ def lint(
     results = []
     for path in paths:
         text = _read_file(path)
-        found = run_lint(
-            text,
-            book,
-            comment=comment,
-            context=thread,
-            name=name,
-            channel=channel,
-            slot=slot.value,
-            history=past,
-            lang=lang,
-        )
+        with time_limit("the reply"):
+            found = run_lint(
+                text,
+                book,
+                comment=comment,
+                context=thread,
+                name=name,
+                channel=channel,
+                slot=slot.value,
+                history=past,
+                lang=lang,
+            )
         results.append(("<stdin>" if path == "-" else path, found))
     output.print_lint(results, format.value)
     every = [f for _, found in results for f in found]

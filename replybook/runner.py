@@ -8,12 +8,15 @@ Batches of thousands live in :mod:`replybook.batch`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import signal
 import stat
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -62,6 +65,43 @@ COMMENT_LIMIT = 100_000
 
 FILE_LIMIT = 10 * 1024 * 1024
 """The most bytes a ``--context`` or ``--history`` file may have (10 MB)."""
+
+TIME_LIMIT = 10.0
+"""The most seconds one comment or reply may take to read, decide on and draft or lint.
+
+A normal one takes a few milliseconds and one of 100,000 characters about a second; only a
+playbook pattern that backtracks on a stranger's text (polynomially: ``\\s*\\s*x``, which
+the load-time check lets through) comes near it. Enforced with a timer in the main thread
+(Python's regular expression engine stops for signals); elsewhere not at all."""
+
+
+@contextlib.contextmanager
+def time_limit(what: str = "the comment") -> Iterator[None]:
+    """Raise UsageError when the block runs longer than :data:`TIME_LIMIT` seconds."""
+    seconds = TIME_LIMIT
+    if (
+        seconds <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0  # someone else's timer: leave it
+    ):
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise UsageError(
+            f"{what} took longer than the limit of {seconds:g} seconds to process"
+            " (a playbook pattern may backtrack on this text)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -470,7 +510,8 @@ class Drafter:
                 settled.append(obj)
                 continue
             try:
-                settled.append(self._settle(obj, job))
+                with time_limit("the record"):
+                    settled.append(self._settle(obj, job))
             except ReplybookError as exc:
                 settled.append({"id": obj["id"], "error": f"line {job.line}: {exc}"})
             except Exception as exc:  # one bad record never ends a batch

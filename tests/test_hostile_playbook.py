@@ -140,3 +140,59 @@ def test_builtin_raw_patterns_pass_the_nested_quantifier_check():
     assert load_playbook("acme-air").name == "acme-air"
     assert _pattern_problem(r"\b(?:(?:your|the|these|such|a)\s+)*(?:nice|kind)\b") is None
     assert _pattern_problem(r"(a++)+") is None
+
+
+SLOW = r"\s*\s*\s*\s*x"  # polynomial backtracking: no nested repeat, so it loads
+
+
+def slow_playbook(tmp_path: Path) -> Path:
+    body = f"topics: {{x: {{match: {{en: ['/{SLOW}/']}}}}}}\n"
+    body += RULE.replace("tokens: [foo]", f"tokens: ['/{SLOW}/']")
+    return brand(tmp_path, body)
+
+
+def test_a_pattern_that_backtracks_polynomially_is_stopped_by_the_time_limit(tmp_path, monkeypatch):
+    """The load-time check refuses exponential patterns; a merely polynomial one loads,
+    and the per-comment time limit stops it on a stranger's text: one line, exit 2, or one
+    error record in a batch that goes on."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from replybook import runner as runner_module
+    from replybook.cli import app
+
+    monkeypatch.setattr(runner_module, "TIME_LIMIT", 0.3)
+    playbook = str(slow_playbook(tmp_path))
+    hostile = "my order is late" + " " * 30_000 + "!x"
+    cli = CliRunner()
+    done = cli.invoke(
+        app, ["draft", hostile, "--playbook", playbook, "--no-store", "--received-at", "2026-11-23"]
+    )
+    assert done.exit_code == 2
+    assert done.stderr == (
+        "replybook: error: the comment took longer than the limit of 0.3 seconds to process"
+        " (a playbook pattern may backtrack on this text)\n"
+    )
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Hi Dana, sorry" + " " * 30_000 + "!x", encoding="utf-8")
+    done = cli.invoke(app, ["lint", str(reply), "--playbook", playbook, "--no-store"])
+    assert done.exit_code == 2
+    assert done.stderr.startswith("replybook: error: the reply took longer than the limit")
+    batch = tmp_path / "in.jsonl"
+    batch.write_text(
+        json.dumps({"id": "slow", "text": hostile})
+        + "\n"
+        + json.dumps({"id": "ok", "text": "my order is late"})
+        + "\n",
+        encoding="utf-8",
+    )
+    done = cli.invoke(app, ["draft", "--batch", str(batch), "--playbook", playbook, "--no-store"])
+    assert done.exit_code == 1
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert out[0]["id"] == "slow" and "longer than the limit" in out[0]["error"]
+    assert out[1]["id"] == "ok" and out[1]["public_reply"]
+    # The timer is gone afterwards.
+    import signal
+
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
