@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .compose import Draft, parse_time
 from .errors import ReplybookError, UsageError, unexpected
-from .output import JSON_ESCAPES
+from .output import escape_json
 from .playbook import Playbook, load_playbook
 from .runner import (
     DRAFT_FIELDS,
@@ -477,7 +477,7 @@ class Sink:
         if not line.isascii():
             if _SURROGATE.search(line):
                 line = _SURROGATE.sub("\ufffd", line)
-            line = line.translate(JSON_ESCAPES)
+            line = escape_json(line)
         elif "\x7f" in line:
             line = line.replace("\x7f", "\\u007f")
         try:

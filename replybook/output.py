@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
@@ -53,11 +54,20 @@ def safe(text: object, one_line: bool = False) -> str:
     return str(text).translate(_ONE_LINE if one_line else _SAFE)
 
 
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def escape_json(line: str) -> str:
+    """JSON text with what ``json.dumps`` leaves raw (DEL, C1, U+2028/U+2029) escaped:
+    searched for first, since translating a whole line character by character is slow."""
+    return line.translate(JSON_ESCAPES) if _RAW_IN_JSON.search(line) else line
+
+
 def write_json(data: Any, stream: IO[str] | None = None) -> None:
     """One JSON object on one line, UTF-8 as is (not escaped), but for control characters
     and line separators, which are escaped."""
     out = stream or sys.stdout
-    out.write(json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES) + "\n")
+    out.write(escape_json(json.dumps(data, ensure_ascii=False)) + "\n")
 
 
 def draft_text(draft: Draft) -> str:
