@@ -577,10 +577,10 @@ def run_batch(
 
             ctx = multiprocessing.get_context("spawn" if sys.platform == "win32" else "fork")
             with ctx.Pool(jobs, initializer=worker[0], initargs=worker[1]) as pool:
-                for outputs in _in_flight(pool, chunks, AHEAD * jobs):
-                    if settle is not None and store is not None:
-                        with store.transaction():
-                            outputs = settle(outputs)
+                steps = _in_flight(
+                    pool, chunks, AHEAD * jobs, settle if store is not None else None, store
+                )
+                for outputs in steps:
                     _emit(outputs, sink, result, fail_level, bar)
         else:
             for chunk in chunks:
@@ -669,32 +669,87 @@ def _any_at(findings: list[dict[str, Any]], level: str) -> bool:
 
 
 # Worker processes: each builds its own processor once.
-_WORKER: dict[str, Process] = {}
+_WORKER: dict[str, Callable[..., Any]] = {}
 
 
 def init_draft_worker(playbook: str | None, now: datetime, options: dict[str, Any]) -> None:
     """A worker's drafter, without a store: ``options`` from :meth:`Drafter.worker_options`."""
     drafter = Drafter(load_playbook(playbook), None, now, **options)
     _WORKER["process"] = drafter.batch_record
+    _WORKER["redo"] = drafter.redo
 
 
 def init_lint_worker(playbook: str | None, history: list[str], defaults: dict[str, Any]) -> None:
     _WORKER["process"] = Linter(load_playbook(playbook), history, defaults).batch_record
 
 
+class _InFlight:
+    """One chunk of a parallel batch: the workers' outputs (``first``), once settled with
+    the store in this process (``outputs``), and the records drafted again (``redo``)."""
+
+    __slots__ = ("first", "outputs", "redo")
+
+    def __init__(self, first: Any) -> None:
+        self.first = first
+        self.outputs: list[dict[str, Any]] | None = None
+        self.redo: Any = None
+
+    def done(self) -> bool:
+        return self.outputs is not None and (self.redo is None or self.redo.ready())
+
+    def result(self) -> list[dict[str, Any]]:
+        assert self.outputs is not None
+        if self.redo is not None:
+            for index, obj in self.redo.get():
+                self.outputs[index] = obj
+        return self.outputs
+
+
 def _in_flight(
-    pool: Any, chunks: Iterator[list[Any]], ahead: int
+    pool: Any,
+    chunks: Iterator[list[Any]],
+    ahead: int,
+    settle: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    store: Store | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """The workers' outputs, chunk by chunk in input order, with at most ``ahead`` chunks
     read and not yet handed back: input is read only as fast as output is written, so
-    memory stays flat however fast the workers or slow the main process."""
-    pending: deque[Any] = deque()
-    for chunk in chunks:
-        pending.append(pool.apply_async(_worker_chunk, (chunk,)))
-        if len(pending) >= ahead:
-            yield pending.popleft().get()
-    while pending:
-        yield pending.popleft().get()
+    memory stays flat however fast the workers or slow the main process.
+
+    With ``settle``, each chunk is settled with the store here, in input order, as soon as
+    the workers hand it back; the records it marks ``_redo`` (part of a pattern) go back to
+    a worker to be drafted again, while this process settles the next chunks."""
+    pending: deque[_InFlight] = deque()
+    more = True
+    while True:
+        while more and len(pending) < ahead:
+            chunk = next(chunks, None)
+            if chunk is None:
+                more = False
+            else:
+                pending.append(_InFlight(pool.apply_async(_worker_chunk, (chunk,))))
+        if not pending:
+            return
+        todo = next((c for c in pending if c.outputs is None), None)
+        if todo is not None:
+            outputs = todo.first.get()
+            if settle is not None and store is not None:
+                with store.transaction():
+                    outputs = settle(outputs)
+                redo = [(i, obj.pop("_redo")) for i, obj in enumerate(outputs) if "_redo" in obj]
+                if redo:
+                    todo.redo = pool.apply_async(_worker_redo, (redo,))
+            todo.outputs = outputs
+        if todo is None:
+            # Every chunk read is settled and no more can be read: wait for the oldest.
+            yield pending.popleft().result()
+        while pending and pending[0].done():
+            yield pending.popleft().result()
+
+
+def _worker_redo(items: list[tuple[int, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    redo = _WORKER["redo"]
+    return [(index, redo(item)) for index, item in items]
 
 
 def _worker_chunk(chunk: list[Any]) -> list[dict[str, Any]]:

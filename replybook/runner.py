@@ -278,6 +278,15 @@ class Job(NamedTuple):
     line: int
 
 
+class Redo(NamedTuple):
+    """A record settled in the main process that a worker must draft again, knowing the
+    pattern the store found it part of."""
+
+    id: Any
+    job: Job
+    pattern: Pattern
+
+
 class Drafter:
     """Drafts with the store's memory: decide, observe the comment, compose, remember.
 
@@ -520,13 +529,31 @@ class Drafter:
 
     def _settle(self, obj: dict[str, Any], job: Job) -> dict[str, Any]:
         pattern = self.observe(job.analysis, job.arrived, job.ext_id, job.decision)
-        if not self.workers_compose or (pattern is not None and pattern.state != "none"):
+        if not self.workers_compose:
             result = self._compose(
                 job.text, job.options, job.arrived, job.analysis, job.decision, pattern
             )
             obj = {"id": obj["id"], **result.to_dict()}
+        elif pattern is not None and pattern.state != "none":
+            # Part of a pattern: the draft the worker made doesn't know it. A worker drafts
+            # it again (its history is this one's: nothing is recorded in this mode).
+            return {"id": obj["id"], "_redo": Redo(obj["id"], job, pattern)}
         self._remember(obj.get("public_reply"), job.ext_id, job.options, obj.get("channel"))
         return obj
+
+    def redo(self, item: Redo) -> dict[str, Any]:
+        """Worker-process side: the draft of a record the store found part of a pattern."""
+        job = item.job
+        try:
+            with time_limit("the record"):
+                result = self._compose(
+                    job.text, job.options, job.arrived, job.analysis, job.decision, item.pattern
+                )
+        except ReplybookError as exc:
+            return {"id": item.id, "error": f"line {job.line}: {exc}"}
+        except Exception as exc:  # one bad record never ends a batch
+            return {"id": item.id, "error": f"line {job.line}: {unexpected(exc)}"}
+        return {"id": item.id, **result.to_dict()}
 
 
 class Linter:
