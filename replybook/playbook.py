@@ -1179,6 +1179,8 @@ def _nested_repeat(items: list[Any], parser: Any) -> str | None:
                         return "a repeated group holds a repeat that can match the same text"
                 if _same_branches(body, _first(body, frozenset())):
                     return "a repeated group has alternatives that match the same text"
+                if _wraps(body):
+                    return "a repeated group can end and start again on the same text"
             found = _nested_repeat(body, parser)
         elif name in ("SUBPATTERN",):
             found = _nested_repeat(list(av[-1]), parser)
@@ -1195,6 +1197,33 @@ def _nested_repeat(items: list[Any], parser: Any) -> str | None:
         if found:
             return found
     return None
+
+
+def _wraps(body: list[Any]) -> bool:
+    """Can the repeat that ends one pass of a repeated group and the repeat that starts the
+    next take the same characters (``(\\s*,\\s*)+``: the spaces between two commas split
+    between them in every way)?"""
+    tails = _edge_repeats(body[::-1], reverse=True)
+    if not tails:
+        return False
+    heads = _edge_repeats(body, reverse=False)
+    return any(t is not h and _chars(t) & _chars(h) for t in tails for h in heads)
+
+
+def _edge_repeats(items: list[Any], reverse: bool) -> list[Any]:
+    """The backtracking repeats that can take the first characters of what ``items`` match
+    (with ``reverse``, ``items`` given last first: the last characters)."""
+    out: list[Any] = []
+    for op, av in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT") and av[1] > 1:
+            out.append((op, av))
+        else:
+            for child in _children(name, av):
+                out.extend(_edge_repeats(child[::-1] if reverse else child, reverse))
+        if not _fits([(op, av)], frozenset()):
+            break
+    return out
 
 
 def _children(op: str, av: Any) -> list[list[Any]]:

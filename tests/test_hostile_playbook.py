@@ -123,7 +123,9 @@ def test_yaml_errors_never_quote_the_file(tmp_path):
     assert "s3cret" not in str(error) and error.file and error.file.endswith("shadow.yaml")
 
 
-@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(a*)*", r"(a|a)+", r"(\w+\s?)*"])
+@pytest.mark.parametrize(
+    "pattern", [r"(a+)+$", r"(a*)*", r"(a|a)+", r"(\w+\s?)*", r"(\s*,\s*)+$", r"(?:-*\.-*)+"]
+)
 def test_raw_patterns_with_nested_quantifiers_fail_at_load(tmp_path, pattern):
     for body, key in (
         (f"topics: {{x: {{match: {{en: ['/{pattern}/']}}}}}}\n", "topics.x.match.en[0]"),
