@@ -95,8 +95,11 @@ def _safe_streams() -> None:
 
 
 def _error(message: str, ctx: Any = None) -> None:
+    from .output import safe
+
     prog = ctx.command_path if ctx is not None else "replybook"
-    sys.stderr.write(f"{prog}: error: {message.strip().splitlines()[0]}\n")
+    lines = message.strip().splitlines() or [""]
+    sys.stderr.write(f"{prog}: error: {safe(lines[0], one_line=True)}\n")
 
 
 app = typer.Typer(

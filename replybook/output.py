@@ -41,6 +41,9 @@ def use_color(stream: IO[str]) -> bool:
 _SAFE: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}
 _SAFE[0x7F] = "\u2421"
 _SAFE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
+# Bidi embeddings and overrides (LRE, RLE, PDF, LRO, RLO) would reorder what a terminal
+# shows after them; replybook's own right-to-left text uses isolates and marks, kept.
+_SAFE.update({c: "\ufffd" for c in range(0x202A, 0x202F)})
 # One line (a lint finding, a triage row): line breaks are shown too, as "␤".
 _ONE_LINE = {**_SAFE, 0x0A: "\u2424", 0x2028: "\u2424", 0x2029: "\u2424"}
 # json.dumps escapes C0 but writes DEL, C1 and the Unicode line separators as they are:

@@ -211,3 +211,20 @@ def test_incidents_and_errors_are_shown_as_text():
     print_incidents([Incident()], "text", out)  # type: ignore[list-item]
     no_escape_at_all(out.getvalue())
     assert out.getvalue().count("\n") == 1
+
+
+def test_bidi_overrides_are_shown_as_placeholders_but_isolates_are_kept():
+    """An RLO in a comment would reorder the rest of a terminal line; replybook's own
+    right-to-left text uses isolates and marks, which stay."""
+    assert safe("a\u202eb\u202ac\u202cd") == "a\ufffdb\ufffdc\ufffdd"
+    assert safe("\u2067سلام\u2069 \u200f") == "\u2067سلام\u2069 \u200f"
+
+
+def test_an_error_line_never_carries_control_characters_from_a_value():
+    result = runner.invoke(
+        app, ["draft", "hello", "--no-store", "--channel", "x\x1b]0;owned\x07\u202e\nline2"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\u202e" not in result.stderr
