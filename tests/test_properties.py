@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +131,64 @@ def test_drafts_in_every_language_never_crash_and_keep_limits(lang, data, channe
         assert 0 < measured(result.public_reply, weight) <= limit
     detected = draft(text, PLAYBOOK, channel=channel, now=NOW)
     assert detected.action in ("reply", "escalate", "moderate", "skip", "review")
+
+
+# -- the batch reader and batch records ------------------------------------------------
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+_FIELD_NAMES = st.sampled_from(
+    ["id", "text", "name", "handle", "channel", "received_at", "agent", "context", "lang", "x"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=600), suffix=st.sampled_from([".jsonl", ".csv", ".tsv", ".txt"]))
+def test_batch_reader_never_raises_and_reads_the_same_twice(tmp_path_factory, data, suffix):
+    from replybook.batch import Source
+    from replybook.errors import ReplybookError
+
+    path = tmp_path_factory.mktemp("reader") / f"in{suffix}"
+    path.write_bytes(data)
+    try:
+        first = list(Source(str(path)).records())
+    except ReplybookError as exc:  # a whole file that can't be read: one line, every time
+        assert "\n" not in str(exc)
+        with pytest.raises(ReplybookError, match="^" + re.escape(str(exc)) + "$"):
+            list(Source(str(path)).records())
+        return
+    for number, record, error in first:
+        assert isinstance(number, int) and number >= 1
+        assert (record is None) != (error is None)
+        assert record is None or isinstance(record, dict)
+    assert first == list(Source(str(path)).records())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=st.dictionaries(_FIELD_NAMES, _JSON_VALUES, max_size=6))
+def test_any_batch_record_is_a_draft_or_an_error_record_and_the_same_twice(record):
+    from replybook.batch import _safe
+    from replybook.runner import Drafter
+
+    drafter = Drafter(PLAYBOOK, None, NOW)
+    record = {**record, "_line": 3}
+    one = _safe(drafter.batch_record, 3, record, None)
+    assert "id" in one
+    assert ("error" in one) != ("public_reply" in one)
+    if "error" in one:
+        assert one["error"].startswith("line 3: ") and "\n" not in one["error"]
+    assert one == _safe(drafter.batch_record, 3, dict(record), None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    reply=st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=40).map(" ".join)),
+    comment=st.one_of(st.none(), st.text(min_size=1, max_size=200)),
+)
+def test_lint_is_deterministic(reply: str, comment: str | None) -> None:
+    from replybook.linter import lint
+
+    assert lint(reply, PLAYBOOK, comment=comment) == lint(reply, PLAYBOOK, comment=comment)
