@@ -159,3 +159,30 @@ def test_placeholders_are_still_found(default):
     ]:
         (finding,) = [f for f in lint(text, default) if f.rule == "leftover-placeholder"]
         assert finding.match == match
+
+
+@pytest.mark.parametrize(
+    "text", ["a." * 49_999 + "@!.", "a" * 99_990 + "@-.x", "a+" * 49_000 + "@a"]
+)
+def test_address_like_runs_cost_linear_time_in_lint_and_draft(default, text):
+    """Finding 6: the e-mail patterns start only where a run of address characters starts
+    and never backtrack inside it, so a long almost-address costs one pass, not one per
+    character."""
+    from replybook import draft
+
+    from .conftest import NOW
+
+    lint("Hi", default)
+    started = time.perf_counter()
+    lint(text, default)
+    draft(text, default, now=NOW)
+    assert time.perf_counter() - started < 3.0
+
+
+def test_an_address_offered_still_makes_asking_for_data_private(default):
+    def flagged(reply):
+        return [f for f in lint(reply, default) if f.rule == "private-data-in-public"]
+
+    assert flagged("Please send your card number")
+    assert not flagged("Please send your card number to help.desk+x@acme-air.example.com")
+    assert not flagged("Send your account number to billing@acme.fi and we will check")
