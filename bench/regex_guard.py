@@ -270,6 +270,14 @@ HOSTILE = [
     Hostile(r"\s+$", "poly", '" "*n + "x"', lambda n: " " * n + "x"),
     Hostile(r"\b[\w.+-]+@[\w-]+\.\w+", "poly", '"a."*(n/2) + "@"', lambda n: "a." * (n // 2) + "@"),
     Hostile(r"(\w+)\s+\1\b", "poly", '"a"*n', lambda n: "a" * n),
+    # The same e-mail pattern as the built-in playbooks now write it: starting only where a
+    # run of address characters starts, never backtracking inside it (linear).
+    Hostile(
+        r"(?<![\w.+-])[\w.+-]++@[\w-]++\.\w+",
+        "none",
+        '"a."*(n/2) + "@"',
+        lambda n: "a." * (n // 2) + "@",
+    ),
 ]
 
 
