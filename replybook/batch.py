@@ -161,13 +161,19 @@ class Source:
         if fmt == "json":
             yield from self._document(stream, "")
             return
+        lines = _bounded(stream)
         if fmt is None:
             first = stream.readline(MAX_LINE + 1)
             fmt = self._sniff_document(first)
+            if fmt == "jsonl" and first.strip():
+                second = next(lines, "")
+                if not second:
+                    fmt = "json"  # one line, the whole file: a minified document
+                lines = _chain(second, lines)
             if fmt == "json":
                 yield from self._document(stream, first)
                 return
-        lines = _chain(first, _bounded(stream)) if first else _bounded(stream)
+            lines = _chain(first, lines)
         if fmt == "csv":
             yield from self._csv(lines)
         else:
