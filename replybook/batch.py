@@ -217,6 +217,11 @@ class Source:
         try:
             document = _loads(text)
         except ValueError as exc:
+            if isinstance(exc, json.JSONDecodeError) and exc.msg == "Extra data":
+                # More than one JSON value: JSONL under a .json name.
+                self.bytes_read = 0
+                yield from self._jsonl(text.splitlines(keepends=True))
+                return
             raise UsageError(f"{where}: not valid JSON ({_json_problem(exc)})") from None
         for number, (raw, parent) in enumerate(self.preset.items(document), start=1):
             yield from self._mapped(raw, parent, number)

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from replybook.batch import Source, read_records
@@ -728,6 +730,14 @@ def test_a_preset_on_a_jsonl_of_response_pages(tmp_path):
     ]
 
 
+def test_jsonl_under_a_json_name_is_read_a_line_at_a_time(tmp_path):
+    path = tmp_path / "comments.json"
+    path.write_text((FIXTURES / "instagram.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    assert list(read_records(str(path), "instagram").records()) == records(
+        "instagram", "instagram.jsonl"
+    )
+
+
 def test_records_that_are_not_objects_are_error_records(tmp_path):
     path = tmp_path / "odd.json"
     path.write_text('[{"id": 1, "message": "hello there"}, 7]', encoding="utf-8")
@@ -1063,3 +1073,55 @@ def test_presets_command_as_text():
         "  keeps:     reviewReply.comment present false (kept with --include-answered)\n"
         in result.stdout
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Never crashes
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "text",
+                    "message",
+                    "data",
+                    "items",
+                    "comments",
+                    "snippet",
+                    "replies",
+                    "topLevelComment",
+                    "created_time",
+                    "created_at",
+                    "from",
+                    "name",
+                    "comment",
+                    "reviewReply",
+                    "starRating",
+                    "content",
+                    "message_type",
+                    "private",
+                    "payload",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=_JSON)
+def test_any_json_through_any_preset_never_crashes(value):
+    for name in builtin_presets():
+        preset = load_preset(name)
+        for mode in ("draft", "lint"):
+            for record, parent in preset.items(value):
+                out = preset.expand(record, parent, mode=mode)
+                assert out is None or isinstance(out, dict)
