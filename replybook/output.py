@@ -473,7 +473,8 @@ def _rich_presets(rows: list[dict[str, Any]], out: IO[str]) -> None:
         where = "\n".join(row["records"])
         if row["replies"]:
             where += "\nreplies: " + ", ".join(row["replies"])
-        head = Text(safe(row["name"], True), style="bold")
+        head = Text()
+        head.append(safe(row["name"], True), style="bold")
         head.append("\n" + safe(row["description"]))
         head.append(f"\nids {row['id_prefix']}N" if row["id_prefix"] else "")
         table.add_row(

@@ -1125,3 +1125,16 @@ def test_any_json_through_any_preset_never_crashes(value):
             for record, parent in preset.items(value):
                 out = preset.expand(record, parent, mode=mode)
                 assert out is None or isinstance(out, dict)
+
+
+def test_presets_on_a_terminal_is_a_table():
+    import io
+
+    from replybook import output
+    from replybook.presets import all_presets
+
+    buffer = io.StringIO()
+    output._rich_presets([p.to_dict() for p in all_presets()], buffer)
+    shown = buffer.getvalue()
+    assert "Presets for --from" in shown
+    assert "google-reviews" in shown and "twcs" in shown
