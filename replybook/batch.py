@@ -31,6 +31,7 @@ from .output import escape_json
 from .playbook import Playbook, load_playbook
 from .runner import (
     DRAFT_FIELDS,
+    FILE_LIMIT,
     LINT_FIELDS,
     Drafter,
     Linter,
@@ -49,7 +50,7 @@ _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=Fal
 MAX_LINE = 1_000_000
 MAX_LINE_TEXT = "1 MB (1,000,000 bytes)"
 # Fields that must be text when given (JSONL can hold anything).
-_TEXT_FIELDS = ("text", "comment", "name", "handle", "channel", "agent", "lang")
+_TEXT_FIELDS = ("text", "comment", "name", "handle", "channel", "agent", "lang", "url", "parent_id")
 # A received_at a reply's due time can be worked out from.
 _EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
@@ -57,6 +58,7 @@ _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 if TYPE_CHECKING:
+    from .presets import Preset
     from .store import Store
 
 CHUNK = 200
@@ -83,20 +85,60 @@ def parse_columns(spec: str | None, fields: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+def read_records(
+    path: str,
+    preset: str | Preset | None = None,
+    columns: str | dict[str, str] | None = None,
+    *,
+    mode: str = "draft",
+    include_answered: bool = False,
+) -> Source:
+    """The records of a batch file (``-``: stdin), ready for a batch, triage or listening.
+
+    ``preset`` (a name from ``replybook presets``, a preset file, or a loaded preset) reads
+    a source's export or API shape; ``columns`` (``text=message,name=author`` or a mapping)
+    maps fields to columns, over the preset's mapping for the fields it names. ``mode`` is
+    ``draft`` or ``lint`` (a preset reads the replies for lint). Iterate
+    :meth:`Source.records` for ``(number, record or None, error or None)``; afterwards
+    ``skipped`` counts the records the preset's filters left out.
+    """
+    fields = DRAFT_FIELDS if mode == "draft" else LINT_FIELDS
+    if isinstance(preset, str):
+        from .presets import load_preset
+
+        preset = load_preset(preset)
+    if isinstance(columns, dict):
+        mapping = parse_columns(",".join(f"{k}={v}" for k, v in columns.items()), fields)
+    else:
+        mapping = parse_columns(columns, fields)
+    return Source(path, mapping, preset=preset, mode=mode, include_answered=include_answered)
+
+
 @dataclass
 class Source:
-    """Records from a JSONL or CSV file (or stdin), one at a time, with line numbers."""
+    """Records from a JSONL or CSV file (or stdin), one at a time, with line numbers.
+
+    With a ``preset``, records come out already mapped from the source's shape, and a JSON
+    document (a whole API response, the records in a list inside it) is read too: its
+    records are numbered in order, so ``line N`` is record N."""
 
     path: str
     columns: dict[str, str] = field(default_factory=dict)
     format: str | None = None
     bytes_read: int = 0
     size: int | None = None
+    preset: Preset | None = None
+    mode: str = "draft"
+    include_answered: bool = False
+    skipped: int = 0
 
     def records(self) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         """(line number, record or None, error or None) for each input record."""
         stream = self._open()
         try:
+            if self.preset is not None:
+                yield from self._preset_records(stream)
+                return
             lines = _bounded(stream)
             first = next(lines, "")
             fmt = self.format or self._sniff(first if isinstance(first, str) else "")
@@ -105,6 +147,104 @@ class Source:
         finally:
             if stream is not sys.stdin:
                 stream.close()
+
+    # -- presets ------------------------------------------------------------------------
+
+    def _preset_records(
+        self, stream: IO[str]
+    ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+        suffix = Path(self.path).suffix.lower() if self.path != "-" else ""
+        fmt = self.format or {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(
+            suffix, "csv" if suffix in (".csv", ".tsv") else None
+        )
+        first = ""
+        if fmt == "json":
+            yield from self._document(stream, "")
+            return
+        lines = _bounded(stream)
+        if fmt is None:
+            first = stream.readline(MAX_LINE + 1)
+            fmt = self._sniff_document(first)
+            if fmt == "jsonl" and first.strip():
+                second = next(lines, "")
+                if not second:
+                    fmt = "json"  # one line, the whole file: a minified document
+                lines = _chain(second, lines)
+            if fmt == "json":
+                yield from self._document(stream, first)
+                return
+            lines = _chain(first, lines)
+        if fmt == "csv":
+            yield from self._csv(lines)
+        else:
+            yield from self._jsonl(lines)
+
+    def _sniff_document(self, first: str) -> str:
+        """What a preset's input is, from its first line: a JSON document (a list, or an
+        object that goes on past its first line), JSONL (an object a line), else CSV."""
+        head = first.lstrip("\ufeff \t\r\n")
+        if head.startswith("["):
+            return "json"
+        if not head.startswith("{"):
+            return "csv" if head else "jsonl"
+        try:
+            _loads(first)
+        except ValueError:
+            return "json"
+        return "jsonl"
+
+    def _document(
+        self, stream: IO[str], first: str
+    ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+        """A whole JSON document (at most 10 MB): its records, numbered from 1."""
+        assert self.preset is not None
+        where = "<stdin>" if self.path == "-" else self.path
+        if self.size is not None and self.size > FILE_LIMIT:
+            raise UsageError(
+                f"{where}: a JSON document longer than the limit of 10 MB"
+                " (give one record a line, JSONL, for more)"
+            )
+        text = first + stream.read(FILE_LIMIT + 1 - len(first))
+        size = _size(text)
+        if size > FILE_LIMIT:
+            raise UsageError(
+                f"{where}: a JSON document longer than the limit of 10 MB"
+                " (give one record a line, JSONL, for more)"
+            )
+        self.bytes_read = size
+        if undecodable(text):
+            raise UsageError(f"{where}: not UTF-8 text")
+        try:
+            document = _loads(text)
+        except ValueError as exc:
+            if isinstance(exc, json.JSONDecodeError) and exc.msg == "Extra data":
+                # More than one JSON value: JSONL under a .json name.
+                self.bytes_read = 0
+                yield from self._jsonl(text.splitlines(keepends=True))
+                return
+            raise UsageError(f"{where}: not valid JSON ({_json_problem(exc)})") from None
+        for number, (raw, parent) in enumerate(self.preset.items(document), start=1):
+            yield from self._mapped(raw, parent, number)
+
+    def _mapped(
+        self, raw: Any, parent: Any, number: int
+    ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+        """One source record through the preset: nothing when its filters leave it out."""
+        assert self.preset is not None
+        if not isinstance(raw, dict):
+            yield number, None, f"line {number}: expected a JSON object"
+            return
+        mapped = self.preset.expand(
+            raw,
+            parent,
+            mode=self.mode,
+            columns=self.columns,
+            include_answered=self.include_answered,
+        )
+        if mapped is None:
+            self.skipped += 1
+            return
+        yield number, self._normalise(mapped, number, {}), None
 
     def _open(self) -> IO[str]:
         if self.path == "-":
@@ -123,11 +263,14 @@ class Source:
             return "csv"
         return "jsonl" if first.lstrip().startswith("{") else "csv"
 
-    def _normalise(self, raw: dict[str, Any], line: int) -> dict[str, Any]:
+    def _normalise(
+        self, raw: dict[str, Any], line: int, columns: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """The record's fields, checked: a record that can't be processed carries its
         reason in ``_error`` (and keeps its id, when the id itself is fine)."""
         record: dict[str, Any] = {"_line": line}
-        columns = self.columns
+        if columns is None:
+            columns = self.columns
         for name in _FIELDS:
             value = raw.get(columns.get(name, name))
             if value is not None and value != "":
@@ -136,6 +279,10 @@ class Source:
                     # rest; what isn't JSON is left for the context check to report.
                     with contextlib.suppress(ValueError):
                         value = _loads(value)
+                elif name == "rating" and isinstance(value, str) and value.strip().isdigit():
+                    value = int(value)  # a CSV cell
+                elif name == "parent_id" and isinstance(value, int) and not isinstance(value, bool):
+                    value = str(value)
                 record[name] = _clean(value)
         problem = _problem(record)
         if problem is not None:
@@ -163,6 +310,10 @@ class Source:
             except ValueError as exc:
                 yield number, None, f"line {number}: not valid JSON ({_json_problem(exc)})"
                 continue
+            if self.preset is not None and isinstance(raw, (dict, list)):
+                for item, parent in self.preset.items(raw):
+                    yield from self._mapped(item, parent, number)
+                continue
             if not isinstance(raw, dict):
                 yield number, None, f"line {number}: expected a JSON object"
                 continue
@@ -187,7 +338,7 @@ class Source:
         if any(undecodable(name) or _binary(name) for name in header):
             raise UsageError(f"{self.path}: not a UTF-8 JSONL or CSV file")
         wanted = self.columns.get("text", "text")
-        if wanted not in header:
+        if self.preset is None and wanted not in header:
             raise UsageError(
                 f"{self.path}: no {wanted!r} column (columns: {', '.join(header)});"
                 " map one with --columns text=COLUMN"
@@ -231,6 +382,9 @@ class Source:
                 continue
             if None in raw:
                 yield number, None, f"line {number}: more fields than the header has"
+                continue
+            if self.preset is not None:
+                yield from self._mapped(raw, None, number)
                 continue
             yield number, self._normalise(raw, number), None
 
@@ -369,6 +523,11 @@ def _problem(record: dict[str, Any]) -> str | None:
     for key in _TEXT_FIELDS:
         if key in record and not isinstance(record[key], str):
             return f"{key!r} must be text"
+    rating = record.get("rating")
+    if rating is not None and (
+        isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5
+    ):
+        return "'rating' must be a whole number of stars from 1 to 5"
     when = record.get("received_at")
     if when is not None:
         try:

@@ -224,6 +224,14 @@ def draft(
     columns: str | None = typer.Option(
         None, "--columns", help="Map fields to the batch's columns: text=message,name=author."
     ),
+    preset: str | None = typer.Option(
+        None,
+        "--from",
+        help="The batch is an export or API response of this source (see replybook presets).",
+    ),
+    include_answered: bool = typer.Option(
+        False, "--include-answered", help="With --from: also what is already answered."
+    ),
     output_file: str | None = typer.Option(
         None, "--output", "-o", help="Write the batch's JSONL here (whole or not at all)."
     ),
@@ -237,6 +245,7 @@ def draft(
     from .runner import Drafter, time_limit
 
     _args(name=name, handle=handle, agent=agent, channel=channel, lang=lang, id=comment_id)
+    _check_from(preset, include_answered, batch)
     playbook = _playbook_path(playbook)
     book = load_playbook(playbook)
     _check_lang(book, lang)
@@ -267,6 +276,8 @@ def draft(
                 store,
                 worker=("draft", (playbook, now, drafter.worker_options())),
                 settle=drafter.settle,
+                preset=preset,
+                include_answered=include_answered,
             )
             return
         comment = _read_text(text)
@@ -387,22 +398,23 @@ def _run_batch(
     worker: tuple[str, tuple[Any, ...]],
     settle: Any = None,
     fail_level: str | None = None,
+    preset: str | None = None,
+    include_answered: bool = False,
 ) -> None:
     """Run a batch, then exit: 1 when a record failed (or, for lint, was flagged)."""
     from . import output
     from .batch import (
         Sink,
-        Source,
         init_draft_worker,
         init_lint_worker,
-        parse_columns,
+        read_records,
         run_batch,
     )
-    from .runner import DRAFT_FIELDS, LINT_FIELDS
 
     kind, args = worker
-    fields = DRAFT_FIELDS if kind == "draft" else LINT_FIELDS
-    source = Source(path, parse_columns(columns, fields))
+    source = read_records(
+        path, preset, columns, mode=kind, include_answered=include_answered
+    )
     sink = Sink(output_file)
     initializer = init_draft_worker if kind == "draft" else init_lint_worker
     result = run_batch(
@@ -416,6 +428,7 @@ def _run_batch(
         progress=output.is_terminal(sys.stderr) and not os.environ.get("REPLYBOOK_NO_PROGRESS"),
         fail_level=fail_level,
     )
+    _say_skipped(source)
     if result.failed:
         sys.stderr.write(
             f"replybook: {result.failed} of {result.records} records failed "
@@ -423,6 +436,29 @@ def _run_batch(
         )
     if result.failed or result.flagged:
         raise typer.Exit(ExitStatus.FINDINGS)
+
+
+def _check_from(preset: str | None, include_answered: bool, batch: str | None) -> None:
+    """``--from`` names a batch's shape: it needs ``--batch``, and a preset that exists."""
+    if preset is None:
+        if include_answered:
+            raise UsageError("--include-answered needs --from: a preset says what is answered")
+        return
+    _arg(preset, "--from")
+    if batch is None:
+        raise UsageError("--from needs --batch: it names the shape of the batch file")
+    from .presets import load_preset
+
+    load_preset(preset)
+
+
+def _say_skipped(source: Any) -> None:
+    if source.preset is not None and source.skipped:
+        noun = "record" if source.skipped == 1 else "records"
+        sys.stderr.write(
+            f"replybook: {source.skipped} {noun} left out by the {source.preset.name}"
+            " preset's filters\n"
+        )
 
 
 class LintFormat(str, Enum):
@@ -526,6 +562,14 @@ def lint(
     columns: str | None = typer.Option(
         None, "--columns", help="Map fields to the batch's columns: text=reply,comment=message."
     ),
+    preset: str | None = typer.Option(
+        None,
+        "--from",
+        help="The batch is an export or API response of this source (see replybook presets).",
+    ),
+    include_answered: bool = typer.Option(
+        False, "--include-answered", help="With --from: also what is already answered."
+    ),
     output_file: str | None = typer.Option(
         None, "--output", "-o", help="Write the batch's JSONL here (whole or not at all)."
     ),
@@ -543,6 +587,7 @@ def lint(
     from .runner import Linter, check_length, clean, lint_history, time_limit
 
     _args(comment=comment, name=name, channel=channel, lang=lang)
+    _check_from(preset, include_answered, batch)
     if comment is not None:
         comment = check_length(clean(comment))
     playbook = _playbook_path(playbook)
@@ -587,6 +632,8 @@ def lint(
             None,
             worker=("lint", (playbook, past, defaults)),
             fail_level=fail_level.value,
+            preset=preset,
+            include_answered=include_answered,
         )
         return
     paths = list(files or [])
@@ -746,6 +793,14 @@ def triage(
     columns: str | None = typer.Option(
         None, "--columns", help="Map fields to the file's columns: text=message,name=author."
     ),
+    preset: str | None = typer.Option(
+        None,
+        "--from",
+        help="The file is an export or API response of this source (see replybook presets).",
+    ),
+    include_answered: bool = typer.Option(
+        False, "--include-answered", help="With --from: also what is already answered."
+    ),
     channel: str | None = typer.Option(None, "--channel", help="Default channel."),
     playbook: str | None = typer.Option(
         None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
@@ -762,19 +817,20 @@ def triage(
 ) -> None:
     """Print the comments as a queue: most urgent first, trolls last, with due times."""
     from . import output
-    from .batch import Source, parse_columns, triage_queue
+    from .batch import read_records, triage_queue
     from .compose import parse_time
     from .playbook import load_playbook
-    from .runner import DRAFT_FIELDS, Drafter
+    from .runner import Drafter
 
     _args(channel=channel, lang=lang)
+    _check_from(preset, include_answered, file)
     book = load_playbook(_playbook_path(playbook))
     _check_lang(book, lang)
     now = parse_time(at, _now(), "--now")
     store = _open_store(db, no_store)
     try:
         drafter = Drafter(book, store, now, {"channel": channel, "lang": lang})
-        source = Source(file, parse_columns(columns, DRAFT_FIELDS))
+        source = read_records(file, preset, columns, include_answered=include_answered)
         if store is not None:
             with store.transaction():
                 queue, errors = triage_queue(source, drafter)
@@ -784,8 +840,20 @@ def triage(
         if store is not None:
             store.close()
     output.print_triage(queue, errors, now, format.value)
+    _say_skipped(source)
     if errors:
         raise typer.Exit(ExitStatus.FINDINGS)
+
+
+@app.command(epilog="Example: replybook presets; replybook presets --format json")
+def presets(
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """List the presets for --from: each source's records, the fields read, the filters."""
+    from . import output
+    from .presets import all_presets
+
+    output.print_presets(all_presets(), format.value)
 
 
 def _app_for(args: list[str]) -> typer.Typer:

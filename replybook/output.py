@@ -397,3 +397,93 @@ def _rich_triage(
     console.print(table)
     for error in errors:
         console.print(Text(safe(error.get("error", ""), True), style="red"))
+
+
+# ---------------------------------------------------------------------------------------
+# presets
+
+
+def _reads(fields: dict[str, Any]) -> list[str]:
+    """``text <- message (html)`` for each field a preset reads."""
+    out = []
+    for name, sources in fields.items():
+        shown = []
+        for source in sources:
+            how = ", ".join(
+                x for x in ("map" if "map" in source else "", source.get("normalise") or "") if x
+            )
+            shown.append(f"{source['path']} ({how})" if how else source["path"])
+        out.append(f"{name} <- {' | '.join(shown)}")
+    return out
+
+
+def _filters(conditions: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for c in conditions:
+        value = c["value"]
+        items = value if isinstance(value, list) else [value]
+        shown = ", ".join(v if isinstance(v, str) else json.dumps(v) for v in items)
+        answered = " (kept with --include-answered)" if c.get("answered") else ""
+        out.append(f"{c['field']} {c['op']} {shown}{answered}")
+    return out
+
+
+def print_presets(presets: list[Any], fmt: str, stream: IO[str] | None = None) -> None:
+    """The presets for ``--from``: a Rich table on a terminal, plain text in a pipe, or
+    ``{"presets": [...]}`` (see README, "Presets")."""
+    out = stream or sys.stdout
+    rows = [p.to_dict() for p in presets]
+    if fmt == "json":
+        write_json({"presets": rows}, out)
+        return
+    if is_terminal(out):
+        _rich_presets(rows, out)
+        return
+    for row in rows:
+        out.write(f"{safe(row['name'], True)}: {safe(row['description'], True)}\n")
+        out.write(f"  reference: {safe(row['reference'], True)}\n")
+        where = ", ".join(row["records"])
+        if row["replies"]:
+            where += f"; replies in {', '.join(row['replies'])}"
+        out.write(f"  records:   {safe(where, True)}\n")
+        extras = [f"channel {row['channel']}"] if row["channel"] else []
+        extras.append(f"ids {row['id_prefix']}N" if row["id_prefix"] else "ids as given")
+        out.write(f"  {safe('; '.join(extras), True)}\n")
+        for line in _reads(row["fields"]):
+            out.write(f"  reads:     {safe(line, True)}\n")
+        for line in _filters(row["filter"]):
+            out.write(f"  keeps:     {safe(line, True)}\n")
+        lint = row["lint"]
+        for line in _reads({k: v for k, v in lint["fields"].items() if row["fields"].get(k) != v}):
+            out.write(f"  lint reads: {safe(line, True)}\n")
+        if lint["filter"] != row["filter"]:
+            for line in _filters(lint["filter"]):
+                out.write(f"  lint keeps: {safe(line, True)}\n")
+        if row["note"]:
+            out.write(f"  note:      {safe(row['note'], True)}\n")
+        out.write("\n")
+
+
+def _rich_presets(rows: list[dict[str, Any]], out: IO[str]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console(out)
+    table = Table(title="Presets for --from", title_justify="left", show_lines=True)
+    for name in ("preset", "records", "fields read", "keeps"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        where = "\n".join(row["records"])
+        if row["replies"]:
+            where += "\nreplies: " + ", ".join(row["replies"])
+        head = Text()
+        head.append(safe(row["name"], True), style="bold")
+        head.append("\n" + safe(row["description"]))
+        head.append(f"\nids {row['id_prefix']}N" if row["id_prefix"] else "")
+        table.add_row(
+            head,
+            Text(safe(where)),
+            Text(safe("\n".join(_reads(row["fields"])))),
+            Text(safe("\n".join(_filters(row["filter"])) or "everything")),
+        )
+    console.print(table)

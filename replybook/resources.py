@@ -1,6 +1,7 @@
-"""Where the shipped playbooks and templates live: one function, one place.
+"""Where the shipped playbooks, templates and presets live: one function, one place.
 
-In a source checkout they are the top-level ``playbooks/`` and ``templates/`` folders;
+In a source checkout they are the top-level ``playbooks/``, ``templates/`` and ``presets/``
+folders;
 in an installed wheel they are packed under ``replybook/_data/``.
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 @lru_cache(maxsize=1)
 def data_dir() -> Path:
-    """Return the folder holding ``playbooks/`` and ``templates/``."""
+    """Return the folder holding ``playbooks/``, ``templates/`` and ``presets/``."""
     here = Path(__file__).resolve().parent
     packed = here / "_data"
     if (packed / "playbooks").is_dir():

@@ -31,8 +31,11 @@ if TYPE_CHECKING:
     from .store import Pattern, Store
 
 DRAFT_FIELDS = (
-    "id", "text", "name", "handle", "channel", "received_at", "agent", "context", "lang"
+    "id", "text", "name", "handle", "channel", "received_at", "agent", "context", "lang",
+    "rating", "url", "parent_id",
 )
+"""A draft record's fields; ``rating`` (1-5 stars), ``url`` and ``parent_id`` are carried
+in the drafter's options, read by no decision yet."""
 LINT_FIELDS = ("id", "text", "comment", "name", "channel", "context", "lang")
 
 
@@ -332,11 +335,13 @@ class Drafter:
         merged.update(
             {k: record[k] for k in DRAFT_FIELDS if k in record and k not in ("id", "text")}
         )
-        for key in ("name", "handle", "channel", "agent", "lang"):
+        for key in ("name", "handle", "channel", "agent", "lang", "url", "parent_id"):
             if key in merged and not isinstance(merged[key], str):
                 raise UsageError(f"{key!r} must be text")
             if key in merged:
                 merged[key] = clean(merged[key])
+        if "rating" in merged and not _stars(merged["rating"]):
+            raise UsageError("'rating' must be a whole number of stars from 1 to 5")
         if "context" in merged:
             merged["context"] = parse_context(merged["context"])
         # Checked before the store sees the comment: a record that can't be drafted is
@@ -605,6 +610,10 @@ class Linter:
             "findings": [f.to_dict() for f in found],
             "counts": counts(found),
         }
+
+
+def _stars(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5
 
 
 def record_id(record: dict[str, Any]) -> str | None:

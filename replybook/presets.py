@@ -1,0 +1,767 @@
+"""Presets: the exports and API shapes of the inbox tools agencies use, read as batch records.
+
+One YAML file per source (``presets/<name>.yaml``) says where the records are, which of the
+source's fields become replybook's, which records to leave out, how to normalise values
+(times, star ratings, HTML, machine translations), the channel, and the prefix that keeps
+one source's ids apart from another's in the team store.
+
+Loading a preset reads its file; turning one source record into replybook records
+(:meth:`Preset.expand`) is pure: plain values in, plain dicts out, nothing read or printed.
+Batches (:mod:`replybook.batch`) do the reading.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import PlaybookError, UsageError
+from .resources import data_dir
+
+# The replybook fields a preset may fill (what draft and lint batches read).
+FIELDS = (
+    "id",
+    "text",
+    "name",
+    "handle",
+    "received_at",
+    "channel",
+    "context",
+    "lang",
+    "rating",
+    "url",
+    "parent_id",
+    "agent",
+    "comment",
+)
+NORMALISERS = ("time", "stars", "html", "google-translated", "lang")
+OPERATORS = ("equals", "not_equals", "in", "not_in", "present", "same_as", "not_same_as")
+MODES = ("draft", "lint")
+# Places that say what shape a file is, beside the JSON paths of a document.
+SHAPES = ("lines", "csv")
+# Replies nested in replies (Graph API comments of comments) are followed this deep.
+MAX_NESTING = 20
+# A reply's context holds at most this many of the messages before it (the latest).
+MAX_THREAD = 20
+
+_KEYS = {
+    "preset",
+    "description",
+    "reference",
+    "note",
+    "records",
+    "unwrap",
+    "replies",
+    "fields",
+    "filter",
+    "channel",
+    "id_prefix",
+    "markers",
+    "lint",
+}
+_SUFFIXES = (".yaml", ".yml")
+_AUTHOR = ("name", "handle")
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """One place a field's value may be read from: a dotted path in the source record, a
+    map from the source's values to replybook's, and a normalisation."""
+
+    path: str
+    normalise: str | None = None
+    map: Mapping[Any, Any] | None = None
+    folded: Mapping[str, Any] | None = None  # the map's keys as values are compared
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path}
+        if self.normalise:
+            out["normalise"] = self.normalise
+        if self.map is not None:
+            out["map"] = dict(self.map)
+        return out
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A filter: a record is read only when its ``field`` meets the condition.
+
+    ``answered``: the condition leaves out what is already answered; ``--include-answered``
+    drops it."""
+
+    field: str
+    op: str
+    value: Any
+    answered: bool = False
+
+    def holds(self, record: Mapping[str, Any]) -> bool:
+        found = lookup(record, self.field)
+        if self.op == "present":
+            return _given(found) is bool(self.value)
+        if self.op in ("same_as", "not_same_as"):
+            other = lookup(record, str(self.value))
+            same = _given(found) and _given(other) and _same(found, other)
+            return same if self.op == "same_as" else not same
+        if self.op == "equals":
+            return found is not None and _same(found, self.value)
+        if self.op == "not_equals":
+            return found is None or not _same(found, self.value)
+        hit = found is not None and any(_same(found, v) for v in self.value)
+        return hit if self.op == "in" else not hit
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"field": self.field, "op": self.op, "value": self.value}
+        if self.answered:
+            out["answered"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class Mode:
+    """What a draft (or a lint) batch reads: field sources and filters."""
+
+    fields: Mapping[str, tuple[FieldSource, ...]]
+    filters: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A source's shape, loaded and checked from its YAML file."""
+
+    name: str
+    description: str
+    reference: str
+    file: str
+    records: tuple[str, ...]
+    unwrap: tuple[str, ...]
+    replies: tuple[str, ...]
+    channel: str | None
+    id_prefix: str
+    markers: Mapping[str, str]
+    modes: Mapping[str, Mode]
+    note: str = ""
+    paths: tuple[str, ...] = field(default=())
+
+    # -- where the records are ----------------------------------------------------------
+
+    def items(self, value: Any) -> Iterator[tuple[Any, Item | None]]:
+        """Each source record in a JSON value, in order, with the record it replies to: a
+        list's items, the list at one of the preset's paths, else the value itself; the
+        comment inside a wrapper (``unwrap``), then its nested replies."""
+        for item in self._listed(value):
+            yield from self._thread(item)
+
+    def _listed(self, value: Any) -> list[Any]:
+        if isinstance(value, list):
+            return value
+        if isinstance(value, dict):
+            for path in self.paths:
+                found = lookup(value, path)
+                if isinstance(found, list):
+                    return found
+        return [value]
+
+    def _thread(self, top: Any) -> Iterator[tuple[Any, Item | None]]:
+        # Iterative, depth first, in document order: a reply follows the record it answers
+        # and the replies before it.
+        stack: list[tuple[Any, Item | None, int]] = [(top, None, 0)]
+        while stack:
+            obj, parent, depth = stack.pop()
+            if not isinstance(obj, dict):
+                yield obj, parent
+                continue
+            record = self._unwrapped(obj)
+            yield record, parent
+            if depth >= MAX_NESTING:
+                continue
+            children = self._replies(obj, record)
+            records = tuple(self._unwrapped(c) if isinstance(c, dict) else c for c in children)
+            stack.extend(
+                (child, Item(record, records[:index]), depth + 1)
+                for index, child in reversed(list(enumerate(children)))
+            )
+
+    def _unwrapped(self, obj: dict[str, Any]) -> Any:
+        for path in self.unwrap:
+            inner = lookup(obj, path)
+            if isinstance(inner, dict):
+                return inner
+        return obj
+
+    def _replies(self, obj: dict[str, Any], record: Any) -> list[Any]:
+        for holder in (obj, record) if record is not obj else (obj,):
+            for path in self.replies:
+                found = lookup(holder, path)
+                if isinstance(found, list):
+                    return found
+        return []
+
+    # -- one record ---------------------------------------------------------------------
+
+    def expand(
+        self,
+        record: Any,
+        parent: Item | None = None,
+        *,
+        mode: str = "draft",
+        columns: Mapping[str, str] | None = None,
+        include_answered: bool = False,
+    ) -> dict[str, Any] | None:
+        """One source record as a replybook record, or None when the preset's filters
+        leave it out. ``columns`` (``--columns``) read those fields from the named source
+        paths instead. A missing field is absent; a missing text is left for the batch to
+        report (``no "text"``)."""
+        if not isinstance(record, dict):
+            return {"_error": "expected a JSON object"}
+        chosen = self.modes[mode]
+        if not self.keeps(record, mode, include_answered):
+            return None
+        out: dict[str, Any] = {}
+        for name, sources in chosen.fields.items():
+            if columns and name in columns:
+                continue
+            value = self._value(record, sources)
+            if value is not None:
+                out[name] = value
+        for name, column in (columns or {}).items():
+            value = _present(lookup(record, column))
+            if value is not None:
+                out[name] = value
+        if "channel" not in out and self.channel:
+            out["channel"] = self.channel
+        if parent is not None:
+            self._thread_fields(out, parent, mode, include_answered)
+        for name in ("id", "parent_id"):
+            if name in out and self.id_prefix:
+                out[name] = self._prefixed(out[name])
+        return out
+
+    def keeps(self, record: Mapping[str, Any], mode: str = "draft", include: bool = False) -> bool:
+        """Whether the filters of ``mode`` keep the record (``include``: what is already
+        answered too)."""
+        return all(
+            c.holds(record) for c in self.modes[mode].filters if not (include and c.answered)
+        )
+
+    def _value(self, record: Mapping[str, Any], sources: tuple[FieldSource, ...]) -> Any:
+        for source in sources:
+            value = _present(lookup(record, source.path))
+            if value is None:
+                continue
+            if source.folded is not None:
+                value = source.folded.get(_key(value))
+                if value is None:
+                    continue
+            if source.normalise is not None:
+                value = normalise(source.normalise, value, self.markers)
+            value = _present(value)
+            if value is not None:
+                return value
+        return None
+
+    def _thread_fields(
+        self, out: dict[str, Any], parent: Item, mode: str, include_answered: bool
+    ) -> None:
+        """A reply knows what it replies to: the parent's id, and the thread so far (the
+        comment it replies to, then the replies before it) as its context for a draft,
+        or the last comment before it that isn't the brand's as what it answers, for lint.
+        A message the draft filters leave out is the brand's own."""
+        fields = self.modes["draft"].fields
+        if "parent_id" not in out and "id" in fields:
+            parent_id = self._value(parent.record, fields["id"])
+            if parent_id is not None:
+                out["parent_id"] = parent_id
+        if "text" not in fields:
+            return
+        thread = []
+        for message in (parent.record, *parent.earlier)[-MAX_THREAD:]:
+            if not isinstance(message, dict):
+                continue
+            text = self._value(message, fields["text"])
+            if isinstance(text, str) and text.strip():
+                thread.append((message, text))
+        if not thread:
+            return
+        if mode == "lint":
+            theirs = [m for m, _ in thread if self.keeps(m, "draft", include_answered)] or [
+                thread[-1][0]
+            ]
+            answered = next(text for m, text in thread if m is theirs[-1])
+            out.setdefault("comment", answered)
+            name = self._value(theirs[-1], fields["name"]) if "name" in fields else None
+            if "name" not in out and isinstance(name, str):
+                out["name"] = name
+            return
+        if "context" in out:
+            return
+        me = out.get("handle") or out.get("name")
+        context = []
+        for message, text in thread:
+            if not self.keeps(message, "draft", include_answered):
+                role = "brand"
+            elif me is not None and self._author(message) == me:
+                role = "customer"
+            else:
+                role = "other"
+            context.append({"role": role, "text": text})
+        out["context"] = context
+
+    def _author(self, record: Mapping[str, Any]) -> Any:
+        fields = self.modes["draft"].fields
+        for name in ("handle", "name"):
+            if name in fields:
+                value = self._value(record, fields[name])
+                if value is not None:
+                    return value
+        return None
+
+    def _prefixed(self, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            return value  # the batch reports what an id can't be
+        text = str(value)
+        return text if text.startswith(self.id_prefix) else self.id_prefix + text
+
+    # -- for people -----------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The preset as ``replybook presets --format json`` shows it."""
+
+        def mode_dict(mode: Mode) -> dict[str, Any]:
+            return {
+                "fields": {
+                    name: [s.to_dict() for s in sources] for name, sources in mode.fields.items()
+                },
+                "filter": [c.to_dict() for c in mode.filters],
+            }
+
+        draft = mode_dict(self.modes["draft"])
+        return {
+            "name": self.name,
+            "description": self.description,
+            "reference": self.reference,
+            "note": self.note or None,
+            "records": list(self.records),
+            "unwrap": list(self.unwrap),
+            "replies": list(self.replies),
+            "channel": self.channel,
+            "id_prefix": self.id_prefix,
+            "fields": draft["fields"],
+            "filter": draft["filter"],
+            "lint": mode_dict(self.modes["lint"]),
+        }
+
+
+@dataclass(frozen=True)
+class Item:
+    """Where a reply was found: the record it replies to, and the replies before it."""
+
+    record: Any
+    earlier: tuple[Any, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------
+# Paths and values
+
+
+def lookup(record: Any, path: str) -> Any:
+    """The value at a dotted path (``from.name``), or None. A key that itself holds dots or
+    spaces (a CSV column) is found whole first."""
+    if not isinstance(record, Mapping):
+        return None
+    if path in record:
+        return record[path]
+    value: Any = record
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _present(value: Any) -> Any:
+    """None for what counts as missing: null, an empty or blank text, an empty list."""
+    if value is None:
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, (list, dict)) and not value:
+        return None
+    return value
+
+
+def _given(value: Any) -> bool:
+    return _present(value) is not None
+
+
+def _key(value: Any) -> str:
+    """How a source value is compared: booleans as true/false, text case-folded, numbers as
+    written (``0`` and ``"0"`` are the same; a CSV cell is always text)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip().casefold()
+
+
+def _same(one: Any, two: Any) -> bool:
+    if isinstance(one, (dict, list)) or isinstance(two, (dict, list)):
+        return bool(one == two)
+    return _key(one) == _key(two)
+
+
+# ---------------------------------------------------------------------------------------
+# Normalisations
+
+
+def normalise(kind: str, value: Any, markers: Mapping[str, str] | None = None) -> Any:
+    """A value as replybook reads it (see the README's "Presets"); what can't be read is
+    left as it is, for the batch to report, or dropped where the field is optional."""
+    if kind == "time":
+        return to_iso(value)
+    if kind == "stars":
+        return stars(value)
+    if kind == "html":
+        return html_text(value) if isinstance(value, str) else value
+    if kind == "google-translated":
+        return original(value, markers or {}) if isinstance(value, str) else value
+    if kind == "lang":
+        return language(value)
+    raise ValueError(kind)
+
+
+_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
+_OFFSET = re.compile(r"([+-]\d{2}):?(\d{2})$")
+_FRACTION = re.compile(r"(\.\d+)")
+# Epoch numbers this big are milliseconds (in seconds they'd be after the year 5000).
+_MILLIS = 100_000_000_000
+
+
+def to_iso(value: Any) -> Any:
+    """Epoch seconds or milliseconds (a number or digits), RFC 3339 / ISO 8601 with any
+    offset (``+0000`` too) and up to nine decimals, or Twitter's ``Tue Oct 31 22:10:47 +0000
+    2017``: as ISO 8601 in UTC (``2017-10-31T22:10:47Z``). Anything else: as it was."""
+    moment: datetime | None = None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        value = float(value)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            return value
+        seconds = value / 1000 if abs(value) >= _MILLIS else value
+        try:
+            moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return value
+    elif isinstance(value, str):
+        moment = _parse_text_time(value.strip())
+        if moment is None:
+            return value
+    else:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc).replace(microsecond=0)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment.year >= 1000 else value
+
+
+def _parse_text_time(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, _TWITTER_TIME)
+    except ValueError:
+        pass
+    body = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    body = _OFFSET.sub(r"\1:\2", body) if re.search(r"\d[T ]\d", body) else body
+    # Python reads at most six decimals of a second; RFC 3339 allows nine.
+    body = _FRACTION.sub(lambda m: m.group(1)[:7], body, count=1)
+    try:
+        return datetime.fromisoformat(body)
+    except ValueError:
+        return None
+
+
+_STAR_MIN, _STAR_MAX = 1, 5
+
+
+def stars(value: Any) -> int | None:
+    """A rating as a whole number of stars from 1 to 5 (a number, or digits); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return int(min(_STAR_MAX, max(_STAR_MIN, round(value))))
+
+
+_BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+_HIDDEN = {"script", "style", "head", "template"}
+
+
+def html_text(markup: str) -> str:
+    """HTML as plain text: tags dropped, entities decoded, ``<br>`` and paragraph ends as
+    line breaks, what a browser never shows (scripts, styles) left out."""
+    if "<" not in markup and "&" not in markup:
+        return markup
+    from html.parser import HTMLParser
+
+    parts: list[str] = []
+    hidden = 0
+
+    class _Text(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            nonlocal hidden
+            if tag in _HIDDEN:
+                hidden += 1
+            elif tag in _BREAKS:
+                parts.append("\n")
+
+        def handle_startendtag(self, tag: str, attrs: Any) -> None:
+            if tag in _BREAKS:
+                parts.append("\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            nonlocal hidden
+            if tag in _HIDDEN:
+                hidden = max(0, hidden - 1)
+            elif tag in _BREAKS and tag != "br":
+                parts.append("\n")
+
+        def handle_data(self, data: str) -> None:
+            if not hidden:
+                parts.append(data)
+
+    parser = _Text(convert_charrefs=True)
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parts).replace("\xa0", " ")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def original(text: str, markers: Mapping[str, str]) -> str:
+    """The reviewer's own words of a machine-translated review: what follows the
+    ``original`` marker ("(Translated by Google) X (Original) Y" is Y), or what comes before
+    the ``translation`` marker ("Y (Translated by Google) X" is Y)."""
+    mark_original = markers.get("original")
+    mark_translation = markers.get("translation")
+    if mark_original and mark_original in text:
+        after = text.split(mark_original, 1)[1].strip()
+        if after:
+            return after
+    if mark_translation and mark_translation in text:
+        before = text.split(mark_translation, 1)[0].strip()
+        if before:
+            return before
+        return text.split(mark_translation, 1)[1].strip()
+    return text
+
+
+_NO_LANGUAGE = {"und", "zxx", "mul", "mis"}
+
+
+def language(value: Any) -> str | None:
+    """A language tag's primary subtag, lower case (``en-US`` is ``en``); a tag that names
+    no language (``und``) or isn't a tag is no language."""
+    if not isinstance(value, str):
+        return None
+    primary = re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
+    if not re.fullmatch(r"[a-z]{2,3}", primary) or primary in _NO_LANGUAGE:
+        return None
+    return primary
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+
+
+def builtin_presets() -> dict[str, Path]:
+    """The shipped presets by name."""
+    folder = data_dir() / "presets"
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def all_presets() -> list[Preset]:
+    """Every shipped preset, loaded, by name."""
+    return [load_preset(name) for name in builtin_presets()]
+
+
+def load_preset(name: str) -> Preset:
+    """A shipped preset by name, or a preset file (``.yaml``); an unknown name is one
+    UsageError listing the shipped ones."""
+    builtins = builtin_presets()
+    if name in builtins:
+        return _load(str(builtins[name]))
+    if name.lower().endswith(_SUFFIXES) and Path(name).is_file():
+        return _load(str(Path(name).resolve()))
+    raise UsageError(
+        f"--from {name!r}: no such preset; presets: {', '.join(builtins)} (or a preset file)"
+    )
+
+
+@lru_cache(maxsize=64)
+def _load(file: str) -> Preset:
+    from .playbook import _read_yaml
+
+    data, origins = _read_yaml(Path(file))
+    return _build(data, origins, file)
+
+
+def _build(data: dict[str, Any], origins: Mapping[str, tuple[str, int]], file: str) -> Preset:
+    def fail(message: str, path: str = "") -> PlaybookError:
+        line = None
+        probe = path
+        while probe:
+            if probe in origins:
+                line = origins[probe][1]
+                break
+            probe = probe.rsplit(".", 1)[0] if "." in probe else ""
+        return PlaybookError(message, file=file, line=line, path=path)
+
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise fail(f"unknown key; keys: {', '.join(sorted(_KEYS))}", unknown[0])
+    name = data.get("preset")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise fail("expected the preset's name: lower-case letters, digits and '-'", "preset")
+    texts: dict[str, str] = {}
+    for key in ("description", "reference"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise fail("expected text", key)
+        texts[key] = " ".join(value.split())
+    note = data.get("note", "")
+    if not isinstance(note, str):
+        raise fail("expected text", "note")
+    records = _strings(data.get("records"), "records", fail)
+    if not records:
+        raise fail("expected where the records are: lines, csv or JSON paths", "records")
+    unwrap = _strings(data.get("unwrap", []), "unwrap", fail)
+    replies = _strings(data.get("replies", []), "replies", fail)
+    channel = data.get("channel")
+    if channel is not None and (not isinstance(channel, str) or not channel.strip()):
+        raise fail("expected a channel name", "channel")
+    prefix = data.get("id_prefix", "")
+    if not isinstance(prefix, str):
+        raise fail("expected text", "id_prefix")
+    markers = data.get("markers", {})
+    if not isinstance(markers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v for k, v in markers.items()
+    ):
+        raise fail("expected a mapping of marker names to text", "markers")
+    draft = _mode(data, "", fail, markers)
+    if "text" not in draft.fields:
+        raise fail('expected a source for "text"', "fields")
+    lint_data = data.get("lint", {})
+    if not isinstance(lint_data, dict) or set(lint_data) - {"fields", "filter"}:
+        raise fail("expected fields and filter", "lint")
+    lint = _mode(lint_data, "lint.", fail, markers, base=draft)
+    return Preset(
+        name=name,
+        description=texts["description"],
+        reference=texts["reference"],
+        note=" ".join(note.split()),
+        file=file,
+        records=tuple(records),
+        paths=tuple(r for r in records if r not in SHAPES),
+        unwrap=tuple(unwrap),
+        replies=tuple(replies),
+        channel=channel,
+        id_prefix=prefix,
+        markers=dict(markers),
+        modes={"draft": draft, "lint": lint},
+    )
+
+
+def _strings(value: Any, path: str, fail: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise fail("expected a path or a list of paths", path)
+    return [v.strip() for v in value]
+
+
+def _mode(
+    data: Mapping[str, Any],
+    at: str,
+    fail: Any,
+    markers: Mapping[str, str],
+    base: Mode | None = None,
+) -> Mode:
+    raw_fields = data.get("fields", {})
+    if not isinstance(raw_fields, dict):
+        raise fail("expected a mapping of replybook fields to source paths", at + "fields")
+    fields: dict[str, tuple[FieldSource, ...]] = {}
+    if base is not None:
+        # Lint reads replies: their author is the brand, not the customer a reply greets.
+        fields = {k: v for k, v in base.fields.items() if k not in _AUTHOR}
+    for name, spec in raw_fields.items():
+        where = f"{at}fields.{name}"
+        if name not in FIELDS:
+            raise fail(f"unknown field; fields: {', '.join(FIELDS)}", where)
+        items = spec if isinstance(spec, list) else [spec]
+        if not items:
+            raise fail("expected a path, a {path, normalise, map} or a list of them", where)
+        fields[name] = tuple(_source(item, where, fail, markers) for item in items)
+    if "filter" in data or base is None:
+        filters = tuple(_conditions(data.get("filter", []), at + "filter", fail))
+    else:
+        filters = base.filters
+    return Mode(fields=fields, filters=filters)
+
+
+def _source(item: Any, where: str, fail: Any, markers: Mapping[str, str]) -> FieldSource:
+    if isinstance(item, str) and item.strip():
+        return FieldSource(item.strip())
+    if not isinstance(item, dict) or set(item) - {"path", "normalise", "map"}:
+        raise fail("expected a path, a {path, normalise, map} or a list of them", where)
+    path = item.get("path")
+    if not isinstance(path, str) or not path.strip():
+        raise fail("expected a source path", where + ".path")
+    kind = item.get("normalise")
+    if kind is not None and kind not in NORMALISERS:
+        raise fail(f"unknown normalisation; normalisations: {', '.join(NORMALISERS)}", where)
+    if kind == "google-translated" and not markers:
+        raise fail("google-translated needs the preset's markers", where)
+    mapping = item.get("map")
+    if mapping is not None:
+        if not isinstance(mapping, dict) or not mapping:
+            raise fail("expected a mapping of source values to replybook values", where + ".map")
+        return FieldSource(path.strip(), kind, mapping, {_key(k): v for k, v in mapping.items()})
+    return FieldSource(path.strip(), kind)
+
+
+def _conditions(value: Any, at: str, fail: Any) -> Iterator[Condition]:
+    if not isinstance(value, list):
+        raise fail("expected a list of conditions", at)
+    for index, item in enumerate(value):
+        where = f"{at}[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get("field"), str):
+            raise fail("expected {field, <operator>: value}", where)
+        ops = [k for k in item if k in OPERATORS]
+        extra = set(item) - {"field", "answered", *OPERATORS}
+        if len(ops) != 1 or extra:
+            raise fail(f"expected field and one of {', '.join(OPERATORS)}", where)
+        op = ops[0]
+        operand = item[op]
+        if op in ("in", "not_in") and not isinstance(operand, list):
+            raise fail("expected a list of values", f"{where}.{op}")
+        if op == "present" and not isinstance(operand, bool):
+            raise fail("expected true or false", f"{where}.{op}")
+        if op in ("same_as", "not_same_as") and not isinstance(operand, str):
+            raise fail("expected a source path", f"{where}.{op}")
+        if isinstance(operand, dict):
+            raise fail("expected a value", f"{where}.{op}")
+        answered = item.get("answered", False)
+        if not isinstance(answered, bool):
+            raise fail("expected true or false", f"{where}.answered")
+        yield Condition(item["field"], op, operand, answered)
