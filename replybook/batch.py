@@ -835,7 +835,7 @@ def init_draft_worker(playbook: str | None, now: datetime, options: dict[str, An
     """A worker's drafter, without a store: ``options`` from :meth:`Drafter.worker_options`."""
     drafter = Drafter(load_playbook(playbook), None, now, **options)
     _WORKER["process"] = drafter.batch_record
-    _WORKER["redo"] = drafter.redo
+    _WORKER["finish"] = drafter.finish
 
 
 def init_lint_worker(playbook: str | None, history: list[str], defaults: dict[str, Any]) -> None:
@@ -844,22 +844,23 @@ def init_lint_worker(playbook: str | None, history: list[str], defaults: dict[st
 
 class _InFlight:
     """One chunk of a parallel batch: the workers' outputs (``first``), once settled with
-    the store in this process (``outputs``), and the records drafted again (``redo``)."""
+    the store in this process (``outputs``), and the records workers compose after that
+    (``later``)."""
 
-    __slots__ = ("first", "outputs", "redo")
+    __slots__ = ("first", "outputs", "later")
 
     def __init__(self, first: Any) -> None:
         self.first = first
         self.outputs: list[dict[str, Any]] | None = None
-        self.redo: Any = None
+        self.later: Any = None
 
     def done(self) -> bool:
-        return self.outputs is not None and (self.redo is None or self.redo.ready())
+        return self.outputs is not None and (self.later is None or self.later.ready())
 
     def result(self) -> list[dict[str, Any]]:
         assert self.outputs is not None
-        if self.redo is not None:
-            for index, obj in self.redo.get():
+        if self.later is not None:
+            for index, obj in self.later.get():
                 self.outputs[index] = obj
         return self.outputs
 
@@ -876,8 +877,9 @@ def _in_flight(
     memory stays flat however fast the workers or slow the main process.
 
     With ``settle``, each chunk is settled with the store here, in input order, as soon as
-    the workers hand it back; the records it marks ``_redo`` (part of a pattern) go back to
-    a worker to be drafted again, while this process settles the next chunks."""
+    the workers hand it back (read and decided on); the records it marks ``_finish`` go
+    back to a worker to be composed, knowing what the store said, while this process
+    settles the next chunks."""
     pending: deque[_InFlight] = deque()
     more = True
     while True:
@@ -895,9 +897,9 @@ def _in_flight(
             if settle is not None and store is not None:
                 with store.transaction():
                     outputs = settle(outputs)
-                redo = [(i, obj.pop("_redo")) for i, obj in enumerate(outputs) if "_redo" in obj]
-                if redo:
-                    todo.redo = pool.apply_async(_worker_redo, (redo,))
+                later = [(i, o.pop("_finish")) for i, o in enumerate(outputs) if "_finish" in o]
+                if later:
+                    todo.later = pool.apply_async(_worker_finish, (later,))
             todo.outputs = outputs
         if todo is None:
             # Every chunk read is settled and no more can be read: wait for the oldest.
@@ -906,9 +908,9 @@ def _in_flight(
             yield pending.popleft().result()
 
 
-def _worker_redo(items: list[tuple[int, Any]]) -> list[tuple[int, dict[str, Any]]]:
-    redo = _WORKER["redo"]
-    return [(index, redo(item)) for index, item in items]
+def _worker_finish(items: list[tuple[int, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    finish = _WORKER["finish"]
+    return [(index, finish(item)) for index, item in items]
 
 
 def _worker_chunk(chunk: list[Any]) -> list[dict[str, Any]]:

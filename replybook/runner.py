@@ -281,13 +281,13 @@ class Job(NamedTuple):
     line: int
 
 
-class Redo(NamedTuple):
-    """A record settled in the main process that a worker must draft again, knowing the
-    pattern the store found it part of."""
+class Finish(NamedTuple):
+    """A record read and decided on in a worker, settled with the store in the main
+    process (``pattern``: what the store found), for a worker to compose."""
 
     id: Any
     job: Job
-    pattern: Pattern
+    pattern: Pattern | None
 
 
 class Drafter:
@@ -297,9 +297,10 @@ class Drafter:
     the store once and kept current in memory as replies are recorded, so a batch reads
     no replies per record; the draft uses it to pick phrasings unlike them.
 
-    ``defer``: in a worker process of a parallel batch there is no store; the main process
-    settles each record with it (:meth:`settle`). ``compose`` says whether the worker
-    composes too (see :attr:`workers_compose`).
+    ``defer``: in a worker process of a parallel batch there is no store: the worker reads
+    and decides, the main process settles each record with the store (:meth:`settle`),
+    and a worker composes it after that (:meth:`finish`), or the main process does (see
+    :attr:`workers_compose`).
     """
 
     def __init__(
@@ -311,7 +312,6 @@ class Drafter:
         *,
         record: bool = False,
         defer: bool = False,
-        compose: bool = True,
         history: Sequence[str] | None = None,
     ) -> None:
         self.playbook = playbook
@@ -320,7 +320,6 @@ class Drafter:
         self.defaults = {k: v for k, v in (defaults or {}).items() if v is not None}
         self.record = record
         self.defer = defer
-        self.compose = compose
         self.history_size = history_size(playbook)
         # A tuple: a draft can hold on to it while later records replace it.
         self._history: tuple[str, ...] | None = None if history is None else tuple(history)
@@ -493,7 +492,6 @@ class Drafter:
         return {
             "defaults": self.defaults,
             "defer": self.store is not None,
-            "compose": self.workers_compose,
             "history": self.history(),
         }
 
@@ -505,13 +503,9 @@ class Drafter:
             return {"id": record_key, **self.draft_record(record).to_dict()}
         text, options = self._read(record)
         arrived, analysis, decision = self.assess(text, options)
-        out: dict[str, Any] = {"id": record_key}
-        if self.compose:
-            out.update(self._compose(text, options, arrived, analysis, decision, None).to_dict())
-        out["_job"] = Job(
-            text, record_id(record), options, arrived, analysis, decision, record["_line"]
-        )
-        return out
+        # Composed once the store has said whether it is part of a pattern (:meth:`finish`).
+        job = Job(text, record_id(record), options, arrived, analysis, decision, record["_line"])
+        return {"id": record_key, "_job": job}
 
     def settle(self, outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Main-process side of a parallel batch: remember each comment in input order,
@@ -534,20 +528,19 @@ class Drafter:
 
     def _settle(self, obj: dict[str, Any], job: Job) -> dict[str, Any]:
         pattern = self.observe(job.analysis, job.arrived, job.ext_id, job.decision)
-        if not self.workers_compose:
-            result = self._compose(
-                job.text, job.options, job.arrived, job.analysis, job.decision, pattern
-            )
-            obj = {"id": obj["id"], **result.to_dict()}
-        elif pattern is not None and pattern.state != "none":
-            # Part of a pattern: the draft the worker made doesn't know it. A worker drafts
-            # it again (its history is this one's: nothing is recorded in this mode).
-            return {"id": obj["id"], "_redo": Redo(obj["id"], job, pattern)}
+        if self.workers_compose:
+            # A worker composes it, knowing the pattern (its history is this one's: nothing
+            # is recorded in this mode).
+            return {"id": obj["id"], "_finish": Finish(obj["id"], job, pattern)}
+        result = self._compose(
+            job.text, job.options, job.arrived, job.analysis, job.decision, pattern
+        )
+        obj = {"id": obj["id"], **result.to_dict()}
         self._remember(obj.get("public_reply"), job.ext_id, job.options, obj.get("channel"))
         return obj
 
-    def redo(self, item: Redo) -> dict[str, Any]:
-        """Worker-process side: the draft of a record the store found part of a pattern."""
+    def finish(self, item: Finish) -> dict[str, Any]:
+        """Worker-process side: compose a record the main process settled with the store."""
         job = item.job
         try:
             with time_limit("the record"):
