@@ -105,6 +105,8 @@ class Analysis(NamedTuple):
     route_phrase: str | None = None
     # A review's star rating (1-5), when it came with one.
     rating: int | None = None
+    # The support account it addresses (``to_support``), as written.
+    support_handle: str | None = None
 
     @property
     def specific(self) -> bool:
@@ -500,6 +502,7 @@ def analyze(
     )
     entry = ((playbook.get("topics") or {}).get(topic) or {}) if topic else {}
     needs_private = bool(entry.get("private", True)) if topic else bool(refusal_hit)
+    handle = _support_handle(playbook, text)
     return Analysis(
         text=text,
         language=lang,
@@ -521,7 +524,8 @@ def analyze(
         brand_thing=brand_thing,
         peaks=peaks,
         cues=cues,
-        to_support=_to_support(playbook, text),
+        to_support=handle is not None,
+        support_handle=handle,
         route_match=route_hit[0] if route_hit else None,
         route_phrase=route_hit[1] if route_hit else None,
         rating=rating,
@@ -555,12 +559,14 @@ def check_rating(value: Any) -> int:
     return int(number)
 
 
-def _to_support(playbook: Playbook, text: str) -> bool:
-    """Does the message address one of the playbook's support handles?"""
+def _support_handle(playbook: Playbook, text: str) -> str | None:
+    """The first of the playbook's support handles the message addresses, if any."""
     if "@" not in text:
-        return False
+        return None
     pattern = _compiled(playbook, "support-handles", lambda: _handle_pattern(playbook))
-    return pattern is not None and any(pattern.fullmatch(h) for h in _MENTION.findall(text))
+    if pattern is None:
+        return None
+    return next((h for h in _MENTION.findall(text) if pattern.fullmatch(h)), None)
 
 
 def _handle_pattern(playbook: Playbook) -> re.Pattern[str] | None:

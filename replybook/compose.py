@@ -697,7 +697,10 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "accurate-relevant/rating": ("rating_mismatch",),
     **{
         f"route/{by}": ("route",)
-        for by in ("complaint", "rating", "escalation", "phrase", "intent", "topic", "default")
+        for by in (
+            *("complaint", "rating", "escalation", "thread", "phrase", "handle", "intent"),
+            *("topic", "default"),
+        )
     },
 }
 

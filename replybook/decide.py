@@ -40,9 +40,10 @@ class Decision(NamedTuple):
     evidence: dict[str, str]
     private: bool
     # The team's queue it goes to (playbook ``routes``; None with no routes), what decided
-    # it (``complaint``, ``rating``, ``escalation``, ``phrase``, ``intent``, ``topic`` or
-    # ``default``), and its tags (``intent:complaint``, ``topic:...``, ``lang:...``,
-    # ``escalation:...``, ``rating:N``, ``route:...``, in that order).
+    # it (``complaint``, ``rating``, ``escalation``, ``thread``, ``phrase``, ``handle``,
+    # ``intent``, ``topic`` or ``default``), and its tags (``intent:complaint``,
+    # ``topic:...``, ``lang:...``, ``escalation:...``, ``rating:N``, ``route:...``, in that
+    # order).
     route: str | None = None
     route_by: str = "default"
     tags: tuple[str, ...] = ()
@@ -91,17 +92,21 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     if a.language not in playbook.served():
         # Written in a language the playbook doesn't answer in: no template may answer
         # it in another one; a person reads it, in the default route's queue.
+        # (Written to a support account, it is support's to read.)
         routes = _routes(playbook)
-        route = routes.default if routes else None
+        route: str | None = routes.default if routes is not None else None
+        by, handle = "default", {}
+        if routes is not None and routes.handles and a.support_handle:
+            route, by, handle = routes.handles, "handle", {"route": a.support_handle}
         return Decision(
             "other",
             "review",
             "review",
             frozenset({"unserved_language"}),
-            {},
+            handle,
             False,
             route,
-            "default",
+            by,
             _tags(a, "other", "review", route),
         )
     limits = _thresholds(playbook)
@@ -377,6 +382,8 @@ class _Routes(NamedTuple):
     any_topic: str | None
     escalations: dict[str, str]
     any_escalation: str | None
+    # The route of messages addressed to one of the playbook's support handles.
+    handles: str | None
 
 
 def _routes(playbook: Playbook) -> _Routes | None:
@@ -398,6 +405,10 @@ def _routes(playbook: Playbook) -> _Routes | None:
                 any_topic=taken["topics"].get("*"),
                 escalations={k: v for k, v in taken["escalations"].items() if k != "*"},
                 any_escalation=taken["escalations"].get("*"),
+                handles=next(
+                    (name for name, entry in entries.items() if entry.get("support_handles")),
+                    None,
+                ),
             )
             if entries and spec.get("default")
             else None
@@ -429,7 +440,8 @@ def _route(
 
     In this order, the first that applies: a complaint goes to the route that takes
     complaints, whatever else it asks; an escalation to the route that takes its kind; a
-    route's phrase; the intent; the topic; else the default route."""
+    message in a thread where the customer complained stays with complaints; a route's
+    phrase; a support account addressed; the intent; the topic; else the default route."""
     routes = _routes(playbook)
     if routes is None:
         return None, "default", None
@@ -450,8 +462,13 @@ def _route(
         route = routes.escalations.get(a.escalation) or routes.any_escalation
         if route:
             return route, "escalation", a.escalation_phrase
+    complaints = routes.intents.get("complaint")
+    if complaints and a.thread.complained:
+        return complaints, "thread", None
     if a.route_match in routes.names:
         return a.route_match, "phrase", a.route_phrase
+    if routes.handles and a.support_handle:
+        return routes.handles, "handle", a.support_handle
     if by_intent:
         return by_intent, "intent", why(_INTENT_EVIDENCE.get(intent, ()))
     if a.topic:

@@ -879,6 +879,8 @@ _ROUTE: dict[str, Any] = {
     "intents": ("list", "str"),
     "topics": ("list", "str"),
     "escalations": ("list", "str"),
+    # Messages addressed to one of the playbook's `support_handles` (@AcmeHelp) go here.
+    "support_handles": "bool",
     "match": _PHRASES,
     "examples": _PHRASES,
 }
@@ -1089,6 +1091,12 @@ def _check_routes(data: dict[str, Any], origins: Origins, file: str) -> None:
                 f"routes.{name}",
             )
         _validate(routes[name], _ROUTE, f"routes.{name}", origins, file)
+    handled = [name for name in names if (routes[name] or {}).get("support_handles")]
+    if len(handled) > 1:
+        raise fail(
+            f"support_handles is already routed to {handled[0]!r}",
+            f"routes.{handled[1]}.support_handles",
+        )
     default = routes.get("default")
     if default is None:
         raise fail("missing required key 'default' (the route of anything else)", "routes")

@@ -558,3 +558,38 @@ def test_reviews_with_no_words_never_make_an_incident(tmp_path):
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["incident"] for o in out] == [None] * 4
     assert [o["case"] for o in out] == ["complaint"] * 4
+
+
+# -- threads and support accounts -------------------------------------------------------
+
+THREAD = [
+    {"role": "customer", "text": "My parcel never arrived"},
+    {"role": "brand", "text": "So sorry! Could you tell us your order number?"},
+]
+
+
+def test_a_message_in_a_complaint_thread_stays_with_support(default):
+    decision = decide(analyze("It's 12345", default, context=THREAD), default)
+    assert (decision.intent, decision.route, decision.route_by) == ("other", "support", "thread")
+    d = draft("It's 12345", default, context=THREAD, received_at=AT)
+    assert "Route: Support – the customer complained earlier in this thread." in d.note.splitlines()
+    assert "The customer complained earlier in this thread: it stays with support." in [
+        r.why for r in d.reasons
+    ]
+
+
+def test_a_message_to_a_support_account_goes_to_support(default):
+    decision = routed("@AcmeHelp love you guys", default, "en")
+    assert (decision.intent, decision.route, decision.route_by) == ("praise", "support", "handle")
+    assert decision.evidence["route"] == "@AcmeHelp"
+    # A route's own phrase still wins: a price asked of the support account is sales'.
+    assert routed("@AcmeHelp how much is the business plan?", default, "en").route == "sales"
+    # A language the playbook doesn't serve, written to the support account: support reads it.
+    review = routed("@AcmeSupport ¿dónde está mi pedido?", default, "es")
+    assert (review.action, review.route, review.route_by) == ("review", "support", "handle")
+
+
+def test_one_route_takes_the_support_accounts(tmp_path):
+    assert error_of(tmp_path, "  sales: {support_handles: true}\n") == (
+        "p.yaml:3: routes.sales.support_handles: support_handles is already routed to 'support'"
+    )
