@@ -33,7 +33,7 @@ def routed(text: str, playbook: Playbook, lang: str, rating: int | None = None):
 
 # (language, comment, route, what decided it, the phrase behind it)
 ROUTES = [
-    ("en", "What is the price list for a team of ten?", "sales", "phrase", "price list"),
+    ("en", "What is the price list for a team of ten?", "sales", "phrase", "what is the price"),
     (
         "en",
         "We would like to discuss a sponsorship for our podcast",
