@@ -100,6 +100,13 @@ class Analysis(NamedTuple):
     # Per signal kind, the sum of its positive weights alone (what a message says of that
     # kind, before the words that speak against it).
     cues: dict[str, float] = {}
+    # The route (playbook ``routes``) one of whose phrases the message uses, and the phrase.
+    route_match: str | None = None
+    route_phrase: str | None = None
+    # A review's star rating (1-5), when it came with one.
+    rating: int | None = None
+    # The support account it addresses (``to_support``), as written.
+    support_handle: str | None = None
 
     @property
     def specific(self) -> bool:
@@ -114,7 +121,7 @@ def _compiled(playbook: Playbook, key: str, build: Any) -> Any:
     return cache[key]
 
 
-_SECTIONS = ("topics", "escalation", "cannot_grant", "faq")
+_SECTIONS = ("topics", "escalation", "cannot_grant", "faq", "routes")
 
 
 def language_fold(playbook: Playbook, lang: str) -> Fold | None:
@@ -159,9 +166,11 @@ class _Lexicon:
             if section == "escalation":
                 entries = ((playbook.get("escalation") or {}).get("triggers") or {}).items()
             else:
+                # (`routes` holds its `default` beside the routes: a name, not an entry.)
                 entries = (
                     (key, value.get("match"))
                     for key, value in (playbook.get(section) or {}).items()
+                    if isinstance(value, dict)
                 )
             # The entry's place in the playbook is part of its key: it breaks ties.
             for order, (key, match) in enumerate(entries):
@@ -419,16 +428,20 @@ def analyze(
     *,
     context: Sequence[Mapping[str, Any]] | None = None,
     lang: str | None = None,
+    rating: int | None = None,
 ) -> Analysis:
     """Read a message: language, signal scores and the phrases behind them, topic,
-    escalation trigger, refusal, FAQ, personal data; with ``context`` (the earlier
-    messages of its thread, oldest first, each ``{"role": "customer" | "brand", "text"}``)
-    what the thread says too. ``lang`` is the message's language when known (``--lang``,
-    a record's ``lang``); else it is detected, else the playbook's own."""
+    escalation trigger, refusal, FAQ, route phrase, personal data; with ``context`` (the
+    earlier messages of its thread, oldest first, each ``{"role": "customer" | "brand",
+    "text"}``) what the thread says too. ``lang`` is the message's language when known
+    (``--lang``, a record's ``lang``); else it is detected, else the playbook's own.
+    ``rating`` is a review's stars, a whole number from 1 to 5 (the decision reads it)."""
     if playbook is None:
         from .playbook import load_playbook
 
         playbook = load_playbook("default")
+    if rating is not None:
+        rating = check_rating(rating)
     clean = _clean(text)
     lang = lang or detect_language(playbook, clean)
     thresholds = _thresholds(playbook)
@@ -454,6 +467,7 @@ def analyze(
     escalation_hit = _escalation(found)
     refusal_hit = _first_match(found, "cannot_grant")
     faq_hit = _first_match(found, "faq")
+    route_hit = _first_match(found, "routes")
     topic, term = topic_hit if topic_hit else (None, None)
     key_phrase = _key_phrase(clean, _own(playbook, lang))
     # The brand's thing the customer names ("fix your potato towers"): not the customer's
@@ -488,6 +502,7 @@ def analyze(
     )
     entry = ((playbook.get("topics") or {}).get(topic) or {}) if topic else {}
     needs_private = bool(entry.get("private", True)) if topic else bool(refusal_hit)
+    handle = _support_handle(playbook, text)
     return Analysis(
         text=text,
         language=lang,
@@ -509,16 +524,49 @@ def analyze(
         brand_thing=brand_thing,
         peaks=peaks,
         cues=cues,
-        to_support=_to_support(playbook, text),
+        to_support=handle is not None,
+        support_handle=handle,
+        route_match=route_hit[0] if route_hit else None,
+        route_phrase=route_hit[1] if route_hit else None,
+        rating=rating,
     )
 
 
-def _to_support(playbook: Playbook, text: str) -> bool:
-    """Does the message address one of the playbook's support handles?"""
+RATING_PROBLEM = "rating must be a whole number from 1 to 5"
+
+
+def check_rating(value: Any) -> int:
+    """A review's star rating as a whole number from 1 to 5: an int, a whole float (4.0) or
+    its digits as text ("4", a CSV cell); anything else is a UsageError."""
+    number: Any = value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = int(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                raise UsageError(RATING_PROBLEM) from None
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        raise UsageError(RATING_PROBLEM)
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise UsageError(RATING_PROBLEM)
+        number = int(number)
+    if not 1 <= number <= 5:
+        raise UsageError(RATING_PROBLEM)
+    return int(number)
+
+
+def _support_handle(playbook: Playbook, text: str) -> str | None:
+    """The first of the playbook's support handles the message addresses, if any."""
     if "@" not in text:
-        return False
+        return None
     pattern = _compiled(playbook, "support-handles", lambda: _handle_pattern(playbook))
-    return pattern is not None and any(pattern.fullmatch(h) for h in _MENTION.findall(text))
+    if pattern is None:
+        return None
+    return next((h for h in _MENTION.findall(text) if pattern.fullmatch(h)), None)
 
 
 def _handle_pattern(playbook: Playbook) -> re.Pattern[str] | None:

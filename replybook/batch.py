@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
+from .analyze import check_rating
 from .compose import Draft, parse_time
 from .errors import ReplybookError, UsageError, unexpected
 from .output import escape_json
@@ -523,11 +524,11 @@ def _problem(record: dict[str, Any]) -> str | None:
     for key in _TEXT_FIELDS:
         if key in record and not isinstance(record[key], str):
             return f"{key!r} must be text"
-    rating = record.get("rating")
-    if rating is not None and (
-        isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5
-    ):
-        return "'rating' must be a whole number of stars from 1 to 5"
+    if "rating" in record:
+        try:
+            check_rating(record["rating"])
+        except ReplybookError as exc:
+            return str(exc)
     when = record.get("received_at")
     if when is not None:
         try:
@@ -970,6 +971,9 @@ class QueueItem(NamedTuple):
     incident: int | None
     text: str
     line: int
+    # The team's queue it was routed to (playbook ``routes``) and its tags.
+    route: str | None = None
+    tags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -979,6 +983,8 @@ class QueueItem(NamedTuple):
             "intent": self.intent,
             "action": self.action,
             "topic": self.topic,
+            "route": self.route,
+            "tags": list(self.tags),
             "incident": self.incident,
             "text": self.text,
         }
@@ -1004,8 +1010,11 @@ def priority(result: Draft, playbook: Playbook) -> int:
     return PRIORITY_REPLY
 
 
-def triage_queue(source: Source, drafter: Drafter) -> tuple[list[QueueItem], list[dict[str, Any]]]:
-    """Draft every record (remembering each in the store) and sort them into a queue."""
+def triage_queue(
+    source: Source, drafter: Drafter, route: str | None = None
+) -> tuple[list[QueueItem], list[dict[str, Any]]]:
+    """Draft every record (remembering each in the store) and sort them into a queue;
+    with ``route``, only that route's (one team's queue)."""
     items: list[QueueItem] = []
     errors: list[dict[str, Any]] = []
     for number, record, error in source.records():
@@ -1028,6 +1037,10 @@ def triage_queue(source: Source, drafter: Drafter) -> tuple[list[QueueItem], lis
                 {"id": record.get("id", number), "error": f"line {number}: {unexpected(exc)}"}
             )
             continue
+        decision = result.decision
+        routed = decision.route if decision else None
+        if route is not None and routed != route:
+            continue
         items.append(
             QueueItem(
                 id=record.get("id", number),
@@ -1037,8 +1050,10 @@ def triage_queue(source: Source, drafter: Drafter) -> tuple[list[QueueItem], lis
                 action=result.action,
                 topic=result.topic,
                 incident=result.incident,
-                text=" ".join(record["text"].split()),
+                text=" ".join(str(record.get("text", "")).split()),
                 line=number,
+                route=routed,
+                tags=decision.tags if decision else (),
             )
         )
     if drafter.store is not None:

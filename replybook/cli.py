@@ -137,16 +137,20 @@ def _root(
     """Draft and lint replies to a brand's social-media comments, by a YAML playbook."""
 
 
-def _read_text(text: str | None, what: str = "comment") -> str:
+def _read_text(text: str | None, what: str = "comment", empty: bool = False) -> str:
+    """The comment (or reply) of the argument, or of stdin; ``empty``: it may be empty (a
+    review's rating alone), and with no argument on a terminal it is."""
     from .runner import check_length, read_comment
 
     if text is None or text == "-":
         if text is None and sys.stdin.isatty():
+            if empty:
+                return ""
             raise UsageError(f"give the {what} as an argument, or '-' to read it from stdin")
         data = read_comment("-", what)
     else:
         data = check_length(_arg(text, f"the {what}"), what)
-    if not data.strip():
+    if not data.strip() and not empty:
         raise UsageError(f"the {what} is empty")
     return data
 
@@ -211,6 +215,13 @@ def draft(
     lang: str | None = typer.Option(
         None, "--lang", help="The comment's language (en, tr, ru, fa, fi...). Default: detected."
     ),
+    rating: str | None = typer.Option(
+        None,
+        "--rating",
+        metavar="N",
+        help="A review's stars (1-5): 1-2 is a complaint, 4-5 praise; the text may be empty.",
+        show_default=False,
+    ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     comment_id: str | None = typer.Option(
         None, "--id", help="The comment's id in your inbox: seen twice, counted once."
@@ -246,6 +257,7 @@ def draft(
 
     _args(name=name, handle=handle, agent=agent, channel=channel, lang=lang, id=comment_id)
     _check_from(preset, include_answered, batch)
+    stars = _rating(rating)
     playbook = _playbook_path(playbook)
     book = load_playbook(playbook)
     _check_lang(book, lang)
@@ -262,6 +274,7 @@ def draft(
         "variant": variant,
         "context": thread,
         "lang": lang,
+        "rating": stars,
     }
     store = _open_store(db, no_store)
     try:
@@ -280,7 +293,8 @@ def draft(
                 include_answered=include_answered,
             )
             return
-        comment = _read_text(text)
+        # A rating alone is a review to answer: its text may be empty.
+        comment = _read_text(text, empty=stars is not None)
         with time_limit():
             result = drafter.one(comment, ext_id=comment_id, **drafter.options({}))
     finally:
@@ -337,6 +351,29 @@ def _check_lang(book: Any, lang: str | None) -> None:
     if lang is not None and lang not in book.served():
         served = ", ".join(book.served())
         raise UsageError(f"--lang {lang!r}: this playbook answers in {served}")
+
+
+def _rating(value: str | None) -> int | None:
+    """--rating: a whole number from 1 to 5."""
+    if value is None:
+        return None
+    from .analyze import check_rating
+
+    try:
+        return check_rating(_arg(value, "--rating"))
+    except UsageError:
+        raise UsageError("--rating must be a whole number from 1 to 5") from None
+
+
+def _check_route(book: Any, route: str | None) -> None:
+    """--route must name one of the playbook's routes."""
+    if route is None:
+        return
+    names = book.routes()
+    if not names:
+        raise UsageError("--route: this playbook has no routes")
+    if route not in names:
+        raise UsageError(f"--route {route!r}: unknown route; valid: {', '.join(sorted(names))}")
 
 
 _STDIN_TWICE = "--context - needs stdin to itself; give the other input as a file"
@@ -812,6 +849,9 @@ def triage(
     at: str | None = typer.Option(
         None, "--now", help="Triage as of this time (ISO 8601); records without one arrive then."
     ),
+    route: str | None = typer.Option(
+        None, "--route", help="Only one team's queue: support, sales, marketing, community..."
+    ),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     no_store: bool = typer.Option(False, "--no-store", help="Remember nothing from this run."),
 ) -> None:
@@ -822,10 +862,11 @@ def triage(
     from .playbook import load_playbook
     from .runner import Drafter
 
-    _args(channel=channel, lang=lang)
+    _args(channel=channel, lang=lang, route=route)
     _check_from(preset, include_answered, file)
     book = load_playbook(_playbook_path(playbook))
     _check_lang(book, lang)
+    _check_route(book, route)
     now = parse_time(at, _now(), "--now")
     store = _open_store(db, no_store)
     try:
@@ -833,9 +874,9 @@ def triage(
         source = read_records(file, preset, columns, include_answered=include_answered)
         if store is not None:
             with store.transaction():
-                queue, errors = triage_queue(source, drafter)
+                queue, errors = triage_queue(source, drafter, route)
         else:
-            queue, errors = triage_queue(source, drafter)
+            queue, errors = triage_queue(source, drafter, route)
     finally:
         if store is not None:
             store.close()

@@ -87,6 +87,8 @@ class Draft(NamedTuple):
             "evidence": dict(sorted(decision.evidence.items())) if decision else {},
             "reasons": [{"rule": r.rule, "why": r.why} for r in self.reasons],
             "topic": self.topic,
+            "route": decision.route if decision else None,
+            "tags": list(decision.tags) if decision else [],
             "public_reply": self.public_reply,
             "private_reply": self.private_reply,
             "note": self.note,
@@ -145,6 +147,7 @@ def draft(
     decision: Decision | None = None,
     history: Sequence[str] = (),
     lang: str | None = None,
+    rating: int | None = None,
 ) -> Draft:
     """Turn a comment into a decision and the texts that carry it out.
 
@@ -155,14 +158,18 @@ def draft(
     a complaint that is part of an open incident gets the incident reply. ``history`` is
     the team's recent replies for the playbook: the draft tries several phrasings and
     keeps the one least like them (``variant`` chooses one instead). ``lang`` is the
-    comment's language when known (else detected).
+    comment's language when known (else detected). ``rating`` is a review's stars (1-5):
+    with one, the text may be empty (a rating alone is a review to answer).
 
-    Raises :class:`UsageError` for an empty comment, an unknown channel or a bad time,
-    :class:`TemplateError` for a template that fails to render.
+    Raises :class:`UsageError` for an empty comment without a rating, a rating that isn't
+    a whole number from 1 to 5, an unknown channel or a bad time, :class:`TemplateError`
+    for a template that fails to render.
     """
     if playbook is None:
         playbook = load_playbook("default")
-    if not text or not text.strip():
+    if analysis is not None and rating is None:
+        rating = analysis.rating
+    if (not text or not text.strip()) and rating is None:
         raise UsageError("the comment is empty")
     channels = playbook.get("channels") or {}
     channel = channel or str(playbook.get("default_channel") or next(iter(channels)))
@@ -172,7 +179,7 @@ def draft(
         raise UsageError("--variant must be 1 or more")
     arrived = parse_time(received_at, now)
     if analysis is None:
-        analysis = analyze(text, playbook, context=context, lang=lang)
+        analysis = analyze(text or "", playbook, context=context, lang=lang, rating=rating)
     if decision is None:
         decision = decide(analysis, playbook)
     return _compose(
@@ -229,6 +236,8 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
     )
     due = _iso(due_at) if due_at else None
     about = _about(playbook, a, decision, lang, pattern)
+    # A review with stars and no words of its own: the reply quotes nothing and says so.
+    rating_only = a.rating is not None and not _LETTERS.search(a.text)
     context: dict[str, Any] = {
         **_globals(playbook),
         **people.context,
@@ -245,9 +254,16 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
         "same_day": due_at is not None and due_at.date() == request.arrived.date(),
         # How a right-to-left reply keeps links, handles, numbers and names whole.
         "bidi": _bidi(playbook, lang, channel),
+        "rating": a.rating,
+        "rating_only": rating_only,
         **about.facts,
     }
-    seed = stable_seed(a.text)
+    # Every rating alone reads the same: who wrote it and the stars pick its phrasing.
+    seed = stable_seed(
+        f"\x00{a.rating}\x00{request.name or ''}\x00{request.handle or ''}\x00{a.text}"
+        if rating_only
+        else a.text
+    )
     phrased = _phrase(playbook, lang, case, action, context, people.signature, seed, request)
     reasons = _reasons(
         playbook,
@@ -275,6 +291,7 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
         signed_by_team=people.agent is None and action in ("reply", "escalate"),
         phrased=phrased,
         seed=seed,
+        route=_route_facts(playbook, a, decision),
     )
     findings: tuple[Finding, ...] = ()
     if phrased.public:
@@ -311,6 +328,9 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
         decision=decision,
         incident=pattern.incident.id if pattern is not None and pattern.incident else None,
     )
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 def _globals(playbook: Playbook) -> dict[str, Any]:
@@ -674,6 +694,21 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "apologize-explain-fix/follow-up": ("follow_up",),
     "respond-all/sent-private": ("sent_private",),
     "empathy-thanks/suggestion": ("suggestion",),
+    "accurate-relevant/rating": ("rating_mismatch",),
+    **{
+        f"route/{by}": ("route",)
+        for by in (
+            *("complaint", "rating", "escalation", "thread", "phrase", "handle", "intent"),
+            *("topic", "default"),
+        )
+    },
+}
+
+# The case reason a review's stars stand in for, when they decided the intent.
+_RATED = {
+    "apologize-explain-fix": "apologize-explain-fix/rating",
+    "empathy-thanks": "empathy-thanks/rating",
+    "respond-all": "respond-all/rating",
 }
 
 _CASE_REASONS: dict[str, tuple[str, ...]] = {
@@ -757,6 +792,8 @@ def _reasons(
         "topic": a.topic,
         "needs": facts["needs"],
         "timeline": facts["timeline"],
+        "rating": a.rating,
+        "route": decision.route,
     }
     refusal = facts.get("refusal")
     if refusal:
@@ -781,7 +818,13 @@ def _reasons(
         keys = ("dont-feed-trolls/rude",)
     else:
         keys = _CASE_REASONS.get(case, ("respond-all",))
+        if "star_rating" in decision.flags or (case == "other" and a.rating is not None):
+            keys = tuple(_RATED.get(key, key) for key in keys)
     reasons = [why(key) for key in keys]
+    if "rating_mismatch" in decision.flags:
+        reasons.append(why("accurate-relevant/rating"))
+    if decision.route:
+        reasons.append(why(f"route/{decision.route_by}"))
     if action in ("reply", "escalate"):
         reasons += _reply_reasons(why, variant, decision, case, about, people, phrased, incident)
     if incident.get("state") == "possible":
@@ -847,6 +890,24 @@ def _evidence(decision: Decision, a: Analysis, keys: Sequence[str]) -> str | Non
 # The note
 
 
+def _route_facts(playbook: Playbook, a: Analysis, decision: Decision) -> dict[str, Any] | None:
+    """What the note says of the route: its id, its name in the playbook's own language
+    (the note's), what decided it (``by``) and the phrase behind that (``found``)."""
+    if not decision.route:
+        return None
+    own = str(playbook.get("language") or "en")
+    entry = (playbook.get("routes") or {}).get(decision.route) or {}
+    found = decision.evidence.get("route")
+    return {
+        "id": decision.route,
+        "label": text_for(entry.get("label"), own, own) or decision.route,
+        "by": decision.route_by,
+        "found": clean_characters(found, " ") if found else None,
+        "escalation": a.escalation,
+        "topic": a.topic,
+    }
+
+
 def _note(
     playbook: Playbook,
     lang: str,
@@ -860,11 +921,13 @@ def _note(
     signed_by_team: bool,
     phrased: _Phrased,
     seed: int,
+    route: dict[str, Any] | None = None,
 ) -> str:
-    """The internal note: the decision, when it is due, what to do beyond replying, and
-    the reasons."""
+    """The internal note: the decision, when it is due, where it was routed and why, what
+    to do beyond replying, and the reasons."""
     note_context = {
         **context,
+        "route": route,
         "action": action,
         # Plain mappings: a template reads their keys without the sandbox's checks.
         "reasons": [{"rule": r.rule, "why": r.why} for r in reasons],

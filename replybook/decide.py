@@ -39,6 +39,14 @@ class Decision(NamedTuple):
     flags: frozenset[str]
     evidence: dict[str, str]
     private: bool
+    # The team's queue it goes to (playbook ``routes``; None with no routes), what decided
+    # it (``complaint``, ``rating``, ``escalation``, ``thread``, ``phrase``, ``handle``,
+    # ``intent``, ``topic`` or ``default``), and its tags (``intent:complaint``,
+    # ``topic:...``, ``lang:...``, ``escalation:...``, ``rating:N``, ``route:...``, in that
+    # order).
+    route: str | None = None
+    route_by: str = "default"
+    tags: tuple[str, ...] = ()
 
     @property
     def specific(self) -> bool:
@@ -83,9 +91,23 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     a = analysis
     if a.language not in playbook.served():
         # Written in a language the playbook doesn't answer in: no template may answer
-        # it in another one; a person reads it.
+        # it in another one; a person reads it, in the default route's queue.
+        # (Written to a support account, it is support's to read.)
+        routes = _routes(playbook)
+        route: str | None = routes.default if routes is not None else None
+        by, handle = "default", {}
+        if routes is not None and routes.handles and a.support_handle:
+            route, by, handle = routes.handles, "handle", {"route": a.support_handle}
         return Decision(
-            "other", "review", "review", frozenset({"unserved_language"}), {}, False
+            "other",
+            "review",
+            "review",
+            frozenset({"unserved_language"}),
+            handle,
+            False,
+            route,
+            by,
+            _tags(a, "other", "review", route),
         )
     limits = _thresholds(playbook)
 
@@ -262,6 +284,30 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     else:
         intent = "other"
 
+    # A review's stars (see the playbook's thresholds): a low rating is a complaint and a
+    # high one with nothing negative praise, unless the text clearly says otherwise.
+    stars = a.rating
+    if stars is not None:
+        if stars <= limits.get("rating_complaint", 2.0):
+            if intent == "praise" and (
+                turnaround or praise_score >= limits.get("rating_text", 3.0)
+            ):
+                note("rating_mismatch", first("turnaround") or first("praise") or first("thanks"))
+            elif intent in ("other", "praise", "joke", "question") or (
+                intent == "troll" and not abusive
+            ):
+                intent = "complaint"
+                note("star_rating", f"{stars}/5")
+        elif stars >= limits.get("rating_praise", 4.0):
+            if intent == "other":
+                intent = "praise"
+                note("star_rating", f"{stars}/5")
+            elif intent == "complaint":
+                note(
+                    "rating_mismatch",
+                    first("sarcasm") or first("complaint") or a.term or a.key_phrase,
+                )
+
     if sarcastic and intent == "complaint":
         note("sarcastic", first("sarcasm"))
     if mixed and intent == "complaint":
@@ -305,6 +351,9 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     private = action == "escalate" or (
         case in ("complaint", "refusal", "incident") and a.needs_private
     )
+    route, route_by, found = _route(playbook, a, intent, action, flags, evidence, first)
+    if found:
+        evidence["route"] = found
     return Decision(
         intent=intent,
         case=case,
@@ -312,7 +361,137 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         flags=frozenset(flags),
         evidence=evidence,
         private=private,
+        route=route,
+        route_by=route_by,
+        tags=_tags(a, intent, action, route),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Routes
+
+
+class _Routes(NamedTuple):
+    """The playbook's ``routes``, compiled: which route takes each intent, topic and
+    escalation kind ("*": the one that takes every kind no other route names)."""
+
+    names: frozenset[str]
+    default: str
+    intents: dict[str, str]
+    topics: dict[str, str]
+    any_topic: str | None
+    escalations: dict[str, str]
+    any_escalation: str | None
+    # The route of messages addressed to one of the playbook's support handles.
+    handles: str | None
+
+
+def _routes(playbook: Playbook) -> _Routes | None:
+    cache = playbook._cache
+    if "decide:routes" not in cache:
+        spec = playbook.get("routes") or {}
+        entries = {k: v or {} for k, v in spec.items() if k != "default"}
+        taken: dict[str, dict[str, str]] = {"intents": {}, "topics": {}, "escalations": {}}
+        for name, entry in entries.items():
+            for key, found in taken.items():
+                for value in entry.get(key) or ():
+                    found.setdefault(str(value), name)
+        cache["decide:routes"] = (
+            _Routes(
+                names=frozenset(entries),
+                default=str(spec["default"]),
+                intents=taken["intents"],
+                topics={k: v for k, v in taken["topics"].items() if k != "*"},
+                any_topic=taken["topics"].get("*"),
+                escalations={k: v for k, v in taken["escalations"].items() if k != "*"},
+                any_escalation=taken["escalations"].get("*"),
+                handles=next(
+                    (name for name, entry in entries.items() if entry.get("support_handles")),
+                    None,
+                ),
+            )
+            if entries and spec.get("default")
+            else None
+        )
+    return cache["decide:routes"]
+
+
+# The evidence (a decision step's, else a signal kind's phrases) that names why a message
+# has its intent, by intent.
+_INTENT_EVIDENCE: dict[str, tuple[str, ...]] = {
+    "complaint": ("complaint", "sarcastic", "specific_problem", "customer_mistake", "rude"),
+    "praise": ("turnaround", "praise", "thanks"),
+    "question": ("question",),
+    "joke": ("joke",),
+    "troll": ("abuse", "rude"),
+}
+
+
+def _route(
+    playbook: Playbook,
+    a: Analysis,
+    intent: str,
+    action: str,
+    flags: set[str],
+    evidence: dict[str, str],
+    first: Any,
+) -> tuple[str | None, str, str | None]:
+    """The route of a decided message, what decided it and the phrase behind that.
+
+    In this order, the first that applies: a complaint goes to the route that takes
+    complaints, whatever else it asks; an escalation to the route that takes its kind; a
+    message in a thread where the customer complained stays with complaints; a route's
+    phrase; a support account addressed; the intent; the topic; else the default route."""
+    routes = _routes(playbook)
+    if routes is None:
+        return None, "default", None
+
+    def why(keys: tuple[str, ...]) -> str | None:
+        for key in keys:
+            found = evidence.get(key) or first(key)
+            if found:
+                return str(found)
+        return None
+
+    by_intent = routes.intents.get(intent)
+    if intent == "complaint" and by_intent:
+        if "star_rating" in flags:
+            return by_intent, "rating", evidence.get("star_rating")
+        return by_intent, "complaint", why(_INTENT_EVIDENCE["complaint"]) or a.term
+    if action == "escalate" and a.escalation:
+        route = routes.escalations.get(a.escalation) or routes.any_escalation
+        if route:
+            return route, "escalation", a.escalation_phrase
+    complaints = routes.intents.get("complaint")
+    if complaints and a.thread.complained:
+        return complaints, "thread", None
+    if a.route_match in routes.names:
+        return a.route_match, "phrase", a.route_phrase
+    if routes.handles and a.support_handle:
+        return routes.handles, "handle", a.support_handle
+    if by_intent:
+        return by_intent, "intent", why(_INTENT_EVIDENCE.get(intent, ()))
+    if a.topic:
+        route = routes.topics.get(a.topic) or routes.any_topic
+        if route:
+            return route, "topic", a.term
+    return routes.default, "default", None
+
+
+def _tags(a: Analysis, intent: str, action: str, route: str | None) -> tuple[str, ...]:
+    """A message's tags, in a stable order: intent, topic, language, escalation kind,
+    rating, route."""
+    tags = [f"intent:{intent}"]
+    if a.topic:
+        tags.append(f"topic:{a.topic}")
+    tags.append(f"lang:{a.language}")
+    if action == "escalate" and a.escalation:
+        tags.append(f"escalation:{a.escalation}")
+    if a.rating is not None:
+        tags.append(f"rating:{a.rating}")
+    if route:
+        tags.append(f"route:{route}")
+    return tuple(tags)
 
 
 def _case_and_action(a: Analysis, intent: str, abusive: bool, turnaround: bool) -> tuple[str, str]:

@@ -366,7 +366,8 @@ def print_triage(
         excerpt = text if len(text) <= 60 else text[:57] + "..."
         out.write(
             f"{rank:>3}  {when:<16} {safe(item.id, True):<10} {safe(item.intent, True):<9} "
-            f"{safe(item.action, True):<8} {incident:<5} {excerpt}\n"
+            f"{safe(item.action, True):<8} {safe(item.route or '-', True):<10} {incident:<5} "
+            f"{excerpt}\n"
         )
     for error in errors:
         out.write(f"  !  {safe(error.get('error', ''), True)}\n")
@@ -380,17 +381,22 @@ def _rich_triage(
 
     console = _console(out)
     table = Table(title=f"Triage at {now:%Y-%m-%d %H:%M} UTC", title_justify="left")
-    for name in ("#", "due", "id", "intent", "action", "incident", "comment"):
+    # A playbook without routes has no route column to show.
+    routed = any(item.route for item in queue)
+    names = ("#", "due", "id", "intent", "action", "route", "incident", "comment")
+    for name in names if routed else tuple(n for n in names if n != "route"):
         table.add_column(name, overflow="fold" if name == "comment" else "ellipsis")
     for rank, item in enumerate(queue, start=1):
         when, overdue = _relative(item.due, now)
         text = safe(item.text, True)
+        route = [Text(safe(item.route or "", True))] if routed else []
         table.add_row(
             Text(str(rank)),
             Text(when, style="bold red" if overdue else ""),
             Text(safe(item.id, True)),
             Text(safe(item.intent, True)),
             Text(safe(item.action, True), style=_ACTION_STYLE.get(item.action, "")),
+            *route,
             Text(f"#{item.incident}" if item.incident else ""),
             Text(text if len(text) <= 80 else text[:77] + "..."),
         )

@@ -359,6 +359,14 @@ class Playbook:
             self._cache["served"] = found
         return found
 
+    def routes(self) -> tuple[str, ...]:
+        """The names of the playbook's routes (``routes:``), in its order; none without."""
+        found = self._cache.get("route-names")
+        if found is None:
+            found = tuple(str(k) for k in (self.get("routes") or {}) if k != "default")
+            self._cache["route-names"] = found
+        return found
+
     def languages(self) -> list[str]:
         """Languages that have templates."""
         found = self._cache.get("languages-with-templates")
@@ -795,6 +803,9 @@ _SCHEMA: dict[str, Any] = {
         },
     ),
     "faq": ("map", {"match": _PHRASES, "answer": _TEXT, "keywords": _PHRASES}),
+    # Which team's queue a message goes to (route): `default`, the route of a message
+    # nothing else routes, and per route what routes to it (see _ROUTE and _check_routes).
+    "routes": "any",
     "timeline": _TEXT,
     "needs": _TEXT,
     "next_step": _TEXT,
@@ -859,6 +870,21 @@ _SCHEMA: dict[str, Any] = {
     "disable": ("list", "str"),
 }
 _REQUIRED = ("brand", "signature", "channels", "sla_minutes", "escalation", "signals")
+
+# One route of `routes:`: its name in each language (the note), the intents, topics and
+# escalation kinds it takes ("*": every one no other route names), the phrases that route a
+# message to it, and example comments per language that must route to it (replybook test).
+_ROUTE: dict[str, Any] = {
+    "label": _TEXT,
+    "intents": ("list", "str"),
+    "topics": ("list", "str"),
+    "escalations": ("list", "str"),
+    # Messages addressed to one of the playbook's `support_handles` (@AcmeHelp) go here.
+    "support_handles": "bool",
+    "match": _PHRASES,
+    "examples": _PHRASES,
+}
+_ROUTE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 
 
 def _fail(message: str, path: str, origins: Origins, fallback_file: str) -> PlaybookError:
@@ -1033,12 +1059,77 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                         origins,
                         file,
                     )
+    if data.get("routes") is not None:  # `routes: null`: no routing
+        _check_routes(data, origins, file)
     for section in ("agents",):
         for key, agent in (data.get(section) or {}).items():
             if not agent.get("name", "").strip():
                 raise _fail("an agent needs a name", f"agents.{key}.name", origins, file)
     for index, rule in enumerate(data.get("rules") or []):
         _check_rule(rule, index, origins, file)
+
+
+def _check_routes(data: dict[str, Any], origins: Origins, file: str) -> None:
+    """`routes:`: a `default` naming one of the routes, and routes whose intents, topics
+    and escalation kinds exist, each taken by one route only."""
+    routes: dict[str, Any] = data["routes"]
+
+    def fail(message: str, path: str) -> PlaybookError:
+        return _fail(message, path, origins, file)
+
+    if not isinstance(routes, dict):
+        raise fail(f"expected a mapping, got {_kind(routes)}", "routes")
+
+    names = [name for name in routes if name != "default"]
+    if not names:
+        raise fail("give at least one route beside 'default'", "routes")
+    for name in names:
+        if not isinstance(name, str) or not _ROUTE_NAME.fullmatch(name):
+            raise fail(
+                "a route's name is lower-case letters, digits, '-' or '_' (at most 40),"
+                f" got {str(name)[:40]!r}",
+                f"routes.{name}",
+            )
+        _validate(routes[name], _ROUTE, f"routes.{name}", origins, file)
+    handled = [name for name in names if (routes[name] or {}).get("support_handles")]
+    if len(handled) > 1:
+        raise fail(
+            f"support_handles is already routed to {handled[0]!r}",
+            f"routes.{handled[1]}.support_handles",
+        )
+    default = routes.get("default")
+    if default is None:
+        raise fail("missing required key 'default' (the route of anything else)", "routes")
+    if not isinstance(default, str) or default not in names:
+        shown = default if isinstance(default, str) else _kind(default)
+        raise fail(f"unknown route {shown!r}; routes: {', '.join(names)}", "routes.default")
+    known = {
+        "intents": set(INTENTS),
+        "topics": set(data.get("topics") or {}),
+        "escalations": set((data.get("escalation") or {}).get("triggers") or {}),
+    }
+    for key, valid in known.items():
+        taken: dict[str, tuple[str, str]] = {}
+        for name in names:
+            for index, value in enumerate((routes[name] or {}).get(key) or []):
+                at = f"routes.{name}.{key}[{index}]"
+                if value != "*" and value not in valid:
+                    import difflib
+
+                    close = difflib.get_close_matches(value, sorted(valid), n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    raise fail(f"unknown {key[:-1]} {value!r}{hint}", at)
+                if value in taken:
+                    other, first = taken[value]
+                    # Named where the playbook being loaded says it, not in the one it
+                    # extends: that is the line its author wrote.
+                    if fail("", first).file == file and fail("", at).file != file:
+                        raise fail(f"{value!r} is already routed to {name!r}", first)
+                    raise fail(f"{value!r} is already routed to {other!r}", at)
+                taken[value] = (name, at)
+            if key == "intents" and "*" in ((routes[name] or {}).get(key) or []):
+                raise fail("list the intents one by one ('*' is for topics and escalations)",
+                           f"routes.{name}.intents")
 
 
 # Limits a number in the playbook must keep: (key, highest, what it counts).

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from .analyze import Analysis, analyze
+from .analyze import Analysis, analyze, check_rating
 from .compose import Draft, draft, parse_time
 from .decide import Decision, decide
 from .errors import ReplybookError, UsageError, unexpected
@@ -339,10 +339,10 @@ class Drafter:
                 raise UsageError(f"{key!r} must be text")
             if key in merged:
                 merged[key] = clean(merged[key])
-        if "rating" in merged and not _stars(merged["rating"]):
-            raise UsageError("'rating' must be a whole number of stars from 1 to 5")
         if "context" in merged:
             merged["context"] = parse_context(merged["context"])
+        if "rating" in merged:
+            merged["rating"] = check_rating(merged["rating"])
         # Checked before the store sees the comment: a record that can't be drafted is
         # never counted towards a pattern, however the batch is run.
         channel = merged.get("channel")
@@ -353,22 +353,26 @@ class Drafter:
         return merged
 
     def _read(self, record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        if "text" not in record:
-            raise UsageError('no "text"')
         options = self.options(record)
+        if "text" not in record and options.get("rating") is None:
+            raise UsageError('no "text"')
         if "received_at" in record:
             options["received_at"] = parse_time(record["received_at"], self.now, "received_at")
-        text = record["text"]
+        # A review may be stars alone (an empty text cell).
+        text = record.get("text", "")
         return (clean(text) if isinstance(text, str) else text), options
 
     def assess(self, text: Any, options: dict[str, Any]) -> tuple[datetime, Analysis, Decision]:
         """When the comment arrived, and the analysis and decision on it (with its thread)."""
-        if not isinstance(text, str) or not text.strip():
+        rating = options.get("rating")
+        if not isinstance(text, str) or (not text.strip() and rating is None):
             raise UsageError("the comment is empty")
         check_length(text)
         arrived = parse_time(options.get("received_at"), self.now)
         lang = options.get("lang") or None
-        analysis = analyze(text, self.playbook, context=options.get("context"), lang=lang)
+        analysis = analyze(
+            text, self.playbook, context=options.get("context"), lang=lang, rating=rating
+        )
         return arrived, analysis, decide(analysis, self.playbook)
 
     # -- drafting -----------------------------------------------------------------------
@@ -603,10 +607,6 @@ class Linter:
             "findings": [f.to_dict() for f in found],
             "counts": counts(found),
         }
-
-
-def _stars(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5
 
 
 def record_id(record: dict[str, Any]) -> str | None:

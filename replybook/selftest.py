@@ -26,7 +26,7 @@ from .detect import detect
 from .errors import ReplybookError
 from .linter import Rule, at_or_above, compile_rules, lint
 from .phrasing import disabled_by
-from .playbook import Playbook, text_for
+from .playbook import Playbook, phrases_for, text_for
 from .store import Incident, Pattern
 
 _NOW = "2026-01-05T09:00:00Z"
@@ -138,10 +138,15 @@ def check_templates(playbook: Playbook) -> tuple[int, list[Failure]]:
     rounds = max(1, int((playbook.get("variety") or {}).get("candidates", 1)))
     own = str(playbook.get("language") or "en")
     for lang in playbook.served():
-        for key, sample_text in (playbook.get("samples") or {}).items():
-            sample = text_for(sample_text, lang, own)
-            case = str(key).split("/")[0]
-            if not sample:
+        samples: list[tuple[str, Any, int | None]] = [
+            (str(key), text_for(text, lang, own), None)
+            for key, text in (playbook.get("samples") or {}).items()
+        ]
+        # A review's stars with no text: every reply must make sense without quoting.
+        samples += [(f"{case}/rating-{stars}", "", stars) for case, stars in _RATINGS]
+        for key, sample, rating in samples:
+            case = key.split("/")[0]
+            if not sample and rating is None:
                 failures.append(Failure(f"{lang}/{key}", f"no {lang} sample for {key}"))
                 continue
             if not playbook.variants(lang, case, "public"):
@@ -150,14 +155,56 @@ def check_templates(playbook: Playbook) -> tuple[int, list[Failure]]:
             total = len(playbook.variants(lang, case, "public")) or 1
             # Every phrasing a draft can choose: the candidates start at any template.
             for variant in range(1, total + rounds):
-                for channel, agent, name in every if variant <= total else extremes:
+                # (A rating alone: at the extremes only; its words are the case's own.)
+                combos = every if variant <= total and rating is None else extremes
+                for channel, agent, name in combos:
                     drafts += 1
                     where = f"{lang}/{key} variant {variant} on {channel}"
                     where += f", agent {agent or '-'}, name {name or '-'}"
                     failures += _check_one(
-                        playbook, sample, case, variant, channel, agent, name, where, lang
+                        playbook, sample, case, variant, channel, agent, name, where, lang, rating
                     )
     return drafts, failures
+
+
+# The reply case a rating alone gets, by its stars (the thresholds of the default playbook).
+_RATINGS = (("complaint", 1), ("other", 3), ("praise", 5))
+
+
+def check_routes(playbook: Playbook) -> list[Failure]:
+    """Each route's examples (``routes.<name>.examples``) must be routed there, each in its
+    language; a served language without examples where the playbook's own has some fails."""
+    from .analyze import analyze
+    from .decide import decide
+
+    own = str(playbook.get("language") or "en")
+    failures: list[Failure] = []
+    for name in playbook.routes():
+        examples = ((playbook.get("routes") or {}).get(name) or {}).get("examples")
+        if not examples:
+            continue
+        for lang in playbook.served():
+            found = phrases_for(examples, lang)
+            where = f"routes.{name}.examples"
+            if not found:
+                if phrases_for(examples, own):
+                    failures.append(Failure(where, f"no {lang} example"))
+                continue
+            for text in found:
+                try:
+                    decision = decide(analyze(text, playbook, lang=lang), playbook)
+                except ReplybookError as exc:
+                    failures.append(Failure(where, f"{exc}: {text!r}"))
+                    continue
+                if decision.route != name:
+                    by = decision.route_by
+                    failures.append(
+                        Failure(
+                            where,
+                            f"{text!r} ({lang}) is routed to {decision.route!r} (by {by})",
+                        )
+                    )
+    return failures
 
 
 # Per-language text fields a draft may use, by section.
@@ -229,6 +276,9 @@ def short_prefixes(playbook: Playbook) -> list[Failure]:
 
     for section in ("signals", "topics", "escalation", "cannot_grant", "faq"):
         visit(playbook.get(section), section)
+    for name, entry in (playbook.get("routes") or {}).items():
+        if isinstance(entry, dict):
+            visit(entry.get("match"), f"routes.{name}.match")
     for rule in playbook.get("rules") or []:
         if isinstance(rule, dict):
             for param, value in rule.items():
@@ -250,12 +300,14 @@ def _check_one(
     name: str | None,
     where: str,
     lang: str,
+    rating: int | None = None,
 ) -> list[Failure]:
     try:
         result = draft(
             sample,
             playbook,
             lang=lang,
+            rating=rating,
             name=name,
             agent=agent,
             channel=channel,
@@ -309,6 +361,7 @@ def run(playbook: Playbook) -> Report:
     drafts, found = check_templates(playbook)
     failures += found
     failures += check_languages(playbook)
+    failures += check_routes(playbook)
     coverage = tuple((rule.id, tuple(rule_examples(playbook, rule, False))) for rule in rules)
     return Report(
         rules=len(rules),

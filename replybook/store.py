@@ -427,7 +427,9 @@ class Store:
                     return NO_PATTERN
             incident_id = None
             pattern = NO_PATTERN
-            if intent == "complaint":
+            # A complaint with no words (a review's stars alone) is like every other by
+            # its wording: only its topic, which it has none of, could make it a pattern.
+            if intent == "complaint" and (norm or topic is not None):
                 pattern = self._match(
                     db, playbook, topic, norm, when, since, threshold, similarity, label
                 )

@@ -309,6 +309,8 @@ def test_triage_orders_the_queue(tmp_path):
         "intent": "complaint",
         "action": "escalate",
         "topic": None,
+        "route": "support",
+        "tags": ["intent:complaint", "lang:en", "escalation:legal", "route:support"],
         "incident": None,
         "text": "",
         "overdue": True,

@@ -796,15 +796,19 @@ def test_assembled_templates_render_like_their_includes(default, now, name):
         "escalation": None,
         "incident": None,
         "meanwhile": "hang on",
+        "rating": None,
+        "rating_only": False,
     }
     assert (
         "{% with %}" in assembled_source(default.templates, name)
         or "include" not in (default.templates[name])
     )
-    for flags in flags_sets:
+    # A review's stars alone, beside the usual comments.
+    rated = {**base, "rating": 4, "rating_only": True, "problem": None}
+    for context, flags in [(base, f) for f in flags_sets] + [(rated, frozenset())]:
         for seed in range(40):
             for short in (False, True):
-                ctx = {**base, "flags": flags, "evidence": {}, "short": short}
+                ctx = {**context, "flags": flags, "evidence": {}, "short": short}
                 fast = render(default, name, {**ctx, "pick": Picker(seed)})
                 plain = render_reference(default, name, {**ctx, "pick": Picker(seed)})
                 assert fast == plain
@@ -932,6 +936,8 @@ def test_to_dict_has_the_documented_fields(default, now):
         "evidence",
         "reasons",
         "topic",
+        "route",
+        "tags",
         "public_reply",
         "private_reply",
         "note",
