@@ -62,6 +62,15 @@ _DROP = re.compile(
 )
 _SPACE = re.compile(r"\s")
 
+# Where a hashtag's words meet: an underscore, or a change of case in any cased script
+# ("#AcmeAirFail", "#acme_air_fail", "#KargoRezaleti", "#ПочтаРоссии"). A pattern, for
+# re.sub and re.split on a hashtag's text (without the #).
+_UPPER = "A-ZÀ-ÞА-ЯЁİ"
+HASHTAG_BREAK = (
+    rf"_+|(?<=[^\W\d_])(?<![{_UPPER}])(?=[{_UPPER}])"
+    rf"|(?<=[{_UPPER}])(?=[{_UPPER}][a-zß-ÿа-яё])"
+)
+
 
 class Fold:
     """One language's text normalisation, used alike on phrase lists and on the text they
