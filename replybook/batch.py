@@ -324,9 +324,13 @@ def _loads(text: str) -> Any:
     """JSON as a batch reads it: NaN and Infinity (and numbers too large for a float) are
     refused, as are numbers too long to read and nesting too deep; each a ValueError."""
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        return _DECODER.decode(text)
     except RecursionError:
         raise ValueError("nested too deeply") from None
+
+
+# One decoder for every line (json.loads with options builds a new one each call).
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 
 
 def _json_problem(exc: ValueError) -> str:
@@ -945,6 +949,8 @@ def listen(
     named = len(sources) > 1
     for source in sources:
         source.keep = True
+        # The columns read into a record's fields, and listen's own: not written again.
+        used = frozenset({source.columns.get(f, f) for f in _FIELDS}.union(LISTEN_FIELDS))
         where = f"{'<stdin>' if source.path == '-' else source.path}: " if named else ""
         for number, record, error in source.records():
             result.read += 1
@@ -995,23 +1001,23 @@ def listen(
                 else:
                     result.possible += 1
                 result.kinds[best.kind] = result.kinds.get(best.kind, 0) + 1
-            write(_listened(record, source.columns, found, best))
+            write(_listened(record, used, found, best))
     return result
 
 
 def _listened(
-    record: dict[str, Any], columns: dict[str, str], found: list[Mention], best: Mention | None
+    record: dict[str, Any], used: frozenset[str], found: list[Mention], best: Mention | None
 ) -> dict[str, Any]:
     """A post as listen writes it: its fields under the names ``draft --batch`` reads, the
-    input's other columns as they were, then what was found."""
-    out = {k: v for k, v in record.items() if not k.startswith("_")}
-    raw = record.get("_raw") or {}
-    used = {columns.get(name, name) for name in _FIELDS}
-    for key, value in raw.items():
-        if key not in used and key not in out and key not in LISTEN_FIELDS:
+    input's other columns as they were (``used``: the columns read into those fields), then
+    what was found."""
+    out = {k: v for k, v in record.items() if k[0] != "_"}
+    for key, value in record["_raw"].items():
+        if key not in used and key not in out:
             out[key] = value
-    out["mention"] = best.to_dict() if best is not None else None
-    out["mentions"] = [m.to_dict() for m in found]
+    mentions = [m.to_dict() for m in found]
+    out["mention"] = mentions[found.index(best)] if best is not None else None
+    out["mentions"] = mentions
     out["certainty"] = best.certainty if best is not None else None
     out["direct"] = any(m.direct for m in found)
     return out

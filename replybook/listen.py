@@ -39,8 +39,8 @@ KINDS = ("handle", "name", "alias", "hashtag", "url", "misspelling")
 
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 _SEPARATOR = r"(?:[^\S\n]+|[-_])?"  # between a name's words: spaces, a hyphen, or nothing
-_GAP = re.compile(r"[^\S\n]+|[-_]|[^\S\n]*[-_][^\S\n]*")  # between the two words of a window
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTERS_FROM = re.compile(r"[^\W\d_]*")
+_RATIO: Any = None  # rapidfuzz's ratio, imported on first use
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 _BREAK = re.compile(HASHTAG_BREAK)
 # Where a sentence ends: its punctuation before a space or the end, or a line break.
@@ -96,6 +96,22 @@ def _flat(value: Any) -> list[str]:
     if isinstance(value, Mapping):
         return [str(v) for items in value.values() for v in (items or [])]
     return [str(v) for v in value]
+
+
+def _cover(terms: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """Few words such that each term holds one of them (its words are all in any text
+    that holds it): the word most terms share first, the longer one of a tie."""
+    left = [set(words) for words in terms]
+    chosen: list[str] = []
+    while left:
+        counts: dict[str, int] = {}
+        for words in left:
+            for word in words:
+                counts[word] = counts.get(word, 0) + 1
+        best = max(counts, key=lambda w: (counts[w], len(w), w))
+        chosen.append(best)
+        left = [words for words in left if best not in words]
+    return _minimal(chosen)
 
 
 def _alternation(items: Iterable[str]) -> str:
@@ -156,10 +172,15 @@ class Brand:
         self.min_letters = int(min_letters)
 
         # Each pattern runs only on a text holding one of its anchors: most posts hold none.
-        self._name_anchors = _minimal(max(t.words, key=len) for t in self.terms)
+        self._name_anchors = _cover([t.words for t in self.terms])
         self._handle_anchors = _minimal(self.handles)
         self._url_anchors = _minimal(self.domains)
         self._tag_anchors = _minimal([*self.hashtags, *self._name_anchors])
+        # One text every exact mention holds (a name's word, a handle, hashtag or domain):
+        # a post with none of them is only read for misspellings.
+        self._anchors = _minimal(
+            [*self._name_anchors, *self._handle_anchors, *self._url_anchors, *self.hashtags]
+        )
         self._names: re.Pattern[str] | None = None
         if self.terms:
             ending = _alternation(self.endings)
@@ -174,6 +195,8 @@ class Brand:
                 f"(?P<t{i}>{_SEPARATOR.join(map(re.escape, self.terms[i].words))})" for i in ordered
             )
             self._names = re.compile(rf"(?<![\w@#])(?:{groups}){suffix}(?!\w)")
+        # Where a name can start: the first letters of its first word.
+        self._first_words = _minimal(t.words[0][:4] for t in self.terms)
         self._handle_re = (
             re.compile(rf"(?<![\w@])@(?:{_alternation(self.handles)})(\w*)")
             if self.handles
@@ -187,11 +210,15 @@ class Brand:
             if self.domains
             else None
         )
-        # Misspellings: compared with each name and alias written without spaces.
+        # Misspellings: compared with each name written without spaces (aliases are
+        # longer, and written as listed).
         self._targets = tuple(
-            dict.fromkeys(t.glued for t in self.terms if len(t.glued) >= self.min_letters)
+            dict.fromkeys(
+                t.glued for t in self.terms if t.kind == "name" and len(t.glued) >= self.min_letters
+            )
         )
         self._fuzzy = bool(self._targets) and self.similarity < 100
+        self._shortest = self._longest = 0
         if self._fuzzy:
             # A word can only come within the similarity of a target of length L when its
             # own length is within this range (ratio = 2 * common / (len1 + len2)).
@@ -199,15 +226,34 @@ class Brand:
             lengths = [len(t) for t in self._targets]
             self._shortest = max(self.min_letters, int(min(lengths) * s / (2 - s)))
             self._longest = int(max(lengths) * (2 - s) / s) + 1
-            self._ending_sizes = sorted({len(e) for e in self.endings}, reverse=True)
-            self._ending_tuple = tuple(self.endings)
+        self._ending_sizes = sorted({len(e) for e in self.endings}, reverse=True)
+        self._ending_tuple = tuple(self.endings)
+        # A word within the similarity of a name keeps three of its letters in a row (one
+        # letter changed, or two added, leave a run of three of seven): only a text holding
+        # one of a name's three-letter runs is read for misspellings. An ASCII text can only
+        # hold an ASCII name's.
+        self._grams = tuple(
+            tuple(dict.fromkeys(t[i : i + 3] for i in range(len(t) - 2)))
+            for t in self._targets
+            if len(t) >= 3
+        )
+        # Words already compared with the names (plain words come back post after post).
+        self._seen: dict[str, bool] = {}
         self._exclude: PhraseIndex | None = None
-        phrases = [p for p in exclude if p.strip()]
+        phrases = [p.strip() for p in exclude if p.strip()]
         if phrases:
             self._exclude = PhraseIndex(self.fold)
             self._exclude.add(None, phrases)
         # Raw /regex/ exclude phrases run on strangers' text: the caller may time-limit them.
-        self.guarded = any(p.strip().startswith("/") for p in phrases)
+        self.guarded = any(_is_raw(p) for p in phrases)
+        # A phrase matches only where its longest word is in the text: most texts that name
+        # the brand hold none, and are never read word by word for them. (None: a raw
+        # expression, which has to be run.)
+        self._exclude_anchors: tuple[str, ...] | None = (
+            None
+            if self.guarded
+            else _minimal(max(fold(p).replace("*", " ").split(), key=len) for p in phrases)
+        )
 
     @classmethod
     def from_playbook(cls, playbook: Playbook) -> Brand:
@@ -248,6 +294,21 @@ class Brand:
         """Every mention of the brand in ``text``, in text order (see the module's doc)."""
         folded, origin = self.fold.apply(text)
         found: list[Mention] = []
+        if _any_in(self._anchors, folded):
+            self._exact(text, folded, origin, found)
+        if self._fuzzy and not any(m.certainty == "exact" for m in found):
+            guesses = self._misspellings(text, folded, origin, found)
+            if guesses and self._exclude is not None:
+                guesses = self._without_excluded(text, folded, guesses)
+            found += guesses
+        if len(found) > 1:
+            found.sort(key=lambda m: (m.start, _RANK[m.kind]))
+        return found
+
+    def _exact(
+        self, text: str, folded: str, origin: list[int] | None, found: list[Mention]
+    ) -> None:
+        """Add the handles, links, names, aliases and hashtags found to ``found``."""
         if self._handle_re is not None and "@" in folded and _any_in(self._handle_anchors, folded):
             for m in self._handle_re.finditer(folded):
                 longer = bool(m.group(1))
@@ -264,7 +325,7 @@ class Brand:
         names: list[Mention] = []
         if self._names is not None and _any_in(self._name_anchors, folded):
             taken = [(m.start, m.end) for m in found]  # a name inside a link is the link
-            for m in self._names.finditer(folded):
+            for m in self._names_in(folded):
                 term = self.terms[int(str(m.lastgroup)[1:])]
                 mention = self._mention(text, origin, term.kind, m.start(), m.end(), "exact")
                 if not any(a < mention.end and mention.start < b for a, b in taken):
@@ -272,15 +333,30 @@ class Brand:
         if "#" in folded and _any_in(self._tag_anchors, folded):
             names += self._hashtags(text, folded, origin, found)
         if names and self._exclude is not None:
-            names = self._without_excluded(text, names)
+            names = self._without_excluded(text, folded, names)
         found += names
-        if self._fuzzy and not any(m.certainty == "exact" for m in found):
-            guesses = self._misspellings(text, folded, origin, found)
-            if guesses and self._exclude is not None:
-                guesses = self._without_excluded(text, guesses)
-            found += guesses
-        found.sort(key=lambda m: (m.start, _RANK[m.kind]))
-        return found
+
+    def _names_in(self, folded: str) -> list[re.Match[str]]:
+        """The names' matches, tried only where a name's first word is (a search of the
+        whole text for every name at every place costs more than the rest of a post)."""
+        assert self._names is not None
+        places: list[int] = []
+        for word in self._first_words:
+            at = folded.find(word)
+            while at != -1:
+                places.append(at)
+                at = folded.find(word, at + 1)
+        places.sort()
+        out: list[re.Match[str]] = []
+        end = 0
+        for at in places:
+            if at < end:
+                continue
+            m = self._names.match(folded, at)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+        return out
 
     def _mention(
         self,
@@ -349,9 +425,14 @@ class Brand:
                 at = joined.find(glued, at + 1)
         return best
 
-    def _without_excluded(self, text: str, mentions: list[Mention]) -> list[Mention]:
+    def _without_excluded(
+        self, text: str, folded: str, mentions: list[Mention]
+    ) -> list[Mention]:
         """The mentions with no exclude phrase in their sentence."""
         assert self._exclude is not None
+        anchors = self._exclude_anchors
+        if anchors is not None and not _any_in(anchors, folded):
+            return mentions
         hits = self._exclude.search_all(text).get(None, [])
         if not hits:
             return mentions
@@ -368,50 +449,101 @@ class Brand:
         self, text: str, folded: str, origin: list[int] | None, found: list[Mention]
     ) -> list[Mention]:
         """Words (and pairs of words written apart) within the similarity of a name."""
-        from rapidfuzz import fuzz, process
-
-        words = [(m.group(0), m.start(), m.end()) for m in _LETTERS.finditer(folded)]
-        shortest, longest = self._shortest, self._longest
-        candidates: dict[str, tuple[int, int]] = {}
-        count = len(words)
-        for i in range(count):
-            word, start, end = words[i]
-            options = [(word, end)]
-            if i + 1 < count:
-                nxt, nstart, nend = words[i + 1]
-                if len(word) + len(nxt) <= longest + 8 and _GAP.fullmatch(folded, end, nstart):
-                    options.append((word + nxt, nend))
-            for option, stop in options:
-                size = len(option)
-                if size < shortest or size > longest + 8:
-                    continue
-                if size <= longest and option not in candidates:
-                    candidates[option] = (start, stop)
-                if size > shortest and option.endswith(self._ending_tuple):
-                    # An ending glued to a misspelt name ("Akme Airille"): without it.
-                    for cut in self._ending_sizes:
-                        stem = option[:-cut]
-                        if (
-                            shortest <= len(stem) <= longest
-                            and option[-cut:] in self.endings
-                            and stem not in candidates
-                        ):
-                            candidates[stem] = (start, stop)
-        if not candidates:
+        hits: list[int] = []
+        for grams in self._grams:
+            if grams[0][0] not in folded and grams[-1][-1] not in folded:
+                continue  # not even its first or last letter: another script
+            for gram in grams:
+                at = folded.find(gram)
+                while at != -1:
+                    hits.append(at)
+                    at = folded.find(gram, at + 1)
+        if not hits:
             return []
-        choices = list(candidates)
+        hits.sort()
         out: list[Mention] = []
         taken = [(m.start, m.end) for m in found]
-        for target in self._targets:
-            for option, _, _ in process.extract(
-                target, choices, scorer=fuzz.ratio, score_cutoff=self.similarity, limit=None
-            ):
-                start, stop = candidates[option]
-                mention = self._mention(text, origin, "misspelling", start, stop, "possible")
-                if not any(a < mention.end and mention.start < b for a, b in taken):
-                    out.append(mention)
-                    taken.append((mention.start, mention.end))
+        end = -1
+        for at in hits:
+            if at < end:
+                continue  # in the word just read
+            start, end = _word_around(folded, at)
+            spans = [(start, end, folded[start:end])]
+            left = _beside(folded, start, -1)
+            if left is not None:
+                spans.append((left[0], end, folded[left[0] : left[1]] + spans[0][2]))
+            right = _beside(folded, end, 1)
+            if right is not None:
+                spans.append((start, right[1], spans[0][2] + folded[right[0] : right[1]]))
+            for a, b, option in spans:
+                if self._similar(option):
+                    mention = self._mention(text, origin, "misspelling", a, b, "possible")
+                    if not any(x < mention.end and mention.start < y for x, y in taken):
+                        out.append(mention)
+                        taken.append((mention.start, mention.end))
+                    break
         return out
+
+    def _similar(self, option: str) -> bool:
+        """Is a word (or two written together) within the similarity of a name, as written
+        or without an ending glued to it ("Akme Airille")? Remembered per word."""
+        seen = self._seen
+        verdict = seen.get(option)
+        if verdict is not None:
+            return verdict
+        verdict = False
+        size = len(option)
+        if self._shortest <= size <= self._longest + 8:
+            global _RATIO
+            if _RATIO is None:
+                from rapidfuzz.fuzz import ratio
+
+                _RATIO = ratio
+            tries = [option] if size <= self._longest else []
+            if size > self._shortest and option.endswith(self._ending_tuple):
+                for cut in self._ending_sizes:
+                    stem = option[:-cut]
+                    fits = self._shortest <= len(stem) <= self._longest
+                    if fits and option[-cut:] in self.endings:
+                        tries.append(stem)
+            cutoff = self.similarity
+            verdict = any(_RATIO(t, o, score_cutoff=cutoff) for o in tries for t in self._targets)
+        if len(seen) > 100_000:
+            seen.clear()
+        seen[option] = verdict
+        return verdict
+
+
+def _word_around(folded: str, at: int) -> tuple[int, int]:
+    """The run of letters holding ``folded[at]``."""
+    start = at
+    while start > 0 and folded[start - 1].isalpha():
+        start -= 1
+    return start, _LETTERS_FROM.match(folded, at).end()  # type: ignore[union-attr]
+
+
+_JOINERS = " \t\u00a0-_"
+
+
+def _beside(folded: str, edge: int, step: int) -> tuple[int, int] | None:
+    """The word next to the one ending (``step`` 1) or starting (-1) at ``edge``, when
+    only spaces, a hyphen or an underscore are between them."""
+    j = edge
+    if step > 0:
+        while j < len(folded) and folded[j] in _JOINERS:
+            j += 1
+        if j == edge or j >= len(folded) or not folded[j].isalpha():
+            return None
+        return _word_around(folded, j)
+    while j > 0 and folded[j - 1] in _JOINERS:
+        j -= 1
+    if j == edge or j == 0 or not folded[j - 1].isalpha():
+        return None
+    return _word_around(folded, j - 1)
+
+
+def _is_raw(phrase: str) -> bool:
+    return len(phrase) >= 2 and phrase.startswith("/") and phrase.endswith("/")
 
 
 def _any_in(anchors: tuple[str, ...], folded: str) -> bool:
