@@ -425,9 +425,7 @@ class Brand:
                 at = joined.find(glued, at + 1)
         return best
 
-    def _without_excluded(
-        self, text: str, folded: str, mentions: list[Mention]
-    ) -> list[Mention]:
+    def _without_excluded(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
         """The mentions with no exclude phrase in their sentence."""
         assert self._exclude is not None
         anchors = self._exclude_anchors
