@@ -55,6 +55,8 @@ _EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 # A lone surrogate (half of a cut emoji, "\ud83d" in JSON) can't be written as UTF-8.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What a JSON line can't be written with: a lone surrogate, or what escape_json escapes.
+_UNWRITTEN = re.compile("[\ud800-\udfff\x7f-\x9f\u2028\u2029]")
 
 if TYPE_CHECKING:
     from .listen import Brand, Mention
@@ -484,9 +486,11 @@ class Sink:
             line = _JSON.encode({"id": ident, "error": "a record that can't be written as JSON"})
             written = False
         if not line.isascii():
-            if _SURROGATE.search(line):
-                line = _SURROGATE.sub("\ufffd", line)
-            line = escape_json(line)
+            # One scan for what needs either fix; most lines need neither.
+            if _UNWRITTEN.search(line):
+                if _SURROGATE.search(line):
+                    line = _SURROGATE.sub("\ufffd", line)
+                line = escape_json(line)
         elif "\x7f" in line:
             line = line.replace("\x7f", "\\u007f")
         try:

@@ -132,8 +132,9 @@ def _minimal(anchors: Iterable[str]) -> tuple[str, ...]:
 
 class Brand:
     """A brand's names, handles, hashtags, domains and aliases, compiled to find its
-    mentions in any text. Built once (per playbook: :func:`brand_for`); :meth:`find` is
-    pure and keeps no state between texts."""
+    mentions in any text. Built once (per playbook: :func:`brand_for`); :meth:`find`
+    depends on nothing but the text (it remembers, up to 100,000 words, which words it
+    has compared with the names: the same answer, found faster)."""
 
     def __init__(
         self,
@@ -485,27 +486,27 @@ class Brand:
     def _similar(self, option: str) -> bool:
         """Is a word (or two written together) within the similarity of a name, as written
         or without an ending glued to it ("Akme Airille")? Remembered per word."""
+        size = len(option)
+        if not self._shortest <= size <= self._longest + 8:
+            return False
         seen = self._seen
         verdict = seen.get(option)
         if verdict is not None:
             return verdict
-        verdict = False
-        size = len(option)
-        if self._shortest <= size <= self._longest + 8:
-            global _RATIO
-            if _RATIO is None:
-                from rapidfuzz.fuzz import ratio
+        global _RATIO
+        if _RATIO is None:
+            from rapidfuzz.fuzz import ratio
 
-                _RATIO = ratio
-            tries = [option] if size <= self._longest else []
-            if size > self._shortest and option.endswith(self._ending_tuple):
-                for cut in self._ending_sizes:
-                    stem = option[:-cut]
-                    fits = self._shortest <= len(stem) <= self._longest
-                    if fits and option[-cut:] in self.endings:
-                        tries.append(stem)
-            cutoff = self.similarity
-            verdict = any(_RATIO(t, o, score_cutoff=cutoff) for o in tries for t in self._targets)
+            _RATIO = ratio
+        tries = [option] if size <= self._longest else []
+        if size > self._shortest and option.endswith(self._ending_tuple):
+            for cut in self._ending_sizes:
+                stem = option[:-cut]
+                fits = self._shortest <= len(stem) <= self._longest
+                if fits and option[-cut:] in self.endings:
+                    tries.append(stem)
+        cutoff = self.similarity
+        verdict = any(_RATIO(t, o, score_cutoff=cutoff) for o in tries for t in self._targets)
         if len(seen) > 100_000:
             seen.clear()
         seen[option] = verdict
