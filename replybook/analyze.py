@@ -13,21 +13,15 @@ from typing import Any, NamedTuple
 
 from .detect import detect
 from .errors import UsageError
-from .lexicon import Fold, Match, PhraseIndex
+from .lexicon import HASHTAG_BREAK, Fold, Match, PhraseIndex
 from .playbook import Playbook, phrases_for, register_compiled
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")
 # "#NotHappy" reads as "Not Happy": hashtags carry much of a comment's tone.
 _HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_]\w*)")
-# Compiled on first use (re caches it): most comments have no hashtag.
-# Where a hashtag's words meet: an underscore, or a change of case in any cased script
-# ("#AcmeAirFail", "#acme_air_fail", "#KargoRezaleti", "#ПочтаРоссии").
-_UPPER = "A-ZÀ-ÞА-ЯЁİ"
-_CAMEL = (
-    rf"_+|(?<=[^\W\d_])(?<![{_UPPER}])(?=[{_UPPER}])"
-    rf"|(?<=[{_UPPER}])(?=[{_UPPER}][a-zß-ÿа-яё])"
-)
+# Where a hashtag's words meet (compiled on first use, re caches it): most comments have none.
+_CAMEL = HASHTAG_BREAK
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _DIGIT = re.compile(r"\d")

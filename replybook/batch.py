@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,8 +57,11 @@ _EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 # A lone surrogate (half of a cut emoji, "\ud83d" in JSON) can't be written as UTF-8.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What a JSON line can't be written with: a lone surrogate, or what escape_json escapes.
+_UNWRITTEN = re.compile("[\ud800-\udfff\x7f-\x9f\u2028\u2029]")
 
 if TYPE_CHECKING:
+    from .listen import Brand, Mention
     from .presets import Preset
     from .store import Store
 
@@ -132,6 +135,8 @@ class Source:
     mode: str = "draft"
     include_answered: bool = False
     skipped: int = 0
+    # Keep each record's fields as read in ``_raw`` (listen writes the other columns back).
+    keep: bool = False
 
     def records(self) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         """(line number, record or None, error or None) for each input record."""
@@ -290,6 +295,8 @@ class Source:
             record["_error"] = problem
             if problem.startswith("'id'"):
                 del record["id"]
+        if self.keep:
+            record["_raw"] = raw
         return record
 
     def _jsonl(
@@ -474,9 +481,13 @@ def _loads(text: str) -> Any:
     """JSON as a batch reads it: NaN and Infinity (and numbers too large for a float) are
     refused, as are numbers too long to read and nesting too deep; each a ValueError."""
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        return _DECODER.decode(text)
     except RecursionError:
         raise ValueError("nested too deeply") from None
+
+
+# One decoder for every line (json.loads with options builds a new one each call).
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 
 
 def _json_problem(exc: ValueError) -> str:
@@ -635,9 +646,11 @@ class Sink:
             line = _JSON.encode({"id": ident, "error": "a record that can't be written as JSON"})
             written = False
         if not line.isascii():
-            if _SURROGATE.search(line):
-                line = _SURROGATE.sub("\ufffd", line)
-            line = escape_json(line)
+            # One scan for what needs either fix; most lines need neither.
+            if _UNWRITTEN.search(line):
+                if _SURROGATE.search(line):
+                    line = _SURROGATE.sub("\ufffd", line)
+                line = escape_json(line)
         elif "\x7f" in line:
             line = line.replace("\x7f", "\\u007f")
         try:
@@ -1071,3 +1084,121 @@ def _sortable(due: str | None) -> float:
     if due is None:
         return 0.0
     return parse_time(due, None).timestamp()
+
+
+# ---------------------------------------------------------------------------------------
+# Listening
+
+
+@dataclass
+class ListenResult:
+    """What a listen run read and found (the summary on stderr)."""
+
+    read: int = 0
+    mentions: int = 0
+    exact: int = 0
+    possible: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    earlier: int = 0
+    failed: int = 0
+
+
+# Fields listen adds to a record; a column of the same name in the input is replaced.
+LISTEN_FIELDS = ("mention", "mentions", "certainty", "direct")
+
+
+def listen(
+    sources: Sequence[Source],
+    brand: Brand,
+    write: Callable[[dict[str, Any]], Any],
+    *,
+    since: datetime | None = None,
+    every: bool = False,
+) -> ListenResult:
+    """Stream the posts of ``sources`` (in turn) through ``brand.find`` and ``write`` each
+    one that mentions the brand (with ``every``, each one) as its record plus ``mention``,
+    ``mentions``, ``certainty`` and ``direct``. A post with an id seen before is dropped;
+    with ``since``, so is one received before it (a post without ``received_at`` is
+    kept). Records that can't be read are written as ``{"id", "error"}``. Only the ids seen
+    are kept in memory."""
+    from .listen import strongest
+
+    result = ListenResult()
+    seen: set[str] = set()
+    named = len(sources) > 1
+    for source in sources:
+        source.keep = True
+        # The columns read into a record's fields, and listen's own: not written again.
+        used = frozenset({source.columns.get(f, f) for f in _FIELDS}.union(LISTEN_FIELDS))
+        where = f"{'<stdin>' if source.path == '-' else source.path}: " if named else ""
+        for number, record, error in source.records():
+            result.read += 1
+            if record is None or "_error" in record:
+                result.failed += 1
+                reason = error if record is None else f"line {number}: {record['_error']}"
+                ident = number if record is None else record.get("id", number)
+                write({"id": ident, "error": f"{where}{reason or f'line {number}: unreadable'}"})
+                continue
+            text = record.get("text")
+            if text is None:
+                result.failed += 1
+                problem = f'{where}line {number}: no "text"'
+                write({"id": record.get("id", number), "error": problem})
+                continue
+            arrived = record.get("received_at") if since is not None else None
+            if arrived is not None and since is not None and parse_time(arrived, None) < since:
+                result.earlier += 1
+                continue
+            if "id" in record:
+                key = str(record["id"])
+                if key in seen:
+                    result.duplicates += 1
+                    continue
+                seen.add(key)
+            try:
+                if brand.guarded:
+                    with time_limit("the post"):
+                        found = brand.find(text)
+                else:
+                    found = brand.find(text)
+            except ReplybookError as exc:
+                result.failed += 1
+                write({"id": record.get("id", number), "error": f"{where}line {number}: {exc}"})
+                continue
+            except Exception as exc:  # one bad post never ends a run
+                result.failed += 1
+                problem = unexpected(exc)
+                write({"id": record.get("id", number), "error": f"{where}line {number}: {problem}"})
+                continue
+            best = strongest(found)
+            if best is None and not every:
+                continue
+            if best is not None:
+                result.mentions += 1
+                if best.certainty == "exact":
+                    result.exact += 1
+                else:
+                    result.possible += 1
+                result.kinds[best.kind] = result.kinds.get(best.kind, 0) + 1
+            write(_listened(record, used, found, best))
+    return result
+
+
+def _listened(
+    record: dict[str, Any], used: frozenset[str], found: list[Mention], best: Mention | None
+) -> dict[str, Any]:
+    """A post as listen writes it: its fields under the names ``draft --batch`` reads, the
+    input's other columns as they were (``used``: the columns read into those fields), then
+    what was found."""
+    out = {k: v for k, v in record.items() if k[0] != "_"}
+    # A preset's record is mapped from a nested shape: only its fields are written.
+    for key, value in record.get("_raw", {}).items():
+        if key not in used and key not in out:
+            out[key] = value
+    mentions = [m.to_dict() for m in found]
+    out["mention"] = mentions[found.index(best)] if best is not None else None
+    out["mentions"] = mentions
+    out["certainty"] = best.certainty if best is not None else None
+    out["direct"] = any(m.direct for m in found)
+    return out

@@ -897,6 +897,99 @@ def presets(
     output.print_presets(all_presets(), format.value)
 
 
+@app.command(
+    epilog=(
+        "Example: replybook listen --playbook acme-air posts.jsonl | "
+        "replybook draft --batch - --no-store"
+    )
+)
+def listen(
+    feeds: list[str] | None = typer.Argument(
+        None, help="JSONL or CSV files of posts, or '-' for stdin.", show_default=False
+    ),
+    playbook: str | None = typer.Option(
+        None,
+        "--playbook",
+        envvar="REPLYBOOK_PLAYBOOK",
+        help="Playbook file or built-in name: its brand: section says what to listen for.",
+    ),
+    columns: str | None = typer.Option(
+        None, "--columns", help="Map fields to the feed's columns: text=message,id=post_id."
+    ),
+    preset: str | None = typer.Option(
+        None,
+        "--from",
+        help="The feeds are exports or API responses of this source (see replybook presets).",
+    ),
+    include_answered: bool = typer.Option(
+        False, "--include-answered", help="With --from: also what is already answered."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="Only posts received at or after this time (ISO 8601)."
+    ),
+    format: Format = typer.Option(Format.json, "--format", "-f", help="json (JSONL) or text."),
+    every: bool = typer.Option(
+        False, "--all", help="Every post, those that don't mention the brand too."
+    ),
+    output_file: str | None = typer.Option(
+        None, "--output", "-o", help="Write the output here (whole or not at all)."
+    ),
+) -> None:
+    """Print the posts that mention the brand, with and without @, as JSONL for draft --batch
+    and triage."""
+    from . import output
+    from .batch import Sink, Source, parse_columns, read_records
+    from .batch import listen as run_listen
+    from .compose import parse_time
+    from .listen import brand_for
+    from .playbook import load_playbook
+    from .runner import DRAFT_FIELDS
+
+    _args(since=since)
+    _check_from(preset, include_answered, "feeds")
+    paths = list(feeds or [])
+    if not paths:
+        if sys.stdin.isatty():
+            raise UsageError("give the posts to listen to as files, or '-' to read stdin")
+        paths = ["-"]
+    if paths.count("-") > 1:
+        raise UsageError("'-' (stdin) can be read only once")
+    for path in paths:
+        _arg(path, "a feed's name")
+        if path != "-" and os.path.isdir(path):
+            raise UsageError(f"{path}: is a folder, not a file of posts")
+    book = load_playbook(_playbook_path(playbook))
+    brand = brand_for(book)
+    if not brand:
+        raise UsageError(
+            f"playbook {book.name!r} names no brand to listen for: set brand.name, names, "
+            "handle, handles, hashtags or domains"
+        )
+    after = parse_time(since, None, "--since") if since is not None else None
+    if preset is None:
+        mapping = parse_columns(columns, DRAFT_FIELDS)
+        sources = [Source(path, mapping) for path in paths]
+    else:
+        sources = [
+            read_records(path, preset, columns, include_answered=include_answered)
+            for path in paths
+        ]
+    sink = Sink(output_file)
+    table = output.ListenTable(sink.stream) if format == Format.text else None
+    write = table.write if table is not None else sink.write
+    try:
+        result = run_listen(sources, brand, write, since=after, every=every)
+        sink.commit()
+    except BaseException:
+        sink.abort()
+        raise
+    for source in sources:
+        _say_skipped(source)
+    sys.stderr.write(output.listen_summary(result))
+    if result.failed:
+        raise typer.Exit(ExitStatus.FINDINGS)
+
+
 def _app_for(args: list[str]) -> typer.Typer:
     """The app to run: for a plain ``replybook COMMAND ...``, one holding just that command.
 

@@ -56,11 +56,21 @@ _SAME = str.maketrans(
 )
 # Dropped: Arabic-script diacritics, tatweel, invisible joiners and breaks (the
 # zero-width non-joiner: "می‌کنم" and "میکنم" are one word) and directional marks.
+_SAME_FOUND = re.compile("[" + re.escape("".join(map(chr, _SAME))) + "]")
 _TURKISH_I = str.maketrans({"I": "i", "İ": "i", "ı": "i"})
 _DROP = re.compile(
     "[\u064b-\u065f\u0670\u0640\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad]"
 )
 _SPACE = re.compile(r"\s")
+
+# Where a hashtag's words meet: an underscore, or a change of case in any cased script
+# ("#AcmeAirFail", "#acme_air_fail", "#KargoRezaleti", "#ПочтаРоссии"). A pattern, for
+# re.sub and re.split on a hashtag's text (without the #).
+_UPPER = "A-ZÀ-ÞА-ЯЁİ"
+HASHTAG_BREAK = (
+    rf"_+|(?<=[^\W\d_])(?<![{_UPPER}])(?=[{_UPPER}])"
+    rf"|(?<=[{_UPPER}])(?=[{_UPPER}][a-zß-ÿа-яё])"
+)
 
 
 class Fold:
@@ -128,11 +138,18 @@ class Fold:
     def apply(self, text: str) -> tuple[str, list[int] | None]:
         """The folded text, and for each of its characters the index of the original one
         it came from (None when the two line up one for one)."""
-        text = text.translate(_SAME)
-        if self.turkish:
-            # Dotted and dotless i are one letter for matching: "KIRIK", "kırık" and
-            # "kirik" (typed without Turkish letters) are one word, "İADE" is "iade".
-            text = text.translate(_TURKISH_I)
+        # Translating looks up every character: only where the text holds one to change
+        # (a search, or for ASCII text a replace, costs a fraction of it).
+        if text.isascii():
+            if self.turkish and "I" in text:
+                # Dotted and dotless i are one letter for matching: "KIRIK", "kırık" and
+                # "kirik" (typed without Turkish letters) are one word, "İADE" is "iade".
+                text = text.replace("I", "i")
+        else:
+            if _SAME_FOUND.search(text):
+                text = text.translate(_SAME)
+            if self.turkish and ("I" in text or "İ" in text or "ı" in text):
+                text = text.translate(_TURKISH_I)
         folded = text.casefold()
         if len(folded) != len(text):
             chars: list[str] = []
@@ -148,13 +165,19 @@ class Fold:
         cuts = self._cuts(folded)
         if not cuts:
             return folded, origin
-        keep = [True] * len(folded)
-        for a, b in cuts:
-            for k in range(a, b):
-                keep[k] = False
-        base = origin if origin is not None else range(len(folded))
-        out = "".join(c for c, k in zip(folded, keep, strict=True) if k)
-        return out, [i for i, k in zip(base, keep, strict=True) if k]
+        # The pieces between the cuts, by slices (not character by character).
+        base: Sequence[int] = origin if origin is not None else range(len(folded))
+        pieces: list[str] = []
+        kept: list[int] = []
+        done = 0
+        for a, b in sorted(cuts):
+            if a > done:
+                pieces.append(folded[done:a])
+                kept.extend(base[done:a])
+            done = max(done, b)
+        pieces.append(folded[done:])
+        kept.extend(base[done:])
+        return "".join(pieces), kept
 
     def _cuts(self, folded: str) -> list[tuple[int, int]]:
         cuts = [m.span() for m in _DROP.finditer(folded)] if not folded.isascii() else []

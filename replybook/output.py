@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .batch import QueueItem
+    from .batch import ListenResult, QueueItem
     from .compose import Draft
     from .linter import Finding
     from .selftest import Report
@@ -493,3 +493,63 @@ def _rich_presets(rows: list[dict[str, Any]], out: IO[str]) -> None:
             Text(safe("\n".join(_filters(row["filter"])) or "everything")),
         )
     console.print(table)
+
+
+# listen
+
+
+class ListenTable:
+    """listen's text output: one line per post as it is found (a stream, so memory stays
+    flat), under a header: id, certainty, kind, whether addressed with @, what matched, and
+    the post."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.out = stream or sys.stdout
+        self.started = False
+
+    def write(self, obj: dict[str, Any]) -> None:
+        if not self.started:
+            head = f"{'id':<12} {'certainty':<9} {'kind':<11} @ {'match':<24} post"
+            self.out.write(head + "\n")
+            self.started = True
+        if "error" in obj:
+            self.out.write(f"  !  {safe(obj['error'], True)}\n")
+            return
+        mention = obj.get("mention") or {}
+        ident = safe(obj.get("id", "-"), True)
+        text = safe(" ".join(str(obj.get("text", "")).split()), True)
+        excerpt = text if len(text) <= 60 else text[:57] + "..."
+        match = safe(mention.get("match", "-"), True)
+        match = match if len(match) <= 24 else match[:21] + "..."
+        self.out.write(
+            f"{ident:<12} {safe(obj.get('certainty') or '-', True):<9} "
+            f"{safe(mention.get('kind', '-'), True):<11} {'@' if obj.get('direct') else '-'} "
+            f"{match:<24} {excerpt}\n"
+        )
+
+
+def listen_summary(result: ListenResult) -> str:
+    """The line listen ends with on stderr: what was read, found, and left out."""
+    posts = "post" if result.read == 1 else "posts"
+    mentions = "mention" if result.mentions == 1 else "mentions"
+    line = f"replybook: {result.read:,} {posts} read, {result.mentions:,} {mentions}"
+    line += f" (exact {result.exact:,}, possible {result.possible:,})"
+    from .listen import KINDS
+
+    kinds = [f"{kind} {result.kinds[kind]:,}" for kind in KINDS if result.kinds.get(kind)]
+    if kinds:
+        line += ": " + ", ".join(kinds)
+    extra = []
+    if result.duplicates:
+        plural = "s" if result.duplicates != 1 else ""
+        extra.append(f"{result.duplicates:,} duplicate{plural} dropped")
+    if result.earlier:
+        extra.append(f"{result.earlier:,} before --since")
+    if result.failed:
+        extra.append(
+            f"{result.failed:,} record{'s' if result.failed != 1 else ''} failed"
+            ' (see their "error" fields)'
+        )
+    if extra:
+        line += "; " + "; ".join(extra)
+    return line + "\n"

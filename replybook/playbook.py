@@ -741,6 +741,7 @@ def _collect_templates(dirs: list[Path]) -> tuple[dict[str, str], list[tuple[str
 # mapping with free keys, or ("list", spec). "text" is a string or a {language: string} map.
 _TEXT = "text"
 _PHRASES = ("phrases",)  # a list of phrases, or a {language: [phrases]} map
+_NAMES = ("names",)  # a list of names as written, or a {language: [names]} map
 _SCHEMA: dict[str, Any] = {
     "playbook": "str",
     "extends": "str",
@@ -750,7 +751,25 @@ _SCHEMA: dict[str, Any] = {
     # templates).
     "serves": ("list", "str"),
     "templates": "str",
-    "brand": {"name": "str", "handle": "str?", "team": "text?", "website": "str?"},
+    # The brand, and how `replybook listen` finds it mentioned: names (a list, or per
+    # language where a name has a transliteration: {ru: [Акме Эйр]}), handles, hashtags,
+    # domains and aliases; `name`, `handle` and `website` count as one of each. `exclude`:
+    # phrases that rule a name match out in its sentence (a name that is a common word).
+    "brand": {
+        "name": "str?",
+        "handle": "str?",
+        "team": "text?",
+        "website": "str?",
+        "names": _NAMES,
+        "handles": ("list", "str"),
+        "hashtags": ("list", "str"),
+        "domains": ("list", "str"),
+        "aliases": _NAMES,
+        "exclude": _PHRASES,
+        # Misspellings found by edit distance (rapidfuzz ratio, percent) on words of at
+        # least min_letters letters: only ever `possible`.
+        "misspellings": {"similarity": "number", "min_letters": "int"},
+    },
     "agents": ("map", {"name": "str", "initials": "str?", "pronouns": "str?"}),
     "signature": {"agent": "str", "team": "str"},
     "channels": (
@@ -854,6 +873,9 @@ _SCHEMA: dict[str, Any] = {
             # A Snowball stemmer's name: each plain phrase word matches every word with
             # its stem (worked out once, when the playbook loads).
             "stem": "str?",
+            # Endings a name takes glued on in this language (Finnish "AcmeAirille",
+            # Russian "Акме Эйра"): a brand name followed by one is still the name.
+            "name_endings": ("list", "str"),
             # Normalisation beside what every language gets (replybook.lexicon.Fold).
             "casing": "str?",
             # rtl: replies keep links, handles, numbers and names whole (channels' bidi).
@@ -923,6 +945,13 @@ def _validate(value: Any, spec: Any, path: str, origins: Origins, file: str) -> 
             if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
                 return
             raise err(f"expected text or a {{language: text}} mapping, got {_kind(value)}")
+        return
+    if spec == _NAMES:
+        groups = value.items() if isinstance(value, dict) else [("", value)]
+        for lang, names in groups:
+            at = f"{path}.{lang}" if lang else path
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise err("expected a list of names or a {language: [names]} mapping", at)
         return
     if spec == _PHRASES:
         groups = value.items() if isinstance(value, dict) else [("", value)]
@@ -1067,6 +1096,75 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                 raise _fail("an agent needs a name", f"agents.{key}.name", origins, file)
     for index, rule in enumerate(data.get("rules") or []):
         _check_rule(rule, index, origins, file)
+    _check_brand(data.get("brand") or {}, origins, file)
+
+
+_HANDLE = re.compile(r"@?\w+")
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+
+
+def _check_brand(brand: dict[str, Any], origins: Origins, file: str) -> None:
+    """What `replybook listen` looks for must be something it can find: names with two
+    letters or more, handles and hashtags of word characters, domains of a host name."""
+
+    def each(key: str) -> list[tuple[str, Any]]:
+        value = brand.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [(f"brand.{key}", value)]
+        if isinstance(value, dict):
+            return [
+                (f"brand.{key}.{lang}[{i}]", item)
+                for lang, items in value.items()
+                for i, item in enumerate(items)
+            ]
+        return [(f"brand.{key}[{i}]", item) for i, item in enumerate(value)]
+
+    for key in ("names", "aliases"):
+        for at, name in each(key):
+            if sum(c.isalnum() for c in name) < 2:
+                raise _fail(f"a name needs two letters or more, got {name!r}", at, origins, file)
+    for key in ("handle", "handles"):
+        for at, handle in each(key):
+            if not _HANDLE.fullmatch(handle.strip()):
+                raise _fail(
+                    f"expected a handle like '@AcmeAir' (letters, digits, _), got {handle!r}",
+                    at,
+                    origins,
+                    file,
+                )
+    for at, tag in each("hashtags"):
+        if not re.fullmatch(r"#?\w+", tag.strip()):
+            raise _fail(
+                f"expected a hashtag like '#AcmeAir' (letters, digits, _), got {tag!r}",
+                at,
+                origins,
+                file,
+            )
+    for key in ("website", "domains"):
+        for at, domain in each(key):
+            if not _DOMAIN.fullmatch(domain_of(domain)):
+                raise _fail(
+                    f"expected a domain like 'acme-air.example', got {domain!r}", at, origins, file
+                )
+    similarity = (brand.get("misspellings") or {}).get("similarity")
+    if similarity is not None and not 0 <= similarity <= 100:
+        raise _fail(
+            f"expected a number from 0 to 100 (percent), got {_shown(similarity)}",
+            "brand.misspellings.similarity",
+            origins,
+            file,
+        )
+
+
+def domain_of(value: str) -> str:
+    """A domain as written in a playbook, without scheme, ``www.``, path or trailing dot:
+    ``https://www.Acme-Air.example/care`` is ``acme-air.example``."""
+    host = value.strip().lower()
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host)
+    host = re.split(r"[/?#:]", host, maxsplit=1)[0].rstrip(".")
+    return host[4:] if host.startswith("www.") and host.count(".") >= 2 else host
 
 
 def _check_routes(data: dict[str, Any], origins: Origins, file: str) -> None:

@@ -1,0 +1,561 @@
+"""Brand mentions in posts (pure): handles, names, hashtags, links, aliases, misspellings.
+
+A :class:`Brand` is compiled once from a playbook's ``brand:`` section (or from plain lists)
+and :meth:`Brand.find` lists where a text mentions it, each mention with its kind, the text
+as written, its span in the text and how sure it is:
+
+- ``handle``: ``@AcmeAir`` or another of the brand's handles, whole (``exact``, and the post
+  addresses the brand: ``direct``); a longer handle that starts with one (``@AcmeAirFan``,
+  a fan or parody account, or one of the brand's the playbook doesn't list) is ``possible``;
+- ``name`` and ``alias``: a name as a whole word, its words written apart, together, with a
+  hyphen or an underscore ("Acme Air", "AcmeAir", "Acme-Air"), with a language's case
+  ending glued on ("AcmeAirille", "Акме Эйра") or any ending after a suffix mark
+  ("AcmeAir'ın", "Acme Air:lle"): ``exact``, unless an ``exclude`` phrase is in its sentence;
+- ``hashtag``: one of the brand's hashtags (``exact``), or a hashtag whose words hold a name
+  ("#AcmeAirFail", "#acme_air_fail", "#АкмеЭйр": ``exact``; glued inside one uncased word,
+  "#acmeairfail": ``possible``);
+- ``url``: one of the brand's domains, with or without scheme, ``www.`` or a subdomain, with
+  any path (``exact``);
+- ``misspelling``: a word, or two words written apart, within the playbook's similarity of
+  a name or alias (rapidfuzz ratio): only ever ``possible``, looked for only when nothing
+  else was found exactly.
+
+Text is normalised with :class:`replybook.lexicon.Fold` (case, Turkish dotted and dotless i,
+Persian letter variants, zero-width non-joiners and marks dropped, ё as е), and every span
+is mapped back to the text as given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from .lexicon import HASHTAG_BREAK, Fold, PhraseIndex
+from .playbook import Playbook, domain_of
+
+KINDS = ("handle", "name", "alias", "hashtag", "url", "misspelling")
+"""The kinds of mention, strongest first."""
+
+_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+_SEPARATOR = r"(?:[^\S\n]+|[-_])?"  # between a name's words: spaces, a hyphen, or nothing
+_LETTERS_FROM = re.compile(r"[^\W\d_]*")
+_RATIO: Any = None  # rapidfuzz's ratio, imported on first use
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+_BREAK = re.compile(HASHTAG_BREAK)
+# Where a sentence ends: its punctuation before a space or the end, or a line break.
+_SENTENCE_END = re.compile(r"[.!?؟…。]+(?=\s|$)|\n")
+_TRAILING = ".,;:!?)]}>'\"»”›…"
+
+
+class Mention(NamedTuple):
+    """One place a text mentions the brand."""
+
+    kind: str
+    match: str  # the text as written
+    start: int  # character offsets in the text: text[start:end] == match
+    end: int
+    certainty: str  # "exact" or "possible"
+    direct: bool = False  # the brand is addressed with one of its @handles
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "match": self.match,
+            "start": self.start,
+            "end": self.end,
+            "certainty": self.certainty,
+        }
+
+
+def strongest(mentions: Sequence[Mention]) -> Mention | None:
+    """The mention that says most: exact before possible, then by kind, then the first."""
+    if not mentions:
+        return None
+    return min(
+        mentions, key=lambda m: (m.certainty != "exact", not m.direct, _RANK[m.kind], m.start)
+    )
+
+
+class _Term(NamedTuple):
+    kind: str  # "name" or "alias"
+    shown: str
+    words: tuple[str, ...]  # folded
+
+    @property
+    def glued(self) -> str:
+        return "".join(self.words)
+
+
+def _flat(value: Any) -> list[str]:
+    """A list, or every language's list of a {language: [...]} map, as one list of text."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [str(v) for items in value.values() for v in (items or [])]
+    return [str(v) for v in value]
+
+
+def _cover(terms: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """Few words such that each term holds one of them (its words are all in any text
+    that holds it): the word most terms share first, the longer one of a tie."""
+    left = [set(words) for words in terms]
+    chosen: list[str] = []
+    while left:
+        counts: dict[str, int] = {}
+        for words in left:
+            for word in words:
+                counts[word] = counts.get(word, 0) + 1
+        best = max(counts, key=lambda w: (counts[w], len(w), w))
+        chosen.append(best)
+        left = [words for words in left if best not in words]
+    return _minimal(chosen)
+
+
+def _alternation(items: Iterable[str]) -> str:
+    """Regular-expression text matching any of ``items`` (escaped), longest first."""
+    unique = sorted(set(items), key=lambda s: (-len(s), s))
+    return "|".join(map(re.escape, unique))
+
+
+def _minimal(anchors: Iterable[str]) -> tuple[str, ...]:
+    """Anchors without those that hold another (finding the shorter one is enough)."""
+    unique = sorted({a for a in anchors if a}, key=len)
+    kept: list[str] = []
+    for anchor in unique:
+        if not any(k in anchor for k in kept):
+            kept.append(anchor)
+    return tuple(kept)
+
+
+class Brand:
+    """A brand's names, handles, hashtags, domains and aliases, compiled to find its
+    mentions in any text. Built once (per playbook: :func:`brand_for`); :meth:`find`
+    depends on nothing but the text (it remembers, up to 100,000 words, which words it
+    has compared with the names: the same answer, found faster)."""
+
+    def __init__(
+        self,
+        *,
+        names: Iterable[str] = (),
+        aliases: Iterable[str] = (),
+        handles: Iterable[str] = (),
+        hashtags: Iterable[str] = (),
+        domains: Iterable[str] = (),
+        exclude: Iterable[str] = (),
+        endings: Iterable[str] = (),
+        marks: str = "'",
+        similarity: float = 85.0,
+        min_letters: int = 6,
+        turkish: bool = True,
+    ) -> None:
+        self.fold = Fold(turkish=turkish)
+        fold = self.fold.phrase
+        terms: list[_Term] = []
+        for kind, values in (("name", names), ("alias", aliases)):
+            for shown in values:
+                words = tuple(w for w in re.split(r"[\s_-]+", fold(shown.strip())) if w)
+                if words and not any(t.words == words for t in terms):
+                    terms.append(_Term(kind, shown.strip(), words))
+        self.terms = tuple(terms)
+        self.handles = tuple(
+            dict.fromkeys(fold(h.strip().lstrip("@")) for h in handles if h.strip().lstrip("@"))
+        )
+        self.hashtags = frozenset(
+            fold(t.strip().lstrip("#")) for t in hashtags if t.strip().lstrip("#")
+        )
+        self.domains = tuple(dict.fromkeys(domain_of(d) for d in domains if domain_of(d)))
+        self.endings = frozenset(fold(e) for e in endings if e.strip())
+        self.marks = "".join(dict.fromkeys(fold(m) for m in marks if m.strip()))
+        self.similarity = float(similarity)
+        self.min_letters = int(min_letters)
+
+        # Each pattern runs only on a text holding one of its anchors: most posts hold none.
+        self._name_anchors = _cover([t.words for t in self.terms])
+        self._handle_anchors = _minimal(self.handles)
+        self._url_anchors = _minimal(self.domains)
+        self._tag_anchors = _minimal([*self.hashtags, *self._name_anchors])
+        # One text every exact mention holds (a name's word, a handle, hashtag or domain):
+        # a post with none of them is only read for misspellings.
+        self._anchors = _minimal(
+            [*self._name_anchors, *self._handle_anchors, *self._url_anchors, *self.hashtags]
+        )
+        self._names: re.Pattern[str] | None = None
+        if self.terms:
+            ending = _alternation(self.endings)
+            after = []
+            if ending:
+                after.append(f"(?:{ending})")
+            if self.marks:
+                after.append(f"[{re.escape(self.marks)}][^\\W\\d_]+")
+            suffix = f"(?:{'|'.join(after)})?" if after else ""
+            ordered = sorted(range(len(self.terms)), key=lambda i: -len(self.terms[i].glued))
+            groups = "|".join(
+                f"(?P<t{i}>{_SEPARATOR.join(map(re.escape, self.terms[i].words))})" for i in ordered
+            )
+            self._names = re.compile(rf"(?<![\w@#])(?:{groups}){suffix}(?!\w)")
+        # Where a name can start: the first letters of its first word.
+        self._first_words = _minimal(t.words[0][:4] for t in self.terms)
+        self._handle_re = (
+            re.compile(rf"(?<![\w@])@(?:{_alternation(self.handles)})(\w*)")
+            if self.handles
+            else None
+        )
+        self._url_re = (
+            re.compile(
+                rf"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*(?:{_alternation(self.domains)})"
+                r"(?![\w-]|\.\w)(?::\d+)?(?:[/?#]\S*)?"
+            )
+            if self.domains
+            else None
+        )
+        # Misspellings: compared with each name written without spaces (aliases are
+        # longer, and written as listed).
+        self._targets = tuple(
+            dict.fromkeys(
+                t.glued for t in self.terms if t.kind == "name" and len(t.glued) >= self.min_letters
+            )
+        )
+        self._fuzzy = bool(self._targets) and self.similarity < 100
+        self._shortest = self._longest = 0
+        if self._fuzzy:
+            # A word can only come within the similarity of a target of length L when its
+            # own length is within this range (ratio = 2 * common / (len1 + len2)).
+            s = self.similarity / 100
+            lengths = [len(t) for t in self._targets]
+            self._shortest = max(self.min_letters, int(min(lengths) * s / (2 - s)))
+            self._longest = int(max(lengths) * (2 - s) / s) + 1
+        self._ending_sizes = sorted({len(e) for e in self.endings}, reverse=True)
+        self._ending_tuple = tuple(self.endings)
+        # A word within the similarity of a name keeps three of its letters in a row (one
+        # letter changed, or two added, leave a run of three of seven): only a text holding
+        # one of a name's three-letter runs is read for misspellings. An ASCII text can only
+        # hold an ASCII name's.
+        self._grams = tuple(
+            tuple(dict.fromkeys(t[i : i + 3] for i in range(len(t) - 2)))
+            for t in self._targets
+            if len(t) >= 3
+        )
+        # Words already compared with the names (plain words come back post after post).
+        self._seen: dict[str, bool] = {}
+        self._exclude: PhraseIndex | None = None
+        phrases = [p.strip() for p in exclude if p.strip()]
+        if phrases:
+            self._exclude = PhraseIndex(self.fold)
+            self._exclude.add(None, phrases)
+        # Raw /regex/ exclude phrases run on strangers' text: the caller may time-limit them.
+        self.guarded = any(_is_raw(p) for p in phrases)
+        # A phrase matches only where its longest word is in the text: most texts that name
+        # the brand hold none, and are never read word by word for them. (None: a raw
+        # expression, which has to be run.)
+        self._exclude_anchors: tuple[str, ...] | None = (
+            None
+            if self.guarded
+            else _minimal(max(fold(p).replace("*", " ").split(), key=len) for p in phrases)
+        )
+
+    @classmethod
+    def from_playbook(cls, playbook: Playbook) -> Brand:
+        """The brand of a playbook's ``brand:`` section, with its languages' name endings,
+        suffix marks and casing."""
+        brand = playbook.get("brand") or {}
+        languages = playbook.get("languages") or {}
+        endings: list[str] = []
+        marks = ""
+        turkish = False
+        for spec in languages.values():
+            spec = spec or {}
+            endings += [str(e) for e in spec.get("name_endings") or ()]
+            marks += "".join(str(m) for m in spec.get("suffix_marks") or ())
+            turkish = turkish or str(spec.get("casing") or "") == "turkish"
+        fuzzy = brand.get("misspellings") or {}
+        return cls(
+            names=[*_flat(brand.get("name")), *_flat(brand.get("names"))],
+            aliases=_flat(brand.get("aliases")),
+            handles=[*_flat(brand.get("handle")), *_flat(brand.get("handles"))],
+            hashtags=_flat(brand.get("hashtags")),
+            domains=[*_flat(brand.get("website")), *_flat(brand.get("domains"))],
+            exclude=_flat(brand.get("exclude")),
+            endings=endings,
+            marks=marks,
+            similarity=float(fuzzy.get("similarity", 85)),
+            min_letters=int(fuzzy.get("min_letters", 6)),
+            turkish=turkish,
+        )
+
+    def __bool__(self) -> bool:
+        """Is there anything to look for?"""
+        return bool(self.terms or self.handles or self.hashtags or self.domains)
+
+    # -- finding ------------------------------------------------------------------------
+
+    def find(self, text: str) -> list[Mention]:
+        """Every mention of the brand in ``text``, in text order (see the module's doc)."""
+        folded, origin = self.fold.apply(text)
+        found: list[Mention] = []
+        if _any_in(self._anchors, folded):
+            self._exact(text, folded, origin, found)
+        if self._fuzzy and not any(m.certainty == "exact" for m in found):
+            guesses = self._misspellings(text, folded, origin, found)
+            if guesses and self._exclude is not None:
+                guesses = self._without_excluded(text, folded, guesses)
+            found += guesses
+        if len(found) > 1:
+            found.sort(key=lambda m: (m.start, _RANK[m.kind]))
+        return found
+
+    def _exact(
+        self, text: str, folded: str, origin: list[int] | None, found: list[Mention]
+    ) -> None:
+        """Add the handles, links, names, aliases and hashtags found to ``found``."""
+        if self._handle_re is not None and "@" in folded and _any_in(self._handle_anchors, folded):
+            for m in self._handle_re.finditer(folded):
+                longer = bool(m.group(1))
+                sure = "possible" if longer else "exact"
+                found.append(
+                    self._mention(text, origin, "handle", m.start(), m.end(), sure, not longer)
+                )
+        if self._url_re is not None and _any_in(self._url_anchors, folded):
+            for m in self._url_re.finditer(folded):
+                end = m.end()
+                while end > m.start() and folded[end - 1] in _TRAILING:
+                    end -= 1
+                found.append(self._mention(text, origin, "url", m.start(), end, "exact"))
+        names: list[Mention] = []
+        if self._names is not None and _any_in(self._name_anchors, folded):
+            taken = [(m.start, m.end) for m in found]  # a name inside a link is the link
+            for m in self._names_in(folded):
+                term = self.terms[int(str(m.lastgroup)[1:])]
+                mention = self._mention(text, origin, term.kind, m.start(), m.end(), "exact")
+                if not any(a < mention.end and mention.start < b for a, b in taken):
+                    names.append(mention)
+        if "#" in folded and _any_in(self._tag_anchors, folded):
+            names += self._hashtags(text, folded, origin, found)
+        if names and self._exclude is not None:
+            names = self._without_excluded(text, folded, names)
+        found += names
+
+    def _names_in(self, folded: str) -> list[re.Match[str]]:
+        """The names' matches, tried only where a name's first word is (a search of the
+        whole text for every name at every place costs more than the rest of a post)."""
+        assert self._names is not None
+        places: list[int] = []
+        for word in self._first_words:
+            at = folded.find(word)
+            while at != -1:
+                places.append(at)
+                at = folded.find(word, at + 1)
+        places.sort()
+        out: list[re.Match[str]] = []
+        end = 0
+        for at in places:
+            if at < end:
+                continue
+            m = self._names.match(folded, at)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+        return out
+
+    def _mention(
+        self,
+        text: str,
+        origin: list[int] | None,
+        kind: str,
+        start: int,
+        end: int,
+        certainty: str,
+        direct: bool = False,
+    ) -> Mention:
+        if origin is not None:
+            start, end = origin[start], origin[end - 1] + 1
+        return Mention(kind, text[start:end], start, end, certainty, direct)
+
+    def _hashtags(
+        self, text: str, folded: str, origin: list[int] | None, found: list[Mention]
+    ) -> list[Mention]:
+        """The brand's own hashtags (exact: never ruled out), and hashtags whose words
+        hold a name."""
+        out: list[Mention] = []
+        for m in _HASHTAG.finditer(folded):
+            body = m.group(1)
+            if body in self.hashtags:
+                found.append(self._mention(text, origin, "hashtag", m.start(), m.end(), "exact"))
+                continue
+            certainty = self._name_in_tag(text, origin, m.start(1), m.end())
+            if certainty is not None:
+                out.append(self._mention(text, origin, "hashtag", m.start(), m.end(), certainty))
+        return out
+
+    def _name_in_tag(self, text: str, origin: list[int] | None, start: int, end: int) -> str | None:
+        """Does the hashtag (its text from ``start`` to ``end`` in the folded text) hold a
+        name: at its words' edges (exact), or inside one uncased word (possible)?"""
+        if origin is not None:
+            start, end = origin[start], origin[end - 1] + 1
+        tag = text[start:end]
+        # Its words, as the original's case and underscores show them, each folded.
+        words: list[str] = []
+        pos = 0
+        for b in _BREAK.finditer(tag):
+            if b.start() > pos:
+                words.append(tag[pos : b.start()])
+            pos = max(pos, b.end())
+        words.append(tag[pos:])
+        words = [w for w in (self.fold.phrase(w) for w in words) if w]
+        joined = "".join(words)
+        edges = [0]
+        for w in words:
+            edges.append(edges[-1] + len(w))
+        best: str | None = None
+        for term in self.terms:
+            glued = term.glued
+            at = joined.find(glued)
+            while at != -1:
+                stop = at + len(glued)
+                if at in edges:
+                    word_end = min(e for e in edges if e >= stop)
+                    rest = joined[stop:word_end]
+                    if not rest or rest[0].isdigit() or rest in self.endings:
+                        return "exact"
+                # Inside one word written in one case ("#acmeairfail"): maybe.
+                inside = not any(at < e < stop for e in edges)
+                if inside:
+                    best = "possible"
+                at = joined.find(glued, at + 1)
+        return best
+
+    def _without_excluded(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
+        """The mentions with no exclude phrase in their sentence."""
+        assert self._exclude is not None
+        anchors = self._exclude_anchors
+        if anchors is not None and not _any_in(anchors, folded):
+            return mentions
+        hits = self._exclude.search_all(text).get(None, [])
+        if not hits:
+            return mentions
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        kept = []
+        for mention in mentions:
+            first = max((e for e in ends if e <= mention.start), default=0)
+            last = min((e for e in ends if e >= mention.end), default=len(text))
+            if not any(h.start() < last and h.end() > first for h in hits):
+                kept.append(mention)
+        return kept
+
+    def _misspellings(
+        self, text: str, folded: str, origin: list[int] | None, found: list[Mention]
+    ) -> list[Mention]:
+        """Words (and pairs of words written apart) within the similarity of a name."""
+        hits: list[int] = []
+        for grams in self._grams:
+            if grams[0][0] not in folded and grams[-1][-1] not in folded:
+                continue  # not even its first or last letter: another script
+            for gram in grams:
+                at = folded.find(gram)
+                while at != -1:
+                    hits.append(at)
+                    at = folded.find(gram, at + 1)
+        if not hits:
+            return []
+        hits.sort()
+        out: list[Mention] = []
+        taken = [(m.start, m.end) for m in found]
+        end = -1
+        for at in hits:
+            if at < end:
+                continue  # in the word just read
+            start, end = _word_around(folded, at)
+            spans = [(start, end, folded[start:end])]
+            left = _beside(folded, start, -1)
+            if left is not None:
+                spans.append((left[0], end, folded[left[0] : left[1]] + spans[0][2]))
+            right = _beside(folded, end, 1)
+            if right is not None:
+                spans.append((start, right[1], spans[0][2] + folded[right[0] : right[1]]))
+            for a, b, option in spans:
+                if self._similar(option):
+                    mention = self._mention(text, origin, "misspelling", a, b, "possible")
+                    if not any(x < mention.end and mention.start < y for x, y in taken):
+                        out.append(mention)
+                        taken.append((mention.start, mention.end))
+                    break
+        return out
+
+    def _similar(self, option: str) -> bool:
+        """Is a word (or two written together) within the similarity of a name, as written
+        or without an ending glued to it ("Akme Airille")? Remembered per word."""
+        size = len(option)
+        if not self._shortest <= size <= self._longest + 8:
+            return False
+        seen = self._seen
+        verdict = seen.get(option)
+        if verdict is not None:
+            return verdict
+        global _RATIO
+        if _RATIO is None:
+            from rapidfuzz.fuzz import ratio
+
+            _RATIO = ratio
+        tries = [option] if size <= self._longest else []
+        if size > self._shortest and option.endswith(self._ending_tuple):
+            for cut in self._ending_sizes:
+                stem = option[:-cut]
+                fits = self._shortest <= len(stem) <= self._longest
+                if fits and option[-cut:] in self.endings:
+                    tries.append(stem)
+        cutoff = self.similarity
+        verdict = any(_RATIO(t, o, score_cutoff=cutoff) for o in tries for t in self._targets)
+        if len(seen) > 100_000:
+            seen.clear()
+        seen[option] = verdict
+        return verdict
+
+
+def _word_around(folded: str, at: int) -> tuple[int, int]:
+    """The run of letters holding ``folded[at]``."""
+    start = at
+    while start > 0 and folded[start - 1].isalpha():
+        start -= 1
+    return start, _LETTERS_FROM.match(folded, at).end()  # type: ignore[union-attr]
+
+
+_JOINERS = " \t\u00a0-_"
+
+
+def _beside(folded: str, edge: int, step: int) -> tuple[int, int] | None:
+    """The word next to the one ending (``step`` 1) or starting (-1) at ``edge``, when
+    only spaces, a hyphen or an underscore are between them."""
+    j = edge
+    if step > 0:
+        while j < len(folded) and folded[j] in _JOINERS:
+            j += 1
+        if j == edge or j >= len(folded) or not folded[j].isalpha():
+            return None
+        return _word_around(folded, j)
+    while j > 0 and folded[j - 1] in _JOINERS:
+        j -= 1
+    if j == edge or j == 0 or not folded[j - 1].isalpha():
+        return None
+    return _word_around(folded, j - 1)
+
+
+def _is_raw(phrase: str) -> bool:
+    return len(phrase) >= 2 and phrase.startswith("/") and phrase.endswith("/")
+
+
+def _any_in(anchors: tuple[str, ...], folded: str) -> bool:
+    # A plain loop, no generator: this runs for every post and every kind of term.
+    for anchor in anchors:  # noqa: SIM110
+        if anchor in folded:
+            return True
+    return False
+
+
+def brand_for(playbook: Playbook) -> Brand:
+    """The playbook's :class:`Brand`, compiled once."""
+    found = playbook._cache.get("listen")
+    if found is None:
+        found = playbook._cache["listen"] = Brand.from_playbook(playbook)
+    return found
