@@ -278,7 +278,10 @@ class Source:
         if columns is None:
             columns = self.columns
         for name in _FIELDS:
-            value = raw.get(columns.get(name, name))
+            key = columns.get(name, name) if columns else name
+            if key not in raw:
+                continue
+            value = raw[key]
             if value is not None and value != "":
                 if name == "context" and isinstance(value, str):
                     # JSON text (a CSV cell): read here, so its text is checked like the
