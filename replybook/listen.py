@@ -403,6 +403,8 @@ class Brand:
                 words.append(tag[pos : b.start()])
             pos = max(pos, b.end())
         words.append(tag[pos:])
+        if self._exclude is not None and self._exclude.search_all(" ".join(words)).get(None):
+            return None  # its words are an exclude phrase ("#AppleCup": "apple cup")
         words = [w for w in (self.fold.phrase(w) for w in words) if w]
         joined = "".join(words)
         edges = [0]

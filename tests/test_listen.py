@@ -600,3 +600,21 @@ def test_listen_from_an_unknown_preset_is_one_line_and_exit_2(tmp_path):
     result = invoke("listen", "--playbook", "acme-air", "--from", "myspace", str(feed))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "myspace" in result.stderr
+
+
+def test_an_exclude_phrase_rules_out_a_hashtag_made_of_its_words(tmp_path):
+    path = tmp_path / "fruit.yaml"
+    path.write_text(
+        "playbook: fruit\nextends: default\nbrand:\n  name: Apple\n  handles: ['@Apple']\n"
+        "  exclude: {en: [apple cup, apple pie]}\n",
+        encoding="utf-8",
+    )
+    brand = brand_for(load_playbook(path))
+
+    def kinds(text):
+        return [(m.kind, m.certainty, m.match) for m in brand.find(text)]
+
+    assert kinds("watching the #AppleCup tonight") == []
+    assert kinds("#apple_pie recipe") == []
+    assert kinds("#AppleFail again") == [("hashtag", "exact", "#AppleFail")]
+    assert kinds("@Apple #AppleCup") == [("handle", "exact", "@Apple")]
