@@ -295,9 +295,12 @@ class Brand:
         """Every mention of the brand in ``text``, in text order (see the module's doc)."""
         folded, origin = self.fold.apply(text)
         found: list[Mention] = []
+        ruled_out = False
         if _any_in(self._anchors, folded):
-            self._exact(text, folded, origin, found)
-        if self._fuzzy and not any(m.certainty == "exact" for m in found):
+            ruled_out = self._exact(text, folded, origin, found)
+        # A post whose name an exclude phrase ruled out ("the Acme Air HVAC guy") names the
+        # other trade: it is not searched for misspellings of the name it already holds.
+        if self._fuzzy and not ruled_out and not any(m.certainty == "exact" for m in found):
             guesses = self._misspellings(text, folded, origin, found)
             if guesses and self._exclude is not None:
                 guesses = self._without_excluded(text, folded, guesses)
@@ -308,8 +311,9 @@ class Brand:
 
     def _exact(
         self, text: str, folded: str, origin: list[int] | None, found: list[Mention]
-    ) -> None:
-        """Add the handles, links, names, aliases and hashtags found to ``found``."""
+    ) -> bool:
+        """Add the handles, links, names, aliases and hashtags found to ``found``; True when
+        an exclude phrase ruled out a name found."""
         if self._handle_re is not None and "@" in folded and _any_in(self._handle_anchors, folded):
             for m in self._handle_re.finditer(folded):
                 longer = bool(m.group(1))
@@ -333,9 +337,13 @@ class Brand:
                     names.append(mention)
         if "#" in folded and _any_in(self._tag_anchors, folded):
             names += self._hashtags(text, folded, origin, found)
+        ruled_out = False
         if names and self._exclude is not None:
-            names = self._without_excluded(text, folded, names)
+            kept = self._without_excluded(text, folded, names)
+            ruled_out = len(kept) < len(names)
+            names = kept
         found += names
+        return ruled_out
 
     def _names_in(self, folded: str) -> list[re.Match[str]]:
         """The names' matches, tried only where a name's first word is (a search of the
@@ -403,9 +411,10 @@ class Brand:
                 words.append(tag[pos : b.start()])
             pos = max(pos, b.end())
         words.append(tag[pos:])
-        if self._exclude is not None and self._exclude.search_all(" ".join(words)).get(None):
-            return None  # its words are an exclude phrase ("#AppleCup": "apple cup")
+        written = words
         words = [w for w in (self.fold.phrase(w) for w in words) if w]
+        if self._tag_excluded(written, words):
+            return None  # its words are an exclude phrase ("#AppleCup": "apple cup")
         joined = "".join(words)
         edges = [0]
         for w in words:
@@ -427,6 +436,15 @@ class Brand:
                     best = "possible"
                 at = joined.find(glued, at + 1)
         return best
+
+    def _tag_excluded(self, written: list[str], folded: list[str]) -> bool:
+        """Are a hashtag's words (as written, and folded) one of the exclude phrases?"""
+        if self._exclude is None:
+            return False
+        anchors = self._exclude_anchors
+        if anchors is not None and not _any_in(anchors, " ".join(folded)):
+            return False
+        return bool(self._exclude.search_all(" ".join(written)).get(None))
 
     def _without_excluded(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
         """The mentions with no exclude phrase in their sentence."""
