@@ -257,6 +257,11 @@ class Source:
             with contextlib.suppress(AttributeError, ValueError):
                 sys.stdin.reconfigure(errors="surrogateescape", newline="")  # type: ignore[union-attr]
             return sys.stdin
+        # A file or a pipe (`<(jq ...)` is one) streams; a device never ends (/dev/zero).
+        with contextlib.suppress(OSError):  # open_text says what is wrong with the path
+            mode = os.stat(self.path).st_mode
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                raise UsageError(f"{self.path}: a device, not a file of records")
         stream = open_text(self.path, errors="surrogateescape")
         self.size = os.fstat(stream.fileno()).st_size
         return stream

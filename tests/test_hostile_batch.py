@@ -367,3 +367,40 @@ def test_batch_output_escapes_del_c1_and_line_separators(tmp_path, command):
     for raw in ("\x7f", "\x85", "\x9b", "\u2028", "\u2029"):
         assert raw not in line
     assert json.loads(line)["id"] == ident
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["draft", "--batch", "/dev/zero", "--no-store"],
+        ["lint", "--batch", "/dev/zero", "--no-store"],
+        ["triage", "/dev/zero", "--no-store"],
+        ["listen", "--playbook", "acme-air", "/dev/zero"],
+    ],
+)
+def test_a_device_as_batch_input_is_refused_at_once(args):
+    """/dev/zero never ends (and holds no line break): a batch, triage or listen that read
+    it would run forever."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("/dev/zero: a device, not a file of records\n")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_pipe_as_batch_input_is_read_like_a_file(tmp_path):
+    """`--batch <(jq ...)` is a pipe: it streams like stdin."""
+    import threading
+
+    fifo = tmp_path / "records"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "w", encoding="utf-8") as out:
+            out.write(OK)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    result = draft(fifo)
+    writer.join(timeout=10)
+    assert result.exit_code == 0, result.stderr
+    assert [r["id"] for r in records(result.stdout)] == ["ok"]
