@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class ReplybookError(Exception):
     """Base of every error replybook raises on purpose; the CLI turns it into exit code 2."""
@@ -11,6 +13,21 @@ class ReplybookError(Exception):
 
 class UsageError(ReplybookError):
     """Bad arguments or bad input text (empty comment, unknown channel, bad timestamp)."""
+
+
+_NAME = re.compile(r"[\w-]{1,64}(?:\[\d+\])*")
+
+
+def shown_key(key: object) -> str:
+    """A key of a file as an error may show it: quoted when it looks like a key name, else
+    not at all (a file that isn't a playbook, /etc/shadow, is never echoed through it)."""
+    if isinstance(key, str) and _NAME.fullmatch(key):
+        return repr(key)
+    return "(a key that isn't a name)"
+
+
+def _shown_path(path: str) -> str:
+    return ".".join(p if _NAME.fullmatch(p) else "?" for p in path.split(".")) if path else ""
 
 
 class PlaybookError(ReplybookError):
@@ -24,6 +41,7 @@ class PlaybookError(ReplybookError):
     ) -> None:
         self.file = file
         self.line = line
+        path = _shown_path(path)
         self.path = path
         self.reason = message
         where = file or "<playbook>"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import PlaybookError
+from .errors import PlaybookError, shown_key
 from .lexicon import check_phrase
 from .resources import data_dir
 
@@ -984,9 +984,10 @@ def _validate(value: Any, spec: Any, path: str, origins: Origins, file: str) -> 
             if key not in spec:
                 import difflib
 
+                shown = shown_key(key)
                 close = difflib.get_close_matches(str(key), [str(k) for k in spec], n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise err(f"unknown key {key!r}{hint}", sub)
+                hint = f" (did you mean {close[0]!r}?)" if close and shown[0] == "'" else ""
+                raise err(f"unknown key {shown}{hint}", sub)
             _validate(item, spec[key], sub, origins, file)
         return
 

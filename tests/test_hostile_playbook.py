@@ -198,3 +198,45 @@ def test_a_pattern_that_backtracks_polynomially_is_stopped_by_the_time_limit(tmp
     import signal
 
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+SHADOW = "root:$6$s3cret$hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
+
+
+def test_a_shadow_format_file_is_never_echoed_as_an_unknown_key(tmp_path):
+    """Its first line reads as a YAML key: the error names the file and line, not the key."""
+    (tmp_path / "shadow.yaml").write_text(SHADOW, encoding="utf-8")
+    for body in ("playbook: t\nextends: shadow.yaml\n", "playbook: t\nextends: default\n" + SHADOW):
+        error = fails(brand(tmp_path, body))
+        shown = str(error).replace(str(tmp_path), "")
+        assert "s3cret" not in shown and "root" not in shown
+        assert "unknown key (a key that isn't a name)" in shown
+
+
+def test_a_shadow_format_preset_file_is_never_echoed(tmp_path):
+    from typer.testing import CliRunner
+
+    from replybook.cli import app
+
+    (tmp_path / "shadow.yaml").write_text(SHADOW, encoding="utf-8")
+    (tmp_path / "in.jsonl").write_text('{"text": "hi"}\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        [
+            "draft",
+            "--batch",
+            str(tmp_path / "in.jsonl"),
+            "--no-store",
+            "--from",
+            str(tmp_path / "shadow.yaml"),
+        ],
+    )
+    assert result.exit_code == 2
+    shown = result.stderr.replace(str(tmp_path), "")
+    assert "s3cret" not in shown and "root" not in shown
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_unknown_key_that_is_a_name_is_still_named_with_a_hint(tmp_path):
+    error = fails(brand(tmp_path, "topcis: {}\n"))
+    assert str(error).endswith("topcis: unknown key 'topcis' (did you mean 'topics'?)")
