@@ -545,7 +545,7 @@ def test_hootsuite_csv_inbound_rows():
 
 
 def test_twcs_inbound_tweets_with_twitter_times():
-    assert records("twcs", "twcs.csv") == [
+    assert records("twcs", "support-tweets.csv") == [
         (
             2,
             {
@@ -570,7 +570,7 @@ def test_twcs_inbound_tweets_with_twitter_times():
             None,
         ),
     ]
-    assert [r["id"] for _, r, _ in records("twcs", "twcs.csv", mode="lint")] == ["tw:119236"]
+    assert [r["id"] for _, r, _ in records("twcs", "support-tweets.csv", mode="lint")] == ["tw:119236"]
 
 
 def test_every_shipped_preset_has_a_fixture_tested_here():
@@ -906,7 +906,7 @@ def test_the_drafter_keeps_the_rating_in_its_options(default, now):
         ("zendesk", "zendesk-tickets.json", ["zd:35436", "zd:35438"], 0),
         ("sprout", "sprout.json", ["sp:fbc:1122_901", "sp:tw:1860000000000000001", "sp:pin:55"], 0),
         ("hootsuite", "hootsuite.csv", ["hs:m-1001", "hs:m-1003"], 0),
-        ("twcs", "twcs.csv", ["tw:119237", "tw:119238"], 0),
+        ("twcs", "support-tweets.csv", ["tw:119237", "tw:119238"], 0),
     ],
 )
 def test_draft_batch_from_each_preset(name, fixture, ids, code):
@@ -999,7 +999,7 @@ def test_lint_batch_from_a_preset():
             "counts": {"error": 0, "warning": 0, "suggestion": 0},
         }
     ]
-    twcs = invoke("lint", "--batch", str(FIXTURES / "twcs.csv"), "--from", "twcs")
+    twcs = invoke("lint", "--batch", str(FIXTURES / "support-tweets.csv"), "--from", "twcs")
     assert [o["id"] for o in lines(twcs.stdout)] == ["tw:119236"]
     assert "error" not in lines(twcs.stdout)[0]
 
