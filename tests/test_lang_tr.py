@@ -443,3 +443,16 @@ def test_a_damaged_product_is_named_with_whole_words(text):
 def test_a_defective_item_is_no_insult():
     d = decision("Aldığım ceket defolu çıktı, değişim istiyorum")
     assert d.intent == "complaint" and "angry" not in d.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Servis çok yavaştı.", "complaint"),
+        ("İnternet yavaş, yine bağlanamıyorum", "complaint"),
+        # "yavaş yavaş" is "little by little", not a complaint about speed.
+        ("Yavaş yavaş alışıyorum, güzel uygulama", "other"),
+    ],
+)
+def test_slow_is_a_complaint_but_little_by_little_is_not(text, intent):
+    assert decision(text).intent == intent
