@@ -570,7 +570,8 @@ def test_twcs_inbound_tweets_with_twitter_times():
             None,
         ),
     ]
-    assert [r["id"] for _, r, _ in records("twcs", "support-tweets.csv", mode="lint")] == ["tw:119236"]
+    linted = records("twcs", "support-tweets.csv", mode="lint")
+    assert [r["id"] for _, r, _ in linted] == ["tw:119236"]
 
 
 def test_every_shipped_preset_has_a_fixture_tested_here():
