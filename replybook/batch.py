@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .analyze import check_rating
 from .compose import Draft, parse_time
-from .errors import ReplybookError, UsageError, unexpected
+from .errors import ReplybookError, StoreError, UsageError, unexpected
 from .output import escape_json
 from .playbook import Playbook, load_playbook
 from .runner import (
@@ -63,7 +63,7 @@ _UNWRITTEN = re.compile("[\ud800-\udfff\x7f-\x9f\u2028\u2029]")
 if TYPE_CHECKING:
     from .listen import Brand, Mention
     from .presets import Preset
-    from .store import Store
+    from .store import TeamStore
 
 CHUNK = 200
 # Chunks a parallel batch keeps in flight per worker process (read, not yet written).
@@ -724,6 +724,8 @@ def _safe(
     try:
         with time_limit("the record"):
             return process(record)
+    except StoreError:
+        raise  # the store is gone: every record after this one would fail the same way
     except ReplybookError as exc:
         return {"id": record.get("id", number), "error": f"line {number}: {exc}"}
     except Exception as exc:  # one bad record never ends a batch
@@ -735,7 +737,7 @@ def run_batch(
     sink: Sink,
     process: Process,
     *,
-    store: Store | None = None,
+    store: TeamStore | None = None,
     jobs: int = 1,
     worker: tuple[Callable[..., Any], tuple[Any, ...]] | None = None,
     settle: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
@@ -892,7 +894,7 @@ def _in_flight(
     chunks: Iterator[list[Any]],
     ahead: int,
     settle: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
-    store: Store | None = None,
+    store: TeamStore | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """The workers' outputs, chunk by chunk in input order, with at most ``ahead`` chunks
     read and not yet handed back: input is read only as fast as output is written, so

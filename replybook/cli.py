@@ -395,9 +395,9 @@ def _now() -> datetime:
 def _open_store(db: str | None, no_store: bool) -> Any:
     if no_store:
         return None
-    from .store import Store
+    from .store import open_store
 
-    return Store(_db_path(db))
+    return open_store(_db_path(db))
 
 
 def _db_path(db: str | None) -> str | None:
@@ -416,12 +416,12 @@ def _db_path(db: str | None) -> str | None:
     scheme = match.group(1).lower()
     if scheme == "sqlite" and value.lower().startswith("sqlite:///") and value[10:]:
         return value[10:]  # sqlite:///rel.db, sqlite:////abs/path.db
-    if scheme.startswith("postgres"):
-        raise UsageError(
-            f"{where}: PostgreSQL needs replybook[postgres]; not available in this version "
-            "(give a file path for SQLite)"
-        )
-    raise UsageError(f"{where}: {scheme}:// is not supported; give a file path (SQLite)")
+    if scheme in ("postgresql", "postgres"):
+        return value
+    raise UsageError(
+        f"{where}: {scheme}:// is not supported; give a file path (SQLite) or a"
+        " postgresql:// URL"
+    )
 
 
 def _run_batch(

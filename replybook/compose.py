@@ -214,6 +214,22 @@ class _Request:
         self.history = history
 
 
+def _sla_key(playbook: Playbook, decision: Decision) -> str:
+    """Which of the playbook's ``sla_minutes`` a decision is due by."""
+    action = decision.action
+    if action == "escalate":
+        return "escalation"
+    sla = playbook.get("sla_minutes") or {}
+    return action if action == "review" and action in sla else decision.intent
+
+
+def sla_minutes(playbook: Playbook, decision: Decision) -> int | None:
+    """Minutes the playbook gives for a first reply to a comment so decided (None: no
+    reply is due, as for a comment skipped)."""
+    minutes = (playbook.get("sla_minutes") or {}).get(_sla_key(playbook, decision))
+    return int(minutes) if minutes is not None and decision.action != "skip" else None
+
+
 def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Request) -> Draft:
     pattern = request.pattern
     lang = _reply_language(playbook, a)
@@ -222,12 +238,7 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
         case = "incident"
     channel = _channel(playbook, request.channel, lang)
     people = _people(playbook, request.name, request.handle, request.agent, lang)
-    sla = playbook.get("sla_minutes") or {}
-    sla_key = (
-        action if action in ("escalate", "review") and action in sla else decision.intent
-    )
-    if action == "escalate":
-        sla_key = "escalation"
+    sla_key = _sla_key(playbook, decision)
     minutes = (playbook.get("sla_minutes") or {}).get(sla_key)
     due_at = (
         request.arrived + timedelta(minutes=int(minutes))

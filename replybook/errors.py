@@ -30,6 +30,12 @@ def _shown_path(path: str) -> str:
     return ".".join(p if _NAME.fullmatch(p) else "?" for p in path.split(".")) if path else ""
 
 
+class StoreError(ReplybookError):
+    """The team store failed while in use: a lost connection, a full disk, a server that
+    went away. A batch stops at once (rather than fail every record after it); what was
+    committed before it stays committed."""
+
+
 class PlaybookError(ReplybookError):
     """A playbook that cannot be read or does not validate.
 

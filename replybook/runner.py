@@ -21,14 +21,14 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .analyze import Analysis, analyze, check_rating
-from .compose import Draft, draft, parse_time
+from .compose import Draft, draft, parse_time, sla_minutes
 from .decide import Decision, decide
-from .errors import ReplybookError, UsageError, unexpected
+from .errors import ReplybookError, StoreError, UsageError, unexpected
 from .linter import counts, lint
 from .playbook import Playbook
 
 if TYPE_CHECKING:
-    from .store import Pattern, Store
+    from .store import Pattern, TeamStore
 
 DRAFT_FIELDS = (
     "id", "text", "name", "handle", "channel", "received_at", "agent", "context", "lang",
@@ -306,7 +306,7 @@ class Drafter:
     def __init__(
         self,
         playbook: Playbook,
-        store: Store | None,
+        store: TeamStore | None,
         now: datetime,
         defaults: dict[str, Any] | None = None,
         *,
@@ -325,6 +325,7 @@ class Drafter:
         self._history: tuple[str, ...] | None = None if history is None else tuple(history)
         channels = playbook.get("channels") or {}
         self._channels = frozenset(channels)
+        self.default_channel = str(playbook.get("default_channel") or next(iter(channels), ""))
 
     # -- reading a record ---------------------------------------------------------------
 
@@ -382,7 +383,7 @@ class Drafter:
         if isinstance(text, str):
             text = clean(text)
         arrived, analysis, decision = self.assess(text, options)
-        pattern = self.observe(analysis, arrived, ext_id, decision)
+        pattern = self.observe(analysis, arrived, ext_id, decision, options)
         result = self._compose(text, options, arrived, analysis, decision, pattern)
         self._remember(result.public_reply, ext_id, options, result.channel)
         return result
@@ -446,6 +447,7 @@ class Drafter:
         arrived: datetime,
         ext_id: str | None,
         decision: Decision | None = None,
+        options: dict[str, Any] | None = None,
     ) -> Pattern | None:
         """What the team's memory says about this comment (None without a store).
 
@@ -470,6 +472,9 @@ class Drafter:
             window_hours=float(settings.get("window_hours", 24)),
             similarity=float(settings.get("similarity", 90)),
             label=analysis.topic,
+            channel=(options or {}).get("channel") or self.default_channel,
+            agent=(options or {}).get("agent"),
+            sla_minutes=sla_minutes(self.playbook, decision),
         )
 
     def draft_record(self, record: dict[str, Any]) -> Draft:
@@ -524,6 +529,8 @@ class Drafter:
             try:
                 with time_limit("the record"):
                     settled.append(self._settle(obj, job))
+            except StoreError:
+                raise  # the store is gone: every record after this one would fail the same way
             except ReplybookError as exc:
                 settled.append({"id": obj["id"], "error": f"line {job.line}: {exc}"})
             except Exception as exc:  # one bad record never ends a batch
@@ -531,7 +538,7 @@ class Drafter:
         return settled
 
     def _settle(self, obj: dict[str, Any], job: Job) -> dict[str, Any]:
-        pattern = self.observe(job.analysis, job.arrived, job.ext_id, job.decision)
+        pattern = self.observe(job.analysis, job.arrived, job.ext_id, job.decision, job.options)
         if self.workers_compose:
             # A worker composes it, knowing the pattern (its history is this one's: nothing
             # is recorded in this mode).
@@ -615,7 +622,7 @@ def record_id(record: dict[str, Any]) -> str | None:
 
 
 def lint_history(
-    store: Store | None, playbook: Playbook, history_file: list[str] | None
+    store: TeamStore | None, playbook: Playbook, history_file: list[str] | None
 ) -> list[str]:
     """The canned-reply history: the given file, else the store's recent replies."""
     if history_file is not None:

@@ -182,7 +182,7 @@ def test_an_old_schema_is_migrated_forward(tmp_path):
     db.commit()
     db.close()
     with Store(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         indexes = {
             r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='index'")
         }
