@@ -114,7 +114,10 @@ app = typer.Typer(
 )
 
 
-_DB_HELP = "The team's memory (SQLite). Default: $REPLYBOOK_DB, else ~/.local/share/replybook."
+_DB_HELP = (
+    "The team's memory: a SQLite file or a postgresql:// URL. Default: $REPLYBOOK_DB, else"
+    " ~/.local/share/replybook/replybook.db."
+)
 
 
 class Format(str, Enum):
@@ -401,14 +404,31 @@ def _open_store(db: str | None, no_store: bool) -> Any:
 
 
 def _db_path(db: str | None) -> str | None:
-    """``--db`` (else ``$REPLYBOOK_DB``): a file path, or ``sqlite:///path``; any other URL
-    is refused rather than taken for a folder name."""
-    import re
-
+    """``--db`` (else ``$REPLYBOOK_DB``): a file path, ``sqlite:///path`` or a PostgreSQL
+    URL; any other URL is refused rather than taken for a folder name."""
     value = db if db is not None else os.environ.get("REPLYBOOK_DB") or None
     if value is None:
         return None
-    where = "--db" if db is not None else "REPLYBOOK_DB"
+    return _db_location(value, "--db" if db is not None else "REPLYBOOK_DB")
+
+
+def is_url(value: str) -> bool:
+    import re
+
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value) is not None
+
+
+def _shown(where: str) -> str:
+    """A store's name as a message shows it (a path as typed, a URL without password)."""
+    from .output import safe
+
+    return safe(where, one_line=True)
+
+
+def _db_location(value: str, where: str) -> str:
+    """A store named on the command line: see :func:`_db_path`."""
+    import re
+
     _arg(value, where)
     match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", value)
     if match is None:
@@ -641,9 +661,9 @@ def lint(
     # that doesn't exist yet has none, and lint doesn't create one.
     store = None
     if past_file is None and not no_store:
-        from .store import default_path
+        from .store import default_path, is_postgres
 
-        if db is not None or default_path().exists():
+        if db is not None or is_postgres(_db_path(None)) or default_path().exists():
             store = _open_store(db, False)
     try:
         past = lint_history(store, book, past_file)
@@ -779,6 +799,64 @@ incidents_app = typer.Typer(
     no_args_is_help=False,
 )
 app.add_typer(incidents_app, name="incidents")
+
+db_app = typer.Typer(
+    cls=_Group,
+    help="The team store itself: migrate its schema, copy it to another store.",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("migrate", epilog="Example: replybook db migrate --db postgresql://mia@db/care")
+def db_migrate(db: str | None = typer.Option(None, "--db", help=_DB_HELP)) -> None:
+    """Create the store or bring its schema up to this version (under a lock: safe while
+    other machines open it)."""
+    from .store import SCHEMA_VERSION
+
+    store = _open_store(db, False)
+    try:
+        before = getattr(store, "migrated_from", SCHEMA_VERSION)
+        where = store.target
+    finally:
+        store.close()
+    if before == SCHEMA_VERSION:
+        change = "already up to date"
+    elif before == 0:
+        change = "created"
+    else:
+        change = f"migrated from schema {before}"
+    sys.stdout.write(f"{_shown(where)}: schema {SCHEMA_VERSION} ({change})\n")
+
+
+@db_app.command(
+    "copy", epilog="Example: replybook db copy --from team.db --to postgresql://mia@db/care"
+)
+def db_copy(
+    source: str = typer.Option(..., "--from", help="The store to copy: a file or a URL."),
+    target: str = typer.Option(..., "--to", help="The store to copy into (made if need be)."),
+) -> None:
+    """Copy every comment, reply and incident of one store into another, in one
+    transaction: a team's SQLite memory onto its PostgreSQL server. Copying twice copies
+    nothing the second time."""
+    from .store import copy_store
+
+    frm, to = _db_location(source, "--from"), _db_location(target, "--to")
+    if frm == to:
+        raise UsageError("--from and --to name the same store")
+    if not is_url(frm) and not os.path.isfile(frm):
+        raise UsageError(f"--from: no store at {_shown(frm)}")
+    with _open_store(frm, False) as old, _open_store(to, False) as new:
+        copied = copy_store(old, new)
+        shown_from, shown_to = old.target, new.target
+    counted = [
+        f"{copied[table]} {word if copied[table] == 1 else table}"
+        for table, word in (("comments", "comment"), ("replies", "reply"), ("incidents", "incident"))
+    ]
+    sys.stdout.write(
+        f"copied {counted[0]}, {counted[1]} and {counted[2]} from {_shown(shown_from)} to"
+        f" {_shown(shown_to)}\n"
+    )
 
 
 @incidents_app.callback(epilog="Example: replybook incidents; replybook incidents close 3")

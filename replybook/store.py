@@ -756,6 +756,8 @@ def copy_store(source: TeamStore, target: TeamStore, *, chunk: int = 2000) -> di
     text) is skipped, so copying the same file twice changes nothing.
     """
     copied = {"comments": 0, "replies": 0, "incidents": 0}
+    # Into an empty store (the usual first copy) nothing needs looking up before it's added.
+    fresh_target = target.counts() == copied
     with target.transaction():
         ids: dict[int, int] = {}
         for row in source._rows(f"SELECT id, {_INCIDENT_COLUMNS} FROM incidents ORDER BY id"):
@@ -767,7 +769,7 @@ def copy_store(source: TeamStore, target: TeamStore, *, chunk: int = 2000) -> di
                 " COALESCE(?, '')",
                 (book, first, label, topic, norm),
             )
-            if same is not None:
+            if same is not None and not fresh_target:
                 ids[old] = int(same[0])
                 continue
             ids[old] = target._insert(
@@ -778,15 +780,24 @@ def copy_store(source: TeamStore, target: TeamStore, *, chunk: int = 2000) -> di
             copied["incidents"] += 1
         batch: list[tuple[Any, ...]] = []
 
+        def known(values: tuple[Any, ...]) -> bool:
+            if values[1] is not None:
+                return bool(
+                    target._row(
+                        "SELECT 1 FROM comments WHERE playbook = ? AND ext_id = ?",
+                        (values[0], values[1]),
+                    )
+                )
+            return bool(
+                target._row(
+                    "SELECT 1 FROM comments WHERE received_at = ? AND playbook = ? AND"
+                    " ext_id IS NULL AND seen_at = ? AND norm = ?",
+                    (values[2], values[0], values[3], values[8]),
+                )
+            )
+
         def flush() -> None:
-            fresh = []
-            for values in batch:
-                if values[1] is not None and target._row(
-                    "SELECT 1 FROM comments WHERE playbook = ? AND ext_id = ?",
-                    (values[0], values[1]),
-                ):
-                    continue
-                fresh.append(values)
+            fresh = batch if fresh_target else [v for v in batch if not known(v)]
             if fresh:
                 target._exec_many(
                     f"INSERT INTO comments ({_COMMENT_COLUMNS}) VALUES"
@@ -794,7 +805,7 @@ def copy_store(source: TeamStore, target: TeamStore, *, chunk: int = 2000) -> di
                     fresh,
                 )
             copied["comments"] += len(fresh)
-            batch.clear()
+            batch[:] = []
 
         for row in source._stream(f"SELECT {_COMMENT_COLUMNS} FROM comments ORDER BY id"):
             fields = list(row)
@@ -806,7 +817,7 @@ def copy_store(source: TeamStore, target: TeamStore, *, chunk: int = 2000) -> di
         flush()
         replies: list[tuple[Any, ...]] = []
         for row in source._stream(f"SELECT {_REPLY_COLUMNS} FROM replies ORDER BY id"):
-            if target._row(
+            if not fresh_target and target._row(
                 "SELECT 1 FROM replies WHERE playbook = ? AND sent_at = ? AND text = ?",
                 (row[0], row[1], row[2]),
             ):

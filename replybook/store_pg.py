@@ -87,7 +87,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 _TABLES = ("comments", "replies", "incidents")
-_CONNECT_PATIENCE = 10.0  # seconds to wait for a server that is starting or restarting
+_CONNECT_PATIENCE = 5.0  # seconds to wait for a server that is starting or restarting
 _FOREIGN = "not a replybook store (a database with tables named like replybook's)"
 
 

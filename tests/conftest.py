@@ -40,3 +40,41 @@ def _own_store(tmp_path, monkeypatch):
     """Every test gets an empty team store of its own; none touches the user's."""
     monkeypatch.setenv("REPLYBOOK_DB", str(tmp_path / "store" / "replybook.db"))
     monkeypatch.setenv("REPLYBOOK_NO_PROGRESS", "1")
+
+
+def _unavailable(reason: str) -> None:
+    """Skip a PostgreSQL test on a developer's machine without a server; fail under CI."""
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL tests must run under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for this session (see tests/pgserver.py)."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _unavailable("psycopg is not installed (pip install -e '.[test]')")
+    from tests.pgserver import ExternalServer, PgServer, binaries
+
+    if os.environ.get("REPLYBOOK_TEST_PG"):
+        yield ExternalServer(os.environ["REPLYBOOK_TEST_PG"])
+        return
+    bindir = binaries()
+    if bindir is None:
+        _unavailable("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
+    try:
+        server = PgServer(bindir)
+    except Exception as exc:  # reported as the reason the tests can't run
+        _unavailable(f"can't start a PostgreSQL server: {exc}")
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request, tmp_path) -> str:
+    """Where a store lives, once per kind: a SQLite file, a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "team.db")
+    return request.getfixturevalue("pg_server").fresh_url()

@@ -6,17 +6,18 @@ import json
 import multiprocessing
 import sqlite3
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from replybook import UsageError
-from replybook.store import SCHEMA_VERSION, Store, normalise
+from replybook.store import SCHEMA_VERSION, Store, TeamStore, normalise, open_store
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
-def complaint(store: Store, text: str, minutes: float = 0, topic: str | None = "delivery", **kw):
+def complaint(
+    store: TeamStore, text: str, minutes: float = 0, topic: str | None = "delivery", **kw
+):
     return store.observe(
         playbook=kw.pop("playbook", "default"),
         text=text,
@@ -30,21 +31,26 @@ def complaint(store: Store, text: str, minutes: float = 0, topic: str | None = "
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store(tmp_path / "r.db") as opened:
+def store(store_target: str):
+    """An empty store of each kind: every test that takes it runs on SQLite and PostgreSQL."""
+    with open_store(store_target) as opened:
         yield opened
 
 
-def test_new_store_is_versioned_and_in_wal_mode(store):
+def test_new_store_is_versioned_and_empty(store):
     assert store.schema_version == SCHEMA_VERSION
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.counts() == {"comments": 0, "replies": 0, "incidents": 0}
 
 
-def test_reopening_keeps_the_data(tmp_path):
-    with Store(tmp_path / "r.db") as first:
+def test_new_sqlite_store_is_in_wal_mode(tmp_path):
+    with Store(tmp_path / "r.db") as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_keeps_the_data(store_target):
+    with open_store(store_target) as first:
         complaint(first, "my order is late")
-    with Store(tmp_path / "r.db") as second:
+    with open_store(store_target) as second:
         assert second.counts()["comments"] == 1
 
 
@@ -77,8 +83,10 @@ def test_third_complaint_on_a_topic_opens_an_incident(store):
     assert fourth.incident is not None and fourth.incident.id == third.incident.id
     assert fourth.incident.count == 4
     assert fourth.incident.last_seen == "2026-11-23T09:30:00Z"
-    linked = store.db.execute("SELECT COUNT(*) FROM comments WHERE incident_id = ?", (1,))
-    assert linked.fetchone()[0] == 4
+    linked = store.rows(
+        "SELECT COUNT(*) FROM comments WHERE incident_id = ?", (third.incident.id,)
+    )
+    assert linked[0][0] == 4
 
 
 def test_only_complaints_inside_the_window_count(store):
@@ -144,14 +152,14 @@ def test_normalise():
 
 
 def _observe_many(path: str, worker: int, count: int) -> None:
-    with Store(path) as store:
+    with open_store(path) as store:
         for n in range(count):
             complaint(store, f"order {worker}-{n} late", minutes=n, ext_id=f"{worker}-{n}")
 
 
-def test_concurrent_runs_lose_nothing(tmp_path):
-    path = str(tmp_path / "r.db")
-    Store(path).close()
+def test_concurrent_runs_lose_nothing(store_target):
+    path = store_target
+    open_store(path).close()
     ctx = multiprocessing.get_context("fork")
     procs = [ctx.Process(target=_observe_many, args=(path, w, 40)) for w in range(4)]
     for p in procs:
@@ -159,12 +167,12 @@ def test_concurrent_runs_lose_nothing(tmp_path):
     for p in procs:
         p.join(60)
         assert p.exitcode == 0
-    with Store(path) as store:
+    with open_store(path) as store:
         assert store.counts()["comments"] == 160
         (incident,) = store.incidents()
-        linked = store.db.execute(
+        linked = store.rows(
             "SELECT COUNT(*) FROM comments WHERE incident_id = ?", (incident.id,)
-        ).fetchone()[0]
+        )[0][0]
         assert incident.count == linked == 160
 
 
