@@ -818,8 +818,9 @@ def copy_store(source: TeamStore, target: TeamStore, *, chunk: int = 2000) -> di
         replies: list[tuple[Any, ...]] = []
         for row in source._stream(f"SELECT {_REPLY_COLUMNS} FROM replies ORDER BY id"):
             if not fresh_target and target._row(
-                "SELECT 1 FROM replies WHERE playbook = ? AND sent_at = ? AND text = ?",
-                (row[0], row[1], row[2]),
+                "SELECT 1 FROM replies WHERE playbook = ? AND sent_at = ? AND text = ? AND"
+                " COALESCE(comment_ext_id, '') = COALESCE(?, '')",
+                (row[0], row[1], row[2], row[3]),
             ):
                 continue
             replies.append(tuple(row))

@@ -248,8 +248,12 @@ class PostgresStore(TeamStore):
         self.close()
         try:
             self.conn = self._connect()
-        except UsageError as exc:
-            raise StoreError(str(exc)) from None
+        except UsageError:
+            raise StoreError(
+                f"{self.target}: lost the connection to the store and couldn't connect again"
+                f" within {_CONNECT_PATIENCE:g} s; what was committed before it is kept: run"
+                " again (comments already stored are not counted twice)"
+            ) from None
         self._exec("BEGIN")
 
     def _commit(self) -> None:

@@ -294,15 +294,19 @@ def test_json_draft_on_an_ascii_stdout_is_valid_json():
     assert data == json.loads(utf8.stdout.decode("utf-8"))
 
 
-@pytest.mark.parametrize("url", ["postgresql://host/db", "postgres://u@host:5432/db"])
-def test_postgres_url_is_refused_without_creating_folders(url, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "url", ["postgresql://nowhere.invalid/db", "postgres://u:pw-77@nowhere.invalid:5432/db"]
+)
+def test_an_unreachable_postgres_url_is_one_line_without_creating_folders(
+    url, tmp_path, monkeypatch
+):
+    pytest.importorskip("psycopg")
     monkeypatch.chdir(tmp_path)
     result = invoke("draft", "--db", url, *AT, BAG)
-    one_error(
-        result,
-        "--db: PostgreSQL needs replybook[postgres]; not available in this version "
-        "(give a file path for SQLite)",
-    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "can't connect to the store" in result.stderr
+    assert "nowhere.invalid" in result.stderr and "pw-77" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
