@@ -1,7 +1,7 @@
 """Batch throughput and peak memory of `replybook draft --batch` and `replybook lint --batch`.
 
     python bench/batch.py [--eval ../shared/eval] [--sizes 10000,100000] [--jobs 1]
-                          [--repeat 1] [--only draft,lint] [--context]
+                          [--repeat 1] [--only draft,lint] [--context] [--pg auto|URL]
 
 Builds inputs from ../shared/eval/twcs.jsonl (customer texts for draft; brand replies with
 the comment they answer for lint), repeated with fresh ids up to each size, in a temporary
@@ -15,6 +15,9 @@ rate (a shared machine's speed drifts from minute to minute); ``--only`` keeps t
 whose names start with one of the given words. ``--context`` gives each draft record, and
 each lint record with a comment, the comment's thread (``context``) as well; without it the
 inputs are the same as they have always been, so rates stay comparable over time.
+``--pg`` adds ``draft (postgres)``: the same batch with the team store on PostgreSQL (a URL,
+or ``auto`` for a throwaway server started here, fsync on); every run with a store starts
+from an empty one.
 """
 
 from __future__ import annotations
@@ -63,6 +66,16 @@ def build(source: Path, folder: Path, size: int, threads: bool = False) -> tuple
     return drafts, lints, alone
 
 
+def fresh_schema(url: str, name: str) -> str:
+    """An empty schema ``name`` on the server at ``url``, and the URL that uses it."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        conn.execute(f"CREATE SCHEMA {name}")
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
+
+
 def measure(cmd: list[str]) -> tuple[float, int, int]:
     out = subprocess.run(
         [sys.executable, "-c", WRAPPER, *cmd], capture_output=True, text=True, check=True
@@ -78,7 +91,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--only", default="")
     parser.add_argument("--context", action="store_true", help="records carry their threads")
+    parser.add_argument(
+        "--pg",
+        default="",
+        help="a PostgreSQL URL for 'draft (postgres)'; 'auto' starts a throwaway server",
+    )
     args = parser.parse_args()
+    server = None
+    if args.pg == "auto":
+        sys.path.insert(0, str(ROOT))
+        from tests.pgserver import PgServer, binaries
+
+        found = binaries()
+        if found is None:
+            sys.exit("no PostgreSQL server binaries on this machine")
+        server = PgServer(found, durable=True)
     only = [w for w in args.only.split(",") if w]
     script = shutil.which("replybook", path=str(Path(sys.executable).parent)) or "replybook"
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -96,7 +123,7 @@ def main() -> None:
                     "--batch",
                     str(drafts),
                     "--db",
-                    str(folder / f"s{size}.db"),
+                    "{sqlite}",
                     *jobs,
                 ],
                 "lint (reply alone)": [
@@ -120,11 +147,27 @@ def main() -> None:
                     *jobs,
                 ],
             }
+            if server is not None or args.pg:
+                runs["draft (postgres)"] = [
+                    script,
+                    "draft",
+                    "--batch",
+                    str(drafts),
+                    "--db",
+                    "{postgres}",
+                    *jobs,
+                ]
             runs = {k: v for k, v in runs.items() if not only or k.startswith(tuple(only))}
             results: dict[str, list[tuple[float, int, int]]] = {name: [] for name in runs}
-            for _ in range(args.repeat):
+            for turn in range(args.repeat):
                 for name, cmd in runs.items():
-                    results[name].append(measure(cmd))
+                    # Each run with a store starts from an empty one of its own.
+                    fresh = {"{sqlite}": str(folder / f"s{size}-{turn}.db")}
+                    if "{postgres}" in cmd:
+                        fresh["{postgres}"] = server.fresh_url() if server else fresh_schema(
+                            args.pg, f"bench_{size}_{turn}"
+                        )
+                    results[name].append(measure([fresh.get(part, part) for part in cmd]))
             for name, done in results.items():
                 times = sorted(elapsed for elapsed, _, _ in done)
                 median = times[len(times) // 2]
@@ -142,9 +185,12 @@ def main() -> None:
             )
         print("seconds and records/s: the median run; best/s: the fastest")
         print("targets: draft >= 3,000 records/s, lint >= 10,000 records/s (one process);")
-        print("         peak memory flat from 10,000 to 100,000 records")
+        print("         peak memory flat from 10,000 to 100,000 records;")
+        print("         draft (postgres) at least half of draft (store), SQLite's")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        if server is not None:
+            server.close()
 
 
 if __name__ == "__main__":

@@ -851,7 +851,11 @@ def db_copy(
         shown_from, shown_to = old.target, new.target
     counted = [
         f"{copied[table]} {word if copied[table] == 1 else table}"
-        for table, word in (("comments", "comment"), ("replies", "reply"), ("incidents", "incident"))
+        for table, word in (
+            ("comments", "comment"),
+            ("replies", "reply"),
+            ("incidents", "incident"),
+        )
     ]
     sys.stdout.write(
         f"copied {counted[0]}, {counted[1]} and {counted[2]} from {_shown(shown_from)} to"

@@ -300,6 +300,23 @@ class IncidentSpan(NamedTuple):
     closed_at: datetime | None
 
 
+_INSERT_COMMENT = (
+    "INSERT INTO comments (playbook, ext_id, received_at, seen_at, language, intent,"
+    " action, topic, norm, incident_id, channel, agent, sla_minutes)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# Added to _INSERT_COMMENT: a comment id seen before keeps its row; a row comes back only
+# when the comment was new.
+_ONCE = " ON CONFLICT (playbook, ext_id) WHERE ext_id IS NOT NULL DO NOTHING RETURNING id"
+_INCIDENT_FIELDS = "id, playbook, topic, label, status, first_seen, last_seen, count"
+
+
+def _incident_of(row: tuple[Any, ...]) -> Incident:
+    return Incident(
+        int(row[0]), row[1], row[2], row[3], row[4], _iso(row[5]), _iso(row[6]), int(row[7])
+    )
+
+
 def _moment(epoch: float | None) -> datetime | None:
     return None if epoch is None else datetime.fromtimestamp(float(epoch), timezone.utc)
 
@@ -446,7 +463,27 @@ class TeamStore:
         norm = normalise(text)
         when = _epoch(received_at)
         since = when - window_hours * 3600
+        values = [
+            playbook,
+            ext_id,
+            when,
+            time.time(),
+            language,
+            intent,
+            action,
+            topic,
+            norm,
+            None,
+            channel,
+            agent,
+            sla_minutes,
+        ]
         with self._write(playbook):
+            # A comment that can't be part of a pattern needs only its insert (one round
+            # trip to a server); its id, if seen before, keeps the earlier row.
+            alone = intent != "complaint" or not (norm or topic is not None)
+            if alone and (self._rows(_INSERT_COMMENT + _ONCE, values) or ext_id is None):
+                return NO_PATTERN
             if ext_id is not None:
                 row = self._row(
                     "SELECT incident_id FROM comments WHERE playbook = ? AND ext_id = ?",
@@ -457,7 +494,6 @@ class TeamStore:
                     if incident is not None:
                         return Pattern("incident", incident.count, incident)
                     return NO_PATTERN
-            incident_id = None
             pattern = NO_PATTERN
             # A complaint with no words (a review's stars alone) is like every other by
             # its wording: only its topic, which it has none of, could make it a pattern.
@@ -465,27 +501,8 @@ class TeamStore:
                 pattern = self._match(
                     playbook, topic, norm, when, since, threshold, similarity, label
                 )
-                incident_id = pattern.incident.id if pattern.incident else None
-            self._exec(
-                "INSERT INTO comments (playbook, ext_id, received_at, seen_at, language, intent,"
-                " action, topic, norm, incident_id, channel, agent, sla_minutes)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    playbook,
-                    ext_id,
-                    when,
-                    time.time(),
-                    language,
-                    intent,
-                    action,
-                    topic,
-                    norm,
-                    incident_id,
-                    channel,
-                    agent,
-                    sla_minutes,
-                ),
-            )
+                values[9] = pattern.incident.id if pattern.incident else None
+            self._exec(_INSERT_COMMENT, values)
         return pattern
 
     def _match(
@@ -544,9 +561,9 @@ class TeamStore:
             members,
         )
         first = first_row[0] if first_row and first_row[0] is not None else when
-        incident_id = self._insert(
+        opened = self._row(
             "INSERT INTO incidents (playbook, topic, norm, label, first_seen, last_seen, count)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            f" VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_INCIDENT_FIELDS}",
             (
                 playbook,
                 topic,
@@ -557,36 +574,29 @@ class TeamStore:
                 similar,
             ),
         )
+        assert opened is not None
+        incident = _incident_of(opened)
         if members:
             self._exec_many(
                 "UPDATE comments SET incident_id = ? WHERE id = ?",
-                [(incident_id, m) for m in members],
+                [(incident.id, m) for m in members],
             )
-        incident = self._incident(incident_id)
-        assert incident is not None
         return Pattern("incident", similar, incident)
 
     def _link(self, incident_id: int, when: float) -> Pattern:
-        self._exec(
+        row = self._row(
             "UPDATE incidents SET count = count + 1,"
-            " last_seen = CASE WHEN last_seen > ? THEN last_seen ELSE ? END WHERE id = ?",
+            " last_seen = CASE WHEN last_seen > ? THEN last_seen ELSE ? END WHERE id = ?"
+            f" RETURNING {_INCIDENT_FIELDS}",
             (when, when, incident_id),
         )
-        incident = self._incident(incident_id)
-        assert incident is not None
+        assert row is not None
+        incident = _incident_of(row)
         return Pattern("incident", incident.count, incident)
 
     def _incident(self, incident_id: int) -> Incident | None:
-        row = self._row(
-            "SELECT id, playbook, topic, label, status, first_seen, last_seen, count"
-            " FROM incidents WHERE id = ?",
-            (incident_id,),
-        )
-        if row is None:
-            return None
-        return Incident(
-            int(row[0]), row[1], row[2], row[3], row[4], _iso(row[5]), _iso(row[6]), int(row[7])
-        )
+        row = self._row(f"SELECT {_INCIDENT_FIELDS} FROM incidents WHERE id = ?", (incident_id,))
+        return None if row is None else _incident_of(row)
 
     def incident_links(self, playbook: str, ext_ids: list[str]) -> dict[str, int]:
         """Comment id -> incident id, for those of ``ext_ids`` linked to one."""

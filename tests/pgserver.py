@@ -48,7 +48,8 @@ def _free_port() -> int:
 class PgServer:
     """A cluster of our own: ``start``, ``stop``, ``url``, ``fresh_url``."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, durable: bool = False) -> None:
+        """``durable``: fsync as a production server does (benchmarks); tests don't need it."""
         self.bindir = bindir
         self.root = Path(tempfile.mkdtemp(prefix="replybook-pg-"))
         self.data = self.root / "data"
@@ -80,7 +81,8 @@ class PgServer:
         with open(self.data / "postgresql.conf", "a") as conf:
             conf.write(
                 f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
-                f"unix_socket_directories = '{self.data}'\nfsync = off\n"
+                f"unix_socket_directories = '{self.data}'\n"
+                f"fsync = {'on' if durable else 'off'}\n"
                 "max_connections = 100\n"
             )
         self.start()

@@ -220,11 +220,11 @@ def test_a_server_lost_inside_a_transaction_is_one_error(pg_server):
         pytest.skip("needs the tests' own server")
     url = pg_server.fresh_url()
     with open_store(url) as store:
-        with pytest.raises(StoreError, match="lost the connection to the store") as caught:
-            with store.transaction():
-                _complaint(store, "my parcel is late", 0, "t-1")
-                pg_server.stop("fast")
-                _complaint(store, "my parcel is late again", 1, "t-2")
+        lost = pytest.raises(StoreError, match="lost the connection to the store")
+        with lost as caught, store.transaction():
+            _complaint(store, "my parcel is late", 0, "t-1")
+            pg_server.stop("fast")
+            _complaint(store, "my parcel is late again", 1, "t-2")
         assert "\n" not in str(caught.value)
     pg_server.start()
     with open_store(url) as store:
