@@ -147,7 +147,9 @@ def test_huge_template_syntax_lints_quickly(default, chunk):
     lint("Hi", default)  # the playbook's index is built outside the timing
     started = time.perf_counter()
     lint(text, default)
-    limit = 0.5 if chunk in ("{{", "{%", "[", "<") else 2.0
+    # A guard against quadratic work (minutes on 100,000 characters), loose enough for a
+    # loaded machine: not a speed target.
+    limit = 2.0 if chunk in ("{{", "{%", "[", "<") else 8.0
     assert time.perf_counter() - started < limit
 
 
