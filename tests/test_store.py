@@ -355,3 +355,75 @@ def test_a_recorded_reply_steers_the_next_draft_away_from_it(tmp_path):
     # Same input and same store state: the same draft.
     again = drafts(str(tmp_path / "again.db"), "--record")
     assert again == recorded
+
+
+def test_seen_gives_each_comment_with_its_first_reply(store):
+    def seen(ext_id, minutes, intent="complaint", action="reply", **kw):
+        store.observe(
+            playbook=kw.pop("playbook", "default"),
+            text=f"text {ext_id}",
+            intent=intent,
+            action=action,
+            topic=None,
+            language="en",
+            received_at=T0 + timedelta(minutes=minutes),
+            ext_id=ext_id,
+            channel=kw.pop("channel", "x"),
+            agent=kw.pop("agent", "mia"),
+            sla_minutes=kw.pop("sla", 60),
+        )
+
+    seen("a", 0)
+    seen("b", 10, intent="abuse", action="moderate", sla=None)
+    seen("c", 20, channel="instagram", agent=None, playbook="acme-air")
+    seen("d", 60 * 24 * 3)  # three days later
+    later = T0 + timedelta(minutes=45)
+    store.record_reply(playbook="default", text="two", sent_at=later, comment_id="a", agent="li")
+    store.record_reply(
+        playbook="default", text="one", sent_at=T0 + timedelta(minutes=30), comment_id="a"
+    )
+    store.record_reply(playbook="default", text="elsewhere", sent_at=later, comment_id="c")
+    rows = list(store.seen())
+    assert [r.received_at for r in rows] == [
+        T0,
+        T0 + timedelta(minutes=10),
+        T0 + timedelta(minutes=20),
+        T0 + timedelta(days=3),
+    ]
+    first = rows[0]
+    assert (first.playbook, first.channel, first.intent, first.action) == (
+        "default",
+        "x",
+        "complaint",
+        "reply",
+    )
+    # The first reply is the earliest sent; its sender (none given) leaves the drafter's name.
+    assert (first.first_reply_at, first.agent, first.sla_minutes) == (
+        T0 + timedelta(minutes=30),
+        "mia",
+        60,
+    )
+    assert (rows[1].action, rows[1].sla_minutes, rows[1].first_reply_at) == ("moderate", None, None)
+    # A reply is matched within its playbook: acme-air's comment "c" has none.
+    assert (rows[2].playbook, rows[2].first_reply_at, rows[2].agent) == ("acme-air", None, None)
+    window = list(store.seen(since=T0 + timedelta(minutes=5), until=T0 + timedelta(days=1)))
+    assert [r.intent for r in window] == ["abuse", "complaint"]
+    assert [r.playbook for r in store.seen(playbook="acme-air")] == ["acme-air"]
+
+
+def test_incident_spans(store):
+    for minute in range(3):
+        complaint(store, "order late", minute)
+    complaint(store, "bill wrong", 100, topic="billing")
+    complaint(store, "bill wrong", 101, topic="billing")
+    complaint(store, "bill wrong", 102, topic="billing")
+    (billing, delivery) = store.incidents()
+    store.close_incident(delivery.id, now=T0 + timedelta(hours=5))
+    spans = store.incident_spans()
+    assert [(s.label, s.status, s.complaints) for s in spans] == [
+        ("delivery", "closed", 3),
+        ("billing", "open", 3),
+    ]
+    assert spans[0].first_seen == T0 and spans[0].closed_at == T0 + timedelta(hours=5)
+    assert spans[1].closed_at is None
+    assert store.incident_spans(since=T0 + timedelta(minutes=50)) == [spans[1]]

@@ -25,7 +25,7 @@ from tests.test_cli import invoke
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 WRITERS = 20
-RECORDS, STOP_AT = 2000, 300  # the mid-batch test: records in, records out when stopped
+RECORDS, STOP_AT = 1200, 200  # the mid-batch test: records in, records out when stopped
 
 
 def _complaint(store, text: str, minute: float, ext_id: str | None = None, topic="delivery"):
