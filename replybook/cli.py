@@ -229,6 +229,12 @@ def draft(
     record: bool = typer.Option(
         False, "--record", help="Remember the public reply as sent (for the canned check)."
     ),
+    sent_at: str | None = typer.Option(
+        None,
+        "--sent-at",
+        help="With --record: when the reply was posted (ISO 8601), for reports' first-reply"
+        " times. Default: now; a batch record's sent_at wins.",
+    ),
     batch: str | None = typer.Option(
         None, "--batch", help="Draft every record of a JSONL or CSV file ('-': stdin), to JSONL."
     ),
@@ -257,6 +263,7 @@ def draft(
 
     _args(name=name, handle=handle, agent=agent, channel=channel, lang=lang, id=comment_id)
     _check_from(preset, include_answered, batch)
+    posted = _sent_at(sent_at, record)
     stars = _rating(rating)
     playbook = _playbook_path(playbook)
     book = load_playbook(playbook)
@@ -275,6 +282,7 @@ def draft(
         "context": thread,
         "lang": lang,
         "rating": stars,
+        "sent_at": posted,
     }
     store = _open_store(db, no_store)
     try:
@@ -301,6 +309,17 @@ def draft(
         if store is not None:
             store.close()
     output.print_draft(result, format.value)
+
+
+def _sent_at(value: str | None, record: bool) -> datetime | None:
+    """``draft --sent-at``: a time, and only with ``--record`` (nothing else is sent)."""
+    if value is None:
+        return None
+    if not record:
+        raise UsageError("--sent-at needs --record: it says when the recorded reply was posted")
+    from .runner import sent_time
+
+    return sent_time(_arg(value, "--sent-at"), "--sent-at")
 
 
 def _playbook_path(value: str | None) -> str:
@@ -737,7 +756,10 @@ def sent(
     ),
     channel: str | None = typer.Option(None, "--channel", help="Where it was posted."),
     at: str | None = typer.Option(
-        None, "--at", help="When it was posted (ISO 8601). Default: now."
+        None,
+        "--sent-at",
+        "--at",
+        help="When it was posted (ISO 8601), for reports' first-reply times. Default: now.",
     ),
     playbook: str | None = typer.Option(
         None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
@@ -745,10 +767,11 @@ def sent(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Remember a reply that was posted, so lint can flag near-copies of it (no-canned)."""
-    from .compose import parse_time
     from .playbook import load_playbook
+    from .runner import sent_time
 
     _args(comment_id=comment_id, agent=agent, channel=channel)
+    posted = _now() if at is None else sent_time(_arg(at, "--sent-at"), "--sent-at")
     if text is not None and text != "-" and os.path.exists(text):
         body = _read_file(text)  # a regular file, or an error naming what it is
     else:
@@ -762,7 +785,7 @@ def sent(
         number = store.record_reply(
             playbook=book.name,
             text=body,
-            sent_at=parse_time(at, _now(), "--at"),
+            sent_at=posted,
             comment_id=comment_id,
             agent=agent,
             channel=channel,
