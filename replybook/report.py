@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -499,8 +499,17 @@ def _sort_key(key: Key) -> tuple[tuple[int, str], ...]:
     return tuple((1, "") if v is None else (0, v) for v in key)
 
 
-def _key(row: Seen, group: Sequence[str]) -> Key:
-    return tuple(getattr(row, name) for name in group)
+def _keyer(group: Sequence[str]) -> Callable[[Any], Key]:
+    """A row's group key, read by position (rows are named tuples)."""
+    from .store import Seen
+
+    where = [Seen._fields.index(name) for name in group]
+    if not where:
+        return lambda row: ()
+    if len(where) == 1:
+        (only,) = where
+        return lambda row: (row[only],)
+    return lambda row: tuple(row[i] for i in where)
 
 
 def build(
@@ -539,12 +548,19 @@ def build(
             f" {MAX_PERIODS:,} periods (use --by week or a shorter range)"
         )
     cells: dict[tuple[date, Key], Tally] = {}
+    key_of = _keyer(group)
+    # Rows come oldest first: the period of the last one is most often the next one's.
+    day, start, end = first, _midnight(first, tz), _midnight(_next(first, by), tz)
     for row in seen:
-        if not since <= row.received_at < until:
+        received = row.received_at
+        if not since <= received < until:
             continue
         if playbook is not None and row.playbook != playbook:
             continue
-        where = (period_of(row.received_at, by, tz), _key(row, group))
+        if not start <= received < end:
+            day = period_of(received, by, tz)
+            start, end = _midnight(day, tz), _midnight(_next(day, by), tz)
+        where = (day, key_of(row))
         cell = cells.get(where)
         if cell is None:
             cell = cells[where] = Tally()

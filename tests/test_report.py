@@ -372,3 +372,18 @@ def test_the_json_form_has_the_documented_fields():
             "open_minutes": 4500.0,
         }
     ]
+
+
+def test_rows_in_any_order_give_the_same_report():
+    helsinki = ZoneInfo("Europe/Helsinki")
+    rows = [
+        seen(at(day, hour), wait, agent=agent)
+        for day in (23, 24, 25)
+        for hour, wait, agent in ((0, 10, "mia"), (21, 70, "ali"), (22, 30, None), (23, 5, "mia"))
+    ]
+    options = {"group": ("agent",), "tz": helsinki}
+    assert report(rows[::-1], **options) == report(rows, **options)
+    days = [p.total.seen for p in report(rows, **options).periods]
+    # 22:00 and 23:00 UTC are the next day in Helsinki; until (27th 00:00 UTC) is 02:00
+    # there, so the 27th is a period too, empty.
+    assert days == [2, 4, 4, 2, 0]
