@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import replybook.cli
+import replybook.output
 from replybook.cli import app
 from replybook.store import Store
 
@@ -304,6 +305,9 @@ def test_the_svg_chart_is_xml_and_escapes_a_hostile_agent(tmp_path):
     tips = ["".join(e.itertext()) for e in root.iter(f"{ns}title")]
     assert f"{shown}, 2026-11-24: 100% within SLA (1 of 1)" in tips
     assert "all, 2026-11-24: 100% within SLA (1 of 1)" in tips
+    text = ok(invoke("report", "--db", path, *RANGE, "--group", "agent", "--chart", "-")).stdout
+    assert "\x1b" not in text
+    assert f"            {shown[:23]}…     1        1" in text
 
 
 def test_an_empty_store_is_a_report_of_zeros(tmp_path):
@@ -317,6 +321,18 @@ def test_an_empty_store_is_a_report_of_zeros(tmp_path):
     assert "total          0        0          0          0        0         0\n" in text
     assert "Incidents\nnone opened\n\nOpen incidents: 0\n" in text
     assert "2026-11-26                                     -  nothing due\n" in text
+    svg = tmp_path / "empty.svg"
+    ok(invoke("report", "--db", path, *RANGE, "--chart", str(svg)))
+    root = ET.fromstring(svg.read_text(encoding="utf-8"))
+    words = ["".join(e.itertext()) for e in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "no first reply was due in this range" in words
+
+
+def test_a_terminal_gets_the_charts_without_asking(db, monkeypatch):
+    monkeypatch.setattr(replybook.output, "is_terminal", lambda stream: True)
+    text = ok(invoke("report", "--db", db, *RANGE)).stdout
+    assert text.startswith(TEXT)
+    assert "\nWithin SLA by day\n2026-11-23  ███████████████░░░" in text
 
 
 def test_no_store_yet_is_a_report_of_zeros_and_a_note(tmp_path, monkeypatch):
