@@ -188,6 +188,19 @@ def _rank(values: Counter[int], rank: int) -> int:
     raise ValueError(rank)
 
 
+def _share(part: int, whole: int) -> float | None:
+    """``part / whole`` to 4 decimals, never rounded up to 1 while one is missing (nor
+    down to 0 while one is there)."""
+    if not whole:
+        return None
+    share = round(part / whole, 4)
+    if share == 1 and part < whole:
+        return 0.9999
+    if share == 0 and part > 0:
+        return 0.0001
+    return share
+
+
 def _minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
@@ -268,7 +281,7 @@ class Tally:
             late=self.late,
             overdue=self.overdue,
             open=self.open,
-            share=round(self.within / counted, 4) if counted else None,
+            share=_share(self.within, counted),
             median_minutes=_minutes(median(self.waits)),
             p90_minutes=_minutes(nearest_rank(self.waits, 90)),
             incidents=self.incidents.stats() if self.incidents is not None else None,
@@ -291,6 +304,8 @@ _COUNTS = (
 
 @dataclass
 class IncidentTally:
+    """Incidents for one period (and playbook), one at a time."""
+
     opened: int = 0
     closed: int = 0
     durations: Counter[int] = field(default_factory=Counter)  # seconds to close -> incidents

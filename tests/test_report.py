@@ -117,6 +117,13 @@ def test_a_reply_after_now_has_not_been_sent_yet():
     assert (s.replied, s.open, s.median_minutes) == (0, 1, None)
 
 
+def test_a_share_with_one_miss_in_many_is_never_shown_as_all():
+    t = Tally(within=19999, late=1)
+    assert t.stats().share == 0.9999
+    assert Tally(within=1, overdue=19999).stats().share == 0.0001
+    assert Tally(within=2, late=1).stats().share == 0.6667
+
+
 def test_moderated_and_skipped_comments_are_not_due():
     s = tally(
         seen(at(23), action="moderate"),
