@@ -232,6 +232,12 @@ def draft(
     record: bool = typer.Option(
         False, "--record", help="Remember the public reply as sent (for the canned check)."
     ),
+    sent_at: str | None = typer.Option(
+        None,
+        "--sent-at",
+        help="With --record: when the reply was posted (ISO 8601), for reports' first-reply"
+        " times. Default: now; a batch record's sent_at wins.",
+    ),
     batch: str | None = typer.Option(
         None, "--batch", help="Draft every record of a JSONL or CSV file ('-': stdin), to JSONL."
     ),
@@ -260,6 +266,7 @@ def draft(
 
     _args(name=name, handle=handle, agent=agent, channel=channel, lang=lang, id=comment_id)
     _check_from(preset, include_answered, batch)
+    posted = _sent_at(sent_at, record)
     stars = _rating(rating)
     playbook = _playbook_path(playbook)
     book = load_playbook(playbook)
@@ -278,6 +285,7 @@ def draft(
         "context": thread,
         "lang": lang,
         "rating": stars,
+        "sent_at": posted,
     }
     store = _open_store(db, no_store)
     try:
@@ -304,6 +312,17 @@ def draft(
         if store is not None:
             store.close()
     output.print_draft(result, format.value)
+
+
+def _sent_at(value: str | None, record: bool) -> datetime | None:
+    """``draft --sent-at``: a time, and only with ``--record`` (nothing else is sent)."""
+    if value is None:
+        return None
+    if not record:
+        raise UsageError("--sent-at needs --record: it says when the recorded reply was posted")
+    from .runner import sent_time
+
+    return sent_time(_arg(value, "--sent-at"), "--sent-at")
 
 
 def _playbook_path(value: str | None) -> str:
@@ -757,7 +776,10 @@ def sent(
     ),
     channel: str | None = typer.Option(None, "--channel", help="Where it was posted."),
     at: str | None = typer.Option(
-        None, "--at", help="When it was posted (ISO 8601). Default: now."
+        None,
+        "--sent-at",
+        "--at",
+        help="When it was posted (ISO 8601), for reports' first-reply times. Default: now.",
     ),
     playbook: str | None = typer.Option(
         None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
@@ -765,10 +787,11 @@ def sent(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Remember a reply that was posted, so lint can flag near-copies of it (no-canned)."""
-    from .compose import parse_time
     from .playbook import load_playbook
+    from .runner import sent_time
 
     _args(comment_id=comment_id, agent=agent, channel=channel)
+    posted = _now() if at is None else sent_time(_arg(at, "--sent-at"), "--sent-at")
     if text is not None and text != "-" and os.path.exists(text):
         body = _read_file(text)  # a regular file, or an error naming what it is
     else:
@@ -782,7 +805,7 @@ def sent(
         number = store.record_reply(
             playbook=book.name,
             text=body,
-            sent_at=parse_time(at, _now(), "--at"),
+            sent_at=posted,
             comment_id=comment_id,
             agent=agent,
             channel=channel,
@@ -904,6 +927,205 @@ def incidents_close(
     sys.stdout.write(
         f"closed incident {incident.id} ({incident.label}, {incident.count} complaints)\n"
     )
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class ReportPeriod(str, Enum):
+    day = "day"
+    week = "week"
+
+
+@app.command(
+    epilog=(
+        "Example: replybook report --by week --group agent; "
+        "replybook report --since 30d --group channel --format csv -o sla.csv --chart sla.svg"
+    )
+)
+def report(
+    since: str | None = typer.Option(
+        None,
+        "--since",
+        help="From this time: ISO 8601, a date, or back from now (12h, 7d, 2w). Default: the"
+        " last 7 days (--by day) or 4 weeks (--by week), today's or this week's included.",
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="Up to this time, not included (as --since). Default: now."
+    ),
+    by: ReportPeriod = typer.Option(
+        ReportPeriod.day, "--by", help="day, or week (ISO weeks, from Monday)."
+    ),
+    group: list[str] | None = typer.Option(
+        None,
+        "--group",
+        "-g",
+        help="Rows per channel, playbook, agent or intent; several: --group channel,agent."
+        " Default: none (the team's total).",
+    ),
+    playbook: str | None = typer.Option(
+        None, "--playbook", help="Only this playbook's comments (its name, or its file)."
+    ),
+    tz: str | None = typer.Option(
+        None,
+        "--tz",
+        envvar="REPLYBOOK_TZ",
+        help="Days and weeks in this time zone (an IANA name: Europe/Helsinki). Default: UTC.",
+    ),
+    at: str | None = typer.Option(
+        None,
+        "--now",
+        help="Report as of this time (ISO 8601): replies sent, SLAs passed and incidents"
+        " closed by then. Default: now.",
+    ),
+    format: ReportFormat = typer.Option(
+        ReportFormat.text, "--format", "-f", help="text, json or csv."
+    ),
+    output_file: str | None = typer.Option(
+        None, "--output", "-o", help="Write the report here (whole or not at all)."
+    ),
+    chart: str | None = typer.Option(
+        None,
+        "--chart",
+        help="Chart the share within SLA: FILE.svg, or '-' for block-character charts in"
+        " the text output (shown anyway when it goes to a terminal).",
+    ),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Report from the team's memory, per day or week: comments seen, replied, escalated,
+    moderated; first replies against the playbook's SLA; incidents opened and closed."""
+    from . import output
+    from .report import build, default_since, parse_moment, zone
+
+    _args(since=since, until=until, playbook=playbook, tz=tz, now=at, output=output_file)
+    _args(chart=chart)
+    zone_info = zone(tz)
+    groups = _report_groups(group or [])
+    now = parse_moment(at, _now(), zone_info, "--now") if at is not None else _now()
+    end = parse_moment(until, now, zone_info, "--until") if until is not None else now
+    start = (
+        parse_moment(since, now, zone_info, "--since")
+        if since is not None
+        else default_since(end, by.value, zone_info)
+    )
+    if not start < end:
+        raise UsageError("--since must be before --until")
+    svg = _chart_target(chart, format.value, output_file)
+    name = _report_playbook(playbook)
+    path = _db_path(db)
+    from .store import default_path, is_postgres
+
+    missing = None
+    if not is_postgres(path):
+        where = path if path is not None else str(default_path())
+        if not os.path.exists(where):
+            if db is not None:
+                raise UsageError(f"{where}: no such store")
+            missing = where
+    if missing is not None:
+        sys.stderr.write(f"replybook: no store at {output.safe(missing, True)} yet\n")
+        result = build(
+            [], [], since=start, until=end, now=now, by=by.value, group=groups, tz=zone_info,
+            playbook=name,
+        )
+    else:
+        store = _open_store(db, False)
+        try:
+            result = build(
+                store.seen(since=start, until=end, playbook=name),
+                store.incident_spans(until=end, playbook=name),
+                since=start,
+                until=end,
+                now=now,
+                by=by.value,
+                group=groups,
+                tz=zone_info,
+                playbook=name,
+            )
+        finally:
+            store.close()
+    _write_report(result, format.value, output_file, chart, svg)
+
+
+def _write_report(
+    result: Any, fmt: str, output_file: str | None, chart: str | None, svg: str | None
+) -> None:
+    """The chart file first, then the report: each whole or not at all."""
+    from . import output
+    from .batch import Sink
+
+    if svg is not None:
+        from .chart import report_svg
+
+        picture = Sink(svg)
+        try:
+            picture.stream.write(report_svg(result))
+            picture.commit()
+        except BaseException:
+            picture.abort()
+            raise
+    sink = Sink(output_file)
+    blocks = chart == "-" or (
+        chart is None and sink.stream is sys.stdout and output.is_terminal(sys.stdout)
+    )
+    try:
+        if fmt == "csv" and sink.stream is not sys.stdout:
+            sink.stream.write("\ufeff")  # a spreadsheet then reads the file as UTF-8
+        output.print_report_stats(result, fmt, sink.stream, chart=blocks and fmt == "text")
+        sink.commit()
+    except BaseException:
+        sink.abort()
+        raise
+
+
+def _report_groups(values: list[str]) -> tuple[str, ...]:
+    """``--group``: names, repeated or comma-separated; ``none`` alone is the team's total."""
+    from .report import GROUPS
+
+    names: list[str] = []
+    for value in values:
+        names += [part.strip() for part in value.split(",") if part.strip()]
+    if "none" in names:
+        if set(names) != {"none"}:
+            raise UsageError("--group none is the team's total alone: give it by itself")
+        return ()
+    for name in names:
+        if name not in GROUPS:
+            choices = ", ".join((*GROUPS, "none"))
+            raise UsageError(f"--group: unknown {name!r}; choose from {choices}")
+    return tuple(dict.fromkeys(names))
+
+
+def _chart_target(chart: str | None, fmt: str, output_file: str | None) -> str | None:
+    """The SVG file ``--chart`` names (None: no file; ``-`` draws in the text output)."""
+    if chart is None:
+        return None
+    if chart == "-":
+        if fmt != "text":
+            raise UsageError(
+                "--chart - draws in the text output; with --format json or csv give a FILE.svg"
+            )
+        return None
+    if not chart.lower().endswith(".svg"):
+        raise UsageError(f"--chart: {chart!r}: give a FILE.svg, or '-' for a chart in the text")
+    if output_file is not None and os.path.abspath(chart) == os.path.abspath(output_file):
+        raise UsageError("--chart and --output name the same file")
+    return chart
+
+
+def _report_playbook(value: str | None) -> str | None:
+    """``report --playbook``: a playbook's name; a built-in name or a playbook file is read
+    for its name."""
+    if value is None:
+        return None
+    from .playbook import builtin_playbooks, load_playbook
+
+    if value in builtin_playbooks() or os.path.isfile(value):
+        return str(load_playbook(_playbook_path(value)).name)
+    return value
 
 
 @app.command(epilog="Example: replybook triage inbox.csv --columns text=message,id=msg_id")

@@ -553,3 +553,297 @@ def listen_summary(result: ListenResult) -> str:
     if extra:
         line += "; " + "; ".join(extra)
     return line + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# report
+
+
+def _percent(share: float | None) -> str:
+    """A share as a whole percentage that never rounds a miss up to 100% (nor one hit
+    down to 0%)."""
+    if share is None:
+        return "-"
+    value = round(share * 100)
+    if value == 100 and share < 1:
+        value = 99
+    elif value == 0 and share > 0:
+        value = 1
+    return f"{value}%"
+
+
+def _duration(minutes: float | None) -> str:
+    return "-" if minutes is None else _span(int(round(minutes)))
+
+
+def _cell(value: str | None, width: int = 24) -> str:
+    """A group's value in a table: one line, placeholders for control characters, cut
+    to ``width`` characters; ``-`` when nothing was recorded."""
+    if value is None:
+        return "-"
+    text = safe(value, True)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _group_label(key: tuple[str | None, ...]) -> str:
+    return " / ".join(_cell(v) for v in key)
+
+
+_TOTAL_LABEL = "all"
+
+
+def _table(header: list[str], rows: list[list[str]], left: int) -> list[str]:
+    """Aligned columns: the first ``left`` to the left, the others to the right."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    out = []
+    for row in [header, *rows]:
+        cells = [c.ljust(widths[i]) if i < left else c.rjust(widths[i]) for i, c in enumerate(row)]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
+def report_text(report: Any, chart: bool = False) -> str:
+    """The report as text tables (README, "Reports"); ``chart``: with block-character
+    charts of the share within SLA."""
+    grouped = bool(report.group)
+    what = " / ".join(report.group)
+    scope = f"playbook {safe(report.playbook, True)}" if report.playbook else "all playbooks"
+    lines = [f"replybook report by {report.by}, {scope}", safe(report.span_text(), True), ""]
+    head = [report.by] + ([what] if grouped else [])
+    rows: list[tuple[str, str, Any]] = []  # (period, group, stats)
+    for period in report.periods:
+        rows.append((period.label + ("*" if period.partial else ""), _TOTAL_LABEL, period.total))
+        for g in period.groups:
+            if g.stats.seen or (g.stats.incidents is not None and g.stats.incidents.opened):
+                rows.append(("", _group_label(g.key), g.stats))
+    rows.append(("total", _TOTAL_LABEL, report.total))
+    rows.extend(("", _group_label(g.key), g.stats) for g in report.groups)
+
+    def lead(period: str, label: str) -> list[str]:
+        return [period] + ([label] if grouped else [])
+
+    comments = [
+        lead(p, g)
+        + [str(s.seen), str(s.replied), str(s.escalated), str(s.moderated), str(s.skipped)]
+        + [str(s.reviewed)]
+        for p, g, s in rows
+        if grouped or g == _TOTAL_LABEL
+    ]
+    lines.append("Comments")
+    lines += _table(
+        head + ["seen", "replied", "escalated", "moderated", "skipped", "reviewed"],
+        comments,
+        len(head),
+    )
+    sla = [
+        lead(p, g)
+        + [str(s.due), str(s.within), str(s.late), str(s.overdue), str(s.open)]
+        + [_percent(s.share), _duration(s.median_minutes), _duration(s.p90_minutes)]
+        for p, g, s in rows
+        if grouped or g == _TOTAL_LABEL
+    ]
+    lines += ["", "First replies against the SLA"]
+    lines += _table(
+        head + ["due", "within", "late", "overdue", "open", "in SLA", "median", "p90"],
+        sla,
+        len(head),
+    )
+    lines += _incident_lines(report)
+    if any(p.partial for p in report.periods):
+        lines += ["", f"* only part of the {report.by} is in the report"]
+    if chart:
+        lines += [""] + report_chart_lines(report)
+    return "\n".join(lines) + "\n"
+
+
+def _incident_lines(report: Any) -> list[str]:
+    lines = ["", "Incidents"]
+    by_playbook = report.group == ("playbook",)
+    rows = []
+    for period in report.periods:
+        total = period.total.incidents
+        if total is None or not total.opened:
+            continue
+        rows.append([period.label] + ([_TOTAL_LABEL] if by_playbook else []) + _counts(total))
+        for g in period.groups if by_playbook else ():
+            if g.stats.incidents is not None and g.stats.incidents.opened:
+                rows.append([""] + [_group_label(g.key)] + _counts(g.stats.incidents))
+    if not rows:
+        lines.append("none opened")
+    else:
+        total = report.total.incidents
+        rows.append(["total"] + ([_TOTAL_LABEL] if by_playbook else []) + _counts(total))
+        head = [report.by] + (["playbook"] if by_playbook else [])
+        lines += _table(
+            head + ["opened", "closed", "open", "median time to close"], rows, len(head)
+        )
+    opened = report.open_incidents
+    lines += ["", f"Open incidents: {len(opened)}"]
+    shown = 20
+    for i in opened[:shown]:
+        lines.append(
+            f"  #{i.id:<4} {i.complaints:>4} complaints  open {_duration(i.open_minutes):<7} "
+            f"{_cell(i.label, 40)}  ({_cell(i.playbook, 40)})"
+        )
+    if len(opened) > shown:
+        lines.append(f"  ... and {len(opened) - shown} more (replybook incidents)")
+    return lines
+
+
+def _counts(stats: Any) -> list[str]:
+    return [
+        str(stats.opened),
+        str(stats.closed),
+        str(stats.open),
+        _duration(stats.median_close_minutes),
+    ]
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉█"
+_SPARKS = "▁▂▃▄▅▆▇█"
+_BAR = 30
+
+
+def _bar(share: float) -> str:
+    """A bar of :data:`_BAR` characters, to an eighth of a character."""
+    eighths = round(share * _BAR * 8)
+    if eighths == _BAR * 8 and share < 1:
+        eighths -= 1  # never a full bar for a miss
+    full, rest = divmod(eighths, 8)
+    bar = "█" * full + (_EIGHTHS[rest] if rest else "")
+    return bar + "░" * (_BAR - len(bar))
+
+
+def report_chart_lines(report: Any) -> list[str]:
+    """The share within SLA per period as bars (the team's total), and per group as a
+    sparkline: for reading on a terminal."""
+    lines = [f"Within SLA by {report.by}"]
+    width = max(len(p.label) for p in report.periods)
+    for p in report.periods:
+        s = p.total
+        if s.share is None:
+            lines.append(f"{p.label:<{width}}  {' ' * _BAR}  {'-':>4}  nothing due")
+            continue
+        counted = s.within + s.breached
+        lines.append(
+            f"{p.label:<{width}}  {_bar(s.share)}  {_percent(s.share):>4}  {s.within} of {counted}"
+        )
+    if report.group:
+        what = " / ".join(report.group)
+        scale = "▁ 0% … █ 100%, · nothing due"
+        lines += ["", f"Within SLA per {what}, a mark a {report.by} ({scale})"]
+        labels = [_group_label(g.key) for g in report.groups]
+        width = max(len(label) for label in labels) if labels else 0
+        for index, g in enumerate(report.groups):
+            marks = "".join(
+                "·" if s.share is None else _SPARKS[min(7, int(s.share * 8))]
+                for s in (p.groups[index].stats for p in report.periods)
+            )
+            lines.append(f"{labels[index]:<{width}}  {marks}  {_percent(g.stats.share):>4}")
+    return lines
+
+
+REPORT_CSV_COLUMNS = (
+    "period",
+    "start",
+    "end",
+    "partial",
+    "seen",
+    "replied",
+    "escalated",
+    "moderated",
+    "skipped",
+    "reviewed",
+    "sla_due",
+    "sla_within",
+    "sla_breached",
+    "sla_late",
+    "sla_overdue",
+    "sla_open",
+    "sla_share",
+    "first_reply_median_minutes",
+    "first_reply_p90_minutes",
+    "incidents_opened",
+    "incidents_closed",
+    "incidents_open",
+    "incidents_median_close_minutes",
+)
+"""The CSV's columns after ``period`` .. ``partial`` come the groups' (``channel``,
+``agent``...), then the counts."""
+
+# A cell a spreadsheet would run as a formula (=, +, -, @, or a tab or CR before one).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: str | None) -> str:
+    if value is None:
+        return ""
+    text = safe(value, True)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return str(value)
+
+
+def report_csv(report: Any, stream: IO[str]) -> None:
+    """One row per period and group (per period with no groups), with a header row."""
+    import csv
+
+    from .report import iso
+
+    writer = csv.writer(stream, lineterminator="\n")
+    head = list(REPORT_CSV_COLUMNS)
+    writer.writerow(head[:4] + list(report.group) + head[4:])
+    for period in report.periods:
+        lead = [period.label, iso(period.start), iso(period.end), str(period.partial).lower()]
+        items = [(g.key, g.stats) for g in period.groups] if report.group else [((), period.total)]
+        for key, s in items:
+            incidents = s.incidents
+            writer.writerow(
+                lead
+                + [_csv_text(v) for v in key]
+                + [
+                    _number(x)
+                    for x in (
+                        s.seen,
+                        s.replied,
+                        s.escalated,
+                        s.moderated,
+                        s.skipped,
+                        s.reviewed,
+                        s.due,
+                        s.within,
+                        s.breached,
+                        s.late,
+                        s.overdue,
+                        s.open,
+                        s.share,
+                        s.median_minutes,
+                        s.p90_minutes,
+                    )
+                ]
+                + (
+                    [
+                        _number(incidents.opened),
+                        _number(incidents.closed),
+                        _number(incidents.open),
+                        _number(incidents.median_close_minutes),
+                    ]
+                    if incidents is not None
+                    else ["", "", "", ""]
+                )
+            )
+
+
+def print_report_stats(report: Any, fmt: str, stream: IO[str], chart: bool = False) -> None:
+    """``replybook report`` in its format: text (``chart``: with the terminal charts),
+    json (one object) or csv."""
+    if fmt == "json":
+        write_json(report.to_dict(), stream)
+    elif fmt == "csv":
+        report_csv(report, stream)
+    else:
+        stream.write(report_text(report, chart))

@@ -17,7 +17,7 @@ import stat
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from .analyze import Analysis, analyze, check_rating
@@ -32,10 +32,11 @@ if TYPE_CHECKING:
 
 DRAFT_FIELDS = (
     "id", "text", "name", "handle", "channel", "received_at", "agent", "context", "lang",
-    "rating", "url", "parent_id",
+    "rating", "url", "parent_id", "sent_at",
 )
 """A draft record's fields; ``rating`` (1-5 stars), ``url`` and ``parent_id`` are carried
-in the drafter's options, read by no decision yet."""
+in the drafter's options, read by no decision yet; ``sent_at`` is when the reply was posted
+(with ``record``)."""
 LINT_FIELDS = ("id", "text", "comment", "name", "channel", "context", "lang")
 
 
@@ -344,6 +345,8 @@ class Drafter:
             merged["context"] = parse_context(merged["context"])
         if "rating" in merged:
             merged["rating"] = check_rating(merged["rating"])
+        if "sent_at" in merged:
+            merged["sent_at"] = sent_time(merged["sent_at"], "sent_at")
         # Checked before the store sees the comment: a record that can't be drafted is
         # never counted towards a pattern, however the batch is run.
         channel = merged.get("channel")
@@ -383,6 +386,7 @@ class Drafter:
         if isinstance(text, str):
             text = clean(text)
         arrived, analysis, decision = self.assess(text, options)
+        self._check_sent(options, arrived)
         pattern = self.observe(analysis, arrived, ext_id, decision, options)
         result = self._compose(text, options, arrived, analysis, decision, pattern)
         self._remember(result.public_reply, ext_id, options, result.channel)
@@ -425,6 +429,17 @@ class Drafter:
             history=self.history(),
         )
 
+    def _check_sent(self, options: dict[str, Any], arrived: datetime) -> None:
+        """A reply recorded as posted before the comment it answers arrived, both times
+        given, is a mistake in one of them (checked before the store sees the comment).
+        Without both given a clock's skew is no error: a report counts it as no wait."""
+        sent = options.get("sent_at")
+        if self.record and sent is not None and "received_at" in options and sent < arrived:
+            raise UsageError(
+                f"sent_at {_iso(sent)} is before received_at {_iso(arrived)}: a reply can't"
+                " be posted before the comment it answers"
+            )
+
     def _remember(
         self, reply: str | None, ext_id: str | None, options: dict[str, Any], channel: Any
     ) -> None:
@@ -432,7 +447,7 @@ class Drafter:
             self.store.record_reply(
                 playbook=self.playbook.name,
                 text=reply,
-                sent_at=self.now,
+                sent_at=options.get("sent_at") or self.now,
                 comment_id=ext_id,
                 agent=options.get("agent"),
                 channel=channel,
@@ -512,6 +527,7 @@ class Drafter:
             return {"id": record_key, **self.draft_record(record).to_dict()}
         text, options = self._read(record)
         arrived, analysis, decision = self.assess(text, options)
+        self._check_sent(options, arrived)
         # Composed once the store has said whether it is part of a pattern (:meth:`finish`).
         job = Job(text, record_id(record), options, arrived, analysis, decision, record["_line"])
         return {"id": record_key, "_job": job}
@@ -614,6 +630,26 @@ class Linter:
             "findings": [f.to_dict() for f in found],
             "counts": counts(found),
         }
+
+
+_EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+
+
+def sent_time(value: Any, what: str = "--sent-at") -> datetime:
+    """When a reply was posted: an ISO 8601 time (naive means UTC) from 1900 to 8999."""
+    moment = parse_time(value, None, what)
+    try:
+        inside = _EARLIEST <= moment.astimezone(timezone.utc) < _LATEST
+    except (OverflowError, ValueError):
+        inside = False
+    if not inside:
+        raise UsageError(f"{what}: {value!r} is out of range (years 1900 to 8999)")
+    return moment
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def record_id(record: dict[str, Any]) -> str | None:

@@ -527,7 +527,7 @@ def test_text_format_is_a_table(tmp_path):
         (
             ["--playbook", "acme-air", "--columns", "txt=message", "-"],
             "--columns: unknown field 'txt'; fields: id, text, name, handle, channel,"
-            " received_at, agent, context, lang, rating, url, parent_id",
+            " received_at, agent, context, lang, rating, url, parent_id, sent_at",
         ),
         (["--playbook", "acme-air", "missing.jsonl"], "missing.jsonl: no such file"),
     ],
