@@ -702,15 +702,25 @@ def lint(
 
 @app.command(
     "test",
-    epilog="Example: replybook test playbooks/acme.yaml",
+    epilog=(
+        "Example: replybook test playbooks/acme.yaml; "
+        "replybook test --fail-level warning playbooks/*.yaml"
+    ),
 )
 def test_playbook(
-    playbook: str | None = typer.Argument(
-        None, help="Playbook file or built-in name. Default: as for draft.", show_default=False
+    playbooks: list[str] | None = typer.Argument(
+        None,
+        help="Playbook files or built-in names (several: each is tested). Default: as for draft.",
+        show_default=False,
     ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     coverage: bool = typer.Option(
         False, "--coverage", help="Also show the languages each rule's examples cover."
+    ),
+    fail_level: FailLevel = typer.Option(
+        FailLevel.error,
+        "--fail-level",
+        help="Exit 1 on failures (error), also on warnings (warning, suggestion), or never.",
     ),
 ) -> None:
     """Check a playbook: every rule's examples, and every template drafted and linted, in
@@ -719,10 +729,19 @@ def test_playbook(
     from .playbook import load_playbook
     from .selftest import run
 
-    book = load_playbook(_playbook_path(playbook))
-    report = run(book)
-    output.print_report(book.name, report, format.value, coverage=coverage)
-    if report.failures:
+    failed = False
+    level = fail_level.value
+    names: list[str | None] = list(playbooks or []) or [None]
+    for playbook in names:
+        book = load_playbook(_playbook_path(playbook))
+        report = run(book)
+        warnings_fail = level in ("warning", "suggestion") and bool(report.warnings)
+        output.print_report(
+            book.name, report, format.value, coverage=coverage, warnings_fail=warnings_fail
+        )
+        if level != "never" and (report.failures or warnings_fail):
+            failed = True
+    if failed:
         raise typer.Exit(ExitStatus.FINDINGS)
 
 

@@ -270,9 +270,16 @@ def _rich_lint(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
 
 
 def print_report(
-    name: str, report: Report, fmt: str, stream: IO[str] | None = None, coverage: bool = False
+    name: str,
+    report: Report,
+    fmt: str,
+    stream: IO[str] | None = None,
+    coverage: bool = False,
+    warnings_fail: bool = False,
 ) -> None:
-    """A playbook's self-test; ``coverage`` adds a table of each rule's languages."""
+    """A playbook's self-test; ``coverage`` adds a table of each rule's languages;
+    ``warnings_fail``: its warnings fail it (``--fail-level warning``), and its first line
+    says so."""
     out = stream or sys.stdout
     if fmt == "json":
         data = report.to_dict()
@@ -284,9 +291,13 @@ def print_report(
         f"{safe(name, True)}: {report.rules} rules, {report.examples} examples, "
         f"{report.drafts} drafts linted"
     )
-    out.write(
-        f"{head}: ok\n" if not report.failures else f"{head}: {len(report.failures)} failed\n"
-    )
+    if report.failures:
+        out.write(f"{head}: {len(report.failures)} failed\n")
+    elif warnings_fail:
+        count = len(report.warnings)
+        out.write(f"{head}: {count} warning{'s' if count != 1 else ''} (--fail-level warning)\n")
+    else:
+        out.write(f"{head}: ok\n")
     for failure in report.failures:
         out.write(f"  {safe(failure.where, True)}: {safe(failure.problem, True)}\n")
     for warning in report.warnings:
