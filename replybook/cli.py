@@ -11,13 +11,16 @@ import os
 import sys
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
 
 from . import __version__
 from .errors import ReplybookError, UsageError
+
+if TYPE_CHECKING:
+    from .linter import Finding
 
 try:  # typer >= 0.20 vendors click
     from typer._click.exceptions import ClickException
@@ -503,6 +506,8 @@ class LintFormat(str, Enum):
     json = "json"
     line = "line"
     github = "github"
+    rdjson = "rdjson"
+    sarif = "sarif"
 
 
 class FailLevel(str, Enum):
@@ -588,7 +593,7 @@ def lint(
         None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
     ),
     format: LintFormat = typer.Option(
-        LintFormat.text, "--format", "-f", help="text, json, line or github."
+        LintFormat.text, "--format", "-f", help="text, json, line, github, rdjson or sarif."
     ),
     fail_level: FailLevel = typer.Option(
         FailLevel.error, "--fail-level", help="Exit 1 on findings at or above this level."
@@ -651,6 +656,8 @@ def lint(
         if store is not None:
             store.close()
     if batch is not None:
+        if format in (LintFormat.rdjson, LintFormat.sarif):
+            raise UsageError(f"--format {format.value} is for reply files; --batch writes JSONL")
         defaults = {
             "comment": comment,
             "context": thread,
@@ -678,11 +685,10 @@ def lint(
         if sys.stdin.isatty():
             raise UsageError("give reply files to check, or '-' to read one from stdin")
         paths = ["-"]
-    results = []
-    for path in paths:
-        text = _read_file(path)
+
+    def check(text: str) -> list[Finding]:
         with time_limit("the reply"):
-            found = run_lint(
+            return run_lint(
                 text,
                 book,
                 comment=comment,
@@ -693,8 +699,15 @@ def lint(
                 history=past,
                 lang=lang,
             )
+
+    results = []
+    texts = []
+    for path in paths:
+        text = _read_file(path)
+        found = check(text)
         results.append(("<stdin>" if path == "-" else path, found))
-    output.print_lint(results, format.value)
+        texts.append(text)
+    output.print_lint(results, format.value, texts=texts)
     every = [f for _, found in results for f in found]
     if at_or_above(every, fail_level.value):
         raise typer.Exit(ExitStatus.FINDINGS)

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -184,9 +185,17 @@ def _summary(totals: dict[str, int]) -> str:
 
 
 def print_lint(
-    results: list[tuple[str, list[Finding]]], fmt: str, stream: IO[str] | None = None
+    results: list[tuple[str, list[Finding]]],
+    fmt: str,
+    stream: IO[str] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> None:
-    """Findings per file in one of the formats: text, json, line, github."""
+    """Findings per file in one of the formats: text, json, line, github, rdjson, sarif.
+
+    ``texts`` are the files' texts, in the order of ``results``: rdjson counts columns in
+    UTF-8 bytes and SARIF in UTF-16 code units, and end positions, from them (without them,
+    both count characters, as the other formats do).
+    """
     out = stream or sys.stdout
     if fmt == "json":
         from .linter import counts
@@ -202,6 +211,11 @@ def print_lint(
             },
             out,
         )
+        return
+    if fmt in ("rdjson", "sarif"):
+        sources = list(texts) if texts is not None else [None] * len(results)
+        build = _rdjson if fmt == "rdjson" else _sarif
+        write_json(build(results, sources), out)
         return
     if fmt == "line":
         for path, found in results:
@@ -236,6 +250,152 @@ def print_lint(
             )
     every = [f for _, found in results for f in found]
     out.write(_summary(counts(every)) + "\n")
+
+
+class _Positions:
+    """Line and column of a character index in one text, in the units a format counts."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.starts = [0] if text is None else [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def at(self, index: int, unit: str, fallback: tuple[int, int]) -> tuple[int, int]:
+        """``unit``: ``utf8`` (bytes) or ``utf16`` (code units); both 1-based. Without the
+        text: ``fallback`` (a finding's own line and character column)."""
+        if self.text is None:
+            return fallback
+        from bisect import bisect_right
+
+        line = bisect_right(self.starts, index)
+        segment = self.text[self.starts[line - 1] : index]
+        if segment.isascii():
+            return line, len(segment) + 1
+        if unit == "utf8":
+            return line, len(segment.encode("utf-8", "surrogatepass")) + 1
+        return line, len(segment.encode("utf-16-le", "surrogatepass")) // 2 + 1
+
+    def span(self, f: Finding, unit: str) -> tuple[tuple[int, int], tuple[int, int]]:
+        start = self.at(f.span[0], unit, (f.line, f.column))
+        end = self.at(f.span[1], unit, (f.line, f.column + f.span[1] - f.span[0]))
+        return start, end
+
+
+_RDJSON_SEVERITY = {"error": "ERROR", "warning": "WARNING", "suggestion": "INFO"}
+
+
+def _rdjson(
+    results: list[tuple[str, list[Finding]]], texts: Sequence[str | None]
+) -> dict[str, Any]:
+    """Reviewdog's Diagnostic Format (rdjson: a ``DiagnosticResult``); columns are 1-based
+    UTF-8 byte counts and ends exclusive, as its reviewdog.proto says."""
+    diagnostics = []
+    for (path, found), text in zip(results, texts, strict=True):
+        where = _Positions(text)
+        for f in found:
+            (line, column), (end_line, end_column) = where.span(f, "utf8")
+            span = {
+                "start": {"line": line, "column": column},
+                "end": {"line": end_line, "column": end_column},
+            }
+            diagnostic: dict[str, Any] = {
+                "message": f.message,
+                "location": {"path": path, "range": span},
+                "severity": _RDJSON_SEVERITY.get(f.level, "INFO"),
+                "code": {"value": f.rule},
+            }
+            if f.replacement is not None:
+                diagnostic["suggestions"] = [{"range": span, "text": f.replacement}]
+            diagnostics.append(diagnostic)
+    return {"source": {"name": "replybook"}, "diagnostics": diagnostics}
+
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "suggestion": "note"}
+
+
+def _artifact(path: str) -> dict[str, Any]:
+    """A SARIF artifactLocation: a relative path as a relative URI reference (``/``-separated,
+    percent-encoded), an absolute one as a ``file:`` URI; stdin has no URI."""
+    if path == "<stdin>":
+        return {"description": {"text": path}}
+    from urllib.parse import quote
+
+    if os.path.isabs(path):
+        from pathlib import Path
+
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace(os.sep, "/"))}
+
+
+def _sarif(
+    results: list[tuple[str, list[Finding]]], texts: Sequence[str | None]
+) -> dict[str, Any]:
+    """A SARIF 2.1.0 log with one run; columns in UTF-16 code units, said in
+    ``columnKind`` (the spec's default when it is absent is Unicode code points)."""
+    from . import __version__
+
+    rules: dict[str, Finding] = {}
+    for _, found in results:
+        for f in found:
+            rules.setdefault(f.rule, f)
+    ids = sorted(rules)
+    index = {rule: i for i, rule in enumerate(ids)}
+    described = []
+    for rule in ids:
+        entry: dict[str, Any] = {
+            "id": rule,
+            "defaultConfiguration": {"level": _SARIF_LEVEL.get(rules[rule].level, "note")},
+        }
+        if rules[rule].why:
+            entry["shortDescription"] = {"text": rules[rule].why}
+        described.append(entry)
+    out = []
+    for (path, found), text in zip(results, texts, strict=True):
+        where = _Positions(text)
+        artifact = _artifact(path)
+        for f in found:
+            (line, column), (end_line, end_column) = where.span(f, "utf16")
+            region = {
+                "startLine": line,
+                "startColumn": column,
+                "endLine": end_line,
+                "endColumn": end_column,
+            }
+            result: dict[str, Any] = {
+                "ruleId": f.rule,
+                "ruleIndex": index[f.rule],
+                "level": _SARIF_LEVEL.get(f.level, "note"),
+                "message": {"text": f.message},
+                "locations": [
+                    {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+                ],
+            }
+            if f.replacement is not None:
+                change = {"deletedRegion": region, "insertedContent": {"text": f.replacement}}
+                result["fixes"] = [
+                    {
+                        "description": {"text": f.message},
+                        "artifactChanges": [
+                            {"artifactLocation": artifact, "replacements": [change]}
+                        ],
+                    }
+                ]
+            out.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "replybook", "version": __version__, "rules": described}
+                },
+                "columnKind": "utf16CodeUnits",
+                "results": out,
+            }
+        ],
+    }
 
 
 def _rich_lint(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
