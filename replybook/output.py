@@ -226,12 +226,7 @@ def print_lint(
                 )
         return
     if fmt == "github":
-        for path, found in results:
-            for f in found:
-                props = f"file={_github_escape(path, True)},line={f.line},col={f.column}"
-                props += f",title={_github_escape(f.rule, True)}"
-                command = _GITHUB.get(f.level, "notice")
-                out.write(f"::{command} {props}::{_github_escape(f.message)}\n")
+        _github(results, out)
         return
     if is_terminal(out):
         _rich_lint(results, out)
@@ -250,6 +245,106 @@ def print_lint(
             )
     every = [f for _, found in results for f in found]
     out.write(_summary(counts(every)) + "\n")
+
+
+# GitHub shows at most this many annotations of each kind (error, warning, notice) that one
+# step makes, and 50 for a whole job; the rest are dropped without a word.
+GITHUB_ANNOTATIONS_PER_KIND = 10
+# A step summary of more than 1 MiB is not shown at all.
+GITHUB_SUMMARY_LIMIT = 1024 * 1024
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "suggestion": 2}
+
+
+def _by_severity(results: list[tuple[str, list[Finding]]]) -> list[tuple[str, Finding]]:
+    """Every finding with its path: errors first, then warnings, then the rest, each in the
+    order of the files and of the text."""
+    every = [(path, f) for path, found in results for f in found]
+    return sorted(every, key=lambda item: _SEVERITY_ORDER.get(item[1].level, 3))
+
+
+def _github(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
+    """Workflow commands, errors first, at most :data:`GITHUB_ANNOTATIONS_PER_KIND` of each
+    kind, then one line counting the rest; with ``GITHUB_STEP_SUMMARY`` set, a table of every
+    finding appended to that file."""
+    every = _by_severity(results)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        _step_summary(summary, every)
+    shown: dict[str, int] = {}
+    left: dict[str, int] = {}
+    for path, f in every:
+        command = _GITHUB.get(f.level, "notice")
+        if shown.get(command, 0) >= GITHUB_ANNOTATIONS_PER_KIND:
+            left[f.level] = left.get(f.level, 0) + 1
+            continue
+        shown[command] = shown.get(command, 0) + 1
+        props = f"file={_github_escape(path, True)},line={f.line},col={f.column}"
+        props += f",title={_github_escape(f.rule, True)}"
+        out.write(f"::{command} {props}::{_github_escape(f.message)}\n")
+    if left:
+        more = sum(left.values())
+        kinds = ", ".join(
+            f"{left[k]} {k}{'s' if left[k] != 1 else ''}" for k in _SEVERITY_ORDER if k in left
+        )
+        where = "the step summary lists them all" if summary else "--format line lists them all"
+        out.write(
+            f"replybook: {more} more finding{'s' if more != 1 else ''} not shown as annotations"
+            f" ({kinds}): GitHub shows {GITHUB_ANNOTATIONS_PER_KIND} errors,"
+            f" {GITHUB_ANNOTATIONS_PER_KIND} warnings and {GITHUB_ANNOTATIONS_PER_KIND} notices"
+            f" a step; {where}\n"
+        )
+
+
+_MARKDOWN_SPECIAL = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def markdown_text(text: object) -> str:
+    """Text for a Markdown table cell that shows as written: on one line, every ASCII
+    punctuation mark as an HTML character reference, so nothing in it is read as markup (a
+    link, HTML, emphasis, a cell border, an @mention, an emoji code)."""
+    shown = safe(text, one_line=True).replace("\t", " ")
+    return "".join(f"&#{ord(c)};" if c in _MARKDOWN_SPECIAL else c for c in shown)
+
+
+def _step_summary(path: str, every: list[tuple[str, Finding]]) -> None:
+    """Append a Markdown table of every finding to GitHub's step summary file; past what
+    the summary can hold (1 MiB), the rows left out are counted instead."""
+    from .errors import UsageError
+    from .linter import counts
+
+    try:
+        used = os.path.getsize(path)
+    except OSError:
+        used = 0
+    totals = counts(f for _, f in every)
+    lines = [f"### replybook lint: {_summary(totals)}", ""]
+    if every:
+        lines += [
+            "| file | line | column | severity | rule | message |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+    # Room for the closing line, whatever it says.
+    budget = GITHUB_SUMMARY_LIMIT - used - 200 - sum(len(x.encode()) + 1 for x in lines)
+    omitted = 0
+    for number, (file, f) in enumerate(every):
+        row = (
+            f"| {markdown_text(file)} | {f.line} | {f.column} | {markdown_text(f.level)} "
+            f"| {markdown_text(f.rule)} | {markdown_text(f.message)} |"
+        )
+        size = len(row.encode()) + 1
+        if size > budget:
+            omitted = len(every) - number
+            break
+        budget -= size
+        lines.append(row)
+    if omitted:
+        lines += ["", f"{omitted} more not listed: a step summary holds at most 1 MiB."]
+    try:
+        with open(path, "a", encoding="utf-8") as stream:
+            stream.write("\n".join(lines) + "\n\n")
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise UsageError(f"GITHUB_STEP_SUMMARY {path}: can't write: {reason}") from None
 
 
 class _Positions:

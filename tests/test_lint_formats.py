@@ -1,9 +1,11 @@
-"""lint --format rdjson and sarif: documents checked against their schemas, columns counted
-in each format's own unit."""
+"""lint --format rdjson, sarif and github: documents checked against their schemas, columns
+counted in each format's own unit, GitHub's annotation limits and the step summary."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -11,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from replybook.cli import app
+from replybook.linter import Finding
+from replybook.output import GITHUB_SUMMARY_LIMIT, markdown_text, print_lint
 
 runner = CliRunner()
 BAD = "As I already said, we are unable to change it!!! ^MK\n"
@@ -282,3 +286,117 @@ def test_rdjson_and_sarif_are_for_files_not_batches(tmp_path):
         assert result.stderr == (
             f"replybook: error: --format {fmt} is for reply files; --batch writes JSONL\n"
         )
+
+
+# -- github ------------------------------------------------------------------------------
+
+
+def finding(level: str, n: int, message: str = "m") -> Finding:
+    return Finding(f"rule-{level}", level, f"{message} {n}", "why", n, 1, (0, 1), "x")
+
+
+def github(found: list[Finding], path: str = "r.txt") -> list[str]:
+    out = io.StringIO()
+    print_lint([(path, found)], "github", out)
+    return out.getvalue().splitlines()
+
+
+def test_github_prints_errors_first_then_warnings_then_notices(monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    found = [finding("suggestion", 1), finding("warning", 2), finding("error", 3)]
+    assert github(found) == [
+        "::error file=r.txt,line=3,col=1,title=rule-error::m 3",
+        "::warning file=r.txt,line=2,col=1,title=rule-warning::m 2",
+        "::notice file=r.txt,line=1,col=1,title=rule-suggestion::m 1",
+    ]
+
+
+def test_github_shows_ten_annotations_of_each_kind_and_counts_the_rest(monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    found = [finding(level, n) for n in range(1, 13) for level in ("error", "warning")]
+    found += [finding("suggestion", 1)]
+    lines = github(found)
+    assert [line.split(" ")[0] for line in lines[:-1]] == ["::error"] * 10 + ["::warning"] * 10 + [
+        "::notice"
+    ]
+    assert lines[9] == "::error file=r.txt,line=10,col=1,title=rule-error::m 10"
+    assert lines[-1] == (
+        "replybook: 4 more findings not shown as annotations (2 errors, 2 warnings): GitHub "
+        "shows 10 errors, 10 warnings and 10 notices a step; --format line lists them all"
+    )
+
+
+def test_github_appends_every_finding_to_the_step_summary(tmp_path, files):
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step output\n", encoding="utf-8")
+    env = {"GITHUB_STEP_SUMMARY": str(summary)}
+    many = tmp_path / "many.txt"
+    many.write_text("Hi Dana, " + "calm down, " * 12 + "ok? ^MK\n", encoding="utf-8")
+    result = invoke("lint", "-f", "github", str(many), files["good"], env=env)
+    assert result.exit_code == 1
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 10
+    assert result.stdout.splitlines()[-1] == (
+        "replybook: 2 more findings not shown as annotations (2 errors): GitHub shows 10 "
+        "errors, 10 warnings and 10 notices a step; the step summary lists them all"
+    )
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step output\n### replybook lint: 12 problems (12 errors)\n\n")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| file | line | column | severity | rule | message |"
+    assert rows[1] == "| --- | --- | --- | --- | --- | --- |"
+    assert len(rows) == 2 + 12
+    first = f"| {markdown_text(str(many))} | 1 | 10 | error | calm&#45;down | "
+    assert rows[2] == first + "Don&#39;t tell a customer to &#39;calm down&#39;&#46; |"
+
+
+def test_the_step_summary_says_when_there_is_no_problem(tmp_path, files):
+    summary = tmp_path / "summary.md"
+    result = invoke(
+        "lint", "-f", "github", files["good"], env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert summary.read_text(encoding="utf-8") == "### replybook lint: No problems.\n\n\n"
+
+
+def test_text_from_a_reply_cannot_put_markup_in_the_step_summary(tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    hostile = "<img src=x onerror=alert(1)> | [click](https://evil.example) @team *hi* `x`\n## h"
+    print_lint([("a|b.txt", [finding("error", 1, hostile)])], "github", io.StringIO())
+    (row,) = [line for line in summary.read_text(encoding="utf-8").splitlines() if "rule" in line][
+        1:
+    ]
+    cells = row.split(" | ")
+    assert len(cells) == 6  # no cell border came from the text
+    inside = re.sub("&#[0-9]+;", "", row[2:-2].replace(" | ", ""))
+    for mark in "<>|[]()@*`#=:":
+        assert mark not in inside
+    assert "&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in row
+    assert "␤&#35;&#35; h" in row
+
+
+def test_the_step_summary_stays_under_githubs_limit(tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    summary.write_text("x" * 1000 + "\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    found = [finding("warning", n, "é" * 400) for n in range(1, 2001)]
+    lines = github(found)
+    assert len(lines) == 11
+    data = summary.read_bytes()
+    assert GITHUB_SUMMARY_LIMIT - 2000 < len(data) <= GITHUB_SUMMARY_LIMIT
+    rows = [
+        line
+        for line in data.decode().splitlines()
+        if line.startswith(f"| {markdown_text('r.txt')} |")
+    ]
+    last = data.decode().rstrip("\n").splitlines()[-1]
+    assert last == f"{2000 - len(rows)} more not listed: a step summary holds at most 1 MiB."
+
+
+def test_a_step_summary_that_cant_be_written_is_one_line_and_exit_2(tmp_path, files):
+    env = {"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "such" / "folder" / "s.md")}
+    result = invoke("lint", "-f", "github", files["bad"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("replybook: error: GITHUB_STEP_SUMMARY ")
