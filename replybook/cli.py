@@ -20,6 +20,8 @@ from . import __version__
 from .errors import ReplybookError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .linter import Finding
 
 try:  # typer >= 0.20 vendors click
@@ -595,6 +597,11 @@ def lint(
     format: LintFormat = typer.Option(
         LintFormat.text, "--format", "-f", help="text, json, line, github, rdjson or sarif."
     ),
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="Put the substitution rules' replacements in the files, then report what is left.",
+    ),
     fail_level: FailLevel = typer.Option(
         FailLevel.error, "--fail-level", help="Exit 1 on findings at or above this level."
     ),
@@ -656,6 +663,8 @@ def lint(
         if store is not None:
             store.close()
     if batch is not None:
+        if fix:
+            raise UsageError("--fix rewrites reply files, and --batch records are none: drop one")
         if format in (LintFormat.rdjson, LintFormat.sarif):
             raise UsageError(f"--format {format.value} is for reply files; --batch writes JSONL")
         defaults = {
@@ -685,6 +694,8 @@ def lint(
         if sys.stdin.isatty():
             raise UsageError("give reply files to check, or '-' to read one from stdin")
         paths = ["-"]
+    if fix and "-" in paths:
+        raise UsageError("--fix rewrites the files it lints: give reply files, not stdin")
 
     def check(text: str) -> list[Finding]:
         with time_limit("the reply"):
@@ -702,15 +713,57 @@ def lint(
 
     results = []
     texts = []
+    changes = changed = 0
     for path in paths:
-        text = _read_file(path)
-        found = check(text)
+        if fix:
+            text, found, applied = _fix_file(path, check)
+            output.print_fixes(path, applied)
+            changes += len(applied)
+            changed += bool(applied)
+        else:
+            text = _read_file(path)
+            found = check(text)
         results.append(("<stdin>" if path == "-" else path, found))
         texts.append(text)
+    if fix:
+        output.print_fix_total(changes, changed)
     output.print_lint(results, format.value, texts=texts)
     every = [f for _, found in results for f in found]
     if at_or_above(every, fail_level.value):
         raise typer.Exit(ExitStatus.FINDINGS)
+
+
+# A fix can make room for another (two replacements that overlapped): the file is linted
+# and fixed again, this many times at most, and never back into a text it already was.
+_FIX_PASSES = 5
+
+
+def _fix_file(
+    path: str, check: Callable[[str], list[Finding]]
+) -> tuple[str, list[Finding], list[Finding]]:
+    """``lint --fix`` on one file: the substitution rules' replacements put in its text,
+    written back in place (whole or not at all, its encoding and mode kept); then the text,
+    what is left to find in it, and the fixes made (each where it was in the text it was
+    made in)."""
+    from .linter import apply_fixes
+    from .runner import read_reply_file, replace_file
+
+    text, bom, encoding = read_reply_file(path)
+    original = text
+    seen = {text}
+    found = check(text)
+    applied: list[Finding] = []
+    for _ in range(_FIX_PASSES):
+        fixed, done = apply_fixes(text, found)
+        if not done or fixed in seen:
+            break
+        applied += done
+        seen.add(fixed)
+        text = fixed
+        found = check(text)
+    if text != original:
+        replace_file(path, bom + text.encode(encoding))
+    return text, found, applied
 
 
 @app.command(

@@ -493,6 +493,28 @@ def _sarif(
     }
 
 
+def print_fixes(path: str, applied: list[Finding], stream: IO[str] | None = None) -> None:
+    """What ``lint --fix`` changed in one file, one line a change (stderr by default)."""
+    out = stream or sys.stderr
+    for f in applied:
+        out.write(
+            f"{safe(path, True)}:{f.line}:{f.column}: fixed {safe(f.rule, True)}: "
+            f"'{safe(f.match, True)}' → '{safe(f.replacement or '', True)}'\n"
+        )
+
+
+def print_fix_total(changes: int, files: int, stream: IO[str] | None = None) -> None:
+    """The line ``lint --fix`` ends with on stderr."""
+    out = stream or sys.stderr
+    if not changes:
+        out.write("replybook: nothing to fix\n")
+        return
+    out.write(
+        f"replybook: {changes} fix{'es' if changes != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''}\n"
+    )
+
+
 def _rich_lint(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
     from rich.table import Table
     from rich.text import Text
