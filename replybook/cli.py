@@ -11,13 +11,18 @@ import os
 import sys
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
 
 from . import __version__
 from .errors import ReplybookError, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .linter import Finding
 
 try:  # typer >= 0.20 vendors click
     from typer._click.exceptions import ClickException
@@ -542,6 +547,8 @@ class LintFormat(str, Enum):
     json = "json"
     line = "line"
     github = "github"
+    rdjson = "rdjson"
+    sarif = "sarif"
 
 
 class FailLevel(str, Enum):
@@ -627,7 +634,12 @@ def lint(
         None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
     ),
     format: LintFormat = typer.Option(
-        LintFormat.text, "--format", "-f", help="text, json, line or github."
+        LintFormat.text, "--format", "-f", help="text, json, line, github, rdjson or sarif."
+    ),
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="Put the substitution rules' replacements in the files, then report what is left.",
     ),
     fail_level: FailLevel = typer.Option(
         FailLevel.error, "--fail-level", help="Exit 1 on findings at or above this level."
@@ -690,6 +702,10 @@ def lint(
         if store is not None:
             store.close()
     if batch is not None:
+        if fix:
+            raise UsageError("--fix rewrites reply files, and --batch records are none: drop one")
+        if format in (LintFormat.rdjson, LintFormat.sarif):
+            raise UsageError(f"--format {format.value} is for reply files; --batch writes JSONL")
         defaults = {
             "comment": comment,
             "context": thread,
@@ -717,11 +733,12 @@ def lint(
         if sys.stdin.isatty():
             raise UsageError("give reply files to check, or '-' to read one from stdin")
         paths = ["-"]
-    results = []
-    for path in paths:
-        text = _read_file(path)
+    if fix and "-" in paths:
+        raise UsageError("--fix rewrites the files it lints: give reply files, not stdin")
+
+    def check(text: str) -> list[Finding]:
         with time_limit("the reply"):
-            found = run_lint(
+            return run_lint(
                 text,
                 book,
                 comment=comment,
@@ -732,24 +749,83 @@ def lint(
                 history=past,
                 lang=lang,
             )
+
+    results = []
+    texts = []
+    changes = changed = 0
+    for path in paths:
+        if fix:
+            text, found, applied = _fix_file(path, check)
+            output.print_fixes(path, applied)
+            changes += len(applied)
+            changed += bool(applied)
+        else:
+            text = _read_file(path)
+            found = check(text)
         results.append(("<stdin>" if path == "-" else path, found))
-    output.print_lint(results, format.value)
+        texts.append(text)
+    if fix:
+        output.print_fix_total(changes, changed)
+    output.print_lint(results, format.value, texts=texts)
     every = [f for _, found in results for f in found]
     if at_or_above(every, fail_level.value):
         raise typer.Exit(ExitStatus.FINDINGS)
 
 
+# A fix can make room for another (two replacements that overlapped): the file is linted
+# and fixed again, this many times at most, and never back into a text it already was.
+_FIX_PASSES = 5
+
+
+def _fix_file(
+    path: str, check: Callable[[str], list[Finding]]
+) -> tuple[str, list[Finding], list[Finding]]:
+    """``lint --fix`` on one file: the substitution rules' replacements put in its text,
+    written back in place (whole or not at all, its encoding and mode kept); then the text,
+    what is left to find in it, and the fixes made (each where it was in the text it was
+    made in)."""
+    from .linter import apply_fixes
+    from .runner import read_reply_file, replace_file
+
+    text, bom, encoding = read_reply_file(path)
+    original = text
+    seen = {text}
+    found = check(text)
+    applied: list[Finding] = []
+    for _ in range(_FIX_PASSES):
+        fixed, done = apply_fixes(text, found)
+        if not done or fixed in seen:
+            break
+        applied += done
+        seen.add(fixed)
+        text = fixed
+        found = check(text)
+    if text != original:
+        replace_file(path, bom + text.encode(encoding))
+    return text, found, applied
+
+
 @app.command(
     "test",
-    epilog="Example: replybook test playbooks/acme.yaml",
+    epilog=(
+        "Example: replybook test playbooks/acme.yaml; "
+        "replybook test --fail-level warning playbooks/*.yaml"
+    ),
 )
 def test_playbook(
-    playbook: str | None = typer.Argument(
-        None, help="Playbook file or built-in name. Default: as for draft.", show_default=False
+    playbooks: list[str] | None = typer.Argument(
+        None,
+        help="Playbook files or built-in names (several: each is tested). Default: as for draft.",
+        show_default=False,
     ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     coverage: bool = typer.Option(
         False, "--coverage", help="Also show the languages each rule's examples cover."
+    ),
+    fail_level: FailLevel = typer.Option(
+        FailLevel.error,
+        "--fail-level",
+        help="Exit 1 on failures (error), also on warnings (warning, suggestion), or never.",
     ),
 ) -> None:
     """Check a playbook: every rule's examples, and every template drafted and linted, in
@@ -758,10 +834,19 @@ def test_playbook(
     from .playbook import load_playbook
     from .selftest import run
 
-    book = load_playbook(_playbook_path(playbook))
-    report = run(book)
-    output.print_report(book.name, report, format.value, coverage=coverage)
-    if report.failures:
+    failed = False
+    level = fail_level.value
+    names: list[str | None] = list(playbooks or []) or [None]
+    for playbook in names:
+        book = load_playbook(_playbook_path(playbook))
+        report = run(book)
+        warnings_fail = level in ("warning", "suggestion") and bool(report.warnings)
+        output.print_report(
+            book.name, report, format.value, coverage=coverage, warnings_fail=warnings_fail
+        )
+        if level != "never" and (report.failures or warnings_fail):
+            failed = True
+    if failed:
         raise typer.Exit(ExitStatus.FINDINGS)
 
 

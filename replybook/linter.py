@@ -375,9 +375,27 @@ def substitution(rule: Rule, ctx: Context) -> Iterator[Hit]:
     if not found:
         return
     lowered = {k.casefold(): v for k, v in _swap_table(rule, ctx.lang).items()}
+    spec = (ctx.playbook.get("languages") or {}).get(ctx.lang) or {}
+    turkish = str(spec.get("casing") or "") == "turkish"
     for m in found:
         replacement = lowered.get(m.phrase.casefold(), "")
+        # A phrase the playbook writes in small letters, capitalised in the reply (it
+        # starts a sentence): so is its replacement, and a fix reads as written.
+        first, key = ctx.text[m.start() : m.start() + 1], m.phrase[:1]
+        if first.isupper() and not key.isupper():
+            replacement = capitalise(replacement, turkish)
         yield m.start(), m.end(), {"replacement": replacement}
+
+
+def capitalise(text: str, turkish: bool = False) -> str:
+    """``text`` with its first letter a capital (with Turkish casing, i is İ and ı is I)."""
+    if not text or not text[0].islower():
+        return text
+    first = text[0]
+    if turkish and first in "iı":
+        return ("İ" if first == "i" else "I") + text[1:]
+    upper = first.upper()
+    return (upper if len(upper) == 1 else first) + text[1:]
 
 
 def _patterns(value: Any, lang: str) -> str | None:
@@ -1562,6 +1580,39 @@ def lint(
     if len(findings) > 1:
         findings.sort(key=lambda f: (f.span[0], -_RANK[f.level], f.rule))
     return findings
+
+
+def fixable(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings whose rule carries a replacement (a ``substitution``) that changes the
+    text."""
+    return [f for f in findings if f.replacement is not None and f.replacement != f.match]
+
+
+def apply_fixes(text: str, findings: Iterable[Finding]) -> tuple[str, list[Finding]]:
+    """``text`` with each fixable finding's span replaced by its replacement, and the
+    findings applied, in the order of the text.
+
+    Findings whose spans overlap one already taken are left (the earliest, then the
+    longest, wins): each replacement is put in the text as it was linted, so two that
+    overlap can't both be. Lint the result again to see what is left.
+    """
+    chosen: list[Finding] = []
+    end = -1
+    for f in sorted(fixable(findings), key=lambda f: (f.span[0], f.span[0] - f.span[1])):
+        start, stop = f.span
+        if start < end or start >= stop or stop > len(text):
+            continue
+        chosen.append(f)
+        end = stop
+    if not chosen:
+        return text, []
+    parts: list[str] = []
+    at = 0
+    for f in chosen:
+        parts += [text[at : f.span[0]], f.replacement or ""]
+        at = f.span[1]
+    parts.append(text[at:])
+    return "".join(parts), chosen
 
 
 def at_or_above(findings: Iterable[Finding], level: str) -> list[Finding]:

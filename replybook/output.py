@@ -9,6 +9,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -184,9 +185,17 @@ def _summary(totals: dict[str, int]) -> str:
 
 
 def print_lint(
-    results: list[tuple[str, list[Finding]]], fmt: str, stream: IO[str] | None = None
+    results: list[tuple[str, list[Finding]]],
+    fmt: str,
+    stream: IO[str] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> None:
-    """Findings per file in one of the formats: text, json, line, github."""
+    """Findings per file in one of the formats: text, json, line, github, rdjson, sarif.
+
+    ``texts`` are the files' texts, in the order of ``results``: rdjson counts columns in
+    UTF-8 bytes and SARIF in UTF-16 code units, and end positions, from them (without them,
+    both count characters, as the other formats do).
+    """
     out = stream or sys.stdout
     if fmt == "json":
         from .linter import counts
@@ -203,6 +212,11 @@ def print_lint(
             out,
         )
         return
+    if fmt in ("rdjson", "sarif"):
+        sources = list(texts) if texts is not None else [None] * len(results)
+        build = _rdjson if fmt == "rdjson" else _sarif
+        write_json(build(results, sources), out)
+        return
     if fmt == "line":
         for path, found in results:
             for f in found:
@@ -212,12 +226,7 @@ def print_lint(
                 )
         return
     if fmt == "github":
-        for path, found in results:
-            for f in found:
-                props = f"file={_github_escape(path, True)},line={f.line},col={f.column}"
-                props += f",title={_github_escape(f.rule, True)}"
-                command = _GITHUB.get(f.level, "notice")
-                out.write(f"::{command} {props}::{_github_escape(f.message)}\n")
+        _github(results, out)
         return
     if is_terminal(out):
         _rich_lint(results, out)
@@ -236,6 +245,274 @@ def print_lint(
             )
     every = [f for _, found in results for f in found]
     out.write(_summary(counts(every)) + "\n")
+
+
+# GitHub shows at most this many annotations of each kind (error, warning, notice) that one
+# step makes, and 50 for a whole job; the rest are dropped without a word.
+GITHUB_ANNOTATIONS_PER_KIND = 10
+# A step summary of more than 1 MiB is not shown at all.
+GITHUB_SUMMARY_LIMIT = 1024 * 1024
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "suggestion": 2}
+
+
+def _by_severity(results: list[tuple[str, list[Finding]]]) -> list[tuple[str, Finding]]:
+    """Every finding with its path: errors first, then warnings, then the rest, each in the
+    order of the files and of the text."""
+    every = [(path, f) for path, found in results for f in found]
+    return sorted(every, key=lambda item: _SEVERITY_ORDER.get(item[1].level, 3))
+
+
+def _github(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
+    """Workflow commands, errors first, at most :data:`GITHUB_ANNOTATIONS_PER_KIND` of each
+    kind, then one line counting the rest; with ``GITHUB_STEP_SUMMARY`` set, a table of every
+    finding appended to that file."""
+    every = _by_severity(results)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        _step_summary(summary, every)
+    shown: dict[str, int] = {}
+    left: dict[str, int] = {}
+    for path, f in every:
+        command = _GITHUB.get(f.level, "notice")
+        if shown.get(command, 0) >= GITHUB_ANNOTATIONS_PER_KIND:
+            left[f.level] = left.get(f.level, 0) + 1
+            continue
+        shown[command] = shown.get(command, 0) + 1
+        props = f"file={_github_escape(path, True)},line={f.line},col={f.column}"
+        props += f",title={_github_escape(f.rule, True)}"
+        out.write(f"::{command} {props}::{_github_escape(f.message)}\n")
+    if left:
+        more = sum(left.values())
+        kinds = ", ".join(
+            f"{left[k]} {k}{'s' if left[k] != 1 else ''}" for k in _SEVERITY_ORDER if k in left
+        )
+        where = "the step summary lists them all" if summary else "--format line lists them all"
+        out.write(
+            f"replybook: {more} more finding{'s' if more != 1 else ''} not shown as annotations"
+            f" ({kinds}): GitHub shows {GITHUB_ANNOTATIONS_PER_KIND} errors,"
+            f" {GITHUB_ANNOTATIONS_PER_KIND} warnings and {GITHUB_ANNOTATIONS_PER_KIND} notices"
+            f" a step; {where}\n"
+        )
+
+
+_MARKDOWN_SPECIAL = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def markdown_text(text: object) -> str:
+    """Text for a Markdown table cell that shows as written: on one line, every ASCII
+    punctuation mark as an HTML character reference, so nothing in it is read as markup (a
+    link, HTML, emphasis, a cell border, an @mention, an emoji code)."""
+    shown = safe(text, one_line=True).replace("\t", " ")
+    return "".join(f"&#{ord(c)};" if c in _MARKDOWN_SPECIAL else c for c in shown)
+
+
+def _step_summary(path: str, every: list[tuple[str, Finding]]) -> None:
+    """Append a Markdown table of every finding to GitHub's step summary file; past what
+    the summary can hold (1 MiB), the rows left out are counted instead."""
+    from .errors import UsageError
+    from .linter import counts
+
+    try:
+        used = os.path.getsize(path)
+    except OSError:
+        used = 0
+    totals = counts(f for _, f in every)
+    lines = [f"### replybook lint: {_summary(totals)}", ""]
+    if every:
+        lines += [
+            "| file | line | column | severity | rule | message |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+    # Room for the closing line, whatever it says.
+    budget = GITHUB_SUMMARY_LIMIT - used - 200 - sum(len(x.encode()) + 1 for x in lines)
+    omitted = 0
+    for number, (file, f) in enumerate(every):
+        row = (
+            f"| {markdown_text(file)} | {f.line} | {f.column} | {markdown_text(f.level)} "
+            f"| {markdown_text(f.rule)} | {markdown_text(f.message)} |"
+        )
+        size = len(row.encode()) + 1
+        if size > budget:
+            omitted = len(every) - number
+            break
+        budget -= size
+        lines.append(row)
+    if omitted:
+        lines += ["", f"{omitted} more not listed: a step summary holds at most 1 MiB."]
+    try:
+        with open(path, "a", encoding="utf-8") as stream:
+            stream.write("\n".join(lines) + "\n\n")
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise UsageError(f"GITHUB_STEP_SUMMARY {path}: can't write: {reason}") from None
+
+
+class _Positions:
+    """Line and column of a character index in one text, in the units a format counts."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.starts = [0] if text is None else [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def at(self, index: int, unit: str, fallback: tuple[int, int]) -> tuple[int, int]:
+        """``unit``: ``utf8`` (bytes) or ``utf16`` (code units); both 1-based. Without the
+        text: ``fallback`` (a finding's own line and character column)."""
+        if self.text is None:
+            return fallback
+        from bisect import bisect_right
+
+        line = bisect_right(self.starts, index)
+        segment = self.text[self.starts[line - 1] : index]
+        if segment.isascii():
+            return line, len(segment) + 1
+        if unit == "utf8":
+            return line, len(segment.encode("utf-8", "surrogatepass")) + 1
+        return line, len(segment.encode("utf-16-le", "surrogatepass")) // 2 + 1
+
+    def span(self, f: Finding, unit: str) -> tuple[tuple[int, int], tuple[int, int]]:
+        start = self.at(f.span[0], unit, (f.line, f.column))
+        end = self.at(f.span[1], unit, (f.line, f.column + f.span[1] - f.span[0]))
+        return start, end
+
+
+_RDJSON_SEVERITY = {"error": "ERROR", "warning": "WARNING", "suggestion": "INFO"}
+
+
+def _rdjson(
+    results: list[tuple[str, list[Finding]]], texts: Sequence[str | None]
+) -> dict[str, Any]:
+    """Reviewdog's Diagnostic Format (rdjson: a ``DiagnosticResult``); columns are 1-based
+    UTF-8 byte counts and ends exclusive, as its reviewdog.proto says."""
+    diagnostics = []
+    for (path, found), text in zip(results, texts, strict=True):
+        where = _Positions(text)
+        for f in found:
+            (line, column), (end_line, end_column) = where.span(f, "utf8")
+            span = {
+                "start": {"line": line, "column": column},
+                "end": {"line": end_line, "column": end_column},
+            }
+            diagnostic: dict[str, Any] = {
+                "message": f.message,
+                "location": {"path": path, "range": span},
+                "severity": _RDJSON_SEVERITY.get(f.level, "INFO"),
+                "code": {"value": f.rule},
+            }
+            if f.replacement is not None:
+                diagnostic["suggestions"] = [{"range": span, "text": f.replacement}]
+            diagnostics.append(diagnostic)
+    return {"source": {"name": "replybook"}, "diagnostics": diagnostics}
+
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "suggestion": "note"}
+
+
+def _artifact(path: str) -> dict[str, Any]:
+    """A SARIF artifactLocation: a relative path as a relative URI reference (``/``-separated,
+    percent-encoded), an absolute one as a ``file:`` URI; stdin has no URI."""
+    if path == "<stdin>":
+        return {"description": {"text": path}}
+    from urllib.parse import quote
+
+    if os.path.isabs(path):
+        from pathlib import Path
+
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace(os.sep, "/"))}
+
+
+def _sarif(
+    results: list[tuple[str, list[Finding]]], texts: Sequence[str | None]
+) -> dict[str, Any]:
+    """A SARIF 2.1.0 log with one run; columns in UTF-16 code units, said in
+    ``columnKind`` (the spec's default when it is absent is Unicode code points)."""
+    from . import __version__
+
+    rules: dict[str, Finding] = {}
+    for _, found in results:
+        for f in found:
+            rules.setdefault(f.rule, f)
+    ids = sorted(rules)
+    index = {rule: i for i, rule in enumerate(ids)}
+    described = []
+    for rule in ids:
+        entry: dict[str, Any] = {
+            "id": rule,
+            "defaultConfiguration": {"level": _SARIF_LEVEL.get(rules[rule].level, "note")},
+        }
+        if rules[rule].why:
+            entry["shortDescription"] = {"text": rules[rule].why}
+        described.append(entry)
+    out = []
+    for (path, found), text in zip(results, texts, strict=True):
+        where = _Positions(text)
+        artifact = _artifact(path)
+        for f in found:
+            (line, column), (end_line, end_column) = where.span(f, "utf16")
+            region = {
+                "startLine": line,
+                "startColumn": column,
+                "endLine": end_line,
+                "endColumn": end_column,
+            }
+            result: dict[str, Any] = {
+                "ruleId": f.rule,
+                "ruleIndex": index[f.rule],
+                "level": _SARIF_LEVEL.get(f.level, "note"),
+                "message": {"text": f.message},
+                "locations": [
+                    {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+                ],
+            }
+            if f.replacement is not None:
+                change = {"deletedRegion": region, "insertedContent": {"text": f.replacement}}
+                result["fixes"] = [
+                    {
+                        "description": {"text": f.message},
+                        "artifactChanges": [
+                            {"artifactLocation": artifact, "replacements": [change]}
+                        ],
+                    }
+                ]
+            out.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "replybook", "version": __version__, "rules": described}
+                },
+                "columnKind": "utf16CodeUnits",
+                "results": out,
+            }
+        ],
+    }
+
+
+def print_fixes(path: str, applied: list[Finding], stream: IO[str] | None = None) -> None:
+    """What ``lint --fix`` changed in one file, one line a change (stderr by default)."""
+    out = stream or sys.stderr
+    for f in applied:
+        out.write(
+            f"{safe(path, True)}:{f.line}:{f.column}: fixed {safe(f.rule, True)}: "
+            f"'{safe(f.match, True)}' → '{safe(f.replacement or '', True)}'\n"
+        )
+
+
+def print_fix_total(changes: int, files: int, stream: IO[str] | None = None) -> None:
+    """The line ``lint --fix`` ends with on stderr."""
+    out = stream or sys.stderr
+    if not changes:
+        out.write("replybook: nothing to fix\n")
+        return
+    out.write(
+        f"replybook: {changes} fix{'es' if changes != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''}\n"
+    )
 
 
 def _rich_lint(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
@@ -270,9 +547,16 @@ def _rich_lint(results: list[tuple[str, list[Finding]]], out: IO[str]) -> None:
 
 
 def print_report(
-    name: str, report: Report, fmt: str, stream: IO[str] | None = None, coverage: bool = False
+    name: str,
+    report: Report,
+    fmt: str,
+    stream: IO[str] | None = None,
+    coverage: bool = False,
+    warnings_fail: bool = False,
 ) -> None:
-    """A playbook's self-test; ``coverage`` adds a table of each rule's languages."""
+    """A playbook's self-test; ``coverage`` adds a table of each rule's languages;
+    ``warnings_fail``: its warnings fail it (``--fail-level warning``), and its first line
+    says so."""
     out = stream or sys.stdout
     if fmt == "json":
         data = report.to_dict()
@@ -284,9 +568,13 @@ def print_report(
         f"{safe(name, True)}: {report.rules} rules, {report.examples} examples, "
         f"{report.drafts} drafts linted"
     )
-    out.write(
-        f"{head}: ok\n" if not report.failures else f"{head}: {len(report.failures)} failed\n"
-    )
+    if report.failures:
+        out.write(f"{head}: {len(report.failures)} failed\n")
+    elif warnings_fail:
+        count = len(report.warnings)
+        out.write(f"{head}: {count} warning{'s' if count != 1 else ''} (--fail-level warning)\n")
+    else:
+        out.write(f"{head}: ok\n")
     for failure in report.failures:
         out.write(f"  {safe(failure.where, True)}: {safe(failure.problem, True)}\n")
     for warning in report.warnings:

@@ -217,6 +217,54 @@ def read_comment(path: str, what: str = "comment") -> str:
     return check_length(clean(decode(data, where, what)), what, where)
 
 
+def text_encoding(data: bytes) -> tuple[bytes, str]:
+    """The byte order mark ``data`` starts with (``b""``: none) and the encoding
+    :func:`decode` reads it in."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return bom, encoding
+    return b"", "utf-8"
+
+
+def read_reply_file(path: str) -> tuple[str, bytes, str]:
+    """A reply file to rewrite (``lint --fix``): its text as :func:`read_comment` reads it,
+    and the byte order mark and encoding to write it back in."""
+    data = read_bytes(path, COMMENT_LIMIT * 4 + 3)
+    bom, encoding = text_encoding(data)
+    text = check_length(decode(data, path, "reply"), "reply", path)
+    return text, bom, encoding
+
+
+def replace_file(path: str, data: bytes) -> None:
+    """Put ``data`` in the file at ``path`` whole or not at all: written to a temporary
+    file in the same folder with the file's own mode, then renamed over it (through a
+    symlink, its target is the file rewritten). Any failure is one UsageError, and the
+    temporary file is gone."""
+    import tempfile
+
+    target = os.path.realpath(path)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{os.path.basename(target)}.", suffix=".part", dir=os.path.dirname(target)
+        )
+    except OSError as exc:
+        raise UsageError(f"{path}: can't write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"{path}: can't write: {exc.strerror or exc}") from None
+        raise
+
+
 def load_json(text: str) -> Any:
     """``json.loads``, where JSON nested too deeply to read is a JSONDecodeError like any
     other unreadable JSON (not a RecursionError): input is the user's, never a bug."""

@@ -12,6 +12,8 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="replybook-test-cache-")
 os.environ.pop("REPLYBOOK_AGENT", None)
 os.environ.pop("REPLYBOOK_PLAYBOOK", None)
 os.environ.pop("NO_COLOR", None)
+# A test run inside a GitHub Actions step must not write to that step's summary.
+os.environ.pop("GITHUB_STEP_SUMMARY", None)
 os.environ["REPLYBOOK_DB"] = os.path.join(tempfile.mkdtemp(prefix="replybook-test-db-"), "r.db")
 
 from replybook import load_playbook  # noqa: E402

@@ -238,6 +238,72 @@ rules:
     assert data["playbook"] == "broken" and len(data["failures"]) == 2
 
 
+WIFI = """playbook: wifi
+extends: default
+serves: [en]
+faq:
+  wifi:
+    match: {en: ["wif*", wireless network]}
+    answer: {en: "The password is on the back of your ticket."}
+"""
+
+
+@pytest.mark.parametrize(
+    ("level", "code", "head"),
+    [
+        ("error", 0, "ok"),
+        ("never", 0, "ok"),
+        ("warning", 1, "1 warning (--fail-level warning)"),
+        ("suggestion", 1, "1 warning (--fail-level warning)"),
+    ],
+)
+def test_test_fail_level_decides_whether_warnings_fail(tmp_path, level, code, head):
+    path = tmp_path / "wifi.yaml"
+    path.write_text(WIFI, encoding="utf-8")
+    result = invoke("test", "--fail-level", level, str(path))
+    assert result.exit_code == code
+    assert result.stdout.splitlines() == [
+        f"wifi: 32 rules, 140 examples, 558 drafts linted: {head}",
+        "  warning: faq.wifi.match.en: 'wif*' matches unrelated words",
+    ]
+
+
+def test_test_takes_several_playbooks_and_fails_if_one_does(tmp_path):
+    wifi = tmp_path / "wifi.yaml"
+    wifi.write_text(WIFI, encoding="utf-8")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("playbook: plain\nextends: default\nserves: [en]\n", encoding="utf-8")
+    result = invoke("test", "--fail-level", "warning", str(plain), str(wifi))
+    assert result.exit_code == 1
+    heads = [line for line in result.stdout.splitlines() if not line.startswith("  ")]
+    assert heads == [
+        "plain: 32 rules, 140 examples, 558 drafts linted: ok",
+        "wifi: 32 rules, 140 examples, 558 drafts linted: 1 warning (--fail-level warning)",
+    ]
+    assert invoke("test", str(plain), str(wifi)).exit_code == 0
+    # JSON: one object a line, one per playbook, each as for one playbook.
+    lines = invoke("test", "-f", "json", str(plain), str(wifi)).stdout.splitlines()
+    assert [json.loads(line)["playbook"] for line in lines] == ["plain", "wifi"]
+    assert json.loads(lines[1])["warnings"] == [
+        {"where": "faq.wifi.match.en", "problem": "'wif*' matches unrelated words"}
+    ]
+
+
+def test_test_never_passes_a_failing_playbook_but_a_bad_file_is_still_exit_2(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "playbook: broken\nextends: default\nserves: [en]\nrules:\n  - id: calm-down\n"
+        "    extends: existence\n    level: error\n    message: x\n    why: y\n"
+        "    tokens: [calm down]\n    examples: {bad: [Relax.], good: [Calm down.]}\n",
+        encoding="utf-8",
+    )
+    assert invoke("test", str(path)).exit_code == 1
+    assert invoke("test", "--fail-level", "never", str(path)).exit_code == 0
+    missing = invoke("test", "--fail-level", "never", str(path), str(tmp_path / "nope.yaml"))
+    assert missing.exit_code == 2
+    assert missing.stderr.count("\n") == 1 and "nope.yaml" in missing.stderr
+
+
 def test_draft_json_carries_lint():
     result = invoke(
         "draft", "-f", "json", "--received-at", "2026-11-23T09:00:00Z", "My order is late"
