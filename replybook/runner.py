@@ -435,6 +435,7 @@ class Drafter:
             text = clean(text)
         arrived, analysis, decision = self.assess(text, options)
         self._check_sent(options, arrived)
+        ext_id = self._linkable(ext_id)
         pattern = self.observe(analysis, arrived, ext_id, decision, options)
         result = self._compose(text, options, arrived, analysis, decision, pattern)
         self._remember(result.public_reply, ext_id, options, result.channel)
@@ -487,6 +488,16 @@ class Drafter:
                 f"sent_at {_iso(sent)} is before received_at {_iso(arrived)}: a reply can't"
                 " be posted before the comment it answers"
             )
+
+    def _linkable(self, ext_id: str | None) -> str | None:
+        """A comment drafted with ``--record`` and no id of its own gets one (``~`` and 32
+        random hex digits), so that the store links the reply recorded with it to it and a
+        report counts it answered."""
+        if ext_id is None and self.record and self.store is not None:
+            import uuid
+
+            return "~" + uuid.uuid4().hex
+        return ext_id
 
     def _remember(
         self, reply: str | None, ext_id: str | None, options: dict[str, Any], channel: Any
@@ -602,7 +613,8 @@ class Drafter:
         return settled
 
     def _settle(self, obj: dict[str, Any], job: Job) -> dict[str, Any]:
-        pattern = self.observe(job.analysis, job.arrived, job.ext_id, job.decision, job.options)
+        ext_id = self._linkable(job.ext_id)
+        pattern = self.observe(job.analysis, job.arrived, ext_id, job.decision, job.options)
         if self.workers_compose:
             # A worker composes it, knowing the pattern (its history is this one's: nothing
             # is recorded in this mode).
@@ -611,7 +623,7 @@ class Drafter:
             job.text, job.options, job.arrived, job.analysis, job.decision, pattern
         )
         obj = {"id": obj["id"], **result.to_dict()}
-        self._remember(obj.get("public_reply"), job.ext_id, job.options, obj.get("channel"))
+        self._remember(obj.get("public_reply"), ext_id, job.options, obj.get("channel"))
         return obj
 
     def finish(self, item: Finish) -> dict[str, Any]:

@@ -519,3 +519,22 @@ def test_a_parallel_batch_records_the_same_times(tmp_path):
     assert [r[2] for r in replies(path)] == [
         epoch(f"2026-11-24T09:{n:02d}:00Z") for n in range(1, 5)
     ]
+
+
+def test_a_comment_drafted_and_recorded_without_an_id_counts_as_replied(tmp_path):
+    path = str(tmp_path / "team.db")
+    ok(
+        invoke(
+            "draft", "--db", path, "--record", "--agent", "mia", "--channel", "x",
+            "--received-at", "2026-11-26T10:00:00Z", "--sent-at", "2026-11-26T10:05:00Z",
+            "My order still hasn't arrived",
+        )
+    )
+    data = json.loads(ok(invoke("report", "--db", path, *RANGE, "--format", "json")).stdout)
+    assert (data["total"]["seen"], data["total"]["replied"]) == (1, 1)
+    assert data["total"]["first_reply"]["median_minutes"] == 5.0
+    with Store(path) as store:
+        ((ext_id, comment_id),) = store.rows(
+            "SELECT c.ext_id, r.comment_ext_id FROM comments c, replies r"
+        )
+    assert ext_id == comment_id and ext_id.startswith("~") and len(ext_id) == 33
