@@ -28,13 +28,23 @@ def main() -> None:
     parser.add_argument("head")
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    env = {**os.environ, "REPLYBOOK_DB": os.path.join(tempfile.mkdtemp(), "bench.db")}
     commands = {"draft": ["draft", "--format", "json", COMMENT], "lint": ["lint", "-"]}
     builds = {"base": args.base, "head": args.head}
+    # A store for each build: a newer build migrates its store, which an older one then
+    # refuses (and exits early, timing nothing).
+    folder = tempfile.mkdtemp()
+    envs = {
+        script: {**os.environ, "REPLYBOOK_DB": os.path.join(folder, f"{name}.db")}
+        for name, script in builds.items()
+    }
 
     def run(script: str, command: list[str]) -> float:
         start = time.perf_counter()
-        subprocess.run([script, *command], input=REPLY, capture_output=True, text=True, env=env)
+        done = subprocess.run(
+            [script, *command], input=REPLY, capture_output=True, text=True, env=envs[script]
+        )
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"{script} {command[0]} failed: {done.stderr.strip()}")
         return (time.perf_counter() - start) * 1000
 
     for script in builds.values():
