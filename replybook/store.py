@@ -484,22 +484,38 @@ class TeamStore:
             alone = intent != "complaint" or not (norm or topic is not None)
             if alone and (self._rows(_INSERT_COMMENT + _ONCE, values) or ext_id is None):
                 return NO_PATTERN
-            if ext_id is not None:
-                row = self._row(
-                    "SELECT incident_id FROM comments WHERE playbook = ? AND ext_id = ?",
-                    (playbook, ext_id),
+            found: tuple[int | None] | None = None  # the topic's open incident, once looked up
+            if alone or topic is None:
+                row = None
+                if ext_id is not None:
+                    row = self._row(
+                        "SELECT incident_id FROM comments WHERE playbook = ? AND ext_id = ?",
+                        (playbook, ext_id),
+                    )
+                seen = None if row is None else int(row[0] or 0)
+            else:
+                # A complaint on a topic: whether its id was seen before, and the topic's
+                # open incident, in one round trip.
+                both = self._row(
+                    "SELECT (SELECT COALESCE(incident_id, 0) FROM comments WHERE playbook = ?"
+                    " AND ext_id = ?), (SELECT id FROM incidents WHERE playbook = ? AND"
+                    " status = 'open' AND topic = ? AND last_seen >= ? ORDER BY id DESC LIMIT 1)",
+                    (playbook, ext_id, playbook, topic, since),
                 )
-                if row is not None:
-                    incident = self._incident(row[0]) if row[0] else None
-                    if incident is not None:
-                        return Pattern("incident", incident.count, incident)
-                    return NO_PATTERN
+                assert both is not None
+                seen = None if both[0] is None else int(both[0])
+                found = (None if both[1] is None else int(both[1]),)
+            if seen is not None:
+                incident = self._incident(seen) if seen else None
+                if incident is not None:
+                    return Pattern("incident", incident.count, incident)
+                return NO_PATTERN
             pattern = NO_PATTERN
             # A complaint with no words (a review's stars alone) is like every other by
             # its wording: only its topic, which it has none of, could make it a pattern.
             if intent == "complaint" and (norm or topic is not None):
                 pattern = self._match(
-                    playbook, topic, norm, when, since, threshold, similarity, label
+                    playbook, topic, norm, when, since, threshold, similarity, label, found
                 )
                 values[9] = pattern.incident.id if pattern.incident else None
             self._exec(_INSERT_COMMENT, values)
@@ -515,15 +531,19 @@ class TeamStore:
         threshold: int,
         similarity: float,
         label: str | None,
+        found: tuple[int | None] | None = None,
     ) -> Pattern:
+        """``found``: the topic's open incident (or None in it), when the caller has looked."""
         if topic is not None:
-            row = self._row(
-                "SELECT id FROM incidents WHERE playbook = ? AND status = 'open' AND topic = ?"
-                " AND last_seen >= ? ORDER BY id DESC LIMIT 1",
-                (playbook, topic, since),
-            )
-            if row is not None:
-                return self._link(row[0], when)
+            if found is None:
+                row = self._row(
+                    "SELECT id FROM incidents WHERE playbook = ? AND status = 'open' AND"
+                    " topic = ? AND last_seen >= ? ORDER BY id DESC LIMIT 1",
+                    (playbook, topic, since),
+                )
+                found = (None if row is None else int(row[0]),)
+            if found[0] is not None:
+                return self._link(found[0], when)
             # An index range on (playbook, intent, topic, time), capped: the cost doesn't
             # grow with the store.
             members = [
