@@ -151,6 +151,7 @@ class PostgresStore(TeamStore):
         self._secret = _password(url)
         self.migrated_from = SCHEMA_VERSION
         self.conn = self._connect()
+        self._cursor = self.conn.cursor()  # one for every statement: none made per call
         try:
             with self.transaction():
                 self._exec("SELECT pg_advisory_xact_lock(?)", (_key("replybook:migrate"),))
@@ -206,7 +207,8 @@ class PostgresStore(TeamStore):
 
     def _rows(self, sql: str, args: Any = ()) -> list[tuple[Any, ...]]:
         try:
-            return list(self.conn.execute(_sql(sql), args or None).fetchall())
+            cursor = self._cursor.execute(_sql(sql), args or None)
+            return list(cursor.fetchall()) if cursor.description is not None else []
         except self._psycopg.Error as exc:
             raise self._fail(exc) from exc
 
@@ -219,27 +221,26 @@ class PostgresStore(TeamStore):
 
     def _exec(self, sql: str, args: Any = ()) -> None:
         try:
-            self.conn.execute(_sql(sql), args or None)
+            self._cursor.execute(_sql(sql), args or None)
         except self._psycopg.Error as exc:
             raise self._fail(exc) from exc
 
     def _exec_many(self, sql: str, rows: list[Any]) -> None:
         try:
-            with self.conn.cursor() as cursor:
-                cursor.executemany(_sql(sql), rows)
+            self._cursor.executemany(_sql(sql), rows)
         except self._psycopg.Error as exc:
             raise self._fail(exc) from exc
 
     def _insert(self, sql: str, args: Any) -> int:
         try:
-            row = self.conn.execute(_sql(sql), args).fetchone()
+            row = self._cursor.execute(_sql(sql), args).fetchone()
         except self._psycopg.Error as exc:
             raise self._fail(exc) from exc
         return int(row[0])
 
     def _begin(self) -> None:
         try:
-            self.conn.execute("BEGIN")
+            self._cursor.execute("BEGIN")
             return
         except self._psycopg.OperationalError:
             pass  # the connection went while idle (a server restart): open it again
@@ -248,6 +249,7 @@ class PostgresStore(TeamStore):
         self.close()
         try:
             self.conn = self._connect()
+            self._cursor = self.conn.cursor()
         except UsageError:
             raise StoreError(
                 f"{self.target}: lost the connection to the store and couldn't connect again"
