@@ -179,6 +179,8 @@ class Brand:
         self._anchors = _minimal(
             [*self._name_anchors, *self._handle_anchors, *self._url_anchors, *self.hashtags]
         )
+        # An ASCII text can only hold the ASCII ones.
+        self._ascii_anchors = _ascii(self._anchors)
         # Most often the names' anchors are all of them: a text holding one needs no
         # second look for the names and hashtags.
         self._names_anchored = self._name_anchors == self._anchors
@@ -200,6 +202,7 @@ class Brand:
         self._group_terms = {f"t{i}": term for i, term in enumerate(self.terms)}
         # Where a name can start: the first letters of its first word.
         self._first_words = _minimal(t.words[0][:4] for t in self.terms)
+        self._ascii_first_words = _ascii(self._first_words)
         self._handle_re = (
             re.compile(rf"(?<![\w@])@(?:{_alternation(self.handles)})(\w*)")
             if self.handles
@@ -235,10 +238,17 @@ class Brand:
         # letter changed, or two added, leave a run of three of seven): only a text holding
         # one of a name's three-letter runs is read for misspellings. An ASCII text can only
         # hold an ASCII name's.
+        # Each name's runs, after its first and last letter (a text holding neither is in
+        # another script); for ASCII texts, only the ASCII runs.
         self._grams = tuple(
-            tuple(dict.fromkeys(t[i : i + 3] for i in range(len(t) - 2)))
+            (t[0], t[-1], tuple(dict.fromkeys(t[i : i + 3] for i in range(len(t) - 2))))
             for t in self._targets
             if len(t) >= 3
+        )
+        self._ascii_grams = tuple(
+            (first, last, ascii)
+            for first, last, grams in self._grams
+            if (ascii := tuple(g for g in grams if g.isascii()))
         )
         # Words already compared with the names (plain words come back post after post).
         self._seen: dict[str, bool] = {}
@@ -256,6 +266,9 @@ class Brand:
             None
             if self.guarded
             else _minimal(max(fold(p).replace("*", " ").split(), key=len) for p in phrases)
+        )
+        self._ascii_exclude_anchors = (
+            _ascii(self._exclude_anchors) if self._exclude_anchors is not None else None
         )
 
     @classmethod
@@ -298,7 +311,7 @@ class Brand:
         folded, origin = self.fold.apply(text)
         found: list[Mention] = []
         ruled_out = False
-        if _any_in(self._anchors, folded):
+        if _any_in(self._ascii_anchors if folded.isascii() else self._anchors, folded):
             ruled_out = self._exact(text, folded, origin, found)
         # A post whose name an exclude phrase ruled out ("the Acme Air HVAC guy") names the
         # other trade: it is not searched for misspellings of the name it already holds.
@@ -354,7 +367,7 @@ class Brand:
         whole text for every name at every place costs more than the rest of a post)."""
         assert self._names is not None
         places: list[int] = []
-        for word in self._first_words:
+        for word in self._ascii_first_words if folded.isascii() else self._first_words:
             at = folded.find(word)
             while at != -1:
                 places.append(at)
@@ -445,15 +458,16 @@ class Brand:
         """Are a hashtag's words (as written, and folded) one of the exclude phrases?"""
         if self._exclude is None:
             return False
-        anchors = self._exclude_anchors
-        if anchors is not None and not _any_in(anchors, " ".join(folded)):
+        joined = " ".join(folded)
+        anchors = self._ascii_exclude_anchors if joined.isascii() else self._exclude_anchors
+        if anchors is not None and not _any_in(anchors, joined):
             return False
         return bool(self._exclude.search_all(" ".join(written)).get(None))
 
     def _without_excluded(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
         """The mentions with no exclude phrase in their sentence."""
         assert self._exclude is not None
-        anchors = self._exclude_anchors
+        anchors = self._ascii_exclude_anchors if folded.isascii() else self._exclude_anchors
         if anchors is not None and not _any_in(anchors, folded):
             return mentions
         hits = self._exclude.search_all(text).get(None, [])
@@ -473,8 +487,8 @@ class Brand:
     ) -> list[Mention]:
         """Words (and pairs of words written apart) within the similarity of a name."""
         hits: list[int] = []
-        for grams in self._grams:
-            if grams[0][0] not in folded and grams[-1][-1] not in folded:
+        for first, last, grams in self._ascii_grams if folded.isascii() else self._grams:
+            if first not in folded and last not in folded:
                 continue  # not even its first or last letter: another script
             for gram in grams:
                 at = folded.find(gram)
@@ -583,6 +597,11 @@ def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
         if a < end and start < b:
             return True
     return False
+
+
+def _ascii(anchors: tuple[str, ...]) -> tuple[str, ...]:
+    """The anchors an ASCII text can hold."""
+    return tuple(a for a in anchors if a.isascii())
 
 
 def _any_in(anchors: tuple[str, ...], folded: str) -> bool:
