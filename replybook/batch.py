@@ -9,6 +9,7 @@ reported. With ``--jobs N`` chunks go to worker processes; the store stays in th
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -441,6 +442,8 @@ _KEYS: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
 def _field_keys(columns: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """Each field with the key it is read from (``columns`` maps some), in field order:
     worked out once per mapping."""
+    if not columns:
+        return _PLAIN_KEYS
     mapping = tuple(columns.items())
     found = _KEYS.get(mapping)
     if found is None:
@@ -448,6 +451,9 @@ def _field_keys(columns: dict[str, str]) -> tuple[tuple[str, str], ...]:
             _KEYS.clear()
         found = _KEYS[mapping] = tuple((name, columns.get(name, name)) for name in _FIELDS)
     return found
+
+
+_PLAIN_KEYS = tuple((name, name) for name in _FIELDS)
 
 
 def _binary(text: str) -> bool:
@@ -514,9 +520,8 @@ def _bounded(stream: IO[str]) -> Iterator[str | _Overlong]:
 
 
 def _chain(first: str | _Overlong, rest: Iterator[str | _Overlong]) -> Iterator[str | _Overlong]:
-    if first:
-        yield first
-    yield from rest
+    # itertools' chain, not a generator: every line of a batch goes through it.
+    return itertools.chain((first,), rest) if first else rest
 
 
 def _finite(text: str) -> float:
@@ -1182,6 +1187,7 @@ def listen(
     result = ListenResult()
     seen: set[str] = set()
     named = len(sources) > 1
+    find, guarded = brand.find, brand.guarded
     for source in sources:
         source.keep = True
         # The columns read into a record's fields, and listen's own: not written again.
@@ -1212,11 +1218,11 @@ def listen(
                     continue
                 seen.add(key)
             try:
-                if brand.guarded:
+                if guarded:
                     with time_limit("the post"):
-                        found = brand.find(text)
+                        found = find(text)
                 else:
-                    found = brand.find(text)
+                    found = find(text)
             except ReplybookError as exc:
                 result.failed += 1
                 write({"id": record.get("id", number), "error": f"{where}line {number}: {exc}"})
