@@ -70,8 +70,8 @@ class Mention(NamedTuple):
 
 def strongest(mentions: Sequence[Mention]) -> Mention | None:
     """The mention that says most: exact before possible, then by kind, then the first."""
-    if not mentions:
-        return None
+    if len(mentions) < 2:
+        return mentions[0] if mentions else None
     return min(
         mentions, key=lambda m: (m.certainty != "exact", not m.direct, _RANK[m.kind], m.start)
     )
@@ -81,10 +81,7 @@ class _Term(NamedTuple):
     kind: str  # "name" or "alias"
     shown: str
     words: tuple[str, ...]  # folded
-
-    @property
-    def glued(self) -> str:
-        return "".join(self.words)
+    glued: str  # its words written together
 
 
 def _flat(value: Any) -> list[str]:
@@ -158,7 +155,7 @@ class Brand:
             for shown in values:
                 words = tuple(w for w in re.split(r"[\s_-]+", fold(shown.strip())) if w)
                 if words and not any(t.words == words for t in terms):
-                    terms.append(_Term(kind, shown.strip(), words))
+                    terms.append(_Term(kind, shown.strip(), words, "".join(words)))
         self.terms = tuple(terms)
         self.handles = tuple(
             dict.fromkeys(fold(h.strip().lstrip("@")) for h in handles if h.strip().lstrip("@"))
@@ -182,6 +179,12 @@ class Brand:
         self._anchors = _minimal(
             [*self._name_anchors, *self._handle_anchors, *self._url_anchors, *self.hashtags]
         )
+        # An ASCII text can only hold the ASCII ones.
+        self._ascii_anchors = _ascii(self._anchors)
+        # Most often the names' anchors are all of them: a text holding one needs no
+        # second look for the names and hashtags.
+        self._names_anchored = self._name_anchors == self._anchors
+        self._tags_anchored = self._tag_anchors == self._anchors
         self._names: re.Pattern[str] | None = None
         if self.terms:
             ending = _alternation(self.endings)
@@ -196,8 +199,10 @@ class Brand:
                 f"(?P<t{i}>{_SEPARATOR.join(map(re.escape, self.terms[i].words))})" for i in ordered
             )
             self._names = re.compile(rf"(?<![\w@#])(?:{groups}){suffix}(?!\w)")
+        self._group_terms = {f"t{i}": term for i, term in enumerate(self.terms)}
         # Where a name can start: the first letters of its first word.
         self._first_words = _minimal(t.words[0][:4] for t in self.terms)
+        self._ascii_first_words = _ascii(self._first_words)
         self._handle_re = (
             re.compile(rf"(?<![\w@])@(?:{_alternation(self.handles)})(\w*)")
             if self.handles
@@ -233,10 +238,17 @@ class Brand:
         # letter changed, or two added, leave a run of three of seven): only a text holding
         # one of a name's three-letter runs is read for misspellings. An ASCII text can only
         # hold an ASCII name's.
+        # Each name's runs, after its first and last letter (a text holding neither is in
+        # another script); for ASCII texts, only the ASCII runs.
         self._grams = tuple(
-            tuple(dict.fromkeys(t[i : i + 3] for i in range(len(t) - 2)))
+            (t[0], t[-1], tuple(dict.fromkeys(t[i : i + 3] for i in range(len(t) - 2))))
             for t in self._targets
             if len(t) >= 3
+        )
+        self._ascii_grams = tuple(
+            (first, last, ascii)
+            for first, last, grams in self._grams
+            if (ascii := tuple(g for g in grams if g.isascii()))
         )
         # Words already compared with the names (plain words come back post after post).
         self._seen: dict[str, bool] = {}
@@ -254,6 +266,9 @@ class Brand:
             None
             if self.guarded
             else _minimal(max(fold(p).replace("*", " ").split(), key=len) for p in phrases)
+        )
+        self._ascii_exclude_anchors = (
+            _ascii(self._exclude_anchors) if self._exclude_anchors is not None else None
         )
 
     @classmethod
@@ -296,11 +311,11 @@ class Brand:
         folded, origin = self.fold.apply(text)
         found: list[Mention] = []
         ruled_out = False
-        if _any_in(self._anchors, folded):
+        if _any_in(self._ascii_anchors if folded.isascii() else self._anchors, folded):
             ruled_out = self._exact(text, folded, origin, found)
         # A post whose name an exclude phrase ruled out ("the Acme Air HVAC guy") names the
         # other trade: it is not searched for misspellings of the name it already holds.
-        if self._fuzzy and not ruled_out and not any(m.certainty == "exact" for m in found):
+        if self._fuzzy and not ruled_out and not _any_exact(found):
             guesses = self._misspellings(text, folded, origin, found)
             if guesses and self._exclude is not None:
                 guesses = self._without_excluded(text, folded, guesses)
@@ -328,14 +343,16 @@ class Brand:
                     end -= 1
                 found.append(self._mention(text, origin, "url", m.start(), end, "exact"))
         names: list[Mention] = []
-        if self._names is not None and _any_in(self._name_anchors, folded):
+        if self._names is not None and (
+            self._names_anchored or _any_in(self._name_anchors, folded)
+        ):
             taken = [(m.start, m.end) for m in found]  # a name inside a link is the link
             for m in self._names_in(folded):
-                term = self.terms[int(str(m.lastgroup)[1:])]
+                term = self._group_terms[str(m.lastgroup)]
                 mention = self._mention(text, origin, term.kind, m.start(), m.end(), "exact")
-                if not any(a < mention.end and mention.start < b for a, b in taken):
+                if not taken or not _overlaps(mention, taken):
                     names.append(mention)
-        if "#" in folded and _any_in(self._tag_anchors, folded):
+        if "#" in folded and (self._tags_anchored or _any_in(self._tag_anchors, folded)):
             names += self._hashtags(text, folded, origin, found)
         ruled_out = False
         if names and self._exclude is not None:
@@ -350,7 +367,7 @@ class Brand:
         whole text for every name at every place costs more than the rest of a post)."""
         assert self._names is not None
         places: list[int] = []
-        for word in self._first_words:
+        for word in self._ascii_first_words if folded.isascii() else self._first_words:
             at = folded.find(word)
             while at != -1:
                 places.append(at)
@@ -441,15 +458,16 @@ class Brand:
         """Are a hashtag's words (as written, and folded) one of the exclude phrases?"""
         if self._exclude is None:
             return False
-        anchors = self._exclude_anchors
-        if anchors is not None and not _any_in(anchors, " ".join(folded)):
+        joined = " ".join(folded)
+        anchors = self._ascii_exclude_anchors if joined.isascii() else self._exclude_anchors
+        if anchors is not None and not _any_in(anchors, joined):
             return False
         return bool(self._exclude.search_all(" ".join(written)).get(None))
 
     def _without_excluded(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
         """The mentions with no exclude phrase in their sentence."""
         assert self._exclude is not None
-        anchors = self._exclude_anchors
+        anchors = self._ascii_exclude_anchors if folded.isascii() else self._exclude_anchors
         if anchors is not None and not _any_in(anchors, folded):
             return mentions
         hits = self._exclude.search_all(text).get(None, [])
@@ -469,8 +487,8 @@ class Brand:
     ) -> list[Mention]:
         """Words (and pairs of words written apart) within the similarity of a name."""
         hits: list[int] = []
-        for grams in self._grams:
-            if grams[0][0] not in folded and grams[-1][-1] not in folded:
+        for first, last, grams in self._ascii_grams if folded.isascii() else self._grams:
+            if first not in folded and last not in folded:
                 continue  # not even its first or last letter: another script
             for gram in grams:
                 at = folded.find(gram)
@@ -497,7 +515,7 @@ class Brand:
             for a, b, option in spans:
                 if self._similar(option):
                     mention = self._mention(text, origin, "misspelling", a, b, "possible")
-                    if not any(x < mention.end and mention.start < y for x, y in taken):
+                    if not taken or not _overlaps(mention, taken):
                         out.append(mention)
                         taken.append((mention.start, mention.end))
                     break
@@ -563,6 +581,27 @@ def _beside(folded: str, edge: int, step: int) -> tuple[int, int] | None:
 
 def _is_raw(phrase: str) -> bool:
     return len(phrase) >= 2 and phrase.startswith("/") and phrase.endswith("/")
+
+
+def _any_exact(found: list[Mention]) -> bool:
+    for m in found:  # noqa: SIM110 (a plain loop, no generator: this runs for every post)
+        if m.certainty == "exact":
+            return True
+    return False
+
+
+def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    """Does the mention overlap one of the spans?"""
+    start, end = mention.start, mention.end
+    for a, b in spans:  # noqa: SIM110
+        if a < end and start < b:
+            return True
+    return False
+
+
+def _ascii(anchors: tuple[str, ...]) -> tuple[str, ...]:
+    """The anchors an ASCII text can hold."""
+    return tuple(a for a in anchors if a.isascii())
 
 
 def _any_in(anchors: tuple[str, ...], folded: str) -> bool:
