@@ -317,6 +317,26 @@ def _incident_of(row: tuple[Any, ...]) -> Incident:
     )
 
 
+def _window(
+    column: str,
+    book: str,
+    since: datetime | None,
+    until: datetime | None,
+    playbook: str | None,
+) -> tuple[str, list[Any]]:
+    """A WHERE clause and its arguments: ``column`` in [since, until) (open ends: all
+    time), and only ``playbook``'s rows when one is given."""
+    where = f"WHERE {column} >= ? AND {column} < ?"
+    args: list[Any] = [
+        _epoch(since) if since is not None else -1e18,
+        _epoch(until) if until is not None else 1e18,
+    ]
+    if playbook is not None:
+        where += f" AND {book} = ?"
+        args.append(playbook)
+    return where, args
+
+
 def _moment(epoch: float | None) -> datetime | None:
     return None if epoch is None else datetime.fromtimestamp(float(epoch), timezone.utc)
 
@@ -712,16 +732,9 @@ class TeamStore:
             " c.agent, r.sent_at, r.agent FROM comments c LEFT JOIN replies r ON r.id = ("
             " SELECT r2.id FROM replies r2 WHERE r2.playbook = c.playbook AND"
             " r2.comment_ext_id = c.ext_id ORDER BY r2.sent_at, r2.id LIMIT 1)"
-            " WHERE c.received_at >= ? AND c.received_at < ?"
         )
-        args: list[Any] = [
-            _epoch(since) if since is not None else -1e18,
-            _epoch(until) if until is not None else 1e18,
-        ]
-        if playbook is not None:
-            sql += " AND c.playbook = ?"
-            args.append(playbook)
-        for row in self._stream(sql + " ORDER BY c.received_at, c.id", args):
+        where, args = _window("c.received_at", "c.playbook", since, until, playbook)
+        for row in self._stream(f"{sql} {where} ORDER BY c.received_at, c.id", args):
             received, book, channel, intent, action, sla, agent, sent, sender = row
             yield Seen(
                 datetime.fromtimestamp(float(received), timezone.utc),
@@ -742,17 +755,9 @@ class TeamStore:
         playbook: str | None = None,
     ) -> list[IncidentSpan]:
         """Incidents opened in [since, until), oldest first."""
-        sql = (
-            "SELECT id, playbook, label, status, count, first_seen, closed_at FROM incidents"
-            " WHERE first_seen >= ? AND first_seen < ?"
-        )
-        args: list[Any] = [
-            _epoch(since) if since is not None else -1e18,
-            _epoch(until) if until is not None else 1e18,
-        ]
-        if playbook is not None:
-            sql += " AND playbook = ?"
-            args.append(playbook)
+        sql = "SELECT id, playbook, label, status, count, first_seen, closed_at FROM incidents"
+        where, args = _window("first_seen", "playbook", since, until, playbook)
+        sql = f"{sql} {where}"
         return [
             IncidentSpan(
                 int(r[0]),
