@@ -171,6 +171,37 @@ class _Lexicon:
                 self.index.add((section, key, order), phrases_for(match, lang))
         figures = phrases_for((playbook.get("escalation") or {}).get("figures"), lang)
         self.index.add(("figures", "", 0), figures)
+        negations = (playbook.get("negations") or {}).get("phrases")
+        self.index.add(NEGATIONS, phrases_for(negations, lang))
+
+
+NEGATIONS = ("negations", "", 0)
+
+
+def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[Match]]:
+    """The lexicon's phrases found in ``text``, less the matches a negation cancels: a
+    match of a kind in ``negations.cancels`` that overlaps a negation ("no problems at
+    all", "never had an issue") doesn't count."""
+    found = lexicon.index.search_all(text)
+    negated = found.get(NEGATIONS)
+    if not negated:
+        return found
+    cancels = _compiled(
+        playbook,
+        "analyze:cancels",
+        lambda: frozenset(str(k) for k in (playbook.get("negations") or {}).get("cancels") or ()),
+    )
+    spans = [(m.start(), m.end()) for m in negated]
+    out: dict[Any, list[Match]] = {}
+    for key, matches in found.items():
+        if key[0] in ("signal", "raw") and key[1] in cancels:
+            matches = [
+                m for m in matches if not any(m.start() < b and a < m.end() for a, b in spans)
+            ]
+            if not matches:
+                continue
+        out[key] = matches
+    return out
 
 
 def _raw_keys(index: PhraseIndex) -> dict[str, list[tuple[str, str, float]]]:
@@ -362,7 +393,7 @@ def _thread(
             raise UsageError(f"context[{index}].text must be text")
         if role == "other":
             continue  # someone else in the thread: neither the customer nor the brand
-        found = lexicon.index.search_all(_clean(body))
+        found = _search(playbook, lexicon, _clean(body))
         if role == "brand":
             brand_replied = True
             last_brand = found
@@ -444,7 +475,7 @@ def analyze(
         return value >= thresholds.get(kind, 1.0)
 
     lexicon = _lexicon(playbook, lang)
-    found = lexicon.index.search_all(clean)
+    found = _search(playbook, lexicon, clean)
     scores: dict[str, float] = {}
     matches: dict[str, tuple[str, ...]] = {}
     peaks: dict[str, float] = {}

@@ -193,8 +193,12 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         and thread.brand_helped
         and not (still or sarcastic or question or a.escalation)
     ):
-        # Thanks after the brand helped in the thread.
-        turnaround = (over("thanks", thanks_score) or over("praise", praise_score)) and not loud
+        # Thanks after the brand helped in the thread; but thanks for the reply and then
+        # the problem again ("thanks for the reply, but it won't help") is no turnaround.
+        polite_but = complaint and over("contrast", scores.get("contrast", 0.0))
+        turnaround = (
+            over("thanks", thanks_score) or over("praise", praise_score)
+        ) and not (loud or polite_but)
     if turnaround:
         complaint = False
 

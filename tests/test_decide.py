@@ -270,3 +270,49 @@ def test_a_hazard_found_is_never_a_turnaround():
     # "found" and "thanks" read as a fix; the glass in the food is what matters.
     d = decide(analyze("Thanks, I found a piece of glass in my salad", PLAYBOOK), PLAYBOOK)
     assert d.action == "escalate" and "turnaround" not in d.flags and d.intent == "complaint"
+
+
+# A problem said to be absent is no complaint, in every language the playbook serves; a
+# problem told beside it still is.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Never had a problem with them, great service"),
+        ("en", "No complaints at all, the delivery was quick, thanks"),
+        ("tr", "Bir yıldır kullanıyorum, hiç sorun yaşamadım, teşekkürler"),
+        ("ru", "Пользуюсь год, никаких проблем, всё отлично"),
+        ("fa", "یک ساله استفاده می‌کنم و هیچ مشکلی نداشتم، عالیه"),
+        ("fi", "Käytössä vuoden, ei mitään ongelmia, kiitos"),
+    ],
+)
+def test_a_problem_said_to_be_absent_is_no_complaint(lang, text):
+    d = decide(analyze(text, PLAYBOOK, lang=lang), PLAYBOOK)
+    assert d.intent == "praise"
+    assert "sarcastic" not in d.flags
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "No problems until the update, now the app keeps crashing"),
+        ("tr", "Güncellemeye kadar hiç sorun yoktu, şimdi uygulama sürekli çöküyor"),
+        ("ru", "До обновления никаких проблем не было, теперь приложение постоянно вылетает"),
+        ("fa", "تا قبل از آپدیت هیچ مشکلی نداشتم، الان برنامه مدام بسته میشه"),
+        ("fi", "Ennen päivitystä ei ollut ongelmia, nyt sovellus kaatuu jatkuvasti"),
+    ],
+)
+def test_a_problem_told_beside_a_negation_is_still_a_complaint(lang, text):
+    d = decide(analyze(text, PLAYBOOK, lang=lang), PLAYBOOK)
+    assert d.intent == "complaint"
+
+
+def test_thanks_for_the_reply_and_then_the_problem_again_is_no_turnaround():
+    thread = [
+        {"role": "customer", "text": "the app crashes when I pay"},
+        {"role": "brand", "text": "Sorry about that! We've pushed a fix, please update the app."},
+    ]
+    d = decision("Thanks for the reply. But I updated and the app crashes again when I pay", thread)
+    assert d.intent == "complaint"
+    assert "turnaround" not in d.flags
+    d = decision("Thanks, that's great, it works now", thread)
+    assert d.case == "turnaround"

@@ -229,3 +229,12 @@ def test_cache_is_stamped_with_the_steps_that_compile_into_it(tmp_path):
     # A new version of a step's compiled form reads the playbook anew.
     for step in ("replybook.analyze", "replybook.linter"):
         assert sys.modules[step].__file__ in stamped
+
+
+def test_negations_may_only_cancel_signal_kinds(tmp_path):
+    path = write(
+        tmp_path / "p.yaml",
+        "extends: default\nnegations:\n  cancels: [complaint, grumble]\n",
+    )
+    message = error_of(path)
+    assert message.startswith(f"{path}:3: negations.cancels[1]: unknown signal kind 'grumble'")
