@@ -124,6 +124,7 @@ def test_real_hazards_are_escalated(text):
         "where is my refund, I'm about to explode",
         "your new playlist is on fire today",
         "my ears are bleeding from the hold music",
+        "your new advert is an assault on my eyes",
     ],
 )
 def test_figures_of_speech_and_product_names_are_not_safety(text):
@@ -316,3 +317,34 @@ def test_thanks_for_the_reply_and_then_the_problem_again_is_no_turnaround():
     assert "turnaround" not in d.flags
     d = decision("Thanks, that's great, it works now", thread)
     assert d.case == "turnaround"
+
+
+# Assault or harassment by someone the brand sent is a safety matter, in every language;
+# harassment by marketing texts is a complaint.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Your driver tried sexually assaulting my cousin on Friday"),
+        ("en", "the delivery man groped me at my own door"),
+        ("tr", "Kuryeniz kuzenimi taciz etmeye çalıştı"),
+        ("ru", "Ваш курьер приставал к моей сестре прямо у двери"),
+        ("fa", "پیک شما به خواهرم دست‌درازی کرد"),
+        ("fi", "Kuljettajanne lähenteli siskoani kyydin aikana"),
+    ],
+)
+def test_assault_and_harassment_are_escalated_as_safety(lang, text):
+    a = analyze(text, PLAYBOOK, lang=lang)
+    d = decide(a, PLAYBOOK)
+    assert (d.action, a.escalation) == ("escalate", "safety")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Your sales team keeps harassing me with calls, take me off the list"),
+        ("tr", "SMS ile taciz ediyorsunuz, aboneliğimi iptal edin"),
+    ],
+)
+def test_harassment_by_marketing_messages_is_a_complaint_not_safety(lang, text):
+    d = decide(analyze(text, PLAYBOOK, lang=lang), PLAYBOOK)
+    assert (d.intent, d.action) == ("complaint", "reply")
