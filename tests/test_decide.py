@@ -348,3 +348,31 @@ def test_assault_and_harassment_are_escalated_as_safety(lang, text):
 def test_harassment_by_marketing_messages_is_a_complaint_not_safety(lang, text):
     d = decide(analyze(text, PLAYBOOK, lang=lang), PLAYBOOK)
     assert (d.intent, d.action) == ("complaint", "reply")
+
+
+# Praise beside an inconvenience the customer was put to ("had to ...") is irony.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Just wanted to pay my rent online. Amazing. Had to go to a branch in the end."),
+        ("tr", "Harika. Faturamı ödemek için şubeye gitmek zorunda kaldım."),
+        ("ru", "Супер. Мне пришлось три раза звонить, чтобы отменить заказ."),
+        ("fa", "عالیه. مجبور شدم سه بار زنگ بزنم تا سفارش لغو بشه."),
+        ("fi", "Mahtavaa. Jouduin soittamaan kolme kertaa, että tilaus peruttiin."),
+    ],
+)
+def test_praise_beside_an_inconvenience_is_sarcasm(lang, text):
+    d = decide(analyze(text, PLAYBOOK, lang=lang), PLAYBOOK)
+    assert d.intent == "complaint"
+    assert "sarcastic" in d.flags
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I had to tell you: the new app is amazing"),
+        ("ru", "Мне пришлось по вкусу ваше новое меню, супер"),
+    ],
+)
+def test_praise_with_no_inconvenience_stays_praise(lang, text):
+    assert decide(analyze(text, PLAYBOOK, lang=lang), PLAYBOOK).intent == "praise"
