@@ -41,6 +41,10 @@ class Thread(NamedTuple):
     brand_asked: bool = False
     # The brand's last message offers a fix, steps or an answer.
     brand_helped: bool = False
+    # The brand's last message asks whether the problem is fixed ("is it working now?"),
+    # or whether it still fails ("are you still having issues?").
+    brand_checked: bool = False
+    brand_checked_still: bool = False
     # The customer complained earlier in the thread.
     complained: bool = False
     # An earlier customer message is an escalation (a legal threat, a safety report...).
@@ -405,15 +409,22 @@ def _thread(
         hit = _escalation(found)
         if hit and escalation is None:
             escalation = hit
-    asked = helped = False
+    asked = helped = checked = checked_still = False
     if last_brand is not None:
-        asked = _score(lexicon, last_brand, "brand_ask")[0] >= thresholds.get("brand_ask", 1.0)
-        helped = _score(lexicon, last_brand, "brand_fix")[0] >= thresholds.get("brand_fix", 1.0)
+
+        def says(kind: str) -> bool:
+            assert last_brand is not None
+            return _score(lexicon, last_brand, kind)[0] >= thresholds.get(kind, 1.0)
+
+        asked, helped = says("brand_ask"), says("brand_fix")
+        checked, checked_still = says("brand_check"), says("brand_check_still")
     return Thread(
         messages=len(context),
         brand_replied=brand_replied,
         brand_asked=asked,
         brand_helped=helped or (brand_replied and not asked),
+        brand_checked=checked,
+        brand_checked_still=checked_still,
         complained=complained,
         escalation=escalation[0] if escalation else None,
         escalation_phrase=escalation[1] if escalation else None,

@@ -178,6 +178,14 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     reported = over("reported", scores.get("reported", 0.0))
     fixed = over("turnaround", scores.get("turnaround", 0.0))
     still = over("still_broken", scores.get("still_broken", 0.0))
+    # The brand asked whether it's fixed and the answer is no ("Is it working now?" "Not
+    # really"), or whether it still fails and the answer is yes: it still fails.
+    answer = (thread.brand_checked and over("answer_no", scores.get("answer_no", 0.0))) or (
+        thread.brand_checked_still and over("answer_yes", scores.get("answer_yes", 0.0))
+    )
+    if answer and not fixed:
+        still = True
+        evidence["complaint"] = first("answer_no") or first("answer_yes") or ""
     # A customer who says it works again (and doesn't say it still fails) is not
     # complaining, whatever problem words the story of the fix contains.
     # A strong complaint phrase beside "fixed" ("you fixed X and broke Y") or a loud
@@ -230,7 +238,13 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     if thread.follow_up and (complaint or still):
         complaint = True
         specific = True
-        note("follow_up", first("still_broken") or first("complaint"))
+        note(
+            "follow_up",
+            first("still_broken")
+            or first("answer_no")
+            or first("answer_yes")
+            or first("complaint"),
+        )
 
     if rude and specific and not turnaround:
         # Rude about something the brand can act on: a complaint (dont-feed-trolls).

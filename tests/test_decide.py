@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -376,3 +377,65 @@ def test_praise_beside_an_inconvenience_is_sarcasm(lang, text):
 )
 def test_praise_with_no_inconvenience_stays_praise(lang, text):
     assert decide(analyze(text, PLAYBOOK, lang=lang), PLAYBOOK).intent == "praise"
+
+
+# The brand asked whether it's fixed: a no is a follow-up complaint. The brand asked whether
+# it still fails: a yes is one, and a no with "it works now" is a turnaround.
+CHECKS = {
+    "en": (
+        "my internet keeps dropping",
+        "Sorry about that! We've reset your line. Is it working now?",
+        "Not really, it dropped again an hour ago",
+        "Are you still having issues?",
+        "Yes, every evening",
+        "No, all good now, thanks",
+    ),
+    "tr": (
+        "İnternetim sürekli kopuyor",
+        "Merhaba, hattınızı sıfırladık. Sorun çözüldü mü?",
+        "Hayır, bir saat önce yine koptu",
+        "Sorun hâlâ devam ediyor mu?",
+        "Evet, her akşam",
+        "Hayır, artık düzeldi, teşekkürler",
+    ),
+    "ru": (
+        "Интернет постоянно отключается",
+        "Здравствуйте! Мы перезагрузили вашу линию. Заработало?",
+        "Нет, час назад опять отключился",
+        "Проблема сохраняется?",
+        "Да, каждый вечер",
+        "Нет, всё работает, спасибо",
+    ),
+    "fa": (
+        "اینترنتم مدام قطع میشه",
+        "سلام، خط شما را ریست کردیم. مشکل حل شد؟",
+        "نه، یک ساعت پیش دوباره قطع شد",
+        "هنوز مشکل دارید؟",
+        "بله، هر شب",
+        "نه، درست شد، ممنون",
+    ),
+    "fi": (
+        "Netti katkeilee jatkuvasti",
+        "Hei! Nollasimme linjasi. Toimiiko nyt?",
+        "Ei, katkesi taas tunti sitten",
+        "Onko ongelma edelleen?",
+        "Kyllä, joka ilta",
+        "Ei, nyt toimii, kiitos",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CHECKS))
+def test_an_answer_to_the_brands_check_says_whether_it_still_fails(lang):
+    problem, fixed, no, still, yes, works = CHECKS[lang]
+
+    def thread(brand: str) -> list[dict[str, str]]:
+        return [{"role": "customer", "text": problem}, {"role": "brand", "text": brand}]
+
+    for brand, answer in ((fixed, no), (still, yes)):
+        d = decide(analyze(answer, PLAYBOOK, context=thread(brand), lang=lang), PLAYBOOK)
+        assert (d.intent, d.case) == ("complaint", "complaint"), answer
+        assert "follow_up" in d.flags
+        assert d.evidence["complaint"] == re.split("[,،]", answer)[0].casefold()
+    d = decide(analyze(works, PLAYBOOK, context=thread(still), lang=lang), PLAYBOOK)
+    assert d.case == "turnaround"
