@@ -175,37 +175,43 @@ class _Lexicon:
                 self.index.add((section, key, order), phrases_for(match, lang))
         figures = phrases_for((playbook.get("escalation") or {}).get("figures"), lang)
         self.index.add(("figures", "", 0), figures)
-        negations = (playbook.get("negations") or {}).get("phrases")
-        self.index.add(NEGATIONS, phrases_for(negations, lang))
-
-
-NEGATIONS = ("negations", "", 0)
+        for group, spec in (playbook.get("negations") or {}).items():
+            self.index.add(("negations", str(group), 0), phrases_for(spec.get("phrases"), lang))
 
 
 def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[Match]]:
-    """The lexicon's phrases found in ``text``, less the matches a negation cancels: a
-    match of a kind in ``negations.cancels`` that overlaps a negation ("no problems at
-    all", "never had an issue") doesn't count."""
+    """The lexicon's phrases found in ``text``, less the matches a negation cancels: each
+    group of ``negations`` lists the signal kinds it cancels, and a match of one of them
+    that overlaps a phrase of the group doesn't count ("no problems at all", "not
+    impressed")."""
     found = lexicon.index.search_all(text)
-    negated = found.get(NEGATIONS)
-    if not negated:
+    groups = [key for key in found if key[0] == "negations"]
+    if not groups:
         return found
-    cancels = _compiled(
-        playbook,
-        "analyze:cancels",
-        lambda: frozenset(str(k) for k in (playbook.get("negations") or {}).get("cancels") or ()),
-    )
-    spans = [(m.start(), m.end()) for m in negated]
+    cancels = _compiled(playbook, "analyze:cancels", lambda: _cancels(playbook))
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for key in groups:
+        for kind in cancels.get(key[1], ()):
+            spans.setdefault(kind, []).extend((m.start(), m.end()) for m in found[key])
     out: dict[Any, list[Match]] = {}
     for key, matches in found.items():
-        if key[0] in ("signal", "raw") and key[1] in cancels:
+        if key[0] in ("signal", "raw") and key[1] in spans:
+            around = spans[key[1]]
             matches = [
-                m for m in matches if not any(m.start() < b and a < m.end() for a, b in spans)
+                m for m in matches if not any(m.start() < b and a < m.end() for a, b in around)
             ]
             if not matches:
                 continue
         out[key] = matches
     return out
+
+
+def _cancels(playbook: Playbook) -> dict[str, frozenset[str]]:
+    """Each negation group's signal kinds."""
+    return {
+        str(group): frozenset(str(k) for k in spec.get("cancels") or ())
+        for group, spec in (playbook.get("negations") or {}).items()
+    }
 
 
 def _raw_keys(index: PhraseIndex) -> dict[str, list[tuple[str, str, float]]]:

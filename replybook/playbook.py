@@ -790,9 +790,9 @@ _SCHEMA: dict[str, Any] = {
     # figures: phrases that look like a trigger but aren't one ("Fire TV", "before I
     # explode"); a trigger found inside one of them doesn't count.
     "escalation": {"contact": "str", "triggers": ("map", _PHRASES), "figures": _PHRASES},
-    # Phrases that say a problem is absent ("no problems at all", "never had an issue"):
-    # a match of a signal kind in `cancels` inside (or overlapping) one doesn't count.
-    "negations": {"cancels": ("list", "str"), "phrases": _PHRASES},
+    # Groups of phrases that negate a signal ("no problems at all", "not impressed"): a
+    # match of a signal kind in the group's `cancels` that overlaps one doesn't count.
+    "negations": ("map", {"cancels": ("list", "str"), "phrases": _PHRASES}),
     "topics": (
         "map",
         {
@@ -1078,15 +1078,16 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                         raise _fail(
                             problem, f"signals.{kind}.{lang}.{weight}[{index}]", origins, file
                         )
-    for index, kind in enumerate((data.get("negations") or {}).get("cancels") or []):
-        if kind not in data["signals"]:
-            known = ", ".join(sorted(data["signals"]))
-            raise _fail(
-                f"unknown signal kind {kind!r} (one of: {known})",
-                f"negations.cancels[{index}]",
-                origins,
-                file,
-            )
+    for group, spec in (data.get("negations") or {}).items():
+        for index, kind in enumerate(spec.get("cancels") or []):
+            if kind not in data["signals"]:
+                known = ", ".join(sorted(data["signals"]))
+                raise _fail(
+                    f"unknown signal kind {kind!r} (one of: {known})",
+                    f"negations.{group}.cancels[{index}]",
+                    origins,
+                    file,
+                )
     for section in ("topics", "cannot_grant", "faq"):
         for key, entry in (data.get(section) or {}).items():
             if "match" not in entry:

@@ -439,3 +439,44 @@ def test_an_answer_to_the_brands_check_says_whether_it_still_fails(lang):
         assert d.evidence["complaint"] == re.split("[,،]", answer)[0].casefold()
     d = decide(analyze(works, PLAYBOOK, context=thread(still), lang=lang), PLAYBOOK)
     assert d.case == "turnaround"
+
+
+# A good word negated is no praise (and so no irony): it is the complaint.
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The staff were not very helpful and the room wasn't clean"),
+        ("tr", "Hizmet hiç güzel değildi, yemek de soğuktu"),
+        ("ru", "Персонал был не очень вежливым, а номер грязным"),
+        ("fa", "برخورد کارمندها اصلا خوب نبود و اتاق کثیف بود"),
+        ("fi", "Henkilökunta ei ollut kovin ystävällinen ja huone oli likainen"),
+    ],
+)
+def test_a_negated_good_word_is_a_complaint_not_praise(lang, text):
+    d = decide(analyze(text, PLAYBOOK, lang=lang), PLAYBOOK)
+    assert d.intent == "complaint"
+    assert "sarcastic" not in d.flags and "mixed" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not only fast but friendly too, love it",
+        "Cheers for the quick help, brilliant service",
+    ],
+)
+def test_praise_past_a_negation_still_counts(text):
+    assert decision(text).intent == "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cheers for leaving us on the tarmac for 3 hours with no water",
+        "My parcel was marked delivered but it's nowhere to be found",
+        "Is anyone actually going to answer my emails or should I just give up?",
+        "The barista was lovely but the coffee was stone cold",
+    ],
+)
+def test_more_ways_to_complain_are_read(text):
+    assert decision(text).intent == "complaint"

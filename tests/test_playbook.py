@@ -234,7 +234,9 @@ def test_cache_is_stamped_with_the_steps_that_compile_into_it(tmp_path):
 def test_negations_may_only_cancel_signal_kinds(tmp_path):
     path = write(
         tmp_path / "p.yaml",
-        "extends: default\nnegations:\n  cancels: [complaint, grumble]\n",
+        "extends: default\nnegations:\n  mine:\n    cancels: [complaint, grumble]\n",
     )
     message = error_of(path)
-    assert message.startswith(f"{path}:3: negations.cancels[1]: unknown signal kind 'grumble'")
+    assert message.startswith(
+        f"{path}:4: negations.mine.cancels[1]: unknown signal kind 'grumble'"
+    )
