@@ -1046,11 +1046,14 @@ def test_presets_command_lists_them_as_json():
         "replies",
         "channel",
         "id_prefix",
+        "author",
+        "conversation",
         "fields",
         "filter",
         "lint",
     }
     assert chatwoot["id_prefix"] == "cw:"
+    assert chatwoot["author"] is None and chatwoot["conversation"] == []
     assert chatwoot["fields"]["received_at"] == [{"path": "created_at", "normalise": "time"}]
     assert chatwoot["filter"] == [
         {"field": "message_type", "op": "in", "value": [0, "incoming"]},
