@@ -3,13 +3,14 @@ customer's (left out of drafts, `brand` in a thread, what lint reads)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from replybook.batch import read_records
 from replybook.errors import PlaybookError, UsageError
-from replybook.presets import Owner, account_problem, load_preset
+from replybook.presets import NOBODY, Owner, account_problem, load_preset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "presets"
 PAGE = "104523318876"
@@ -93,6 +94,278 @@ def test_an_account_with_a_space_is_refused():
     )
 
 
+def test_each_preset_takes_its_own_prefix_and_plain_ids():
+    owner = Owner.of({}, ["fb:104523318876", "ig:17841400000000001", "7001", "@AcmeShop"])
+    facebook = load_preset("facebook").own(owner)
+    assert facebook.ids == {"104523318876", "7001"} and not facebook.usernames
+    instagram = load_preset("instagram").own(owner)
+    assert instagram.ids == {"17841400000000001", "7001"}
+    assert instagram.usernames == {"acmeshop"}
+    # A preset that can't tell who wrote a record knows nobody.
+    assert load_preset("twcs").own(owner) is NOBODY
+    assert not load_preset("facebook").own(Owner.of({}, ["ig:1", "@AcmeShop"]))
+
+
+# ---------------------------------------------------------------------------------------
+# Facebook: a Page replying in a comment's nested comments.data
+
+ILONA = "The blender I ordered arrived with a cracked jug."
+PAGE_REPLY = (
+    "So sorry, Ilona! Please send us your order number in Messenger and we will ship a new jug."
+)
+
+
+def test_facebook_the_pages_own_replies_are_left_out_and_brand_in_the_thread():
+    found, source = records("facebook", "facebook-page-replies.json", owner=Owner.of({}, [PAGE]))
+    assert found == [
+        (
+            1,
+            {
+                "_line": 1,
+                "id": "fb:5501_7001",
+                "text": ILONA,
+                "name": "Ilona Varga",
+                "channel": "facebook",
+                "received_at": "2026-11-21T09:00:00Z",
+            },
+        ),
+        (
+            3,
+            {
+                "_line": 3,
+                "id": "fb:5501_7003",
+                "text": "Done, it is order 4471.",
+                "name": "Ilona Varga",
+                "channel": "facebook",
+                "received_at": "2026-11-21T09:45:00Z",
+                "parent_id": "fb:5501_7001",
+                "context": [
+                    {"role": "customer", "text": ILONA},
+                    {"role": "brand", "text": PAGE_REPLY},
+                ],
+            },
+        ),
+        (
+            5,
+            {
+                "_line": 5,
+                "id": "fb:5501_7010",
+                "text": "Do you ship to Estonia?",
+                "name": "Tomas Reyes",
+                "channel": "facebook",
+                "received_at": "2026-11-21T11:00:00Z",
+            },
+        ),
+    ]
+    assert (source.skipped, source.skipped_own) == (2, 2)
+
+
+def test_facebook_lint_reads_the_pages_replies_against_what_they_answer():
+    owner = Owner.of({"accounts": [f"fb:{PAGE}"]})
+    found, source = records("facebook", "facebook-page-replies.json", "lint", owner)
+    assert [
+        (n, r["id"], r["text"][:20], r["comment"], r.get("name"), r.get("parent_id"))
+        for n, r in found
+    ] == [
+        (2, "fb:5501_7002", PAGE_REPLY[:20], ILONA, "Ilona Varga", "fb:5501_7001"),
+        (
+            4,
+            "fb:5501_7004",
+            "Thanks, Ilona. The n",
+            "Done, it is order 4471.",
+            "Ilona Varga",
+            "fb:5501_7001",
+        ),
+    ]
+    # The customers' comments are not linted as replies; none is counted as the brand's.
+    assert (source.skipped, source.skipped_own) == (3, 0)
+
+
+def test_facebook_without_own_accounts_reads_as_before():
+    found, source = records("facebook", "facebook-page-replies.json")
+    assert ids(found) == [
+        "fb:5501_7001",
+        "fb:5501_7002",
+        "fb:5501_7003",
+        "fb:5501_7004",
+        "fb:5501_7010",
+    ]
+    assert found[2][1]["context"] == [
+        {"role": "customer", "text": ILONA},
+        {"role": "other", "text": PAGE_REPLY},
+    ]
+    assert source.skipped == 0
+    lint, _ = records("facebook", "facebook-page-replies.json", "lint")
+    assert len(lint) == 5
+    # Own accounts of another source change nothing either.
+    other, _ = records(
+        "facebook", "facebook-page-replies.json", owner=Owner.of({"handle": "@AcmeShop"}, ["ig:1"])
+    )
+    assert other == found
+
+
+# ---------------------------------------------------------------------------------------
+# Instagram: the brand's username, with or without ids
+
+MARTA = "My order still shows as processing after ten days"
+BRAND_DM = "@marta.k sorry for the wait! Please send us a DM with your order number."
+
+
+def test_instagram_a_reply_by_the_brands_handle_is_the_brands():
+    owner = Owner.of({"handle": "@acmeshop"})
+    found, source = records("instagram", "instagram-brand-replies.jsonl", owner=owner)
+    assert ids(found) == ["ig:17900000000000001", "ig:17900000000000003", "ig:17900000000000005"]
+    assert found[1][1]["context"] == [
+        {"role": "customer", "text": MARTA},
+        {"role": "brand", "text": BRAND_DM},
+    ]
+    # The brand's own post on line 2 (from.username acmeshop); a fan's handle isn't the brand's.
+    assert (source.skipped, source.skipped_own) == (2, 2)
+    lint, _ = records("instagram", "instagram-brand-replies.jsonl", "lint", owner)
+    assert [(r["id"], r.get("comment")) for _, r in lint] == [
+        ("ig:17900000000000002", MARTA),
+        ("ig:17900000000000004", None),
+    ]
+
+
+def test_instagram_ids_alone_find_only_the_comments_that_carry_one():
+    owner = Owner.of({}, ["ig:17841400000000001"])
+    found, source = records("instagram", "instagram-brand-replies.jsonl", owner=owner)
+    assert ids(found) == [
+        "ig:17900000000000001",
+        "ig:17900000000000002",
+        "ig:17900000000000003",
+        "ig:17900000000000005",
+    ]
+    assert source.skipped_own == 1
+
+
+# ---------------------------------------------------------------------------------------
+# Zendesk: a ticket's comment list, agents replying
+
+LENA = "My order 5520 arrived without the charger."
+AGENT = "Hi Lena, sorry about that! Could you send us a photo of the box label?"
+PHOTO = "Here is the photo. When will the charger come?"
+
+
+def test_zendesk_side_loaded_agents_and_admins_are_the_brand():
+    found, source = records("zendesk", "zendesk-conversation.json")
+    assert found == [
+        (
+            1,
+            {"_line": 1, "id": "zd:9001", "text": LENA, "received_at": "2026-11-20T08:00:00Z"},
+        ),
+        (
+            4,
+            {
+                "_line": 4,
+                "id": "zd:9004",
+                "text": PHOTO,
+                "received_at": "2026-11-20T09:30:00Z",
+                # The same author id is the customer; the internal note is in no thread.
+                "context": [
+                    {"role": "customer", "text": LENA},
+                    {"role": "brand", "text": AGENT},
+                ],
+            },
+        ),
+    ]
+    assert (source.skipped, source.skipped_own) == (3, 3)
+
+
+def test_zendesk_lint_reads_the_agents_public_comments_against_the_requesters_latest():
+    found, source = records("zendesk", "zendesk-conversation.json", "lint")
+    assert [(n, r["id"], r["comment"]) for n, r in found] == [
+        (2, "zd:9002", LENA),
+        (5, "zd:9005", PHOTO),
+    ]
+    assert "parent_id" not in found[0][1] and source.skipped == 3
+
+
+def _without_users(tmp_path: Path) -> str:
+    document = json.loads((FIXTURES / "zendesk-conversation.json").read_text(encoding="utf-8"))
+    del document["users"]
+    path = tmp_path / "comments.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return str(path)
+
+
+def test_zendesk_agent_ids_say_the_same_without_side_loaded_users(tmp_path):
+    path = _without_users(tmp_path)
+    owner = Owner.of({"accounts": ["zd:7001", "zd:7002"]})
+    with_ids = list(read_records(path, "zendesk", owner=owner).records())
+    side_loaded, _ = records("zendesk", "zendesk-conversation.json")
+    assert [(n, r) for n, r, _ in with_ids] == side_loaded
+
+
+def test_zendesk_without_agents_known_reads_as_before(tmp_path):
+    plain = list(read_records(_without_users(tmp_path), "zendesk").records())
+    assert [(r["id"], "context" in r) for _, r, _ in plain] == [
+        ("zd:9001", False),
+        ("zd:9002", False),
+        ("zd:9004", False),
+        ("zd:9005", False),
+    ]
+    lint = list(read_records(_without_users(tmp_path), "zendesk", mode="lint").records())
+    assert [(r["id"], "comment" in r) for _, r, _ in lint] == [
+        ("zd:9001", False),
+        ("zd:9002", False),
+        ("zd:9004", False),
+        ("zd:9005", False),
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# YouTube: the channel's own comments were already told apart; another channel of the
+# brand's is too, with its id
+
+
+def _youtube_thread(tmp_path: Path) -> str:
+    def comment(cid: str, author: str, text: str, parent: str | None = None) -> dict:
+        snippet = {
+            "channelId": "UCacme",
+            "videoId": "vid1",
+            "textOriginal": text,
+            "authorDisplayName": author,
+            "authorChannelId": {"value": author},
+            "publishedAt": "2026-11-21T10:00:00Z",
+        }
+        if parent:
+            snippet["parentId"] = parent
+        return {"kind": "youtube#comment", "id": cid, "snippet": snippet}
+
+    thread = {
+        "kind": "youtube#commentThread",
+        "id": "T1",
+        "snippet": {"channelId": "UCacme", "topLevelComment": comment("T1", "UCdana", "Broken.")},
+        "replies": {
+            "comments": [
+                comment("T1.a", "UCacme", "Sorry, Dana! Write to us.", "T1"),
+                comment("T1.b", "UCacmehelp", "We have your e-mail, Dana.", "T1"),
+            ]
+        },
+    }
+    path = tmp_path / "threads.json"
+    path.write_text(json.dumps({"items": [thread]}), encoding="utf-8")
+    return str(path)
+
+
+def test_youtube_the_channels_own_as_before_and_another_channel_of_the_brands(tmp_path):
+    path = _youtube_thread(tmp_path)
+    plain = read_records(path, "youtube")
+    assert [r["id"] for _, r, _ in plain.records()] == ["yt:T1", "yt:T1.b"]
+    assert plain.skipped == 1
+    owner = Owner.of({}, ["yt:UCacmehelp"])
+    mine = read_records(path, "youtube", owner=owner)
+    assert [r["id"] for _, r, _ in mine.records()] == ["yt:T1"]
+    assert (mine.skipped, mine.skipped_own) == (2, 1)
+    lint = read_records(path, "youtube", mode="lint", owner=owner)
+    assert [(r["id"], r["comment"]) for _, r, _ in lint.records()] == [
+        ("yt:T1.a", "Broken."),
+        ("yt:T1.b", "Broken."),
+    ]
+
+
 # ---------------------------------------------------------------------------------------
 # A preset of one's own: the author's display name
 
@@ -147,5 +420,3 @@ def test_a_bad_author_section_is_one_line(tmp_path, body, problem):
     with pytest.raises(PlaybookError) as caught:
         load_preset(str(preset))
     assert str(caught.value) == f"{preset}:6: {problem}"
-
-

@@ -1066,6 +1066,14 @@ def test_presets_command_lists_them_as_json():
     assert google["lint"]["fields"]["text"] == [
         {"path": "reviewReply.comment", "normalise": "google-translated"}
     ]
+    zendesk = next(p for p in data["presets"] if p["name"] == "zendesk")
+    assert zendesk["conversation"] == ["comments"]
+    assert zendesk["author"] == {
+        "id": ["author_id"],
+        "username": [],
+        "name": [],
+        "staff": {"list": "users", "id": "id", "field": "role", "in": ["agent", "admin"]},
+    }
 
 
 def test_presets_command_as_text():
