@@ -10,6 +10,7 @@ import pytest
 
 from replybook.batch import read_records
 from replybook.errors import PlaybookError, UsageError
+from replybook.playbook import load_playbook
 from replybook.presets import NOBODY, Owner, account_problem, load_preset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "presets"
@@ -420,3 +421,36 @@ def test_a_bad_author_section_is_one_line(tmp_path, body, problem):
     with pytest.raises(PlaybookError) as caught:
         load_preset(str(preset))
     assert str(caught.value) == f"{preset}:6: {problem}"
+
+
+# ---------------------------------------------------------------------------------------
+# The playbook's brand.accounts
+
+
+def test_brand_accounts_load_and_a_bad_one_names_file_line_and_key(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "playbook: t\nextends: default\nbrand:\n  name: T\n"
+        '  accounts: ["fb:104523318876", 7001, "@acme.shop"]\n',
+        encoding="utf-8",
+    )
+    book = load_playbook(good)
+    assert Owner.of(book.get("brand")).ids == {"fb:104523318876", "7001"}
+    bad = tmp_path / "replybook.yaml"
+    bad.write_text(
+        'playbook: t\nextends: default\nbrand:\n  name: T\n  accounts: ["fb:1", "fb: 2"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(PlaybookError) as caught:
+        load_playbook(bad)
+    assert str(caught.value) == (
+        f"{bad}:5: brand.accounts[1]: expected an account id like 'fb:104523318876' or a"
+        " username like '@acme.shop', got 'fb: 2'"
+    )
+    listed = tmp_path / "listed.yaml"
+    listed.write_text(
+        "playbook: t\nextends: default\nbrand:\n  name: T\n  accounts: fb:1\n", encoding="utf-8"
+    )
+    with pytest.raises(PlaybookError) as caught:
+        load_playbook(listed)
+    assert str(caught.value) == f"{listed}:5: brand.accounts: expected a list, got text"
