@@ -7,14 +7,17 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from replybook.batch import read_records
+from replybook.cli import app
 from replybook.errors import PlaybookError, UsageError
 from replybook.playbook import load_playbook
 from replybook.presets import NOBODY, Owner, account_problem, load_preset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "presets"
 PAGE = "104523318876"
+NOW = "2026-11-21T12:00:00Z"
 
 
 def records(name: str, fixture: str, mode: str = "draft", owner: Owner | None = None):
@@ -454,3 +457,139 @@ def test_brand_accounts_load_and_a_bad_one_names_file_line_and_key(tmp_path):
     with pytest.raises(PlaybookError) as caught:
         load_playbook(listed)
     assert str(caught.value) == f"{listed}:5: brand.accounts: expected a list, got text"
+
+
+# ---------------------------------------------------------------------------------------
+# On the command line: --own and brand.accounts
+
+runner = CliRunner()
+FB = str(FIXTURES / "facebook-page-replies.json")
+LEFT_OUT = (
+    "replybook: 2 records left out by the facebook preset's filters"
+    " (2 written by the brand's own accounts)\n"
+)
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def out_ids(stdout: str) -> list[str]:
+    return [json.loads(line)["id"] for line in stdout.splitlines()]
+
+
+def _brand_playbook(tmp_path: Path, brand: str) -> str:
+    path = tmp_path / "brand.yaml"
+    path.write_text(f"playbook: t\nextends: default\nbrand:\n{brand}", encoding="utf-8")
+    return str(path)
+
+
+def test_draft_batch_leaves_out_the_pages_own_replies_given_with_own():
+    args = ("draft", "--batch", FB, "--from", "facebook", "--no-store", "--received-at", NOW)
+    result = invoke(*args, "--own", "fb:104523318876")
+    assert result.exit_code == 0
+    assert result.stderr == LEFT_OUT
+    assert out_ids(result.stdout) == ["fb:5501_7001", "fb:5501_7003", "fb:5501_7010"]
+    # Without own accounts, as before: every comment drafted, nothing said on stderr.
+    before = invoke(*args)
+    assert before.exit_code == 0 and before.stderr == ""
+    assert out_ids(before.stdout) == [
+        "fb:5501_7001",
+        "fb:5501_7002",
+        "fb:5501_7003",
+        "fb:5501_7004",
+        "fb:5501_7010",
+    ]
+    # Another source's account changes nothing.
+    other = invoke(*args, "--own", "ig:104523318876")
+    assert (other.exit_code, other.stdout, other.stderr) == (0, before.stdout, "")
+
+
+def test_the_playbooks_brand_accounts_do_what_own_does(tmp_path):
+    book = _brand_playbook(tmp_path, '  name: Acme Shop\n  accounts: ["fb:104523318876"]\n')
+    args = ("draft", "--batch", FB, "--from", "facebook", "--no-store", "--received-at", NOW)
+    from_book = invoke(*args, "--playbook", book)
+    from_own = invoke(*args, "--own", "fb:104523318876")
+    assert from_book.exit_code == 0 and from_book.stderr == LEFT_OUT
+    # The same drafts, but for the brand name the playbook signs with.
+    assert out_ids(from_book.stdout) == out_ids(from_own.stdout)
+    # --own adds to brand.accounts.
+    both = invoke("lint", "--batch", FB, "--from", "facebook", "--playbook", book, "--own", "9102")
+    assert out_ids(both.stdout) == ["fb:5501_7002", "fb:5501_7004", "fb:5501_7010"]
+
+
+def test_lint_batch_reads_the_pages_replies_against_the_comments_they_answer():
+    result = invoke("lint", "--batch", FB, "--from", "facebook", "--own", "fb:104523318876")
+    assert result.exit_code == 1
+    assert result.stderr == "replybook: 3 records left out by the facebook preset's filters\n"
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(o["id"], [f["rule"] for f in o["findings"]]) for o in found] == [
+        ("fb:5501_7002", ["signature"]),
+        ("fb:5501_7004", ["complaint-without-apology", "complaint-without-next-step", "signature"]),
+    ]
+
+
+def test_triage_a_zendesk_ticket_with_side_loaded_agents():
+    result = invoke(
+        "triage",
+        str(FIXTURES / "zendesk-conversation.json"),
+        "--from",
+        "zendesk",
+        "--no-store",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "replybook: 3 records left out by the zendesk preset's filters"
+        " (3 written by the brand's own accounts)\n"
+    )
+    assert sorted(q["id"] for q in json.loads(result.stdout)["queue"]) == ["zd:9001", "zd:9004"]
+
+
+def test_listen_leaves_out_the_brands_own_instagram_comments(tmp_path):
+    book = _brand_playbook(tmp_path, '  name: Acme Shop\n  handle: "@AcmeShop"\n')
+    feed = str(FIXTURES / "instagram-brand-replies.jsonl")
+    result = invoke("listen", feed, "--from", "instagram", "--playbook", book)
+    assert result.exit_code == 0
+    assert out_ids(result.stdout) == ["ig:17900000000000003"]
+    assert result.stderr.startswith(
+        "replybook: 2 records left out by the instagram preset's filters"
+        " (2 written by the brand's own accounts)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("draft", "--own", "fb:1", "some text"),
+            "--own needs --from: a preset says which field names the author",
+        ),
+        (
+            ("triage", FB, "--own", "fb:1", "--no-store"),
+            "--own needs --from: a preset says which field names the author",
+        ),
+        (
+            ("draft", "--batch", FB, "--from", "facebook", "--own", "fb: 1", "--no-store"),
+            "--own: expected an account id like 'fb:104523318876' or a username like"
+            " '@acme.shop', got 'fb: 1'",
+        ),
+        (
+            ("lint", "--batch", FB, "--from", "twcs", "--own", "tw:1"),
+            "--own: the twcs preset can't tell who wrote a record"
+            " (presets that can: facebook, instagram, youtube, zendesk)",
+        ),
+        (
+            ("listen", FB, "--own", "@acme"),
+            "--own needs --from: a preset says which field names the author",
+        ),
+    ],
+)
+def test_own_usage_errors_are_one_line_and_exit_2(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"replybook: error: {message}\n"
