@@ -1081,6 +1081,15 @@ def test_presets_command_as_text():
     assert result.exit_code == 0
     assert "youtube: YouTube comment threads and comments (Data API v3)\n" in result.stdout
     assert "  reads:     received_at <- snippet.publishedAt (time)\n" in result.stdout
+    assert "  author:    id <- from.id\n" in result.stdout
+    assert (
+        "  records:   tickets, results, comments, lines; one conversation in comments\n"
+        "  ids zd:N\n" in result.stdout
+    )
+    assert (
+        "  author:    id <- author_id; users whose role is agent, admin are the brand's\n"
+        in result.stdout
+    )
     assert (
         "  keeps:     reviewReply.comment present false (kept with --include-answered)\n"
         in result.stdout
