@@ -14,6 +14,8 @@ from replybook.batch import Source, read_records
 from replybook.cli import app
 from replybook.errors import PlaybookError, UsageError
 from replybook.presets import (
+    NOBODY,
+    Owner,
     builtin_presets,
     html_text,
     language,
@@ -1127,6 +1129,11 @@ _JSON = st.recursive(
                     "message_type",
                     "private",
                     "payload",
+                    "users",
+                    "role",
+                    "author_id",
+                    "username",
+                    "public",
                 ]
             ),
             inner,
@@ -1140,12 +1147,14 @@ _JSON = st.recursive(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=_JSON)
 def test_any_json_through_any_preset_never_crashes(value):
+    owner = Owner.of({"handle": "@x"}, ["fb:1", "1", "zd:0", "@a.b"])
     for name in builtin_presets():
         preset = load_preset(name)
-        for mode in ("draft", "lint"):
-            for record, parent in preset.items(value):
-                out = preset.expand(record, parent, mode=mode)
-                assert out is None or isinstance(out, dict)
+        for own in (NOBODY, preset.own(owner, value)):
+            for mode in ("draft", "lint"):
+                for record, parent in preset.items(value):
+                    out = preset.expand(record, parent, mode=mode, own=own)
+                    assert out is None or isinstance(out, dict)
 
 
 def test_presets_on_a_terminal_is_a_table():
