@@ -80,7 +80,7 @@ _UNWRITTEN = re.compile("[\ud800-\udfff\x7f-\x9f\u2028\u2029]")
 
 if TYPE_CHECKING:
     from .listen import Brand, Mention
-    from .presets import Preset
+    from .presets import Own, Owner, Preset
     from .store import TeamStore
 
 CHUNK = 200
@@ -114,15 +114,18 @@ def read_records(
     *,
     mode: str = "draft",
     include_answered: bool = False,
+    owner: Owner | None = None,
 ) -> Source:
     """The records of a batch file (``-``: stdin), ready for a batch, triage or listening.
 
     ``preset`` (a name from ``replybook presets``, a preset file, or a loaded preset) reads
     a source's export or API shape; ``columns`` (``text=message,name=author`` or a mapping)
     maps fields to columns, over the preset's mapping for the fields it names. ``mode`` is
-    ``draft`` or ``lint`` (a preset reads the replies for lint). Iterate
-    :meth:`Source.records` for ``(number, record or None, error or None)``; afterwards
-    ``skipped`` counts the records the preset's filters left out.
+    ``draft`` or ``lint`` (a preset reads the replies for lint). ``owner``: the brand's own
+    accounts (:class:`replybook.presets.Owner`), whose comments a draft leaves out and a
+    lint reads. Iterate :meth:`Source.records` for ``(number, record or None, error or
+    None)``; afterwards ``skipped`` counts the records the preset's filters left out, and
+    ``skipped_own`` those of them the brand's own accounts wrote.
     """
     fields = DRAFT_FIELDS if mode == "draft" else LINT_FIELDS
     if isinstance(preset, str):
@@ -133,7 +136,14 @@ def read_records(
         mapping = parse_columns(",".join(f"{k}={v}" for k, v in columns.items()), fields)
     else:
         mapping = parse_columns(columns, fields)
-    return Source(path, mapping, preset=preset, mode=mode, include_answered=include_answered)
+    return Source(
+        path,
+        mapping,
+        preset=preset,
+        mode=mode,
+        include_answered=include_answered,
+        owner=owner,
+    )
 
 
 @dataclass
@@ -152,9 +162,12 @@ class Source:
     preset: Preset | None = None
     mode: str = "draft"
     include_answered: bool = False
+    owner: Owner | None = None
     skipped: int = 0
+    skipped_own: int = 0
     # Keep each record's fields as read in ``_raw`` (listen writes the other columns back).
     keep: bool = False
+    _base_own: Own | None = field(default=None, repr=False)
 
     def records(self) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         """(line number, record or None, error or None) for each input record."""
@@ -247,26 +260,43 @@ class Source:
                 yield from self._jsonl(text.splitlines(keepends=True))
                 return
             raise UsageError(f"{where}: not valid JSON ({_json_problem(exc)})") from None
+        own = self._own(document)
         for number, (raw, parent) in enumerate(self.preset.items(document), start=1):
-            yield from self._mapped(raw, parent, number)
+            yield from self._mapped(raw, parent, number, own)
+
+    def _own(self, document: Any = None) -> Own:
+        """The brand's accounts as the preset tells them, with the staff ``document`` lists
+        (worked out once, and again only for a document that can list staff)."""
+        assert self.preset is not None
+        author = self.preset.author
+        if document is not None and author is not None and author.staff is not None:
+            return self.preset.own(self.owner, document)
+        if self._base_own is None:
+            self._base_own = self.preset.own(self.owner)
+        return self._base_own
 
     def _mapped(
-        self, raw: Any, parent: Any, number: int
+        self, raw: Any, parent: Any, number: int, own: Own | None = None
     ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         """One source record through the preset: nothing when its filters leave it out."""
         assert self.preset is not None
         if not isinstance(raw, dict):
             yield number, None, f"line {number}: expected a JSON object"
             return
+        if own is None:
+            own = self._own()
         mapped = self.preset.expand(
             raw,
             parent,
             mode=self.mode,
             columns=self.columns,
             include_answered=self.include_answered,
+            own=own,
         )
         if mapped is None:
             self.skipped += 1
+            if own and self.mode == "draft" and self.preset.authored(raw, own):
+                self.skipped_own += 1
             return
         yield number, self._normalise(mapped, number, {}), None
 
@@ -358,8 +388,9 @@ class Source:
                 yield number, None, f"line {number}: not valid JSON ({_json_problem(exc)})"
                 continue
             if self.preset is not None and isinstance(raw, (dict, list)):
+                own = self._own(raw)
                 for item, parent in self.preset.items(raw):
-                    yield from self._mapped(item, parent, number)
+                    yield from self._mapped(item, parent, number, own)
                 continue
             if not isinstance(raw, dict):
                 yield number, None, f"line {number}: expected a JSON object"

@@ -123,6 +123,11 @@ _DB_HELP = (
     "The team's memory: a SQLite file or a postgresql:// URL. Default: $REPLYBOOK_DB, else"
     " ~/.local/share/replybook/replybook.db."
 )
+_OWN_HELP = (
+    "With --from: one of the brand's own accounts, whose comments are the brand's (a"
+    " source's id prefix and id, fb:104523318876, or a username, @acme.shop); repeatable,"
+    " added to the playbook's brand.accounts."
+)
 
 
 class Format(str, Enum):
@@ -257,6 +262,7 @@ def draft(
     include_answered: bool = typer.Option(
         False, "--include-answered", help="With --from: also what is already answered."
     ),
+    own: list[str] | None = typer.Option(None, "--own", metavar="ACCOUNT", help=_OWN_HELP),
     output_file: str | None = typer.Option(
         None, "--output", "-o", help="Write the batch's JSONL here (whole or not at all)."
     ),
@@ -270,12 +276,13 @@ def draft(
     from .runner import Drafter, time_limit
 
     _args(name=name, handle=handle, agent=agent, channel=channel, lang=lang, id=comment_id)
-    _check_from(preset, include_answered, batch)
+    _check_from(preset, include_answered, batch, own)
     posted = _sent_at(sent_at, record)
     stars = _rating(rating)
     playbook = _playbook_path(playbook)
     book = load_playbook(playbook)
     _check_lang(book, lang)
+    owner = _owner(book, preset, own)
     now = _now()
     if context == "-" and (batch == "-" or (batch is None and text in (None, "-"))):
         raise UsageError(_STDIN_TWICE)
@@ -307,6 +314,7 @@ def draft(
                 settle=drafter.settle,
                 preset=preset,
                 include_answered=include_answered,
+                owner=owner,
             )
             return
         # A rating alone is a review to answer: its text may be empty.
@@ -481,6 +489,7 @@ def _run_batch(
     fail_level: str | None = None,
     preset: str | None = None,
     include_answered: bool = False,
+    owner: Any = None,
 ) -> None:
     """Run a batch, then exit: 1 when a record failed (or, for lint, was flagged)."""
     from . import output
@@ -494,7 +503,7 @@ def _run_batch(
 
     kind, args = worker
     source = read_records(
-        path, preset, columns, mode=kind, include_answered=include_answered
+        path, preset, columns, mode=kind, include_answered=include_answered, owner=owner
     )
     sink = Sink(output_file)
     initializer = init_draft_worker if kind == "draft" else init_lint_worker
@@ -519,26 +528,56 @@ def _run_batch(
         raise typer.Exit(ExitStatus.FINDINGS)
 
 
-def _check_from(preset: str | None, include_answered: bool, batch: str | None) -> None:
-    """``--from`` names a batch's shape: it needs ``--batch``, and a preset that exists."""
+def _check_from(
+    preset: str | None, include_answered: bool, batch: str | None, own: list[str] | None = None
+) -> None:
+    """``--from`` names a batch's shape: it needs ``--batch``, and a preset that exists;
+    ``--own`` needs a preset that can tell who wrote a record."""
     if preset is None:
         if include_answered:
             raise UsageError("--include-answered needs --from: a preset says what is answered")
+        if own:
+            raise UsageError("--own needs --from: a preset says which field names the author")
         return
     _arg(preset, "--from")
     if batch is None:
         raise UsageError("--from needs --batch: it names the shape of the batch file")
-    from .presets import load_preset
+    from .presets import account_problem, all_presets, load_preset
 
-    load_preset(preset)
+    loaded = load_preset(preset)
+    for value in own or ():
+        problem = account_problem(_arg(value, "--own"))
+        if problem is not None:
+            raise UsageError(f"--own: {problem}")
+    if own and loaded.author is None:
+        able = ", ".join(p.name for p in all_presets() if p.author is not None)
+        raise UsageError(
+            f"--own: the {loaded.name} preset can't tell who wrote a record"
+            f" (presets that can: {able})"
+        )
+
+
+def _owner(book: Any, preset: str | None, own: list[str] | None) -> Any:
+    """The brand's own accounts, for a preset: the playbook's ``brand:`` section's, and
+    ``--own``."""
+    if preset is None:
+        return None
+    from .presets import Owner
+
+    return Owner.of(book.get("brand"), own or ())
 
 
 def _say_skipped(source: Any) -> None:
     if source.preset is not None and source.skipped:
         noun = "record" if source.skipped == 1 else "records"
+        mine = (
+            f" ({source.skipped_own} written by the brand's own accounts)"
+            if source.skipped_own
+            else ""
+        )
         sys.stderr.write(
             f"replybook: {source.skipped} {noun} left out by the {source.preset.name}"
-            " preset's filters\n"
+            f" preset's filters{mine}\n"
         )
 
 
@@ -658,6 +697,7 @@ def lint(
     include_answered: bool = typer.Option(
         False, "--include-answered", help="With --from: also what is already answered."
     ),
+    own: list[str] | None = typer.Option(None, "--own", metavar="ACCOUNT", help=_OWN_HELP),
     output_file: str | None = typer.Option(
         None, "--output", "-o", help="Write the batch's JSONL here (whole or not at all)."
     ),
@@ -675,7 +715,7 @@ def lint(
     from .runner import Linter, check_length, clean, lint_history, time_limit
 
     _args(comment=comment, name=name, channel=channel, lang=lang)
-    _check_from(preset, include_answered, batch)
+    _check_from(preset, include_answered, batch, own)
     if comment is not None:
         comment = check_length(clean(comment))
     playbook = _playbook_path(playbook)
@@ -726,6 +766,7 @@ def lint(
             fail_level=fail_level.value,
             preset=preset,
             include_answered=include_answered,
+            owner=_owner(book, preset, own),
         )
         return
     paths = list(files or [])
@@ -1227,6 +1268,7 @@ def triage(
     include_answered: bool = typer.Option(
         False, "--include-answered", help="With --from: also what is already answered."
     ),
+    own: list[str] | None = typer.Option(None, "--own", metavar="ACCOUNT", help=_OWN_HELP),
     channel: str | None = typer.Option(None, "--channel", help="Default channel."),
     playbook: str | None = typer.Option(
         None, "--playbook", envvar="REPLYBOOK_PLAYBOOK", help="Playbook file or built-in name."
@@ -1252,7 +1294,7 @@ def triage(
     from .runner import Drafter
 
     _args(channel=channel, lang=lang, route=route)
-    _check_from(preset, include_answered, file)
+    _check_from(preset, include_answered, file, own)
     book = load_playbook(_playbook_path(playbook))
     _check_lang(book, lang)
     _check_route(book, route)
@@ -1260,7 +1302,13 @@ def triage(
     store = _open_store(db, no_store)
     try:
         drafter = Drafter(book, store, now, {"channel": channel, "lang": lang})
-        source = read_records(file, preset, columns, include_answered=include_answered)
+        source = read_records(
+            file,
+            preset,
+            columns,
+            include_answered=include_answered,
+            owner=_owner(book, preset, own),
+        )
         if store is not None:
             with store.transaction():
                 queue, errors = triage_queue(source, drafter, route)
@@ -1313,6 +1361,7 @@ def listen(
     include_answered: bool = typer.Option(
         False, "--include-answered", help="With --from: also what is already answered."
     ),
+    own: list[str] | None = typer.Option(None, "--own", metavar="ACCOUNT", help=_OWN_HELP),
     since: str | None = typer.Option(
         None, "--since", help="Only posts received at or after this time (ISO 8601)."
     ),
@@ -1335,7 +1384,7 @@ def listen(
     from .runner import DRAFT_FIELDS
 
     _args(since=since)
-    _check_from(preset, include_answered, "feeds")
+    _check_from(preset, include_answered, "feeds", own)
     paths = list(feeds or [])
     if not paths:
         if sys.stdin.isatty():
@@ -1359,8 +1408,9 @@ def listen(
         mapping = parse_columns(columns, DRAFT_FIELDS)
         sources = [Source(path, mapping) for path in paths]
     else:
+        owner = _owner(book, preset, own)
         sources = [
-            read_records(path, preset, columns, include_answered=include_answered)
+            read_records(path, preset, columns, include_answered=include_answered, owner=owner)
             for path in paths
         ]
     sink = Sink(output_file)

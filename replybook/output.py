@@ -739,6 +739,8 @@ def print_presets(presets: list[Any], fmt: str, stream: IO[str] | None = None) -
         where = ", ".join(row["records"])
         if row["replies"]:
             where += f"; replies in {', '.join(row['replies'])}"
+        if row["conversation"]:
+            where += f"; one conversation in {', '.join(row['conversation'])}"
         out.write(f"  records:   {safe(where, True)}\n")
         extras = [f"channel {row['channel']}"] if row["channel"] else []
         extras.append(f"ids {row['id_prefix']}N" if row["id_prefix"] else "ids as given")
@@ -747,6 +749,8 @@ def print_presets(presets: list[Any], fmt: str, stream: IO[str] | None = None) -
             out.write(f"  reads:     {safe(line, True)}\n")
         for line in _filters(row["filter"]):
             out.write(f"  keeps:     {safe(line, True)}\n")
+        if row["author"] is not None:
+            out.write(f"  author:    {safe(_authors(row['author']), True)}\n")
         lint = row["lint"]
         for line in _reads({k: v for k, v in lint["fields"].items() if row["fields"].get(k) != v}):
             out.write(f"  lint reads: {safe(line, True)}\n")
@@ -756,6 +760,20 @@ def print_presets(presets: list[Any], fmt: str, stream: IO[str] | None = None) -
         if row["note"]:
             out.write(f"  note:      {safe(row['note'], True)}\n")
         out.write("\n")
+
+
+def _authors(author: dict[str, Any]) -> str:
+    """A preset's author section on one line: ``id <- from.id; username <- username``."""
+    shown = [
+        f"{kind} <- {', '.join(author[kind])}"
+        for kind in ("id", "username", "name")
+        if author[kind]
+    ]
+    staff = author.get("staff")
+    if staff:
+        values = ", ".join(str(v) for v in staff["in"])
+        shown.append(f"{staff['list']} whose {staff['field']} is {values} are the brand's")
+    return "; ".join(shown)
 
 
 def _rich_presets(rows: list[dict[str, Any]], out: IO[str]) -> None:
@@ -777,7 +795,14 @@ def _rich_presets(rows: list[dict[str, Any]], out: IO[str]) -> None:
         table.add_row(
             head,
             Text(safe(where)),
-            Text(safe("\n".join(_reads(row["fields"])))),
+            Text(
+                safe(
+                    "\n".join(
+                        _reads(row["fields"])
+                        + ([f"author: {_authors(row['author'])}"] if row["author"] else [])
+                    )
+                )
+            ),
             Text(safe("\n".join(_filters(row["filter"])) or "everything")),
         )
     console.print(table)

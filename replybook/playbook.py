@@ -766,6 +766,10 @@ _SCHEMA: dict[str, Any] = {
         "domains": ("list", "str"),
         "aliases": _NAMES,
         "exclude": _PHRASES,
+        # The brand's own accounts on the sources presets read: an id with the source's id
+        # prefix (fb:104523318876), a plain id, or a username (@acme.shop). What they
+        # write is the brand's, never a customer's comment to answer.
+        "accounts": ("list", "any"),
         # Misspellings found by edit distance (rapidfuzz ratio, percent) on words of at
         # least min_letters letters: only ever `possible`.
         "misspellings": {"similarity": "number", "min_letters": "int"},
@@ -1119,7 +1123,8 @@ _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 
 def _check_brand(brand: dict[str, Any], origins: Origins, file: str) -> None:
     """What `replybook listen` looks for must be something it can find: names with two
-    letters or more, handles and hashtags of word characters, domains of a host name."""
+    letters or more, handles and hashtags of word characters, domains of a host name; and
+    the brand's accounts must be ids or usernames."""
 
     def each(key: str) -> list[tuple[str, Any]]:
         value = brand.get(key)
@@ -1162,6 +1167,13 @@ def _check_brand(brand: dict[str, Any], origins: Origins, file: str) -> None:
                 raise _fail(
                     f"expected a domain like 'acme-air.example', got {domain!r}", at, origins, file
                 )
+    if brand.get("accounts"):
+        from .presets import account_problem
+
+        for at, account in each("accounts"):
+            problem = account_problem(account)
+            if problem is not None:
+                raise _fail(problem, at, origins, file)
     similarity = (brand.get("misspellings") or {}).get("similarity")
     if similarity is not None and not 0 <= similarity <= 100:
         raise _fail(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -64,9 +64,15 @@ _KEYS = {
     "id_prefix",
     "markers",
     "lint",
+    "author",
+    "conversation",
 }
 _SUFFIXES = (".yaml", ".yml")
 _AUTHOR = ("name", "handle")
+# What an `author:` section may say names a record's author, and how a staff list is given.
+AUTHOR_KINDS = ("id", "username", "name")
+_STAFF_KEYS = ("list", "id", "field", "in")
+_ACCOUNT_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -124,10 +130,163 @@ class Condition:
 
 @dataclass(frozen=True)
 class Mode:
-    """What a draft (or a lint) batch reads: field sources and filters."""
+    """What a draft (or a lint) batch reads: field sources and filters. ``inherited``: the
+    filters are the draft's (a lint section without a filter of its own)."""
 
     fields: Mapping[str, tuple[FieldSource, ...]]
     filters: tuple[Condition, ...]
+    inherited: bool = False
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Users a document lists beside its records (Zendesk's ``?include=users``): the ones
+    whose ``field`` holds one of ``values`` are the brand's own people."""
+
+    list: str
+    id: str
+    field: str
+    values: tuple[Any, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"list": self.list, "id": self.id, "field": self.field, "in": list(self.values)}
+
+
+@dataclass(frozen=True)
+class Author:
+    """Which of a source's fields name a record's author: account ids, usernames and
+    display names (each a list of paths, the first present read), and a document's staff."""
+
+    ids: tuple[str, ...] = ()
+    usernames: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    staff: Staff | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": list(self.ids),
+            "username": list(self.usernames),
+            "name": list(self.names),
+        }
+        out["staff"] = self.staff.to_dict() if self.staff is not None else None
+        return out
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who the brand is on the sources it answers: its own accounts' ids (``fb:1234`` for
+    one source, by its id prefix; a plain id for any), usernames (without @, case-folded)
+    and names (case-folded). What they write is the brand's, not a customer's."""
+
+    ids: frozenset[str] = frozenset()
+    usernames: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.usernames or self.names)
+
+    @classmethod
+    def of(cls, brand: Mapping[str, Any] | None, own: Iterable[Any] = ()) -> Owner:
+        """The owner a playbook's ``brand:`` section names (its ``handle``, ``handles``,
+        ``accounts``, ``name`` and ``names``), with the accounts of ``--own`` added. Each
+        account is checked (:func:`account_problem`); a bad one is a UsageError."""
+        brand = brand or {}
+        ids: set[str] = set()
+        usernames = {_username(h) for h in _texts(brand.get("handle"), brand.get("handles"))}
+        names = {_name(n) for n in _texts(brand.get("name"), brand.get("names"))}
+        for where, values in (("brand.accounts", brand.get("accounts") or ()), ("--own", own)):
+            for value in values:
+                problem = account_problem(value)
+                if problem is not None:
+                    raise UsageError(f"{where}: {problem}")
+                text = str(value).strip()
+                if text.startswith("@"):
+                    usernames.add(_username(text))
+                else:
+                    ids.add(text)
+        return cls(frozenset(ids), frozenset(usernames - {""}), frozenset(names - {""}))
+
+
+@dataclass(frozen=True)
+class Own:
+    """The owner as one preset can tell it: the ids that are the brand's on this source
+    (prefix taken off), and the usernames and names when the source gives them."""
+
+    ids: frozenset[str] = frozenset()
+    usernames: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.usernames or self.names)
+
+
+NOBODY = Own()
+
+
+def account_problem(value: Any) -> str | None:
+    """What is wrong with an account of the brand's, or None: an id with its source's
+    prefix (``fb:104523318876``), a plain id, or a username (``@acme.shop``)."""
+    wanted = "expected an account id like 'fb:104523318876' or a username like '@acme.shop'"
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return f"{wanted}, got {_kind_of(value)}"
+    text = str(value).strip()
+    shown = repr(text if len(text) <= 40 else text[:37] + "...")
+    if (
+        not text
+        or len(text) > _ACCOUNT_LIMIT
+        or not text.isprintable()
+        or any(c.isspace() for c in text)
+    ):
+        return f"{wanted}, got {shown}"
+    if text.startswith("@"):
+        return None if re.fullmatch(r"@[\w.]+", text) else f"{wanted}, got {shown}"
+    prefix, sep, rest = text.partition(":")
+    if sep and (not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", prefix) or not rest):
+        return f"{wanted}, got {shown}"
+    return None
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a number" if isinstance(value, (int, float)) else type(value).__name__
+
+
+def _texts(*values: Any) -> Iterator[str]:
+    """Every text in values that are text, lists of text or {language: [text]} maps."""
+    for value in values:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            yield from _texts(*value.values())
+        elif isinstance(value, (list, tuple)):
+            yield from _texts(*value)
+
+
+def _username(value: str) -> str:
+    return value.strip().lstrip("@").casefold()
+
+
+def _name(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _id_text(value: Any) -> str | None:
+    """An id as its text: a number as written (``42``, ``42.0``), text stripped; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else None
+    if isinstance(value, (str, int)):
+        text = str(value).strip()
+        return text or None
+    return None
 
 
 @dataclass(frozen=True)
@@ -147,30 +306,42 @@ class Preset:
     modes: Mapping[str, Mode]
     note: str = ""
     paths: tuple[str, ...] = field(default=())
+    author: Author | None = None
+    conversation: tuple[str, ...] = ()
 
     # -- where the records are ----------------------------------------------------------
 
     def items(self, value: Any) -> Iterator[tuple[Any, Item | None]]:
         """Each source record in a JSON value, in order, with the record it replies to: a
         list's items, the list at one of the preset's paths, else the value itself; the
-        comment inside a wrapper (``unwrap``), then its nested replies."""
-        for item in self._listed(value):
-            yield from self._thread(item)
+        comment inside a wrapper (``unwrap``), then its nested replies. In a list at one of
+        the ``conversation`` paths (one ticket's comments), each record comes with the
+        records before it (the latest :data:`MAX_THREAD`)."""
+        found, conversation = self._listed(value)
+        for index, item in enumerate(found):
+            before = None
+            if conversation and index:
+                window = [
+                    self._unwrapped(x) if isinstance(x, dict) else x
+                    for x in found[max(0, index - MAX_THREAD) : index]
+                ]
+                before = Item(window[0], tuple(window[1:]), nested=False)
+            yield from self._thread(item, before)
 
-    def _listed(self, value: Any) -> list[Any]:
+    def _listed(self, value: Any) -> tuple[list[Any], bool]:
         if isinstance(value, list):
-            return value
+            return value, False
         if isinstance(value, dict):
             for path in self.paths:
                 found = lookup(value, path)
                 if isinstance(found, list):
-                    return found
-        return [value]
+                    return found, path in self.conversation
+        return [value], False
 
-    def _thread(self, top: Any) -> Iterator[tuple[Any, Item | None]]:
+    def _thread(self, top: Any, before: Item | None = None) -> Iterator[tuple[Any, Item | None]]:
         # Iterative, depth first, in document order: a reply follows the record it answers
         # and the replies before it.
-        stack: list[tuple[Any, Item | None, int]] = [(top, None, 0)]
+        stack: list[tuple[Any, Item | None, int]] = [(top, before, 0)]
         while stack:
             obj, parent, depth = stack.pop()
             if not isinstance(obj, dict):
@@ -212,15 +383,17 @@ class Preset:
         mode: str = "draft",
         columns: Mapping[str, str] | None = None,
         include_answered: bool = False,
+        own: Own = NOBODY,
     ) -> dict[str, Any] | None:
         """One source record as a replybook record, or None when the preset's filters
         leave it out. ``columns`` (``--columns``) read those fields from the named source
         paths instead. A missing field is absent; a missing text is left for the batch to
-        report (``no "text"``)."""
+        report (``no "text"``). ``own`` (:meth:`own`): the brand's accounts, whose records
+        a draft leaves out and a lint reads (see :meth:`keeps`)."""
         if not isinstance(record, dict):
             return {"_error": "expected a JSON object"}
         chosen = self.modes[mode]
-        if not self.keeps(record, mode, include_answered):
+        if not self.keeps(record, mode, include_answered, own):
             return None
         out: dict[str, Any] = {}
         for name, sources in chosen.fields.items():
@@ -235,19 +408,99 @@ class Preset:
                 out[name] = value
         if "channel" not in out and self.channel:
             out["channel"] = self.channel
-        if parent is not None:
-            self._thread_fields(out, parent, mode, include_answered)
+        if parent is not None and (parent.nested or own):
+            self._thread_fields(out, record, parent, mode, include_answered, own)
         for name in ("id", "parent_id"):
             if name in out and self.id_prefix:
                 out[name] = self._prefixed(out[name])
         return out
 
-    def keeps(self, record: Mapping[str, Any], mode: str = "draft", include: bool = False) -> bool:
+    def keeps(
+        self,
+        record: Mapping[str, Any],
+        mode: str = "draft",
+        include: bool = False,
+        own: Own = NOBODY,
+    ) -> bool:
         """Whether the filters of ``mode`` keep the record (``include``: what is already
-        answered too)."""
-        return all(
-            c.holds(record) for c in self.modes[mode].filters if not (include and c.answered)
+        answered too). With the brand's accounts known (``own``), a draft leaves out what
+        they wrote; a lint reads only what they wrote where its filters are the draft's,
+        and what they wrote beside what its own filters keep."""
+        chosen = self.modes[mode]
+        held = all(c.holds(record) for c in chosen.filters if not (include and c.answered))
+        if not own:
+            return held
+        mine = self.authored(record, own)
+        if mode == "draft":
+            return held and not mine
+        return (held and mine) if chosen.inherited else (held or mine)
+
+    # -- who wrote it -------------------------------------------------------------------
+
+    def own(self, owner: Owner | None, document: Any = None) -> Own:
+        """The brand's accounts as this source names them: the owner's plain ids and those
+        with this preset's id prefix (taken off), its usernames and names where the
+        preset reads them, and the staff a ``document`` lists. Nothing when the preset
+        can't tell who wrote a record."""
+        author = self.author
+        if author is None:
+            return NOBODY
+        ids: set[str] = set()
+        if author.ids and owner is not None:
+            for entry in owner.ids:
+                if ":" not in entry:
+                    ids.add(entry)
+                elif self.id_prefix and entry.startswith(self.id_prefix):
+                    ids.add(entry[len(self.id_prefix) :])
+        if author.staff is not None and document is not None:
+            ids.update(self._staff(author.staff, document))
+        if owner is None and not ids:
+            return NOBODY
+        return Own(
+            frozenset(ids),
+            owner.usernames if owner is not None and author.usernames else frozenset(),
+            owner.names if owner is not None and author.names else frozenset(),
         )
+
+    def _staff(self, staff: Staff, document: Any) -> Iterator[str]:
+        people = lookup(document, staff.list)
+        if not isinstance(people, list):
+            return
+        for person in people:
+            role = lookup(person, staff.field)
+            if role is not None and any(_same(role, v) for v in staff.values):
+                found = _id_text(lookup(person, staff.id))
+                if found is not None:
+                    yield found
+
+    def authored(self, record: Any, own: Own) -> bool:
+        """Whether one of the brand's accounts (``own``) wrote the record."""
+        author = self.author
+        if author is None or not own or not isinstance(record, Mapping):
+            return False
+        if own.ids:
+            for path in author.ids:
+                found = _id_text(lookup(record, path))
+                if found is not None and found in own.ids:
+                    return True
+        if own.usernames:
+            for path in author.usernames:
+                found = lookup(record, path)
+                if isinstance(found, str) and _username(found) in own.usernames:
+                    return True
+        if own.names:
+            for path in author.names:
+                found = lookup(record, path)
+                if isinstance(found, str) and _name(found) in own.names:
+                    return True
+        return False
+
+    def _author_id(self, record: Any) -> str | None:
+        for path in self.author.ids if self.author is not None else ():
+            found = _id_text(lookup(record, path))
+            if found is not None:
+                return found
+        return None
 
     def _value(self, record: Mapping[str, Any], sources: tuple[FieldSource, ...]) -> Any:
         for source in sources:
@@ -266,14 +519,22 @@ class Preset:
         return None
 
     def _thread_fields(
-        self, out: dict[str, Any], parent: Item, mode: str, include_answered: bool
+        self,
+        out: dict[str, Any],
+        record: Mapping[str, Any],
+        parent: Item,
+        mode: str,
+        include_answered: bool,
+        own: Own,
     ) -> None:
         """A reply knows what it replies to: the parent's id, and the thread so far (the
         comment it replies to, then the replies before it) as its context for a draft,
         or the last comment before it that isn't the brand's as what it answers, for lint.
-        A message the draft filters leave out is the brand's own."""
+        A message the draft filters leave out is the brand's own. A record of a
+        conversation has no parent: the records before it that the draft filters keep are
+        its thread, the brand's accounts' among them the brand's."""
         fields = self.modes["draft"].fields
-        if "parent_id" not in out and "id" in fields:
+        if parent.nested and "parent_id" not in out and "id" in fields:
             parent_id = self._value(parent.record, fields["id"])
             if parent_id is not None:
                 out["parent_id"] = parent_id
@@ -283,13 +544,15 @@ class Preset:
         for message in (parent.record, *parent.earlier)[-MAX_THREAD:]:
             if not isinstance(message, dict):
                 continue
+            if not parent.nested and not self.keeps(message, "draft", include_answered):
+                continue  # not part of the conversation its customer sees (an internal note)
             text = self._value(message, fields["text"])
             if isinstance(text, str) and text.strip():
                 thread.append((message, text))
         if not thread:
             return
         if mode == "lint":
-            theirs = [m for m, _ in thread if self.keeps(m, "draft", include_answered)] or [
+            theirs = [m for m, _ in thread if self.keeps(m, "draft", include_answered, own)] or [
                 thread[-1][0]
             ]
             answered = next(text for m, text in thread if m is theirs[-1])
@@ -301,11 +564,15 @@ class Preset:
         if "context" in out:
             return
         me = out.get("handle") or out.get("name")
+        # With the brand known, an author without a name is told by their account id.
+        by_id = self._author_id(record) if me is None and own else None
         context = []
         for message, text in thread:
-            if not self.keeps(message, "draft", include_answered):
+            if not self.keeps(message, "draft", include_answered, own):
                 role = "brand"
-            elif me is not None and self._author(message) == me:
+            elif (me is not None and self._author(message) == me) or (
+                by_id is not None and self._author_id(message) == by_id
+            ):
                 role = "customer"
             else:
                 role = "other"
@@ -351,6 +618,8 @@ class Preset:
             "replies": list(self.replies),
             "channel": self.channel,
             "id_prefix": self.id_prefix,
+            "author": self.author.to_dict() if self.author is not None else None,
+            "conversation": list(self.conversation),
             "fields": draft["fields"],
             "filter": draft["filter"],
             "lint": mode_dict(self.modes["lint"]),
@@ -363,6 +632,8 @@ class Item:
 
     record: Any
     earlier: tuple[Any, ...] = ()
+    # False in a conversation: ``record`` is the first of the records before, not a parent.
+    nested: bool = True
 
 
 # ---------------------------------------------------------------------------------------
@@ -665,6 +936,11 @@ def _build(data: dict[str, Any], origins: Mapping[str, tuple[str, int]], file: s
     if not isinstance(lint_data, dict) or set(lint_data) - {"fields", "filter"}:
         raise fail("expected fields and filter", "lint")
     lint = _mode(lint_data, "lint.", fail, markers, base=draft)
+    author = _author(data.get("author"), fail)
+    conversation = _strings(data.get("conversation", []), "conversation", fail)
+    for path in conversation:
+        if path not in records or path in SHAPES:
+            raise fail("expected one of the records' JSON paths", "conversation")
     return Preset(
         name=name,
         description=texts["description"],
@@ -679,7 +955,41 @@ def _build(data: dict[str, Any], origins: Mapping[str, tuple[str, int]], file: s
         id_prefix=prefix,
         markers=dict(markers),
         modes={"draft": draft, "lint": lint},
+        author=author,
+        conversation=tuple(conversation),
     )
+
+
+def _author(value: Any, fail: Any) -> Author | None:
+    """``author:``: the paths that name a record's author, by kind, and a staff list."""
+    if value is None:
+        return None
+    keys = (*AUTHOR_KINDS, "staff")
+    if not isinstance(value, dict) or not value or set(value) - set(keys):
+        raise fail(f"expected a mapping of {', '.join(keys)} to source paths", "author")
+    paths = {kind: _strings(value.get(kind, []), f"author.{kind}", fail) for kind in AUTHOR_KINDS}
+    staff = None
+    spec = value.get("staff")
+    if spec is not None:
+        at = "author.staff"
+        if not isinstance(spec, dict) or set(spec) != set(_STAFF_KEYS):
+            raise fail(f"expected {', '.join(_STAFF_KEYS)}", at)
+        for key in ("list", "id", "field"):
+            if not isinstance(spec[key], str) or not spec[key].strip():
+                raise fail("expected a source path", f"{at}.{key}")
+        values = spec["in"]
+        if (
+            not isinstance(values, list)
+            or not values
+            or any(isinstance(v, (dict, list)) or v is None for v in values)
+        ):
+            raise fail("expected a list of values", f"{at}.in")
+        staff = Staff(
+            spec["list"].strip(), spec["id"].strip(), spec["field"].strip(), tuple(values)
+        )
+    if staff is not None and not paths["id"]:
+        raise fail("a staff list needs the author's id", "author.id")
+    return Author(tuple(paths["id"]), tuple(paths["username"]), tuple(paths["name"]), staff)
 
 
 def _strings(value: Any, path: str, fail: Any) -> list[str]:
@@ -712,11 +1022,13 @@ def _mode(
         if not items:
             raise fail("expected a path, a {path, normalise, map} or a list of them", where)
         fields[name] = tuple(_source(item, where, fail, markers) for item in items)
-    if "filter" in data or base is None:
-        filters = tuple(_conditions(data.get("filter", []), at + "filter", fail))
-    else:
+    inherited = "filter" not in data and base is not None
+    if inherited:
+        assert base is not None
         filters = base.filters
-    return Mode(fields=fields, filters=filters)
+    else:
+        filters = tuple(_conditions(data.get("filter", []), at + "filter", fail))
+    return Mode(fields=fields, filters=filters, inherited=inherited)
 
 
 def _source(item: Any, where: str, fail: Any, markers: Mapping[str, str]) -> FieldSource:

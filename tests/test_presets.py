@@ -14,6 +14,8 @@ from replybook.batch import Source, read_records
 from replybook.cli import app
 from replybook.errors import PlaybookError, UsageError
 from replybook.presets import (
+    NOBODY,
+    Owner,
     builtin_presets,
     html_text,
     language,
@@ -1046,11 +1048,14 @@ def test_presets_command_lists_them_as_json():
         "replies",
         "channel",
         "id_prefix",
+        "author",
+        "conversation",
         "fields",
         "filter",
         "lint",
     }
     assert chatwoot["id_prefix"] == "cw:"
+    assert chatwoot["author"] is None and chatwoot["conversation"] == []
     assert chatwoot["fields"]["received_at"] == [{"path": "created_at", "normalise": "time"}]
     assert chatwoot["filter"] == [
         {"field": "message_type", "op": "in", "value": [0, "incoming"]},
@@ -1063,6 +1068,14 @@ def test_presets_command_lists_them_as_json():
     assert google["lint"]["fields"]["text"] == [
         {"path": "reviewReply.comment", "normalise": "google-translated"}
     ]
+    zendesk = next(p for p in data["presets"] if p["name"] == "zendesk")
+    assert zendesk["conversation"] == ["comments"]
+    assert zendesk["author"] == {
+        "id": ["author_id"],
+        "username": [],
+        "name": [],
+        "staff": {"list": "users", "id": "id", "field": "role", "in": ["agent", "admin"]},
+    }
 
 
 def test_presets_command_as_text():
@@ -1070,6 +1083,15 @@ def test_presets_command_as_text():
     assert result.exit_code == 0
     assert "youtube: YouTube comment threads and comments (Data API v3)\n" in result.stdout
     assert "  reads:     received_at <- snippet.publishedAt (time)\n" in result.stdout
+    assert "  author:    id <- from.id\n" in result.stdout
+    assert (
+        "  records:   tickets, results, comments, lines; one conversation in comments\n"
+        "  ids zd:N\n" in result.stdout
+    )
+    assert (
+        "  author:    id <- author_id; users whose role is agent, admin are the brand's\n"
+        in result.stdout
+    )
     assert (
         "  keeps:     reviewReply.comment present false (kept with --include-answered)\n"
         in result.stdout
@@ -1107,6 +1129,11 @@ _JSON = st.recursive(
                     "message_type",
                     "private",
                     "payload",
+                    "users",
+                    "role",
+                    "author_id",
+                    "username",
+                    "public",
                 ]
             ),
             inner,
@@ -1120,12 +1147,14 @@ _JSON = st.recursive(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=_JSON)
 def test_any_json_through_any_preset_never_crashes(value):
+    owner = Owner.of({"handle": "@x"}, ["fb:1", "1", "zd:0", "@a.b"])
     for name in builtin_presets():
         preset = load_preset(name)
-        for mode in ("draft", "lint"):
-            for record, parent in preset.items(value):
-                out = preset.expand(record, parent, mode=mode)
-                assert out is None or isinstance(out, dict)
+        for own in (NOBODY, preset.own(owner, value)):
+            for mode in ("draft", "lint"):
+                for record, parent in preset.items(value):
+                    out = preset.expand(record, parent, mode=mode, own=own)
+                    assert out is None or isinstance(out, dict)
 
 
 def test_presets_on_a_terminal_is_a_table():
