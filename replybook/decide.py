@@ -161,6 +161,14 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         )
         # A request for help with a problem is a complaint, however it is asked.
         or over("help_request", helping)
+        # Thanks at the end of a complaint is politeness ("I did not receive anything.
+        # Thanks"): the problem's own words decide, not the thanks that lowers their sum.
+        or (
+            over("thanks", thanks_score)
+            and cue
+            and a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
+            and over("complaint", a.cues.get("complaint", 0.0))
+        )
         or (
             question
             and a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
@@ -203,10 +211,15 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     ):
         # Thanks after the brand helped in the thread; but thanks for the reply and then
         # the problem again ("thanks for the reply, but it won't help") is no turnaround.
-        polite_but = complaint and over("contrast", scores.get("contrast", 0.0))
+        # Only a complaint can be turned around: thanks in a thread that was praise all
+        # along is praise. And thanks beside the problem again ("I did not receive
+        # anything. Thanks") is the problem.
+        polite_but = complaint or a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
         turnaround = (
-            over("thanks", thanks_score) or over("praise", praise_score)
-        ) and not (loud or polite_but)
+            thread.complained
+            and (over("thanks", thanks_score) or over("praise", praise_score))
+            and not (loud or polite_but)
+        )
     if turnaround:
         complaint = False
 

@@ -122,6 +122,8 @@ NEVER_NAMED = [
     ("the app ate my money thereby ruining my week", "your money", ""),
     ("please get me back my hard earned cash", "your hard", ""),
     ("I can't open my account nor reset it", "your account nor", "your account"),
+    ("i have issue of disconnection from the game, my id is player4477", "your id", ""),
+    ("will you ever address my complaint or just ignore it?", "your complaint", ""),
 ]
 
 

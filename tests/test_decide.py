@@ -480,3 +480,41 @@ def test_praise_past_a_negation_still_counts(text):
 )
 def test_more_ways_to_complain_are_read(text):
     assert decision(text).intent == "complaint"
+
+
+def test_thanks_in_a_thread_that_was_praise_all_along_is_no_turnaround():
+    thread = [
+        {"role": "customer", "text": "Thank you for the excellent service, your staff truly care"},
+        {"role": "brand", "text": "Wow, that's what we love to hear! We appreciate your loyalty."},
+    ]
+    d = decision("Just giving credit where it's due. Thank you", thread)
+    assert (d.intent, d.case) == ("praise", "praise")
+
+
+def test_thanks_beside_the_problem_again_is_a_complaint():
+    thread = [
+        {"role": "customer", "text": "How long until my credit is processed? I answered the email"},
+        {"role": "brand", "text": "Hi, we have answered you in a DM, see you there!"},
+    ]
+    d = decision("I did not receive anything. Have sent you a DM. Thanks", thread)
+    assert d.intent == "complaint"
+    assert "turnaround" not in d.flags
+    assert decision("Still haven't heard back about my refund, thanks").intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will you ever address my complaint? Or do you just ignore it until it goes away?",
+        "How do I reach someone higher about a rep who messed up my account and kept lying?",
+    ],
+)
+def test_an_angry_question_about_being_ignored_or_lied_to_is_a_complaint(text):
+    d = decision(text)
+    assert d.intent == "complaint"
+
+
+def test_breaking_out_a_costume_is_no_breakage():
+    d = decision("Happy Halloween! I broke out my pirate costume today")
+    assert d.intent != "complaint"
+    assert "customer_mistake" not in d.flags
