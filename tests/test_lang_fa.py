@@ -476,3 +476,130 @@ def test_a_bad_product_review_stays_a_complaint(text):
 def test_praise_words_about_a_failure_stay_a_sarcastic_complaint(text):
     d = decision(text)
     assert d.intent == "complaint" and "sarcastic" in d.flags
+
+
+# Each case of LABELLING.md as customers write it: colloquial and formal, with and without
+# the non-joiner, Arabic ي/ك.
+@pytest.mark.parametrize(
+    ("text", "intent", "action", "flags"),
+    [
+        # Staff described as rude, talking down or calling someone names: reported.
+        (
+            "فروشنده شعبه ونک خیلی بی‌ادب بود، اصلا جواب سلاممو نداد",
+            "complaint",
+            "reply",
+            {"specific_problem"},
+        ),
+        ("فروشنده خیلی بی ادب بود", "complaint", "reply", {"specific_problem"}),
+        ("اپراتورتون با لحن خیلی بدی باهام حرف زد و وسط حرفم قطع کرد", "complaint", "reply", set()),
+        ("صندوقدار شعبه با طلبکاری گفت برو خودت پیدا کن", "complaint", "reply", set()),
+        ("نگهبان فروشگاه جلوی همه به پسرم گفت دزد", "complaint", "reply", {"specific_problem"}),
+        ("کارشناس تماس بهم گفت شما چیزی حالیتون نمیشه", "complaint", "reply", {"specific_problem"}),
+        # Money taken, a code that never comes, a delivery put off, a card kept.
+        ("بابت اشتراکی که کنسل کرده بودم دوباره ازم پول کشیدن", "complaint", "reply", set()),
+        ("کد تایید نمیاد", "complaint", "reply", set()),
+        ("سه بار زمان ارسال رو عقب انداختید، مرخصی گرفته بودم", "complaint", "reply", set()),
+        ("هیچ وقت مشکلمو حل نکردید", "complaint", "reply", set()),
+        ("خودپرداز گند شما کارتمو خورد، پسش بدید", "complaint", "reply", {"specific_problem"}),
+        (
+            "خواهشمند است نسبت به استرداد وجه سفارش لغوشده اقدام فرمایید",
+            "complaint",
+            "reply",
+            set(),
+        ),
+        ("سفارشم هنوز نرسيده و كسي هم جواب نميده", "complaint", "reply", set()),
+        ("برنامه تون باز نمی شه", "complaint", "reply", set()),
+        (
+            "رمز کارتمو سه بار اشتباه زدم و کارت مسدود شد 😔",
+            "complaint",
+            "reply",
+            {"customer_mistake"},
+        ),
+        # Arrived broken is no turnaround; arrived at last is.
+        ("بسته خیس و له شده به دستم رسید، لیوان‌ها همه شکسته بودن", "complaint", "reply", set()),
+        ("بالاخره سفارش رسید، ببخشید که تند حرف زدم، ممنون", "praise", "reply", {"turnaround"}),
+        # Irony around a failure; kind words contrasted with one.
+        (
+            "آفرین به این سرعت، فقط یک ماه طول کشید تا جواب بدید 👏",
+            "complaint",
+            "reply",
+            {"sarcastic"},
+        ),
+        ("آفرین پست! بسته از شهر بغلی یک ماهه تو راهه 👏", "complaint", "reply", {"sarcastic"}),
+        ("ممنون که هر کارت به کارت رو کارمزددار کردید", "complaint", "reply", {"sarcastic"}),
+        (
+            "کیفیت لباس خوبه اما سایزش با جدول فرق داشت و پس دادنش کلی دردسر شد",
+            "complaint",
+            "reply",
+            {"mixed"},
+        ),
+        # Never a problem, never late, never kept waiting: praise, no irony.
+        ("دو ساله ازتون خرید می‌کنم و هیچ مشکلی نداشتم", "praise", "reply", set()),
+        ("تا حالا هیچ وقت سفارشم دیر نرسیده، ممنون", "praise", "reply", set()),
+        ("پشتیبانی‌تون همیشه سریع جواب میده، هیچ وقت معطل نشدم", "praise", "reply", set()),
+        ("سه ساله مشترکتونم و یه بار هم قطعی نداشتم، دمتون گرم", "praise", "reply", set()),
+        ("اينجانب از خدمات شما بسيار راضي هستم، تشكر", "praise", "reply", set()),
+        ("تا حالا سفارشم نرسیده", "complaint", "reply", set()),
+        # The company called names: rude and vague.
+        ("شرکت مسخره‌ای هستید", "troll", "skip", set()),
+        ("بدترین شرکتی هستید که دیدم", "troll", "skip", set()),
+        ("برید بابا با این تخفیفای مسخرتون", "troll", "skip", set()),
+        # Exasperation is no hazard; a cut hand, leaked data, a journalist, a court are.
+        ("یه بار دیگه این اپ کرش کنه منفجر میشم", "complaint", "reply", set()),
+        (
+            "دست بچم به لبه تیز قفسه فروشگاهتون گیر کرد و برید",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
+        (
+            "اطلاعات مشتری‌هاتون تو تلگرام داره فروخته میشه، شماره منم توشه",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
+        (
+            "سلام، از خبرگزاری ایسنا تماس می‌گیرم، درباره تأخیرها توضیح می‌دید؟",
+            None,
+            "escalate",
+            set(),
+        ),
+        ("به خاطر این کسر غیرقانونی ازتون به دادگاه شکایت می‌کنم", "complaint", "escalate", set()),
+    ],
+)
+def test_labelled_cases_in_everyday_persian(text, intent, action, flags):
+    d = decision(text)
+    assert d.action == action, (d.intent, d.action, d.evidence)
+    if intent:
+        assert d.intent == intent, (d.intent, d.evidence)
+    assert flags <= d.flags, d.flags
+    if action != "escalate":
+        assert "escalation" not in d.flags
+    if intent == "praise" and "turnaround" not in flags:
+        assert "sarcastic" not in d.flags
+
+
+def test_a_no_to_the_brands_check_is_a_follow_up_complaint():
+    thread = [
+        {"role": "customer", "text": "کد تخفیفم اعمال نمیشه"},
+        {"role": "brand", "text": "اصلاح شد. مشکلتون حل شد؟"},
+    ]
+    d = decision("نه متاسفانه", context=thread)
+    assert d.intent == "complaint" and "follow_up" in d.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("احمقا دوباره پول اضافه از حسابم کسر کردید", "billing"),
+        ("یکی با حساب من خرید کرده، من اصلا این سفارشو ندادم", "account-security"),
+        ("برنامه موقع پرداخت خطا میده و نمیذاره خرید کنم", "app"),
+        ("یخچالم ایراد فنی داره", None),
+        ("آسانسور پاساژتون سه روزه خرابه", None),
+    ],
+)
+def test_the_reply_names_the_problem_in_whole_words(text, topic):
+    assert analyze(text, PLAYBOOK).topic == topic
+    for variant in range(1, 4):
+        body = reply(text, variant=variant).public_reply or ""
+        assert "کالای " not in body and "موقع پرداخت" not in body, body

@@ -435,3 +435,156 @@ def test_everyday_bank_and_telecom_faults_are_complaints(text):
 )
 def test_negated_faults_and_promotions_are_no_complaints(text):
     assert decision(text).intent != "complaint"
+
+
+# Each case of LABELLING.md as customers write it: rude staff described, irony, negated
+# faults, threats and hazards told in everyday words, informal "ты" and "е" for "ё".
+@pytest.mark.parametrize(
+    ("text", "intent", "action", "flags"),
+    [
+        # A member of staff described as rude, or dismissive: reported, answered.
+        (
+            "Кассир в магазине на Ленина просто хамка, швырнула мне сдачу и отвернулась",
+            "complaint",
+            "reply",
+            {"specific_problem"},
+        ),
+        ("Продавщица закатила глаза и сказала «сами ищите»", "complaint", "reply", set()),
+        (
+            "Сотрудница колл-центра сказала, что я тупая и ничего не понимаю",
+            "complaint",
+            "reply",
+            {"specific_problem"},
+        ),
+        # What the staff didn't do, beside kind words: mixed.
+        (
+            "Персонал в отеле замечательный, но номер не убирали три дня",
+            "complaint",
+            "reply",
+            {"mixed"},
+        ),
+        (
+            "Никаких проблем с доставкой, но приложение постоянно вылетает",
+            "complaint",
+            "reply",
+            {"mixed"},
+        ),
+        # The company or its ads called names: nothing to act on.
+        ("ну и отстой ваша контора", "troll", "skip", set()),
+        ("да пошли вы со своими акциями", "troll", "skip", set()),
+        ("хуйня ваша реклама и вы сами хуйня", "troll", "moderate", set()),
+        # Sincere thanks for a fix, with words in between; irony stays irony.
+        (
+            "Деньги вернулись на карту, спасибо, что так быстро разобрались!",
+            "praise",
+            "reply",
+            {"turnaround"},
+        ),
+        (
+            "Курьер всё-таки привёз заказ, извините за мой резкий тон и спасибо",
+            "praise",
+            "reply",
+            {"turnaround"},
+        ),
+        ("Спасибо, что так быстро отменили мой рейс", "complaint", "reply", {"sarcastic"}),
+        # Not one problem in all that time: praise.
+        (
+            "Пользуюсь вашим банком пять лет, никаких проблем ни разу не было",
+            "praise",
+            "reply",
+            set(),
+        ),
+        ("Заказывала уже раз десять, ни разу не было задержек, спасибо", "praise", "reply", set()),
+        ("Связь ни разу не пропадала, пользуюсь третий год", "praise", "reply", set()),
+        ("Ни одной претензии к доставке, всё чётко", "praise", "reply", set()),
+        ("Ни разу не ответили на мои письма", "complaint", "reply", set()),
+        # Angry questions and exasperation are complaints, never escalations.
+        ("Вы вообще собираетесь отвечать на письма или как?", "complaint", "reply", set()),
+        ("Ещё одно такое обновление, и я взорвусь", "complaint", "reply", set()),
+        (
+            "слышь, поддержка, ты когда мне деньги вернешь за отмененный заказ?",
+            "complaint",
+            "reply",
+            set(),
+        ),
+        ("Ее так и не привезли, а деньги уже списали", "complaint", "reply", set()),
+        (
+            "Сам виноват, перевел деньги не на тот номер. Можно как-то вернуть?",
+            "complaint",
+            "reply",
+            {"customer_mistake"},
+        ),
+        ("Подскажите, Fire TV Stick поддерживает ваше приложение?", "question", "reply", set()),
+        ("У меня аллергия на орехи, в вашем торте они есть?", "question", "reply", set()),
+        # A reaction, a blow, a suit, a journalist: escalated.
+        (
+            "После вашего шоколада у сына началась сильная аллергия",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
+        ("Охранник в вашем ТЦ ударил моего мужа", "complaint", "escalate", {"escalation"}),
+        ("Подаю на вас в суд за незаконное списание", "complaint", "escalate", {"escalation"}),
+        (
+            "Добрый день, я корреспондент РБК, готовим материал о сбоях в вашем приложении",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
+    ],
+)
+def test_labelled_cases_in_everyday_russian(text, intent, action, flags):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+    assert flags <= d.flags, d.flags
+    if action != "escalate":
+        assert "escalation" not in d.flags
+
+
+@pytest.mark.parametrize(
+    ("first", "brand", "text", "intent", "flag"),
+    [
+        (
+            "Деньги не вернулись",
+            "Мы оформили возврат, проверьте, пожалуйста, поступили ли средства?",
+            "Да, все пришло, спасибо большое!",
+            "praise",
+            "turnaround",
+        ),
+        (
+            "Интернет тормозит",
+            "Перенастроили линию, проверьте, пожалуйста",
+            "К сожалению, ничего не изменилось",
+            "complaint",
+            "follow_up",
+        ),
+        (
+            "Не могу войти в личный кабинет",
+            "Сбросили Вам сессию. Удалось войти?",
+            "Нет, та же ошибка",
+            "complaint",
+            "follow_up",
+        ),
+    ],
+)
+def test_a_thread_decides_thanks_and_a_fault_that_persists(first, brand, text, intent, flag):
+    context = [{"role": "customer", "text": first}, {"role": "brand", "text": brand}]
+    d = decision(text, context)
+    assert d.intent == intent and flag in d.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "named"),
+    [
+        (
+            "Третий раз переносите доставку холодильника, сижу дома второй выходной",
+            "delivery",
+            "заказ",
+        ),
+        ("Мою страницу угнали и рассылают спам друзьям, помогите", "account-security", "аккаунт"),
+    ],
+)
+def test_the_reply_names_the_right_topic(text, topic, named):
+    assert analyze(text, PLAYBOOK).topic == topic
+    body = reply(text).public_reply or ""
+    assert named in body and "бронировани" not in body, body
