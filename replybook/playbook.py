@@ -809,6 +809,10 @@ _SCHEMA: dict[str, Any] = {
             "timeline": _TEXT,
             "alternatives": ("map", ("list", "str")),
             "incident": _TEXT,
+            # What makes complaints on the topic one incident: the topic alone (an outage:
+            # "topic", the default) or near-identical wording ("wording": each customer's
+            # own late parcel is no outage).
+            "incident_by": "str?",
             # Does putting it right need personal data or account access (public-first)?
             "private": "bool",
         },
@@ -1096,6 +1100,15 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
         for key, entry in (data.get(section) or {}).items():
             if "match" not in entry:
                 raise _fail("missing required key 'match'", f"{section}.{key}", origins, file)
+    for key, entry in (data.get("topics") or {}).items():
+        by = entry.get("incident_by")
+        if by is not None and by not in ("topic", "wording"):
+            raise _fail(
+                f"expected 'topic' or 'wording', got {_shown(by)}",
+                f"topics.{key}.incident_by",
+                origins,
+                file,
+            )
     for section in ("topics", "cannot_grant"):
         for key, entry in (data.get(section) or {}).items():
             for lang, options in (entry.get("alternatives") or {}).items():

@@ -533,6 +533,8 @@ class Drafter:
         if decision is None:
             decision = decide(analysis, self.playbook)
         settings = self.playbook.get("patterns") or {}
+        topic = analysis.topic
+        entry = ((self.playbook.get("topics") or {}).get(topic) or {}) if topic else {}
         return self.store.observe(
             playbook=self.playbook.name,
             text=analysis.text,
@@ -549,6 +551,7 @@ class Drafter:
             channel=(options or {}).get("channel") or self.default_channel,
             agent=(options or {}).get("agent"),
             sla_minutes=sla_minutes(self.playbook, decision),
+            by_topic=entry.get("incident_by", "topic") != "wording",
         )
 
     def draft_record(self, record: dict[str, Any]) -> Draft:

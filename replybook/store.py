@@ -473,12 +473,15 @@ class TeamStore:
         channel: str | None = None,
         agent: str | None = None,
         sla_minutes: int | None = None,
+        by_topic: bool = True,
     ) -> Pattern:
         """Remember a comment; for a complaint, say whether it is part of a pattern.
 
         A comment id seen before (``ext_id``) is not counted twice: its earlier link is
         returned. Only complaints are compared, inside ``window_hours`` before it.
-        ``channel``, ``agent`` and ``sla_minutes`` are kept for reports.
+        ``channel``, ``agent`` and ``sla_minutes`` are kept for reports. ``by_topic``
+        False: complaints on the topic are one pattern only when their wording is
+        near-identical (each customer's own parcel is late: no outage).
         """
         norm = normalise(text)
         when = _epoch(received_at)
@@ -505,7 +508,7 @@ class TeamStore:
             if alone and (self._rows(_INSERT_COMMENT + _ONCE, values) or ext_id is None):
                 return NO_PATTERN
             found: tuple[int | None] | None = None  # the topic's open incident, once looked up
-            if alone or topic is None:
+            if alone or topic is None or not by_topic:
                 row = None
                 if ext_id is not None:
                     row = self._row(
@@ -535,7 +538,16 @@ class TeamStore:
             # its wording: only its topic, which it has none of, could make it a pattern.
             if intent == "complaint" and (norm or topic is not None):
                 pattern = self._match(
-                    playbook, topic, norm, when, since, threshold, similarity, label, found
+                    playbook,
+                    topic,
+                    norm,
+                    when,
+                    since,
+                    threshold,
+                    similarity,
+                    label,
+                    found,
+                    by_topic=by_topic,
                 )
                 values[9] = pattern.incident.id if pattern.incident else None
             self._exec(_INSERT_COMMENT, values)
@@ -552,9 +564,12 @@ class TeamStore:
         similarity: float,
         label: str | None,
         found: tuple[int | None] | None = None,
+        *,
+        by_topic: bool = True,
     ) -> Pattern:
-        """``found``: the topic's open incident (or None in it), when the caller has looked."""
-        if topic is not None:
+        """``found``: the topic's open incident (or None in it), when the caller has looked.
+        ``by_topic`` False: a topic's complaints are compared by wording, among that topic's."""
+        if topic is not None and by_topic:
             if found is None:
                 row = self._row(
                     "SELECT id FROM incidents WHERE playbook = ? AND status = 'open' AND"
@@ -576,10 +591,12 @@ class TeamStore:
                 )
             ]
         else:
+            same = "topic IS NULL" if topic is None else "topic = ?"
+            where = (playbook,) if topic is None else (playbook, topic)
             open_rows = self._rows(
                 "SELECT id, norm FROM incidents WHERE playbook = ? AND status = 'open' AND"
-                " topic IS NULL AND last_seen >= ? ORDER BY id DESC LIMIT 100",
-                (playbook, since),
+                f" {same} AND norm IS NOT NULL AND last_seen >= ? ORDER BY id DESC LIMIT 100",
+                (*where, since),
             )
             best = _closest(norm, [(int(r[0]), str(r[1])) for r in open_rows], similarity)
             if best is not None:
@@ -588,9 +605,9 @@ class TeamStore:
             # ceiling on the work, whatever the size of the store.
             recent = self._rows(
                 "SELECT id, norm FROM comments WHERE playbook = ? AND intent = 'complaint' AND"
-                " topic IS NULL AND received_at >= ? AND received_at <= ? AND"
+                f" {same} AND received_at >= ? AND received_at <= ? AND"
                 " incident_id IS NULL ORDER BY received_at DESC LIMIT 500",
-                (playbook, since, when),
+                (*where, since, when),
             )
             members = _alike(norm, [(int(r[0]), str(r[1])) for r in recent], similarity)
         similar = 1 + len(members)
@@ -607,7 +624,7 @@ class TeamStore:
             (
                 playbook,
                 topic,
-                None if topic else norm,
+                None if topic and by_topic else norm,
                 label or topic or norm[:60],
                 min(first, when),
                 when,

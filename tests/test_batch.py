@@ -376,10 +376,10 @@ def test_triage_links_every_member_of_an_incident(tmp_path):
                 {"id": f"c{n}", "text": text, "received_at": f"2026-11-23T09:0{n}:00Z"}
                 for n, text in enumerate(
                     [
-                        "My order hasn't arrived",
-                        "Where is my parcel?",
-                        "Order still missing!",
-                        "Love the new app",
+                        "The app keeps crashing",
+                        "Your app crashed again when I paid",
+                        "App won't even open now!",
+                        "Love the new store",
                     ]
                 )
             )
@@ -391,6 +391,25 @@ def test_triage_links_every_member_of_an_incident(tmp_path):
     )
     links = {row["id"]: row["incident"] for row in data["queue"]}
     assert links == {"c0": 1, "c1": 1, "c2": 1, "c3": None}
+
+
+def test_each_customers_own_late_parcel_is_no_incident(tmp_path):
+    # The default playbook's delivery topic counts near-identical wording only.
+    texts = ["My order hasn't arrived", "Where is my parcel?", "Order still missing!"]
+    path = tmp_path / "inbox.jsonl"
+    path.write_text(
+        jsonl(
+            *(
+                {"id": f"c{n}", "text": text, "received_at": f"2026-11-23T09:0{n}:00Z"}
+                for n, text in enumerate(texts)
+            )
+        ),
+        encoding="utf-8",
+    )
+    data = json.loads(
+        invoke("triage", str(path), "-f", "json", "--now", "2026-11-23T09:30:00Z").stdout
+    )
+    assert [row["incident"] for row in data["queue"]] == [None, None, None]
 
 
 def test_progress_bar_on_a_terminal_only(tmp_path, monkeypatch):

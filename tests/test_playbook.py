@@ -240,3 +240,13 @@ def test_negations_may_only_cancel_signal_kinds(tmp_path):
     assert message.startswith(
         f"{path}:4: negations.mine.cancels[1]: unknown signal kind 'grumble'"
     )
+
+
+def test_incident_by_is_topic_or_wording(tmp_path):
+    path = write(
+        tmp_path / "p.yaml",
+        "extends: default\ntopics:\n  delivery:\n    incident_by: words\n",
+    )
+    assert error_of(path) == (
+        f"{path}:4: topics.delivery.incident_by: expected 'topic' or 'wording', got text"
+    )

@@ -70,6 +70,22 @@ def test_a_file_that_is_not_a_store(tmp_path):
         Store(path)
 
 
+def test_a_topic_by_wording_opens_an_incident_only_for_near_identical_complaints(store):
+    # Each customer's own late parcel: three of them are no outage.
+    for n, text in enumerate(["my order is late", "where is my parcel", "order never arrived"]):
+        assert complaint(store, text, n * 10, by_topic=False).state != "incident"
+    # The same words from three customers in the window are one.
+    locker = "parcel locker 12 won't open"
+    same = [complaint(store, locker, 40 + n, by_topic=False) for n in range(3)]
+    assert [p.state for p in same] == ["none", "possible", "incident"]
+    incident = same[2].incident
+    assert incident is not None and (incident.topic, incident.count) == ("delivery", 3)
+    later = complaint(store, locker, 50, by_topic=False)
+    assert later.incident is not None and later.incident.id == incident.id
+    # Another wording on the topic is not folded into it.
+    assert complaint(store, "my refund never came", 55, by_topic=False).state != "incident"
+
+
 def test_third_complaint_on_a_topic_opens_an_incident(store):
     assert complaint(store, "my order is late", 0).state == "none"
     second = complaint(store, "where is my parcel", 10)
