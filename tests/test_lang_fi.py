@@ -623,6 +623,7 @@ def test_finnish_what_staff_called_you_is_a_complaint_and_praise_from_them_is_no
         "Mun korttitiedot on varastettu teidän sivuilta",
         "Teiltä on vuotanut asiakastietoja, sain huijausviestin jossa oli mun tilausnumero",
         "Jos en saa rahoja takaisin, haastan teidät käräjille",
+        "Kuljettaja ajoi päin mun autoa",
     ],
 )
 def test_finnish_hazards_breaches_and_threats_in_everyday_words_escalate(text: str) -> None:

@@ -576,6 +576,8 @@ def test_kind_words_quoted_from_staff_are_no_insult():
         "yemekten cam parcasi cikti",
         "Şarj ederken telefonum aşırı ısınıp patladı",
         "Çocuğum oyuncağın küçük parçasını yuttu",
+        "Kızımın yüzünde kızarıklık çıktı kremi sürünce",
+        "Kargo aracı park halindeki arabama çarptı",
     ],
 )
 def test_hazards_in_the_customers_words_escalate(text):
