@@ -215,8 +215,10 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         # along is praise. And thanks beside the problem again ("I did not receive
         # anything. Thanks") is the problem.
         polite_but = complaint or a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
+        # (The brand checking on a fix says there was a problem.)
+        had_problem = thread.complained or thread.brand_checked or thread.brand_checked_still
         turnaround = (
-            thread.complained
+            had_problem
             and (over("thanks", thanks_score) or over("praise", praise_score))
             and not (loud or polite_but)
         )

@@ -524,3 +524,160 @@ def test_finnish_weak_irony_alone_is_no_complaint(text: str) -> None:
 def test_finnish_weak_irony_beside_a_problem_is_a_sarcastic_complaint(text: str) -> None:
     _, d = decision(text)
     assert d.intent == "complaint" and "sarcastic" in d.flags
+
+
+# Misreadings found by writing new Finnish comments, one class per test (the sentences are
+# this file's own).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kuljettaja jätti paketin rappukäytävään, vaikka olin kotona",
+        "Mun kortilta lähti 49,90 kahteen kertaan samasta tilauksesta",
+        "Ihan huippua, toinen viikko ilman nettiä 👏",
+        "mis mun paketti on",
+        "Joku kirjautui mun tilille tuntemattomalta laitteelta",
+    ],
+)
+def test_finnish_everyday_complaints(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+def test_finnish_a_double_charge_is_about_billing() -> None:
+    a, _ = decision("Mun kortilta lähti 49,90 kahteen kertaan samasta tilauksesta")
+    assert a.topic == "billing"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kiitos tosi paljon, kun peruitte lennon tunti ennen lähtöä",
+        "Kiitos vaan, että paketti heitettiin sateeseen",
+        "Hienoa, juna taas myöhässä",
+        "Ihan huippua, toinen viikko ilman nettiä 👏",
+    ],
+)
+def test_finnish_thanks_or_a_cheer_beside_a_failure_is_sarcastic(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text", ["Hienoa, taas uusi mallisto!", "Mahtavaa, taas uusi kausi alkaa, ei malta odottaa!"]
+)
+def test_finnish_a_cheer_with_again_and_no_failure_is_no_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent != "complaint" and "sarcastic" not in d.flags, d
+
+
+def test_finnish_kind_staff_but_a_dirty_room_is_mixed() -> None:
+    _, d = decision("Henkilökunta oli ihanaa, mutta huone oli likainen")
+    assert d.intent == "complaint" and "mixed" in d.flags and "sarcastic" not in d.flags, d
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Oon käyttäny teidän nettiä kaks vuotta eikä oo ollu mitään ongelmia", "praise"),
+        ("Ei mitään valittamista, kaikki meni hienosti", "praise"),
+        ("Oon ollu asiakas kaks vuotta ja tosi tyytyväinen", "praise"),
+        ("Teidän burgeri on niin hyvä et kuolen", "praise"),
+        ("Uusi kampanja on ihan tulessa! 🔥", "praise"),
+    ],
+)
+def test_finnish_no_problems_and_figures_of_praise(text: str, intent: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == (intent, "reply"), d
+    assert "sarcastic" not in d.flags and "escalation" not in d.flags
+
+
+@pytest.mark.parametrize("text", ["Ihan paska firma", "Ootte surkeita", "Huono firma"])
+def test_finnish_crap_company_is_rude_and_vague_not_moderated(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip"), d
+
+
+@pytest.mark.parametrize(
+    "text", ["Toivottavasti te kaikki kuolette", "Haistakaa vittu koko firma, kusipäät"]
+)
+def test_finnish_death_wishes_and_strong_abuse_are_moderated(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("troll", "moderate"), d
+
+
+def test_finnish_what_staff_called_you_is_a_complaint_and_praise_from_them_is_not() -> None:
+    _, d = decision("Kassa sanoi mulle että oon tyhmä kun en osaa käyttää itsepalvelukassaa")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+    _, d = decision("Myyjä sanoi mulle että olen tosi hyvä asiakas, kiva kuulla")
+    assert d.intent != "complaint", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sain allergisen reaktion, vaikka pakkauksessa luki pähkinätön",
+        "Lapsi sai nokkosihottuman ja huulet turposivat syötyään teidän keksejä",
+        "Myyjä löi mua",
+        "Lapsi nielaisi lelun pienen osan",
+        "Puhelin ylikuumeni latauksessa ja akku paisui",
+        "Mun korttitiedot on varastettu teidän sivuilta",
+        "Teiltä on vuotanut asiakastietoja, sain huijausviestin jossa oli mun tilausnumero",
+        "Jos en saa rahoja takaisin, haastan teidät käräjille",
+        "Kuljettaja ajoi päin mun autoa",
+    ],
+)
+def test_finnish_hazards_breaches_and_threats_in_everyday_words_escalate(text: str) -> None:
+    _, d = decision(text)
+    assert d.action == "escalate" and "escalation" in d.flags, d
+
+
+def test_finnish_wrong_size_typed_without_umlauts_is_no_hazard() -> None:
+    # "vaaran" is "väärän" without its letters, not "vaara" (danger).
+    _, d = decision("tilaus tuli vaaran kokoisena, haluan vaihtaa")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+@pytest.mark.parametrize("text", ["Milloin paketti tulee?", "Voiko tilauksen noutaa myymälästä?"])
+def test_finnish_asking_when_or_whether_is_a_question(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "question", d
+
+
+def test_finnish_thread_answers_to_the_brands_check() -> None:
+    arrived = [
+        {"role": "customer", "text": "Paketti ei tullut"},
+        {"role": "brand", "text": "Tuliko paketti tänään perille?"},
+    ]
+    assert decision("Joo tuli, kiitos!", arrived)[1].case == "turnaround"
+    _, d = decision("Ei, sama juttu", arrived)
+    assert d.intent == "complaint" and "follow_up" in d.flags, d
+    still = [
+        {"role": "customer", "text": "Netti pätkii"},
+        {"role": "brand", "text": "Onko ongelma edelleen?"},
+    ]
+    _, d = decision("On, joka ilta", still)
+    assert d.intent == "complaint" and "follow_up" in d.flags, d
+    reset = [
+        {"role": "customer", "text": "En pääse kirjautumaan"},
+        {"role": "brand", "text": "Nollasimme salasanan, toimiiko nyt?"},
+    ]
+    assert decision("Joo, kiitos!", reset)[1].case == "turnaround"
+    # "Joo tuli mieleen..." starts a new question, not an answer.
+    _, d = decision("Joo tuli mieleen kysyä, onko teillä lahjakortteja?")
+    assert d.intent == "question", d
+
+
+def test_finnish_a_fix_then_but_and_a_new_problem_is_no_turnaround() -> None:
+    thread = [
+        {"role": "customer", "text": "Sovellus ei aukea"},
+        {"role": "brand", "text": "Julkaisimme päivityksen"},
+    ]
+    _, d = decision("Korjasitte sen, mutta nyt ilmoitukset ei tule", thread)
+    assert d.intent == "complaint" and "turnaround" not in d.flags, d
+
+
+def test_finnish_ironic_thanks_with_a_comma_gets_an_apology_and_no_thanks() -> None:
+    r = reply("Kiitos tosi paljon, kun peruitte lennon tunti ennen lähtöä", name="Aino")
+    public = r.public_reply
+    assert APOLOGY.search(public) and "kauniista sanoista" not in public
+    assert not english_words(public)

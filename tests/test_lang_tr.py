@@ -456,3 +456,189 @@ def test_a_defective_item_is_no_insult():
 )
 def test_slow_is_a_complaint_but_little_by_little_is_not(text, intent):
     assert decision(text).intent == intent
+
+
+# Misreadings found by writing new Turkish comments, one class per test (the sentences are
+# this file's own).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Faturama benim onaylamadığım bir ek paket ücreti yansımış",
+        "Kurye paketi zili bile çalmadan kapının önüne bırakıp gitmiş, kutu ıslanmış",
+        "Aldığım ayakkabının tabanı bir haftada ayrıldı",
+        "Kartımdan 2 kere 349 TL çekilmiş, biri iade edilmedi",
+        "Mağaza görevlisi yüzüme bakmadan cevap verdi, çok saygısızdı",
+        "Yurtiçi Kargo'ya verilen paketim Ankara'da 5 gündür bekliyor",
+        "Bir kargoyu teslim etmek bu kadar mı zor?",
+        "İnsan bir e-postaya cevap vermez mi?",
+        "Kaç kere aynı şeyi anlatacağım size?",
+        "Çağrı merkezinde beklerken sinirden patlayacağım",
+    ],
+)
+def test_plain_and_rhetorical_complaints_in_everyday_words(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+    assert "escalation" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kurye çok kibardı ama pizza buz gibi geldi",
+        "Ürünleriniz gerçekten kaliteli, fakat iade sürecini çok uzattınız",
+    ],
+)
+def test_kind_words_then_but_and_a_problem_are_mixed_not_sarcastic(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "mixed" in d.flags and "sarcastic" not in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teşekkürler kargo, paketimi ezip getirdiğiniz için",
+        "Ne güzel bir gün, internet yine yok",
+        "Süpersiniz ya, 2 haftadır iade bekliyorum 🙄",
+    ],
+)
+def test_thanks_or_a_cheer_before_the_failure_is_sarcastic(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Süper, yine indirim var! Hemen sepete ekledim",
+        "Harika, yine kazandım! Çekilişiniz için teşekkürler",
+        "İki haftadır kullanıyorum, harika bir uygulama",
+        "Teşekkürler, beni bilgilendirdiğiniz için",
+    ],
+)
+def test_a_cheer_or_thanks_with_no_failure_is_no_sarcasm(text):
+    d = decision(text)
+    assert d.intent == "praise" and "sarcastic" not in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kargo ertesi gün geldi, hiçbir sıkıntı olmadı, tavsiye ederim",
+        "Yıllardır müşterinizim, hiç pişman olmadım",
+        "Yıllardır bu bankayı kullanıyorum, bir kez bile sorun çıkmadı",
+        "hic sorun yasamadim, gayet memnunum",
+    ],
+)
+def test_a_problem_said_to_be_absent_is_praise(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("praise", "reply"), d
+    assert "sarcastic" not in d.flags
+
+
+@pytest.mark.parametrize("text", ["Berbat bir firmasınız", "Bu şirket tam bir rezalet", "Yuh size"])
+def test_one_insult_for_the_company_with_words_between_is_skipped(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip"), d
+
+
+def test_rude_with_a_wrong_item_sent_is_answered():
+    d = decision("Salak mısınız, aynı ürünü üç kere yanlış gönderdiniz")
+    assert (d.intent, d.action) == ("complaint", "reply") and "specific_problem" in d.flags, d
+    public = reply("Salak mısınız, aynı ürünü üç kere yanlış gönderdiniz", name="Ece").public_reply
+    assert "salak" not in public.casefold() and not ENGLISH.search(public)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kasiyeriniz bana 'defol git' dedi, müdürle görüşmek istiyorum",
+        "Müdürünüz bana 'sen kimsin ya' diye bağırdı",
+        "Şubenizdeki çalışan herkesin önünde bana cahil dedi",
+    ],
+)
+def test_an_insult_received_from_staff_is_a_complaint_never_moderated(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+    public = reply(text, name="Ece").public_reply
+    assert "defol" not in public.casefold() and "cahil" not in public.casefold()
+
+
+def test_kind_words_quoted_from_staff_are_no_insult():
+    assert decision("Kasiyer bana 'iyi günler' dedi, çok güler yüzlüydü").intent != "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yemekten sonra dudaklarım şişti, paketinde fıstık içermez yazıyordu",
+        "Güvenlik görevliniz beni itip yere düşürdü",
+        "Marketinizde raf üstüme devrildi, başım yarıldı",
+        "yemekten cam parcasi cikti",
+        "Şarj ederken telefonum aşırı ısınıp patladı",
+        "Çocuğum oyuncağın küçük parçasını yuttu",
+        "Kızımın yüzünde kızarıklık çıktı kremi sürünce",
+        "Kargo aracı park halindeki arabama çarptı",
+    ],
+)
+def test_hazards_in_the_customers_words_escalate(text):
+    d = decision(text)
+    assert d.action == "escalate" and "escalation" in d.flags, d
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Yeni kampanyanız ortalığı yaktı geçirdi, bomba gibi!", "praise"),
+        ("Çocuğum yeni oyuncağa bayıldı", "praise"),
+        ("Alerjim var, bu üründe fıstık var mı?", "question"),
+    ],
+)
+def test_figures_of_speech_and_questions_about_allergens_never_escalate(text, intent):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, "reply"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Siparişimi teslim almadan önce iptal edebilir miyim?",
+        "Kargo ne zaman gelir?",
+        "Sipariş verdikten sonra adresimi değiştirebilir miyim?",
+    ],
+)
+def test_asking_when_or_whether_it_can_be_changed_is_a_question(text):
+    assert decision(text).intent == "question"
+
+
+def test_a_playful_proposal_is_a_joke():
+    assert decision("Maskotunuzla evlenmek istiyorum, ciddiyim 😄").intent == "joke"
+
+
+def test_yes_to_the_brands_check_is_thanks_for_a_fix_and_no_is_a_follow_up():
+    reset = [
+        {"role": "customer", "text": "Şifremi sıfırlayamıyorum"},
+        {"role": "brand", "text": "Şifrenizi sıfırladık, şimdi girebiliyor musunuz?"},
+    ]
+    assert decision("Evet, teşekkür ederim", reset).case == "turnaround"
+    arrived = [
+        {"role": "customer", "text": "Sipariş gelmedi"},
+        {"role": "brand", "text": "Siparişiniz bugün elinize ulaştı mı?"},
+    ]
+    assert decision("Evet geldi, teşekkürler", arrived).case == "turnaround"
+    d = decision("Yok, hâlâ aynı", arrived)
+    assert d.intent == "complaint" and "follow_up" in d.flags, d
+    # "Evet" only as the answer: not anywhere in a new message.
+    assert decision("Yeni kampanya güzel olmuş, evet oldu bence").case != "turnaround"
+
+
+def test_a_hacked_account_with_orders_in_the_customers_name_is_answered_in_private():
+    text = "Hesabım çalındı, biri şifremi değiştirip benim adıma sipariş vermiş"
+    a = analyze(text, PLAYBOOK)
+    d = decide(a, PLAYBOOK)
+    assert a.topic == "account-security" and (d.intent, d.action) == ("complaint", "reply")
+    assert d.private
+
+
+def test_a_newsroom_asking_for_comment_escalates():
+    d = decision("Haberimiz için bu konuda şirketinizin görüşünü almak istiyoruz")
+    assert d.action == "escalate", d
