@@ -181,9 +181,9 @@ class _Lexicon:
 
 def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[Match]]:
     """The lexicon's phrases found in ``text``, less the matches a negation cancels: each
-    group of ``negations`` lists the signal kinds it cancels, and a match of one of them
-    that overlaps a phrase of the group doesn't count ("no problems at all", "not
-    impressed")."""
+    group of ``negations`` lists the signal kinds it cancels (and ``topics``, for topic
+    words), and a match of one of them that overlaps a phrase of the group doesn't count
+    ("no problems at all", "not impressed", "it didn't crash")."""
     found = lexicon.index.search_all(text)
     groups = [key for key in found if key[0] == "negations"]
     if not groups:
@@ -195,8 +195,9 @@ def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[
             spans.setdefault(kind, []).extend((m.start(), m.end()) for m in found[key])
     out: dict[Any, list[Match]] = {}
     for key, matches in found.items():
-        if key[0] in ("signal", "raw") and key[1] in spans:
-            around = spans[key[1]]
+        kind = key[1] if key[0] in ("signal", "raw") else key[0] if key[0] == "topics" else None
+        if kind in spans:
+            around = spans[kind]
             matches = [
                 m for m in matches if not any(m.start() < b and a < m.end() for a, b in around)
             ]

@@ -1088,8 +1088,8 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                         )
     for group, spec in (data.get("negations") or {}).items():
         for index, kind in enumerate(spec.get("cancels") or []):
-            if kind not in data["signals"]:
-                known = ", ".join(sorted(data["signals"]))
+            if kind not in data["signals"] and kind != "topics":
+                known = ", ".join([*sorted(data["signals"]), "topics"])
                 raise _fail(
                     f"unknown signal kind {kind!r} (one of: {known})",
                     f"negations.{group}.cancels[{index}]",

@@ -518,3 +518,19 @@ def test_breaking_out_a_costume_is_no_breakage():
     d = decision("Happy Halloween! I broke out my pirate costume today")
     assert d.intent != "complaint"
     assert "customer_mistake" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fab customer service today. Shoes exchanged with no fuss 😁",
+        "Been using the app for a year and it never crashed once, love it",
+    ],
+)
+def test_a_fault_said_not_to_have_happened_is_no_complaint(text):
+    assert decision(text).intent == "praise"
+
+
+def test_a_topic_word_inside_a_negation_names_no_topic():
+    assert analyze("It never crashed once in a whole year, love it", PLAYBOOK).topic is None
+    assert analyze("It crashed twice this morning", PLAYBOOK).topic == "app"
