@@ -54,8 +54,16 @@ def db(tmp_path_factory):
     - 25th 09:00 facebook: a complaint never answered (overdue at the report's now)
     - 26th 11:00 x: a question not answered yet, due at 13:00 (open at 12:00)
     """
-    path = str(tmp_path_factory.mktemp("report") / "team.db")
-    base = ["--db", path]
+    folder = tmp_path_factory.mktemp("report")
+    path = str(folder / "team.db")
+    # The default playbook's rules, with delivery complaints counted by topic (as an outage
+    # would be), so that three differently worded ones open the incident.
+    book = folder / "book.yaml"
+    book.write_text(
+        "playbook: default\nextends: default\ntopics:\n  delivery:\n    incident_by: topic\n",
+        encoding="utf-8",
+    )
+    base = ["--db", path, "--playbook", str(book)]
     drafts = [
         ("c1", "x", "mia", "2026-11-23T09:00:00Z", "2026-11-23T09:20:00Z",
          "My order still hasn't arrived"),
