@@ -194,6 +194,14 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     if answer and not fixed:
         still = True
         evidence["complaint"] = first("answer_no") or first("answer_yes") or ""
+    # And the other way round: a yes to "is it working now?" (a no to "still failing?")
+    # with no complaint in it is thanks for a fix.
+    yes = over("answer_yes", scores.get("answer_yes", 0.0))
+    no = over("answer_no", scores.get("answer_no", 0.0))
+    if not still and a.peaks.get("complaint", 0.0) < limits.get("complaint_cue", 0.0) and (
+        (thread.brand_checked and yes and not no) or (thread.brand_checked_still and no and not yes)
+    ):
+        fixed = True
     # A customer who says it works again (and doesn't say it still fails) is not
     # complaining, whatever problem words the story of the fix contains.
     # A strong complaint phrase beside "fixed" ("you fixed X and broke Y") or a loud

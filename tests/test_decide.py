@@ -534,3 +534,32 @@ def test_a_fault_said_not_to_have_happened_is_no_complaint(text):
 def test_a_topic_word_inside_a_negation_names_no_topic():
     assert analyze("It never crashed once in a whole year, love it", PLAYBOOK).topic is None
     assert analyze("It crashed twice this morning", PLAYBOOK).topic == "app"
+
+
+YES_THANKS = {
+    "en": ("Yes, thanks", "No, thanks"),
+    "tr": ("Evet, teşekkürler", "Hayır, teşekkürler"),
+    "ru": ("Да, спасибо", "Нет, спасибо"),
+    "fa": ("بله، ممنون", "نه، ممنون"),
+    "fi": ("Kyllä, kiitos", "Ei, kiitos"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CHECKS))
+def test_a_yes_to_is_it_fixed_or_a_no_to_still_failing_is_thanks_for_a_fix(lang):
+    problem, fixed, _, still, _, _ = CHECKS[lang]
+    yes, no = YES_THANKS[lang]
+    for brand, answer in ((fixed, yes), (still, no)):
+        thread = [{"role": "customer", "text": problem}, {"role": "brand", "text": brand}]
+        d = decide(analyze(answer, PLAYBOOK, context=thread, lang=lang), PLAYBOOK)
+        assert d.case == "turnaround", (answer, d)
+
+
+def test_a_yes_with_the_fault_still_there_is_no_fix():
+    thread = [
+        {"role": "customer", "text": "my internet keeps dropping"},
+        {"role": "brand", "text": "Sorry about that! We've reset your line. Is it working now?"},
+    ]
+    for answer in ("Yes, unfortunately it still drops", "Yeah, it's still dropping every hour"):
+        d = decision(answer, thread)
+        assert (d.intent, d.case) == ("complaint", "complaint"), answer
