@@ -63,6 +63,7 @@ def _encoder() -> Callable[[Any], str]:
 
 
 _encode = _encoder()
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring
 
 # The longest record line a batch reads (bytes, line ending excluded); a longer one is an
 # error record, read past without holding it in memory.
@@ -704,8 +705,9 @@ class Sink:
             line = _JSON.encode({"id": ident, "error": "a record that can't be written as JSON"})
             written = False
         if not line.isascii():
-            # One scan for what needs either fix; most lines need neither.
-            if _UNWRITTEN.search(line):
+            # One scan for what needs either fix; most lines need neither. All it looks for
+            # is unprintable: most lines are ruled out by a test faster than the scan.
+            if not line.isprintable() and _UNWRITTEN.search(line):
                 if _SURROGATE.search(line):
                     line = _SURROGATE.sub("\ufffd", line)
                 line = escape_json(line)
@@ -716,6 +718,34 @@ class Sink:
         except OSError as exc:
             raise self._failed(exc) from None
         return written
+
+    def write_post(
+        self, fields: dict[str, Any], found: list[Mention], best: Mention | None
+    ) -> None:
+        """Write one post as listen does: its ``fields``, then what was found. The line
+        :meth:`write` writes for ``_with_found(fields, found, best)``, with only the fields
+        encoded as a dict: the mentions, all alike, are written out directly."""
+        try:
+            head = _encode(fields)
+        except (ValueError, TypeError, RecursionError):
+            self.write(_with_found(fields, found, best))  # its error record
+            return
+        tail = _found_json(found, best)
+        line = head[:-1] + tail if len(head) > 2 else "{" + tail[2:]
+        # What the mentions hold is text of the post, which is in the fields: what either
+        # fix needs is in the head if it is in the line.
+        if not head.isascii():
+            if not head.isprintable() and _UNWRITTEN.search(head):
+                line = line[:-1]
+                if _SURROGATE.search(line):
+                    line = _SURROGATE.sub("\ufffd", line)
+                line = escape_json(line) + "\n"
+        elif "\x7f" in head:
+            line = line.replace("\x7f", "\\u007f")
+        try:
+            self.stream.write(line)
+        except OSError as exc:
+            raise self._failed(exc) from None
 
     def flush(self) -> None:
         try:
@@ -1171,19 +1201,22 @@ LISTEN_FIELDS = ("mention", "mentions", "certainty", "direct")
 def listen(
     sources: Sequence[Source],
     brand: Brand,
-    write: Callable[[dict[str, Any]], Any],
+    write: Callable[[dict[str, Any]], Any] | Sink,
     *,
     since: datetime | None = None,
     every: bool = False,
 ) -> ListenResult:
     """Stream the posts of ``sources`` (in turn) through ``brand.find`` and ``write`` each
     one that mentions the brand (with ``every``, each one) as its record plus ``mention``,
-    ``mentions``, ``certainty`` and ``direct``. A post with an id seen before is dropped;
-    with ``since``, so is one received before it (a post without ``received_at`` is
-    kept). Records that can't be read are written as ``{"id", "error"}``. Only the ids seen
-    are kept in memory."""
+    ``mentions``, ``certainty`` and ``direct``: to a :class:`Sink` as JSON lines, or to a
+    function, as a dict. A post with an id seen before is dropped; with ``since``, so is
+    one received before it (a post without ``received_at`` is kept). Records that can't be
+    read are written as ``{"id", "error"}``. Only the ids seen are kept in memory."""
     from .listen import strongest
 
+    sink = write if isinstance(write, Sink) else None
+    if isinstance(write, Sink):
+        write = write.write
     result = ListenResult()
     seen: set[str] = set()
     named = len(sources) > 1
@@ -1242,16 +1275,17 @@ def listen(
                 else:
                     result.possible += 1
                 result.kinds[best.kind] = result.kinds.get(best.kind, 0) + 1
-            write(_listened(record, used, found, best))
+            if sink is not None:
+                sink.write_post(_fields(record, used), found, best)
+            else:
+                write(_with_found(_fields(record, used), found, best))
     return result
 
 
-def _listened(
-    record: dict[str, Any], used: frozenset[str], found: list[Mention], best: Mention | None
-) -> dict[str, Any]:
-    """A post as listen writes it: its fields under the names ``draft --batch`` reads, the
-    input's other columns as they were (``used``: the columns read into those fields), then
-    what was found."""
+def _fields(record: dict[str, Any], used: frozenset[str]) -> dict[str, Any]:
+    """A post's fields as listen writes them: under the names ``draft --batch`` reads,
+    then the input's other columns as they were (``used``: the columns read into those
+    fields)."""
     out = {k: v for k, v in record.items() if k[0] != "_"}
     # A preset's record is mapped from a nested shape: only its fields are written.
     raw = record.get("_raw", {})
@@ -1259,9 +1293,31 @@ def _listened(
         for key, value in raw.items():
             if key not in used and key not in out:
                 out[key] = value
+    return out
+
+
+def _with_found(out: dict[str, Any], found: list[Mention], best: Mention | None) -> dict[str, Any]:
+    """A post's fields (``out``, added to) with what was found."""
     mentions = [m.to_dict() for m in found]
     out["mention"] = mentions[found.index(best)] if best is not None else None
     out["mentions"] = mentions
     out["certainty"] = best.certainty if best is not None else None
     out["direct"] = any(m.direct for m in found)
     return out
+
+
+def _found_json(found: list[Mention], best: Mention | None) -> str:
+    """The end of a post's JSON line: what :func:`_with_found` adds, as the encoder writes
+    it (a mention's kind and certainty are plain words: only its match is escaped)."""
+    if best is None:
+        return ', "mention": null, "mentions": [], "certainty": null, "direct": false}\n'
+    parts = [
+        f'{{"kind": "{m.kind}", "match": {_encode_text(m.match)}, "start": {m.start}, '
+        f'"end": {m.end}, "certainty": "{m.certainty}"}}'
+        for m in found
+    ]
+    direct = "true" if any(m.direct for m in found) else "false"
+    return (
+        f', "mention": {parts[found.index(best)]}, "mentions": [{", ".join(parts)}], '
+        f'"certainty": "{best.certainty}", "direct": {direct}}}\n'
+    )

@@ -618,3 +618,42 @@ def test_an_exclude_phrase_rules_out_a_hashtag_made_of_its_words(tmp_path):
     assert kinds("#apple_pie recipe") == []
     assert kinds("#AppleFail again") == [("hashtag", "exact", "#AppleFail")]
     assert kinds("@Apple #AppleCup") == [("handle", "exact", "@Apple")]
+
+
+# -- listen's JSON lines: written directly, as the encoder writes the whole record --------
+
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from(list('aé"\\\n\x7f\x85\u2028\u2029\ud800😀Ж')), max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["Acme Air", "@AcmeAir", "Akme Ayr", "#AcmeAirFail", "acmeair.example", " ", "x"]
+            + list('é"\\\n\x7f\x85\u2028\u2029\ud83d😀Ж')
+        ),
+        max_size=12,
+    ).map("".join),
+    fields=st.dictionaries(st.sampled_from(["id", "name", "extra", "z"]), _VALUES, max_size=3),
+)
+def test_a_post_s_line_is_the_json_of_its_record_and_what_was_found(brand, text, fields):
+    import io
+
+    from replybook.batch import Sink, _with_found
+
+    record = {"text": text, **fields}
+    found = brand.find(text)
+    best = strongest(found)
+    written, direct = Sink(None), Sink(None)
+    written.stream, direct.stream = io.StringIO(), io.StringIO()
+    written.write(_with_found(dict(record), found, best))
+    direct.write_post(dict(record), found, best)
+    assert direct.stream.getvalue() == written.stream.getvalue()
