@@ -308,12 +308,16 @@ class Source:
         record: dict[str, Any] = {"_line": line}
         if columns is None:
             columns = self.columns
-        for name, key in _field_keys(columns):
-            if key not in raw:
-                continue
+        pairs, texts, simple = _reading(columns).held(raw)
+        # The common record has no field to convert, and once each is text, none to check.
+        strings = simple
+        for name, key in pairs:
             value = raw[key]
             if value is not None and value != "":
-                if name == "context" and isinstance(value, str):
+                if simple:
+                    if type(value) is not str:
+                        strings = False
+                elif name == "context" and isinstance(value, str):
                     # JSON text (a CSV cell): read here, so its text is checked like the
                     # rest; what isn't JSON is left for the context check to report.
                     with contextlib.suppress(ValueError):
@@ -324,7 +328,7 @@ class Source:
                 elif name == "parent_id" and isinstance(value, int) and not isinstance(value, bool):
                     value = str(value)
                 record[name] = value if plain else _clean(value)
-        problem = _problem(record)
+        problem = None if strings else _problem(record, texts)
         if problem is not None:
             record["_error"] = problem
             if problem.startswith("'id'"):
@@ -351,10 +355,10 @@ class Source:
                     if undecodable(line):
                         yield number, None, f"line {number}: not UTF-8 text"
                         continue
-            if not line.strip():
+            if line[:1] != "{" and not line.strip():
                 continue
             try:
-                raw = _loads(line)
+                raw = _loads_line(line)
             except ValueError as exc:
                 yield number, None, f"line {number}: not valid JSON ({_json_problem(exc)})"
                 continue
@@ -437,24 +441,66 @@ class Source:
             yield number, self._normalise(raw, number), None
 
 
-_KEYS: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+class _Reading:
+    """Each field with the key it is read from (``columns`` maps some), in field order;
+    and, for each set of those keys a record holds, the pairs it holds and which of them
+    must be text, worked out once (the records of a feed hold one or two such sets)."""
+
+    __slots__ = ("pairs", "_keys", "_held")
+
+    def __init__(self, pairs: tuple[tuple[str, str], ...]) -> None:
+        self.pairs = pairs
+        self._keys = frozenset(key for _, key in pairs)
+        self._held: dict[frozenset[Any], _Held] = {}
+
+    def held(self, raw: dict[Any, Any]) -> _Held:
+        """The (field, key) pairs whose key ``raw`` holds and those fields that must be
+        text, each in field order; and whether all of them are read as they are and need
+        no check but being text."""
+        keys = self._keys.intersection(raw)
+        found = self._held.get(keys)
+        if found is None:
+            if len(self._held) > 1000:
+                self._held.clear()
+            pairs = tuple((name, key) for name, key in self.pairs if key in keys)
+            names = {name for name, _ in pairs}
+            texts = tuple(name for name in _TEXT_FIELDS if name in names)
+            simple = names.issubset(_AS_READ)
+            found = self._held[keys] = _Held(pairs, texts, simple)
+        return found
 
 
-def _field_keys(columns: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """Each field with the key it is read from (``columns`` maps some), in field order:
-    worked out once per mapping."""
+class _Held(NamedTuple):
+    pairs: tuple[tuple[str, str], ...]
+    texts: tuple[str, ...]
+    simple: bool
+
+
+# The fields a record's value is taken of as it is, and that need no check when text
+# (the others are converted, or checked further, by Source._normalise and _problem).
+_AS_READ = frozenset(_FIELDS) - {"context", "rating", "parent_id", "received_at"}
+
+
+_KEYS: dict[tuple[tuple[str, str], ...], _Reading] = {}
+
+
+def _reading(columns: dict[str, str]) -> _Reading:
+    """How records are read with a mapping of fields to columns: worked out once per
+    mapping."""
     if not columns:
-        return _PLAIN_KEYS
+        return _PLAIN_READING
     mapping = tuple(columns.items())
     found = _KEYS.get(mapping)
     if found is None:
         if len(_KEYS) > 100:
             _KEYS.clear()
-        found = _KEYS[mapping] = tuple((name, columns.get(name, name)) for name in _FIELDS)
+        found = _KEYS[mapping] = _Reading(
+            tuple((name, columns.get(name, name)) for name in _FIELDS)
+        )
     return found
 
 
-_PLAIN_KEYS = tuple((name, name) for name in _FIELDS)
+_PLAIN_READING = _Reading(tuple((name, name) for name in _FIELDS))
 
 
 def _binary(text: str) -> bool:
@@ -547,6 +593,28 @@ def _loads(text: str) -> Any:
 
 # One decoder for every line (json.loads with options builds a new one each call).
 _DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+_SCAN = _DECODER.scan_once  # type: ignore[attr-defined]
+# What the decoder lets follow a value.
+_BLANK: re.Pattern[str] = json.decoder.WHITESPACE  # type: ignore[attr-defined]
+
+
+def _loads_line(line: str) -> Any:
+    """``_loads`` of one JSONL line. The common line, an object and its line ending, is
+    read by the decoder's own scanner without the steps around it; any other (and any
+    line the scanner refuses, for the decoder's own error) by ``_loads``. So is a line
+    that might nest deeply: how deep is too deep depends on the calls the scanner is
+    under, and the scanner called here, fewer calls down, would read deeper."""
+    if line[:1] == "{" and line.count("[") + line.count("{") < 100:
+        try:
+            value, end = _SCAN(line, 0)
+        except (StopIteration, ValueError, RecursionError):
+            return _loads(line)
+        size = len(line)
+        if end == size or (end == size - 1 and line[end] == "\n"):
+            return value
+        if _BLANK.match(line, end).end() == size:  # type: ignore[union-attr]
+            return value
+    return _loads(line)
 
 
 def _json_problem(exc: ValueError) -> str:
@@ -586,12 +654,13 @@ def _clean(value: Any) -> Any:
     return root[0]
 
 
-def _problem(record: dict[str, Any]) -> str | None:
-    """Why a record can't be processed, checked before anything reads it (else None)."""
+def _problem(record: dict[str, Any], texts: Iterable[str] = _TEXT_FIELDS) -> str | None:
+    """Why a record can't be processed, checked before anything reads it (else None).
+    ``texts``: the fields that must be text which the record may hold."""
     ident = record.get("id")
     if ident is not None and (isinstance(ident, bool) or not isinstance(ident, (str, int, float))):
         return "'id' must be text or a number"
-    for key in _TEXT_FIELDS:
+    for key in texts:
         if key in record and not isinstance(record[key], str):
             return f"{key!r} must be text"
     if "rating" in record:
