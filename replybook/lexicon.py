@@ -210,6 +210,12 @@ class Fold:
                 start = end
         return cuts
 
+    def by_letter(self) -> bool:
+        """Does this fold change each letter on its own (no words joined, no suffixes cut
+        after a mark)? Then a part of a text folds as that part of the folded text, where
+        the two line up one for one."""
+        return self._joins is None and not self.marks
+
     def phrase(self, phrase: str) -> str:
         """A phrase folded as texts are (raw /regex/ phrases are left alone)."""
         return self.apply(phrase)[0] if not _is_regex(phrase) else phrase

@@ -657,3 +657,54 @@ def test_a_post_s_line_is_the_json_of_its_record_and_what_was_found(brand, text,
     written.write(_with_found(dict(record), found, best))
     direct.write_post(dict(record), found, best)
     assert direct.stream.getvalue() == written.stream.getvalue()
+
+
+# -- the patterns listen builds: tries, checked against the plain alternation -----------
+
+_ITEMS = st.lists(st.text(alphabet="ab.", min_size=1, max_size=4), min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=_ITEMS, text=st.text(alphabet="ab.c", max_size=10))
+def test_a_longest_first_trie_matches_as_the_alternation_does(items, text):
+    import re
+
+    from replybook.listen import _alternation, _longest_first
+
+    for after in ("", "(?![ab])", "b", "$", "(?:a|b.)c"):
+        trie = re.match(f"(?:{_longest_first(items)}){after}", text)
+        plain = re.match(f"(?:{_alternation(items)}){after}", text)
+        assert (trie and trie.span()) == (plain and plain.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=_ITEMS | st.just([]), text=st.text(alphabet="ab.c", max_size=12))
+def test_a_trie_finds_any_of_its_items_where_one_is(items, text):
+    import re
+
+    from replybook.listen import _trie
+
+    assert (re.search(_trie(items), text) is not None) == any(i in text for i in items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["Acme Air", "Akme Ayr", "AcmeAire", "#AcmeAirFail", "#acme_air", "#Акме_Эйр", "x"]
+            + ["https://a.acmeair.example/x", " ", "-", "_", "ß", "\u200c", "İ", "Акмэ Эйр"]
+            + ["آکمه ایر", "آکمه\u200cایر", "air fryer", "Acmi-Air", "cmeai"]
+        ),
+        max_size=10,
+    ).map("".join)
+)
+def test_find_s_quicker_paths_find_what_the_plain_ones_do(brand, plain_brand, text):
+    assert brand.find(text) == plain_brand.find(text)
+
+
+@pytest.fixture(scope="module")
+def plain_brand() -> Brand:
+    """The acme-air brand without the quicker paths its find takes where it can."""
+    plain = Brand.from_playbook(load_playbook("acme-air"))
+    plain._lettered = plain._spaceless_domains = plain._fold_by_letter = False
+    return plain
