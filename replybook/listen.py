@@ -39,6 +39,11 @@ KINDS = ("handle", "name", "alias", "hashtag", "url", "misspelling")
 
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 _SEPARATOR = r"(?:[^\S\n]+|[-_])?"  # between a name's words: spaces, a hyphen, or nothing
+# The same where what follows is a word's first letter (never a space, - or _): only all
+# the spaces, the hyphen or nothing can be followed by it, so the first of them there is
+# is the one, and the pattern is never tried again with another.
+_SEPARATOR_BEFORE_A_WORD = r"(?>[^\S\n]+|[-_]|)"
+_BETWEEN_WORDS = None  # a name's separator, among its letters in _letters_and_separators
 _LETTERS_FROM = re.compile(r"[^\W\d_]*")
 _RATIO: Any = None  # rapidfuzz's ratio, imported on first use
 # Patterns that start with a lookbehind are tried at every place in a text; one that
@@ -143,6 +148,47 @@ def _longest_first(items: Iterable[str]) -> str:
     return branches(sorted(set(items)))
 
 
+def _letters_and_separators(words: Sequence[str]) -> tuple[str | None, ...]:
+    """A name's letters, with ``_BETWEEN_WORDS`` between its words."""
+    out: list[str | None] = []
+    for word in words:
+        if out:
+            out.append(_BETWEEN_WORDS)
+        out += word
+    return tuple(out)
+
+
+def _tried_in_order(terms: Sequence[tuple[tuple[str | None, ...], str]]) -> str:
+    """Regular-expression text matching any of ``terms`` (letters and separators, each
+    with the name of an empty group that closes it), tried in the order given, like
+    their alternation, but with what they start with tried once.
+
+    Terms in a row that start alike are tried as one branch from there: each letter, and
+    each separator (it has one way to match before a letter), matches one way. Where all
+    the terms start with a letter, no two that start with different letters can match at
+    one place: they are tried by letter, those of each letter in their order."""
+    runs: list[tuple[str | None, list[tuple[tuple[str | None, ...], str]]]] = []
+    by_letter = all(letters and letters[0] is not _BETWEEN_WORDS for letters, _ in terms)
+    for letters, name in terms:
+        if not letters:
+            runs.append(("", [(letters, name)]))  # ends here
+            continue
+        head = letters[0]
+        same = [run for run in runs if run[0] == head] if by_letter else runs[-1:]
+        if same and same[-1][0] == head:
+            same[-1][1].append((letters[1:], name))
+        else:
+            runs.append((head, [(letters[1:], name)]))
+    parts = []
+    for head, rest in runs:
+        if head == "":
+            parts.append(f"(?P<{rest[0][1]}>)")
+            continue
+        first = _SEPARATOR_BEFORE_A_WORD if head is _BETWEEN_WORDS else re.escape(str(head))
+        parts.append(first + _tried_in_order(rest))
+    return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+
+
 def _minimal(anchors: Iterable[str]) -> tuple[str, ...]:
     """Anchors without those that hold another (finding the shorter one is enough)."""
     unique = sorted({a for a in anchors if a}, key=lambda a: (len(a), a))
@@ -225,21 +271,16 @@ class Brand:
                 after.append(f"[{re.escape(self.marks)}][^\\W\\d_]+")
             suffix = f"(?:{'|'.join(after)})?" if after else ""
             ordered = sorted(range(len(self.terms)), key=lambda i: -len(self.terms[i].glued))
-            # The longest term first; those that start with another letter can't match
-            # where one does, so they are tried by their first letter (fewer to try).
-            by_letter: dict[str, list[str]] = {}
-            for i in ordered:
-                first, *rest = self.terms[i].words
-                after_first = _SEPARATOR.join(map(re.escape, [first[1:], *rest]))
-                by_letter.setdefault(first[0], []).append(f"(?P<t{i}>{after_first})")
-            groups = "|".join(
-                f"{re.escape(letter)}(?:{'|'.join(terms)})" for letter, terms in by_letter.items()
-            )
-            self._names = re.compile(rf"(?<![\w@#])(?:{groups}){suffix}(?!\w)")
+            # The longest term first, each as its letters and the separators between its
+            # words, and a group of its own where it ends (see _tried_in_order).
+            spelled = [(_letters_and_separators(self.terms[i].words), f"t{i}") for i in ordered]
+            self._names = re.compile(rf"(?<![\w@#]){_tried_in_order(spelled)}{suffix}(?!\w)")
         self._group_terms = {f"t{i}": term for i, term in enumerate(self.terms)}
         # Where a name can start: the first letters of its first word.
         self._first_words = _minimal(t.words[0][:4] for t in self.terms)
         self._ascii_first_words = _ascii(self._first_words)
+        self._first_word_at = _searcher(self._first_words)
+        self._ascii_first_word_at = _searcher(self._ascii_first_words)
         self._handle_re = (
             re.compile(rf"@(?<![\w@]@)(?:{_alternation(self.handles)})(\w*)")
             if self.handles
@@ -415,24 +456,30 @@ class Brand:
 
     def _names_in(self, folded: str) -> list[re.Match[str]]:
         """The names' matches, tried only where a name's first word is (a search of the
-        whole text for every name at every place costs more than the rest of a post)."""
+        whole text for every name at every place costs more than the rest of a post):
+        each place in turn, from past the last match."""
         assert self._names is not None
-        places: list[int] = []
-        for word in self._ascii_first_words if folded.isascii() else self._first_words:
+        match = self._names.match
+        out: list[re.Match[str]] = []
+        words = self._ascii_first_words if folded.isascii() else self._first_words
+        if len(words) == 1:
+            word = words[0]
             at = folded.find(word)
             while at != -1:
-                places.append(at)
-                at = folded.find(word, at + 1)
-        places.sort()
-        out: list[re.Match[str]] = []
-        end = 0
-        for at in places:
-            if at < end:
-                continue
-            m = self._names.match(folded, at)
+                m = match(folded, at)
+                if m is not None:
+                    out.append(m)
+                at = folded.find(word, at + 1 if m is None else max(at + 1, m.end()))
+            return out
+        # Several words: one search for any of them (the next place each time).
+        search = self._ascii_first_word_at if folded.isascii() else self._first_word_at
+        at = 0
+        while (hit := search(folded, at)) is not None:
+            at = hit.start()
+            m = match(folded, at)
             if m is not None:
                 out.append(m)
-                end = m.end()
+            at = at + 1 if m is None else max(at + 1, m.end())
         return out
 
     def _mention(

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -708,3 +708,31 @@ def plain_brand() -> Brand:
     plain = Brand.from_playbook(load_playbook("acme-air"))
     plain._lettered = plain._spaceless_domains = plain._fold_by_letter = False
     return plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(
+        st.lists(st.text(alphabet="ab", min_size=1, max_size=3), min_size=1, max_size=3),
+        min_size=1,
+        max_size=6,
+        unique_by=tuple,
+    ),
+    text=st.text(alphabet="ab -_\nc", max_size=12),
+)
+@example(names=[["a", "b"], ["abb"], ["a", "bb"]], text="abb")  # "a b" and "a bb" apart
+def test_names_tried_in_order_match_as_their_plain_alternation_does(names, text):
+    import re
+
+    from replybook.listen import _SEPARATOR, _letters_and_separators, _tried_in_order
+
+    spelled = [(_letters_and_separators(words), f"t{i}") for i, words in enumerate(names)]
+    plain = "|".join(
+        f"(?P<t{i}>{_SEPARATOR.join(map(re.escape, words))})" for i, words in enumerate(names)
+    )
+    after = "(?:c|cb)?(?!\\w)"
+    tried = re.compile(f"(?<![\\w@#]){_tried_in_order(spelled)}{after}")
+    alternation = re.compile(f"(?<![\\w@#])(?:{plain}){after}")
+    for at in range(len(text) + 1):
+        got, want = tried.match(text, at), alternation.match(text, at)
+        assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup))
