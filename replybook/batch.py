@@ -63,6 +63,7 @@ def _encoder() -> Callable[[Any], str]:
 
 
 _encode = _encoder()
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring
 
 # The longest record line a batch reads (bytes, line ending excluded); a longer one is an
 # error record, read past without holding it in memory.
@@ -337,12 +338,16 @@ class Source:
         record: dict[str, Any] = {"_line": line}
         if columns is None:
             columns = self.columns
-        for name, key in _field_keys(columns):
-            if key not in raw:
-                continue
+        pairs, texts, simple = _reading(columns).held(raw)
+        # The common record has no field to convert, and once each is text, none to check.
+        strings = simple
+        for name, key in pairs:
             value = raw[key]
             if value is not None and value != "":
-                if name == "context" and isinstance(value, str):
+                if simple:
+                    if type(value) is not str:
+                        strings = False
+                elif name == "context" and isinstance(value, str):
                     # JSON text (a CSV cell): read here, so its text is checked like the
                     # rest; what isn't JSON is left for the context check to report.
                     with contextlib.suppress(ValueError):
@@ -353,7 +358,7 @@ class Source:
                 elif name == "parent_id" and isinstance(value, int) and not isinstance(value, bool):
                     value = str(value)
                 record[name] = value if plain else _clean(value)
-        problem = _problem(record)
+        problem = None if strings else _problem(record, texts)
         if problem is not None:
             record["_error"] = problem
             if problem.startswith("'id'"):
@@ -380,10 +385,10 @@ class Source:
                     if undecodable(line):
                         yield number, None, f"line {number}: not UTF-8 text"
                         continue
-            if not line.strip():
+            if line[:1] != "{" and not line.strip():
                 continue
             try:
-                raw = _loads(line)
+                raw = _loads_line(line)
             except ValueError as exc:
                 yield number, None, f"line {number}: not valid JSON ({_json_problem(exc)})"
                 continue
@@ -467,24 +472,66 @@ class Source:
             yield number, self._normalise(raw, number), None
 
 
-_KEYS: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+class _Reading:
+    """Each field with the key it is read from (``columns`` maps some), in field order;
+    and, for each set of those keys a record holds, the pairs it holds and which of them
+    must be text, worked out once (the records of a feed hold one or two such sets)."""
+
+    __slots__ = ("pairs", "_keys", "_held")
+
+    def __init__(self, pairs: tuple[tuple[str, str], ...]) -> None:
+        self.pairs = pairs
+        self._keys = frozenset(key for _, key in pairs)
+        self._held: dict[frozenset[Any], _Held] = {}
+
+    def held(self, raw: dict[Any, Any]) -> _Held:
+        """The (field, key) pairs whose key ``raw`` holds and those fields that must be
+        text, each in field order; and whether all of them are read as they are and need
+        no check but being text."""
+        keys = self._keys.intersection(raw)
+        found = self._held.get(keys)
+        if found is None:
+            if len(self._held) > 1000:
+                self._held.clear()
+            pairs = tuple((name, key) for name, key in self.pairs if key in keys)
+            names = {name for name, _ in pairs}
+            texts = tuple(name for name in _TEXT_FIELDS if name in names)
+            simple = names.issubset(_AS_READ)
+            found = self._held[keys] = _Held(pairs, texts, simple)
+        return found
 
 
-def _field_keys(columns: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """Each field with the key it is read from (``columns`` maps some), in field order:
-    worked out once per mapping."""
+class _Held(NamedTuple):
+    pairs: tuple[tuple[str, str], ...]
+    texts: tuple[str, ...]
+    simple: bool
+
+
+# The fields a record's value is taken of as it is, and that need no check when text
+# (the others are converted, or checked further, by Source._normalise and _problem).
+_AS_READ = frozenset(_FIELDS) - {"context", "rating", "parent_id", "received_at"}
+
+
+_KEYS: dict[tuple[tuple[str, str], ...], _Reading] = {}
+
+
+def _reading(columns: dict[str, str]) -> _Reading:
+    """How records are read with a mapping of fields to columns: worked out once per
+    mapping."""
     if not columns:
-        return _PLAIN_KEYS
+        return _PLAIN_READING
     mapping = tuple(columns.items())
     found = _KEYS.get(mapping)
     if found is None:
         if len(_KEYS) > 100:
             _KEYS.clear()
-        found = _KEYS[mapping] = tuple((name, columns.get(name, name)) for name in _FIELDS)
+        found = _KEYS[mapping] = _Reading(
+            tuple((name, columns.get(name, name)) for name in _FIELDS)
+        )
     return found
 
 
-_PLAIN_KEYS = tuple((name, name) for name in _FIELDS)
+_PLAIN_READING = _Reading(tuple((name, name) for name in _FIELDS))
 
 
 def _binary(text: str) -> bool:
@@ -577,6 +624,28 @@ def _loads(text: str) -> Any:
 
 # One decoder for every line (json.loads with options builds a new one each call).
 _DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+_SCAN = _DECODER.scan_once  # type: ignore[attr-defined]
+# What the decoder lets follow a value.
+_BLANK: re.Pattern[str] = json.decoder.WHITESPACE  # type: ignore[attr-defined]
+
+
+def _loads_line(line: str) -> Any:
+    """``_loads`` of one JSONL line. The common line, an object and its line ending, is
+    read by the decoder's own scanner without the steps around it; any other (and any
+    line the scanner refuses, for the decoder's own error) by ``_loads``. So is a line
+    that might nest deeply: how deep is too deep depends on the calls the scanner is
+    under, and the scanner called here, fewer calls down, would read deeper."""
+    if line[:1] == "{" and line.count("[") + line.count("{") < 100:
+        try:
+            value, end = _SCAN(line, 0)
+        except (StopIteration, ValueError, RecursionError):
+            return _loads(line)
+        size = len(line)
+        if end == size or (end == size - 1 and line[end] == "\n"):
+            return value
+        if _BLANK.match(line, end).end() == size:  # type: ignore[union-attr]
+            return value
+    return _loads(line)
 
 
 def _json_problem(exc: ValueError) -> str:
@@ -616,12 +685,13 @@ def _clean(value: Any) -> Any:
     return root[0]
 
 
-def _problem(record: dict[str, Any]) -> str | None:
-    """Why a record can't be processed, checked before anything reads it (else None)."""
+def _problem(record: dict[str, Any], texts: Iterable[str] = _TEXT_FIELDS) -> str | None:
+    """Why a record can't be processed, checked before anything reads it (else None).
+    ``texts``: the fields that must be text which the record may hold."""
     ident = record.get("id")
     if ident is not None and (isinstance(ident, bool) or not isinstance(ident, (str, int, float))):
         return "'id' must be text or a number"
-    for key in _TEXT_FIELDS:
+    for key in texts:
         if key in record and not isinstance(record[key], str):
             return f"{key!r} must be text"
     if "rating" in record:
@@ -735,8 +805,9 @@ class Sink:
             line = _JSON.encode({"id": ident, "error": "a record that can't be written as JSON"})
             written = False
         if not line.isascii():
-            # One scan for what needs either fix; most lines need neither.
-            if _UNWRITTEN.search(line):
+            # One scan for what needs either fix; most lines need neither. All it looks for
+            # is unprintable: most lines are ruled out by a test faster than the scan.
+            if not line.isprintable() and _UNWRITTEN.search(line):
                 if _SURROGATE.search(line):
                     line = _SURROGATE.sub("\ufffd", line)
                 line = escape_json(line)
@@ -747,6 +818,34 @@ class Sink:
         except OSError as exc:
             raise self._failed(exc) from None
         return written
+
+    def write_post(
+        self, fields: dict[str, Any], found: list[Mention], best: Mention | None
+    ) -> None:
+        """Write one post as listen does: its ``fields``, then what was found. The line
+        :meth:`write` writes for ``_with_found(fields, found, best)``, with only the fields
+        encoded as a dict: the mentions, all alike, are written out directly."""
+        try:
+            head = _encode(fields)
+        except (ValueError, TypeError, RecursionError):
+            self.write(_with_found(fields, found, best))  # its error record
+            return
+        tail = _found_json(found, best)
+        line = head[:-1] + tail if len(head) > 2 else "{" + tail[2:]
+        # What the mentions hold is text of the post, which is in the fields: what either
+        # fix needs is in the head if it is in the line.
+        if not head.isascii():
+            if not head.isprintable() and _UNWRITTEN.search(head):
+                line = line[:-1]
+                if _SURROGATE.search(line):
+                    line = _SURROGATE.sub("\ufffd", line)
+                line = escape_json(line) + "\n"
+        elif "\x7f" in head:
+            line = line.replace("\x7f", "\\u007f")
+        try:
+            self.stream.write(line)
+        except OSError as exc:
+            raise self._failed(exc) from None
 
     def flush(self) -> None:
         try:
@@ -1202,19 +1301,22 @@ LISTEN_FIELDS = ("mention", "mentions", "certainty", "direct")
 def listen(
     sources: Sequence[Source],
     brand: Brand,
-    write: Callable[[dict[str, Any]], Any],
+    write: Callable[[dict[str, Any]], Any] | Sink,
     *,
     since: datetime | None = None,
     every: bool = False,
 ) -> ListenResult:
     """Stream the posts of ``sources`` (in turn) through ``brand.find`` and ``write`` each
     one that mentions the brand (with ``every``, each one) as its record plus ``mention``,
-    ``mentions``, ``certainty`` and ``direct``. A post with an id seen before is dropped;
-    with ``since``, so is one received before it (a post without ``received_at`` is
-    kept). Records that can't be read are written as ``{"id", "error"}``. Only the ids seen
-    are kept in memory."""
+    ``mentions``, ``certainty`` and ``direct``: to a :class:`Sink` as JSON lines, or to a
+    function, as a dict. A post with an id seen before is dropped; with ``since``, so is
+    one received before it (a post without ``received_at`` is kept). Records that can't be
+    read are written as ``{"id", "error"}``. Only the ids seen are kept in memory."""
     from .listen import strongest
 
+    sink = write if isinstance(write, Sink) else None
+    if isinstance(write, Sink):
+        write = write.write
     result = ListenResult()
     seen: set[str] = set()
     named = len(sources) > 1
@@ -1273,16 +1375,17 @@ def listen(
                 else:
                     result.possible += 1
                 result.kinds[best.kind] = result.kinds.get(best.kind, 0) + 1
-            write(_listened(record, used, found, best))
+            if sink is not None:
+                sink.write_post(_fields(record, used), found, best)
+            else:
+                write(_with_found(_fields(record, used), found, best))
     return result
 
 
-def _listened(
-    record: dict[str, Any], used: frozenset[str], found: list[Mention], best: Mention | None
-) -> dict[str, Any]:
-    """A post as listen writes it: its fields under the names ``draft --batch`` reads, the
-    input's other columns as they were (``used``: the columns read into those fields), then
-    what was found."""
+def _fields(record: dict[str, Any], used: frozenset[str]) -> dict[str, Any]:
+    """A post's fields as listen writes them: under the names ``draft --batch`` reads,
+    then the input's other columns as they were (``used``: the columns read into those
+    fields)."""
     out = {k: v for k, v in record.items() if k[0] != "_"}
     # A preset's record is mapped from a nested shape: only its fields are written.
     raw = record.get("_raw", {})
@@ -1290,9 +1393,31 @@ def _listened(
         for key, value in raw.items():
             if key not in used and key not in out:
                 out[key] = value
+    return out
+
+
+def _with_found(out: dict[str, Any], found: list[Mention], best: Mention | None) -> dict[str, Any]:
+    """A post's fields (``out``, added to) with what was found."""
     mentions = [m.to_dict() for m in found]
     out["mention"] = mentions[found.index(best)] if best is not None else None
     out["mentions"] = mentions
     out["certainty"] = best.certainty if best is not None else None
     out["direct"] = any(m.direct for m in found)
     return out
+
+
+def _found_json(found: list[Mention], best: Mention | None) -> str:
+    """The end of a post's JSON line: what :func:`_with_found` adds, as the encoder writes
+    it (a mention's kind and certainty are plain words: only its match is escaped)."""
+    if best is None:
+        return ', "mention": null, "mentions": [], "certainty": null, "direct": false}\n'
+    parts = [
+        f'{{"kind": "{m.kind}", "match": {_encode_text(m.match)}, "start": {m.start}, '
+        f'"end": {m.end}, "certainty": "{m.certainty}"}}'
+        for m in found
+    ]
+    direct = "true" if any(m.direct for m in found) else "false"
+    return (
+        f', "mention": {parts[found.index(best)]}, "mentions": [{", ".join(parts)}], '
+        f'"certainty": "{best.certainty}", "direct": {direct}}}\n'
+    )

@@ -1415,9 +1415,10 @@ def listen(
         ]
     sink = Sink(output_file)
     table = output.ListenTable(sink.stream) if format == Format.text else None
-    write = table.write if table is not None else sink.write
     try:
-        result = run_listen(sources, brand, write, since=after, every=every)
+        result = run_listen(
+            sources, brand, table.write if table is not None else sink, since=after, every=every
+        )
         sink.commit()
     except BaseException:
         sink.abort()

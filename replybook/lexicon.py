@@ -57,7 +57,9 @@ _SAME = str.maketrans(
 # Dropped: Arabic-script diacritics, tatweel, invisible joiners and breaks (the
 # zero-width non-joiner: "می‌کنم" and "میکنم" are one word) and directional marks.
 _SAME_FOUND = re.compile("[" + re.escape("".join(map(chr, _SAME))) + "]")
+_SAME_PAIRS = tuple((chr(c), str(s)) for c, s in _SAME.items())
 _TURKISH_I = str.maketrans({"I": "i", "İ": "i", "ı": "i"})
+_TURKISH_IS = tuple(map(chr, _TURKISH_I))
 _DROP = re.compile(
     "[\u064b-\u065f\u0670\u0640\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad]"
 )
@@ -146,10 +148,16 @@ class Fold:
                 # "kirik" (typed without Turkish letters) are one word, "İADE" is "iade".
                 text = text.replace("I", "i")
         else:
+            # Each letter replaced on its own (the ones that become are never replaced):
+            # a translation looks each character up in a dict, replace() only scans.
             if _SAME_FOUND.search(text):
-                text = text.translate(_SAME)
-            if self.turkish and ("I" in text or "İ" in text or "ı" in text):
-                text = text.translate(_TURKISH_I)
+                for letter, same in _SAME_PAIRS:
+                    if letter in text:
+                        text = text.replace(letter, same)
+            if self.turkish:
+                for letter in _TURKISH_IS:
+                    if letter in text:
+                        text = text.replace(letter, "i")
         folded = text.casefold()
         if len(folded) != len(text):
             chars: list[str] = []
@@ -162,6 +170,12 @@ class Fold:
             origin: list[int] | None = where
         else:
             origin = None
+        if (
+            self._joins is None
+            and not self.marks
+            and (folded.isascii() or _DROP.search(folded) is None)
+        ):
+            return folded, origin  # nothing to cut (most texts): _cuts would find none
         cuts = self._cuts(folded)
         if not cuts:
             return folded, origin
@@ -195,6 +209,12 @@ class Fold:
                     cuts.append((at, end))
                 start = end
         return cuts
+
+    def by_letter(self) -> bool:
+        """Does this fold change each letter on its own (no words joined, no suffixes cut
+        after a mark)? Then a part of a text folds as that part of the folded text, where
+        the two line up one for one."""
+        return self._joins is None and not self.marks
 
     def phrase(self, phrase: str) -> str:
         """A phrase folded as texts are (raw /regex/ phrases are left alone)."""

@@ -39,9 +39,17 @@ KINDS = ("handle", "name", "alias", "hashtag", "url", "misspelling")
 
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 _SEPARATOR = r"(?:[^\S\n]+|[-_])?"  # between a name's words: spaces, a hyphen, or nothing
+# The same where what follows is a word's first letter (never a space, - or _): only all
+# the spaces, the hyphen or nothing can be followed by it, so the first of them there is
+# is the one, and the pattern is never tried again with another.
+_SEPARATOR_BEFORE_A_WORD = r"(?>[^\S\n]+|[-_]|)"
+_BETWEEN_WORDS = None  # a name's separator, among its letters in _letters_and_separators
 _LETTERS_FROM = re.compile(r"[^\W\d_]*")
 _RATIO: Any = None  # rapidfuzz's ratio, imported on first use
-_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+# Patterns that start with a lookbehind are tried at every place in a text; one that
+# starts with its first character is searched for it first. So the lookbehind comes
+# after the "#" or "@", looking back at it too: the same matches, found faster.
+_HASHTAG = re.compile(r"#(?<![\w#]#)(\w+)")
 _BREAK = re.compile(HASHTAG_BREAK)
 # Where a sentence ends: its punctuation before a space or the end, or a line break.
 _SENTENCE_END = re.compile(r"[.!?؟…。]+(?=\s|$)|\n")
@@ -66,6 +74,9 @@ class Mention(NamedTuple):
             "end": self.end,
             "certainty": self.certainty,
         }
+
+
+_new_mention: Any = tuple.__new__
 
 
 def strongest(mentions: Sequence[Mention]) -> Mention | None:
@@ -117,9 +128,70 @@ def _alternation(items: Iterable[str]) -> str:
     return "|".join(map(re.escape, unique))
 
 
+def _longest_first(items: Iterable[str]) -> str:
+    """Regular-expression text matching any of ``items`` (escaped), the longest first
+    (as :func:`_alternation` orders them), as a trie: the items that match at a place
+    are ever each a start of the next longer one, so trying the longer branches of each
+    letter before the item that ends there tries them in the same order."""
+
+    def branches(ends: list[str]) -> str:
+        heads: dict[str, list[str]] = {}
+        for end in ends:
+            if end:
+                heads.setdefault(end[0], []).append(end[1:])
+        parts = [re.escape(head) + branches(rest) for head, rest in heads.items()]
+        body = parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})" if parts else ""
+        if "" in ends:
+            return f"(?:{body})?" if body else ""
+        return body
+
+    return branches(sorted(set(items)))
+
+
+def _letters_and_separators(words: Sequence[str]) -> tuple[str | None, ...]:
+    """A name's letters, with ``_BETWEEN_WORDS`` between its words."""
+    out: list[str | None] = []
+    for word in words:
+        if out:
+            out.append(_BETWEEN_WORDS)
+        out += word
+    return tuple(out)
+
+
+def _tried_in_order(terms: Sequence[tuple[tuple[str | None, ...], str]]) -> str:
+    """Regular-expression text matching any of ``terms`` (letters and separators, each
+    with the name of an empty group that closes it), tried in the order given, like
+    their alternation, but with what they start with tried once.
+
+    Terms in a row that start alike are tried as one branch from there: each letter, and
+    each separator (it has one way to match before a letter), matches one way. Where all
+    the terms start with a letter, no two that start with different letters can match at
+    one place: they are tried by letter, those of each letter in their order."""
+    runs: list[tuple[str | None, list[tuple[tuple[str | None, ...], str]]]] = []
+    by_letter = all(letters and letters[0] is not _BETWEEN_WORDS for letters, _ in terms)
+    for letters, name in terms:
+        if not letters:
+            runs.append(("", [(letters, name)]))  # ends here
+            continue
+        head = letters[0]
+        same = [run for run in runs if run[0] == head] if by_letter else runs[-1:]
+        if same and same[-1][0] == head:
+            same[-1][1].append((letters[1:], name))
+        else:
+            runs.append((head, [(letters[1:], name)]))
+    parts = []
+    for head, rest in runs:
+        if head == "":
+            parts.append(f"(?P<{rest[0][1]}>)")
+            continue
+        first = _SEPARATOR_BEFORE_A_WORD if head is _BETWEEN_WORDS else re.escape(str(head))
+        parts.append(first + _tried_in_order(rest))
+    return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+
+
 def _minimal(anchors: Iterable[str]) -> tuple[str, ...]:
     """Anchors without those that hold another (finding the shorter one is enough)."""
-    unique = sorted({a for a in anchors if a}, key=len)
+    unique = sorted({a for a in anchors if a}, key=lambda a: (len(a), a))
     kept: list[str] = []
     for anchor in unique:
         if not any(k in anchor for k in kept):
@@ -149,6 +221,9 @@ class Brand:
         turkish: bool = True,
     ) -> None:
         self.fold = Fold(turkish=turkish)
+        # Each letter folded on its own (no words joined, no suffix marks cut): a part of a
+        # text folds as that part of the text folded.
+        self._fold_by_letter = self.fold.by_letter()
         fold = self.fold.phrase
         terms: list[_Term] = []
         for kind, values in (("name", names), ("alias", aliases)):
@@ -164,6 +239,7 @@ class Brand:
             fold(t.strip().lstrip("#")) for t in hashtags if t.strip().lstrip("#")
         )
         self.domains = tuple(dict.fromkeys(domain_of(d) for d in domains if domain_of(d)))
+        self._spaceless_domains = not any(" " in d for d in self.domains)
         self.endings = frozenset(fold(e) for e in endings if e.strip())
         self.marks = "".join(dict.fromkeys(fold(m) for m in marks if m.strip()))
         self.similarity = float(similarity)
@@ -187,7 +263,7 @@ class Brand:
         self._tags_anchored = self._tag_anchors == self._anchors
         self._names: re.Pattern[str] | None = None
         if self.terms:
-            ending = _alternation(self.endings)
+            ending = _longest_first(self.endings)
             after = []
             if ending:
                 after.append(f"(?:{ending})")
@@ -195,16 +271,18 @@ class Brand:
                 after.append(f"[{re.escape(self.marks)}][^\\W\\d_]+")
             suffix = f"(?:{'|'.join(after)})?" if after else ""
             ordered = sorted(range(len(self.terms)), key=lambda i: -len(self.terms[i].glued))
-            groups = "|".join(
-                f"(?P<t{i}>{_SEPARATOR.join(map(re.escape, self.terms[i].words))})" for i in ordered
-            )
-            self._names = re.compile(rf"(?<![\w@#])(?:{groups}){suffix}(?!\w)")
+            # The longest term first, each as its letters and the separators between its
+            # words, and a group of its own where it ends (see _tried_in_order).
+            spelled = [(_letters_and_separators(self.terms[i].words), f"t{i}") for i in ordered]
+            self._names = re.compile(rf"(?<![\w@#]){_tried_in_order(spelled)}{suffix}(?!\w)")
         self._group_terms = {f"t{i}": term for i, term in enumerate(self.terms)}
         # Where a name can start: the first letters of its first word.
         self._first_words = _minimal(t.words[0][:4] for t in self.terms)
         self._ascii_first_words = _ascii(self._first_words)
+        self._first_word_at = _searcher(self._first_words)
+        self._ascii_first_word_at = _searcher(self._ascii_first_words)
         self._handle_re = (
-            re.compile(rf"(?<![\w@])@(?:{_alternation(self.handles)})(\w*)")
+            re.compile(rf"@(?<![\w@]@)(?:{_alternation(self.handles)})(\w*)")
             if self.handles
             else None
         )
@@ -250,6 +328,10 @@ class Brand:
             for first, last, grams in self._grams
             if (ascii := tuple(g for g in grams if g.isascii()))
         )
+        # With names of letters only, the runs are searched for with one pattern per set
+        # of names a text can hold (see _gram_search).
+        self._lettered = all(t.isalpha() for t in self._targets)
+        self._gram_searches: dict[tuple[bool, int], Any] = {}
         # Words already compared with the names (plain words come back post after post).
         self._seen: dict[str, bool] = {}
         self._exclude: PhraseIndex | None = None
@@ -270,6 +352,9 @@ class Brand:
         self._ascii_exclude_anchors = (
             _ascii(self._exclude_anchors) if self._exclude_anchors is not None else None
         )
+        # Looked for all at once (there are many): None, a phrase must be looked for.
+        self._excluded_in = _searcher(self._exclude_anchors)
+        self._ascii_excluded_in = _searcher(self._ascii_exclude_anchors)
 
     @classmethod
     def from_playbook(cls, playbook: Playbook) -> Brand:
@@ -337,7 +422,14 @@ class Brand:
                     self._mention(text, origin, "handle", m.start(), m.end(), sure, not longer)
                 )
         if self._url_re is not None and _any_in(self._url_anchors, folded):
-            for m in self._url_re.finditer(folded):
+            # A link holds a domain, so an anchor, and has no space before it: none starts
+            # before the space before the first anchor (the pattern, which has to try
+            # every place, tries only those after it).
+            start = 0
+            if self._spaceless_domains:
+                first = min(at for a in self._url_anchors if (at := folded.find(a)) != -1)
+                start = folded.rfind(" ", 0, first) + 1
+            for m in self._url_re.finditer(folded, start):
                 end = m.end()
                 while end > m.start() and folded[end - 1] in _TRAILING:
                     end -= 1
@@ -364,24 +456,30 @@ class Brand:
 
     def _names_in(self, folded: str) -> list[re.Match[str]]:
         """The names' matches, tried only where a name's first word is (a search of the
-        whole text for every name at every place costs more than the rest of a post)."""
+        whole text for every name at every place costs more than the rest of a post):
+        each place in turn, from past the last match."""
         assert self._names is not None
-        places: list[int] = []
-        for word in self._ascii_first_words if folded.isascii() else self._first_words:
+        match = self._names.match
+        out: list[re.Match[str]] = []
+        words = self._ascii_first_words if folded.isascii() else self._first_words
+        if len(words) == 1:
+            word = words[0]
             at = folded.find(word)
             while at != -1:
-                places.append(at)
-                at = folded.find(word, at + 1)
-        places.sort()
-        out: list[re.Match[str]] = []
-        end = 0
-        for at in places:
-            if at < end:
-                continue
-            m = self._names.match(folded, at)
+                m = match(folded, at)
+                if m is not None:
+                    out.append(m)
+                at = folded.find(word, at + 1 if m is None else max(at + 1, m.end()))
+            return out
+        # Several words: one search for any of them (the next place each time).
+        search = self._ascii_first_word_at if folded.isascii() else self._first_word_at
+        at = 0
+        while (hit := search(folded, at)) is not None:
+            at = hit.start()
+            m = match(folded, at)
             if m is not None:
                 out.append(m)
-                end = m.end()
+            at = at + 1 if m is None else max(at + 1, m.end())
         return out
 
     def _mention(
@@ -396,7 +494,8 @@ class Brand:
     ) -> Mention:
         if origin is not None:
             start, end = origin[start], origin[end - 1] + 1
-        return Mention(kind, text[start:end], start, end, certainty, direct)
+        # Mention(...) without the Python-level __new__ a NamedTuple has: many per post.
+        return _new_mention(Mention, (kind, text[start:end], start, end, certainty, direct))
 
     def _hashtags(
         self, text: str, folded: str, origin: list[int] | None, found: list[Mention]
@@ -409,27 +508,35 @@ class Brand:
             if body in self.hashtags:
                 found.append(self._mention(text, origin, "hashtag", m.start(), m.end(), "exact"))
                 continue
-            certainty = self._name_in_tag(text, origin, m.start(1), m.end())
+            certainty = self._name_in_tag(text, folded, origin, m.start(1), m.end())
             if certainty is not None:
                 out.append(self._mention(text, origin, "hashtag", m.start(), m.end(), certainty))
         return out
 
-    def _name_in_tag(self, text: str, origin: list[int] | None, start: int, end: int) -> str | None:
+    def _name_in_tag(
+        self, text: str, folded: str, origin: list[int] | None, start: int, end: int
+    ) -> str | None:
         """Does the hashtag (its text from ``start`` to ``end`` in the folded text) hold a
         name: at its words' edges (exact), or inside one uncased word (possible)?"""
+        at = start
         if origin is not None:
             start, end = origin[start], origin[end - 1] + 1
         tag = text[start:end]
         # Its words, as the original's case and underscores show them, each folded.
-        words: list[str] = []
+        bounds: list[tuple[int, int]] = []
         pos = 0
         for b in _BREAK.finditer(tag):
             if b.start() > pos:
-                words.append(tag[pos : b.start()])
+                bounds.append((pos, b.start()))
             pos = max(pos, b.end())
-        words.append(tag[pos:])
-        written = words
-        words = [w for w in (self.fold.phrase(w) for w in words) if w]
+        bounds.append((pos, len(tag)))
+        written = [tag[a:b] for a, b in bounds]
+        if origin is None and self._fold_by_letter:
+            # The folded text lines up with the text, letter for letter: a word folded is
+            # its part of it.
+            words = [w for a, b in bounds if (w := folded[at + a : at + b])]
+        else:
+            words = [w for w in (self.fold.phrase(w) for w in written) if w]
         if self._tag_excluded(written, words):
             return None  # its words are an exclude phrase ("#AppleCup": "apple cup")
         joined = "".join(words)
@@ -459,16 +566,16 @@ class Brand:
         if self._exclude is None:
             return False
         joined = " ".join(folded)
-        anchors = self._ascii_exclude_anchors if joined.isascii() else self._exclude_anchors
-        if anchors is not None and not _any_in(anchors, joined):
+        search = self._ascii_excluded_in if joined.isascii() else self._excluded_in
+        if search is not None and search(joined) is None:
             return False
         return bool(self._exclude.search_all(" ".join(written)).get(None))
 
     def _without_excluded(self, text: str, folded: str, mentions: list[Mention]) -> list[Mention]:
         """The mentions with no exclude phrase in their sentence."""
         assert self._exclude is not None
-        anchors = self._ascii_exclude_anchors if folded.isascii() else self._exclude_anchors
-        if anchors is not None and not _any_in(anchors, folded):
+        search = self._ascii_excluded_in if folded.isascii() else self._excluded_in
+        if search is not None and search(folded) is None:
             return mentions
         hits = self._exclude.search_all(text).get(None, [])
         if not hits:
@@ -486,20 +593,20 @@ class Brand:
         self, text: str, folded: str, origin: list[int] | None, found: list[Mention]
     ) -> list[Mention]:
         """Words (and pairs of words written apart) within the similarity of a name."""
-        hits: list[int] = []
-        for first, last, grams in self._ascii_grams if folded.isascii() else self._grams:
-            if first not in folded and last not in folded:
-                continue  # not even its first or last letter: another script
-            for gram in grams:
-                at = folded.find(gram)
-                while at != -1:
-                    hits.append(at)
-                    at = folded.find(gram, at + 1)
-        if not hits:
-            return []
-        hits.sort()
+        ascii = folded.isascii()
+        hits: Iterable[int]
+        if self._lettered:
+            chosen = 0
+            for i, (first, last, _) in enumerate(self._ascii_grams if ascii else self._grams):
+                if first in folded or last in folded:
+                    chosen |= 1 << i
+            if not chosen:
+                return []
+            hits = (m.start() for m in self._gram_search(ascii, chosen)(folded))
+        else:
+            hits = self._gram_hits(folded, ascii)
         out: list[Mention] = []
-        taken = [(m.start, m.end) for m in found]
+        taken = [(m.start, m.end) for m in found] if found else []
         end = -1
         for at in hits:
             if at < end:
@@ -520,6 +627,37 @@ class Brand:
                         taken.append((mention.start, mention.end))
                     break
         return out
+
+    def _gram_hits(self, folded: str, ascii: bool) -> list[int]:
+        """Where the names' runs of three letters are in the text, in order (the runs of
+        the names whose first or last letter it holds: another script's can't be)."""
+        hits: list[int] = []
+        for first, last, grams in self._ascii_grams if ascii else self._grams:
+            if first not in folded and last not in folded:
+                continue  # not even its first or last letter: another script
+            for gram in grams:
+                at = folded.find(gram)
+                while at != -1:
+                    hits.append(at)
+                    at = folded.find(gram, at + 1)
+        hits.sort()
+        return hits
+
+    def _gram_search(self, ascii: bool, chosen: int) -> Any:
+        """``finditer`` of a pattern finding the runs of the ``chosen`` names (bits of
+        their places in the table for ``ascii`` texts), compiled once per choice. A run
+        found is not searched on from inside: with names of letters only, every run
+        inside a run found is in the word read for it, which the reader skips (the same
+        words as from :meth:`_gram_hits`, found with one search)."""
+        key = (ascii, chosen)
+        found = self._gram_searches.get(key)
+        if found is None:
+            if len(self._gram_searches) > 256:
+                self._gram_searches.clear()
+            table = self._ascii_grams if ascii else self._grams
+            grams = [g for i, (_, _, runs) in enumerate(table) if chosen >> i & 1 for g in runs]
+            found = self._gram_searches[key] = re.compile(_trie(grams)).finditer
+        return found
 
     def _similar(self, option: str) -> bool:
         """Is a word (or two written together) within the similarity of a name, as written
@@ -602,6 +740,33 @@ def _overlaps(mention: Mention, spans: list[tuple[int, int]]) -> bool:
 def _ascii(anchors: tuple[str, ...]) -> tuple[str, ...]:
     """The anchors an ASCII text can hold."""
     return tuple(a for a in anchors if a.isascii())
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+def _trie(items: Iterable[str]) -> str:
+    """Regular-expression text matching where any of ``items`` is (escaped), as a trie:
+    at each place one branch per next character, so a search tries each place once (an
+    alternation of many items tries every item). Which item is found is left open: for
+    a search whether one is there."""
+
+    def branches(ends: list[str]) -> str:
+        if "" in ends:
+            return ""  # an item ends here: any longer one holds it
+        heads: dict[str, list[str]] = {}
+        for end in ends:
+            heads.setdefault(end[0], []).append(end[1:])
+        parts = [re.escape(head) + branches(rest) for head, rest in heads.items()]
+        return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+
+    unique = sorted(set(items))
+    return branches(unique) if unique else _NEVER.pattern
+
+
+def _searcher(anchors: tuple[str, ...] | None) -> Any:
+    """``search`` of a pattern that finds any of the anchors (None for None)."""
+    return None if anchors is None else re.compile(_trie(anchors)).search
 
 
 def _any_in(anchors: tuple[str, ...], folded: str) -> bool:

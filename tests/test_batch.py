@@ -640,3 +640,26 @@ def test_json_nested_too_deeply_is_an_error_record_not_a_crash(tmp_path):
         {"id": 1, "error": "line 1: not valid JSON (nested too deeply)"},
         {"id": "c", "error": "line 2: context: not valid JSON (nested too deeply)"},
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ['{"a": ', '"x"', "1", "1.5e3", "1e999", "NaN", "[", "]", "{", "}", ", ", '"k": ']
+            + [" ", "\t", "\n", "\r", "\x0b", "\u00a0", "\\", '"\\ud800"', "null", "tru"]
+        ),
+        max_size=14,
+    ).map("".join)
+    | st.text(max_size=20)
+)
+def test_a_jsonl_line_reads_as_the_decoder_reads_it(line):
+    from replybook.batch import _loads, _loads_line
+
+    def read(how):
+        try:
+            return ("value", json.dumps(how(line)))
+        except ValueError as exc:
+            return ("error", type(exc), str(exc))
+
+    assert read(_loads_line) == read(_loads)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -618,3 +618,121 @@ def test_an_exclude_phrase_rules_out_a_hashtag_made_of_its_words(tmp_path):
     assert kinds("#apple_pie recipe") == []
     assert kinds("#AppleFail again") == [("hashtag", "exact", "#AppleFail")]
     assert kinds("@Apple #AppleCup") == [("handle", "exact", "@Apple")]
+
+
+# -- listen's JSON lines: written directly, as the encoder writes the whole record --------
+
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from(list('aé"\\\n\x7f\x85\u2028\u2029\ud800😀Ж')), max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["Acme Air", "@AcmeAir", "Akme Ayr", "#AcmeAirFail", "acmeair.example", " ", "x"]
+            + list('é"\\\n\x7f\x85\u2028\u2029\ud83d😀Ж')
+        ),
+        max_size=12,
+    ).map("".join),
+    fields=st.dictionaries(st.sampled_from(["id", "name", "extra", "z"]), _VALUES, max_size=3),
+)
+def test_a_post_s_line_is_the_json_of_its_record_and_what_was_found(brand, text, fields):
+    import io
+
+    from replybook.batch import Sink, _with_found
+
+    record = {"text": text, **fields}
+    found = brand.find(text)
+    best = strongest(found)
+    written, direct = Sink(None), Sink(None)
+    written.stream, direct.stream = io.StringIO(), io.StringIO()
+    written.write(_with_found(dict(record), found, best))
+    direct.write_post(dict(record), found, best)
+    assert direct.stream.getvalue() == written.stream.getvalue()
+
+
+# -- the patterns listen builds: tries, checked against the plain alternation -----------
+
+_ITEMS = st.lists(st.text(alphabet="ab.", min_size=1, max_size=4), min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=_ITEMS, text=st.text(alphabet="ab.c", max_size=10))
+def test_a_longest_first_trie_matches_as_the_alternation_does(items, text):
+    import re
+
+    from replybook.listen import _alternation, _longest_first
+
+    for after in ("", "(?![ab])", "b", "$", "(?:a|b.)c"):
+        trie = re.match(f"(?:{_longest_first(items)}){after}", text)
+        plain = re.match(f"(?:{_alternation(items)}){after}", text)
+        assert (trie and trie.span()) == (plain and plain.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=_ITEMS | st.just([]), text=st.text(alphabet="ab.c", max_size=12))
+def test_a_trie_finds_any_of_its_items_where_one_is(items, text):
+    import re
+
+    from replybook.listen import _trie
+
+    assert (re.search(_trie(items), text) is not None) == any(i in text for i in items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["Acme Air", "Akme Ayr", "AcmeAire", "#AcmeAirFail", "#acme_air", "#Акме_Эйр", "x"]
+            + ["https://a.acmeair.example/x", " ", "-", "_", "ß", "\u200c", "İ", "Акмэ Эйр"]
+            + ["آکمه ایر", "آکمه\u200cایر", "air fryer", "Acmi-Air", "cmeai"]
+        ),
+        max_size=10,
+    ).map("".join)
+)
+def test_find_s_quicker_paths_find_what_the_plain_ones_do(brand, plain_brand, text):
+    assert brand.find(text) == plain_brand.find(text)
+
+
+@pytest.fixture(scope="module")
+def plain_brand() -> Brand:
+    """The acme-air brand without the quicker paths its find takes where it can."""
+    plain = Brand.from_playbook(load_playbook("acme-air"))
+    plain._lettered = plain._spaceless_domains = plain._fold_by_letter = False
+    return plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(
+        st.lists(st.text(alphabet="ab", min_size=1, max_size=3), min_size=1, max_size=3),
+        min_size=1,
+        max_size=6,
+        unique_by=tuple,
+    ),
+    text=st.text(alphabet="ab -_\nc", max_size=12),
+)
+@example(names=[["a", "b"], ["abb"], ["a", "bb"]], text="abb")  # "a b" and "a bb" apart
+def test_names_tried_in_order_match_as_their_plain_alternation_does(names, text):
+    import re
+
+    from replybook.listen import _SEPARATOR, _letters_and_separators, _tried_in_order
+
+    spelled = [(_letters_and_separators(words), f"t{i}") for i, words in enumerate(names)]
+    plain = "|".join(
+        f"(?P<t{i}>{_SEPARATOR.join(map(re.escape, words))})" for i, words in enumerate(names)
+    )
+    after = "(?:c|cb)?(?!\\w)"
+    tried = re.compile(f"(?<![\\w@#]){_tried_in_order(spelled)}{after}")
+    alternation = re.compile(f"(?<![\\w@#])(?:{plain}){after}")
+    for at in range(len(text) + 1):
+        got, want = tried.match(text, at), alternation.match(text, at)
+        assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup))
