@@ -208,7 +208,7 @@ def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[
 
 
 def _cancels(playbook: Playbook) -> dict[str, frozenset[str]]:
-    """Each negation group's signal kinds."""
+    """Each negation group's kinds: signal kinds, and ``topics``."""
     return {
         str(group): frozenset(str(k) for k in spec.get("cancels") or ())
         for group, spec in (playbook.get("negations") or {}).items()

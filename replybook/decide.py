@@ -165,7 +165,6 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         # Thanks"): the problem's own words decide, not the thanks that lowers their sum.
         or (
             over("thanks", thanks_score)
-            and cue
             and a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
             and over("complaint", a.cues.get("complaint", 0.0))
         )
@@ -217,18 +216,16 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         and thread.brand_helped
         and not (still or sarcastic or question or a.escalation)
     ):
-        # Thanks after the brand helped in the thread; but thanks for the reply and then
-        # the problem again ("thanks for the reply, but it won't help") is no turnaround.
-        # Only a complaint can be turned around: thanks in a thread that was praise all
-        # along is praise. And thanks beside the problem again ("I did not receive
-        # anything. Thanks") is the problem.
-        polite_but = complaint or a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
-        # (The brand checking on a fix says there was a problem.)
+        # Thanks after the brand helped in the thread. Only a problem can be turned around
+        # (the customer complained, or the brand checked on a fix): thanks in a thread that
+        # was praise all along is praise. Thanks beside the problem again ("thanks for the
+        # reply, but it won't help", "I did not receive anything. Thanks") is the problem.
         had_problem = thread.complained or thread.brand_checked or thread.brand_checked_still
+        again = complaint or a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
         turnaround = (
             had_problem
             and (over("thanks", thanks_score) or over("praise", praise_score))
-            and not (loud or polite_but)
+            and not (loud or again)
         )
     if turnaround:
         complaint = False
