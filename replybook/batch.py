@@ -1321,13 +1321,16 @@ def listen(
     seen: set[str] = set()
     named = len(sources) > 1
     find, guarded = brand.find, brand.guarded
+    # What every post adds to, counted here and kept in result at the end.
+    read = mentions = exact = 0
+    kinds = result.kinds
     for source in sources:
         source.keep = True
         # The columns read into a record's fields, and listen's own: not written again.
         used = frozenset({source.columns.get(f, f) for f in _FIELDS}.union(LISTEN_FIELDS))
         where = f"{'<stdin>' if source.path == '-' else source.path}: " if named else ""
         for number, record, error in source.records():
-            result.read += 1
+            read += 1
             if record is None or "_error" in record:
                 result.failed += 1
                 reason = error if record is None else f"line {number}: {record['_error']}"
@@ -1340,12 +1343,14 @@ def listen(
                 problem = f'{where}line {number}: no "text"'
                 write({"id": record.get("id", number), "error": problem})
                 continue
-            arrived = record.get("received_at") if since is not None else None
-            if arrived is not None and since is not None and parse_time(arrived, None) < since:
-                result.earlier += 1
-                continue
-            if "id" in record:
-                key = str(record["id"])
+            if since is not None:
+                arrived = record.get("received_at")
+                if arrived is not None and parse_time(arrived, None) < since:
+                    result.earlier += 1
+                    continue
+            ident = record.get("id")  # a record holds no None
+            if ident is not None:
+                key = str(ident)
                 if key in seen:
                     result.duplicates += 1
                     continue
@@ -1365,35 +1370,42 @@ def listen(
                 problem = unexpected(exc)
                 write({"id": record.get("id", number), "error": f"{where}line {number}: {problem}"})
                 continue
-            best = strongest(found)
-            if best is None and not every:
-                continue
-            if best is not None:
-                result.mentions += 1
+            if found:
+                best = found[0] if len(found) == 1 else strongest(found)
+                assert best is not None
+                mentions += 1
                 if best.certainty == "exact":
-                    result.exact += 1
-                else:
-                    result.possible += 1
-                result.kinds[best.kind] = result.kinds.get(best.kind, 0) + 1
+                    exact += 1
+                kinds[best.kind] = kinds.get(best.kind, 0) + 1
+            elif every:
+                best = None
+            else:
+                continue
             if sink is not None:
                 sink.write_post(_fields(record, used), found, best)
             else:
                 write(_with_found(_fields(record, used), found, best))
+    result.read, result.mentions = read, mentions
+    result.exact, result.possible = exact, mentions - exact
     return result
 
 
 def _fields(record: dict[str, Any], used: frozenset[str]) -> dict[str, Any]:
     """A post's fields as listen writes them: under the names ``draft --batch`` reads,
     then the input's other columns as they were (``used``: the columns read into those
-    fields)."""
-    out = {k: v for k, v in record.items() if k[0] != "_"}
+    fields). (A record's keys are its fields' names, ``_line`` and, kept, ``_raw``.)"""
+    out = record.copy()
+    del out["_line"]
+    raw = out.pop("_raw", _NOTHING)
     # A preset's record is mapped from a nested shape: only its fields are written.
-    raw = record.get("_raw", {})
     if not used.issuperset(raw):
         for key, value in raw.items():
             if key not in used and key not in out:
                 out[key] = value
     return out
+
+
+_NOTHING: dict[str, Any] = {}
 
 
 def _with_found(out: dict[str, Any], found: list[Mention], best: Mention | None) -> dict[str, Any]:
@@ -1411,13 +1423,21 @@ def _found_json(found: list[Mention], best: Mention | None) -> str:
     it (a mention's kind and certainty are plain words: only its match is escaped)."""
     if best is None:
         return ', "mention": null, "mentions": [], "certainty": null, "direct": false}\n'
+    if len(found) == 1:  # most posts
+        kind, match, start, end, certainty, direct = best
+        one = _MENTION_JSON % (kind, _encode_text(match), start, end, certainty)
+        return _FOUND % (one, one, certainty, "true" if direct else "false")
     parts = [
-        f'{{"kind": "{m.kind}", "match": {_encode_text(m.match)}, "start": {m.start}, '
-        f'"end": {m.end}, "certainty": "{m.certainty}"}}'
-        for m in found
+        _MENTION_JSON % (m.kind, _encode_text(m.match), m.start, m.end, m.certainty) for m in found
     ]
-    direct = "true" if any(m.direct for m in found) else "false"
-    return (
-        f', "mention": {parts[found.index(best)]}, "mentions": [{", ".join(parts)}], '
-        f'"certainty": "{best.certainty}", "direct": {direct}}}\n'
+    return _FOUND % (
+        parts[found.index(best)],
+        ", ".join(parts),
+        best.certainty,
+        "true" if any(m.direct for m in found) else "false",
     )
+
+
+_MENTION_JSON = '{"kind": "%s", "match": %s, "start": %d, "end": %d, "certainty": "%s"}'
+_FOUND = ', "mention": %s, "mentions": [%s], "certainty": "%s", "direct": %s}\n'
+
