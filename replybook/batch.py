@@ -580,6 +580,9 @@ def _bounded(stream: IO[str]) -> Iterator[str | _Overlong]:
         line = stream.readline(MAX_LINE + 1)
         if not line:
             return
+        if len(line) <= MAX_LINE // 4:  # most lines: too short for either limit below
+            yield line
+            continue
         ended = line.endswith(("\n", "\r"))
         if not ended and len(line) > MAX_LINE:
             size = _size(line)
@@ -591,7 +594,7 @@ def _bounded(stream: IO[str]) -> Iterator[str | _Overlong]:
                 ended = more.endswith(("\n", "\r"))
             yield _Overlong(size)
             continue
-        if len(line) > MAX_LINE // 4 and _size(line.rstrip("\r\n")) > MAX_LINE:
+        if _size(line.rstrip("\r\n")) > MAX_LINE:
             yield _Overlong(_size(line))
             continue
         yield line
@@ -635,7 +638,7 @@ def _loads_line(line: str) -> Any:
     line the scanner refuses, for the decoder's own error) by ``_loads``. So is a line
     that might nest deeply: how deep is too deep depends on the calls the scanner is
     under, and the scanner called here, fewer calls down, would read deeper."""
-    if line[:1] == "{" and line.count("[") + line.count("{") < 100:
+    if line[:1] == "{" and (len(line) < 300 or line.count("[") + line.count("{") < 300):
         try:
             value, end = _SCAN(line, 0)
         except (StopIteration, ValueError, RecursionError):
