@@ -185,14 +185,33 @@ def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[
     words), and a match of one of them that overlaps a phrase of the group doesn't count
     ("no problems at all", "not impressed", "it didn't crash")."""
     found = lexicon.index.search_all(text)
+    cancels, sources, clauses = _compiled(
+        playbook, "analyze:cancels", lambda: _cancels(playbook)
+    )
     groups = [key for key in found if key[0] == "negations"]
-    if not groups:
+    # A group whose phrases are a signal's: that signal's matches negate.
+    borrowed = [
+        (group, key)
+        for key in found
+        if key[0] in ("signal", "raw")
+        for group in sources.get(key[1], ())
+    ]
+    if not groups and not borrowed:
         return found
-    cancels = _compiled(playbook, "analyze:cancels", lambda: _cancels(playbook))
     spans: dict[str, list[tuple[int, int]]] = {}
+
+    def span(group: str, m: Match) -> tuple[int, int]:
+        if group not in clauses:
+            return m.start(), m.end()
+        end = _CLAUSE_END.search(text, m.end())
+        return m.start(), end.start() if end else len(text)
+
     for key in groups:
         for kind in cancels.get(key[1], ()):
-            spans.setdefault(kind, []).extend((m.start(), m.end()) for m in found[key])
+            spans.setdefault(kind, []).extend(span(key[1], m) for m in found[key])
+    for group, key in borrowed:
+        for kind in cancels.get(group, ()):
+            spans.setdefault(kind, []).extend(span(group, m) for m in found[key])
     out: dict[Any, list[Match]] = {}
     for key, matches in found.items():
         kind = key[1] if key[0] in ("signal", "raw") else key[0] if key[0] == "topics" else None
@@ -207,12 +226,25 @@ def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[
     return out
 
 
-def _cancels(playbook: Playbook) -> dict[str, frozenset[str]]:
-    """Each negation group's kinds: signal kinds, and ``topics``."""
-    return {
-        str(group): frozenset(str(k) for k in spec.get("cancels") or ())
-        for group, spec in (playbook.get("negations") or {}).items()
+# Where a clause ends, for a negation group of ``scope: clause``.
+_CLAUSE_END = re.compile(r"[,.;:!?\n،؛؟]|\s[-–—]\s")
+
+
+def _cancels(
+    playbook: Playbook,
+) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]], frozenset[str]]:
+    """Each negation group's kinds (signal kinds, and ``topics``), the groups that take
+    their phrases from a signal kind, by that kind, and the groups of clause scope."""
+    groups = playbook.get("negations") or {}
+    cancels = {
+        str(g): frozenset(str(k) for k in spec.get("cancels") or ()) for g, spec in groups.items()
     }
+    sources: dict[str, tuple[str, ...]] = {}
+    for group, spec in groups.items():
+        if spec.get("signal"):
+            sources[str(spec["signal"])] = (*sources.get(str(spec["signal"]), ()), str(group))
+    clauses = frozenset(str(g) for g, spec in groups.items() if spec.get("scope") == "clause")
+    return cancels, sources, clauses
 
 
 def _raw_keys(index: PhraseIndex) -> dict[str, list[tuple[str, str, float]]]:

@@ -695,6 +695,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "follow-up-turnaround": ("turnaround",),
     "honest-not-yet": ("question",),
     "be-the-expert": ("question",),
+    "be-the-expert/request": ("request",),
     "embrace-the-silly": ("joke",),
     "dont-feed-trolls": ("abuse",),
     "dont-feed-trolls/rude": ("rude",),
@@ -729,6 +730,7 @@ _CASE_REASONS: dict[str, tuple[str, ...]] = {
     "turnaround": ("follow-up-turnaround", "empathy-thanks"),
     "faq": ("be-the-expert",),
     "question": ("honest-not-yet",),
+    "request": ("be-the-expert/request",),
     "joke": ("embrace-the-silly",),
     "other": ("respond-all",),
     "escalation": ("escalate",),
@@ -869,6 +871,11 @@ def _reply_reasons(
         source = about.naming.source or "none"
         reasons.append(why(f"accurate-relevant/{source}"))
         reasons.append(why("public-first/private" if decision.private else "public-first/public"))
+        if phrased.private:
+            reasons.append(why("private-data-in-dm"))
+    elif case == "request":
+        key = "public-first/request" if decision.private else "public-first/request-public"
+        reasons.append(why(key))
         if phrased.private:
             reasons.append(why("private-data-in-dm"))
     elif case == "escalation":

@@ -229,6 +229,26 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         )
     if turnaround:
         complaint = False
+    # Asked to do something (change a booking, cancel an order), or for help, with no
+    # problem told beside it: a request, answered without an apology. The words of the
+    # request are no complaint (negations.requests); a telling phrase elsewhere is.
+    # Where the customer says the mistake was their own ("I accidentally booked the wrong
+    # date"), only a strongly telling phrase makes it a complaint.
+    telling = limits.get("request_mistake_cue", 3.0) if a.loss else limits.get("complaint_cue", 0.0)
+    request = (
+        over("request", scores.get("request", 0.0))
+        and (not a.loss or a.peaks.get("request", 0.0) >= limits.get("request_action", 3.0))
+        and not turnaround
+        and a.peaks.get("complaint", 0.0) < telling
+        and not (sarcastic or a.refusal or still or a.escalation or thread.follow_up)
+        and not over("reported", scores.get("reported", 0.0))
+        # "having trouble with...": help with a problem, a complaint however asked
+        and not over("help_request", helping)
+        # "could you add a dark mode?": an idea for the brand, not a request
+        and not over("suggestion", scores.get("suggestion", 0.0))
+    )
+    if request:
+        complaint = False
 
     # Moderated only for strong abuse; a mild offensive word makes a message rude at most.
     abusive = (
@@ -307,6 +327,9 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         intent = "complaint"
     elif complaint:
         intent = "complaint"
+    elif request:
+        intent = "question"
+        note("request", first("request"))
     elif a.loss:
         # A customer's own loss or mistake is a problem to help with, never a joke.
         intent = "complaint"
@@ -383,11 +406,11 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     if intent in ("complaint", "question") and first("complaint"):
         evidence.setdefault("complaint", first("complaint") or "")
 
-    case, action = _case_and_action(a, intent, abusive, turnaround)
+    case, action = _case_and_action(a, intent, abusive, turnaround, "request" in flags)
     if action == "escalate":
         note("escalation", a.escalation_phrase)
     private = action == "escalate" or (
-        case in ("complaint", "refusal", "incident") and a.needs_private
+        case in ("complaint", "refusal", "incident", "request") and a.needs_private
     )
     route, route_by, found = _route(playbook, a, intent, action, flags, evidence, first)
     if found:
@@ -532,7 +555,9 @@ def _tags(a: Analysis, intent: str, action: str, route: str | None) -> tuple[str
     return tuple(tags)
 
 
-def _case_and_action(a: Analysis, intent: str, abusive: bool, turnaround: bool) -> tuple[str, str]:
+def _case_and_action(
+    a: Analysis, intent: str, abusive: bool, turnaround: bool, request: bool = False
+) -> tuple[str, str]:
     """Which reply case (template folder) and which action the decision calls for."""
     if a.escalation:
         return "escalation", "escalate"
@@ -543,7 +568,9 @@ def _case_and_action(a: Analysis, intent: str, abusive: bool, turnaround: bool) 
     if intent == "praise":
         return ("turnaround", "reply") if turnaround else ("praise", "reply")
     if intent == "question":
-        return ("faq", "reply") if a.faq else ("question", "reply")
+        if a.faq:
+            return "faq", "reply"
+        return ("request", "reply") if request else ("question", "reply")
     if intent == "joke":
         return "joke", "reply"
     if a.faq:

@@ -796,7 +796,14 @@ _SCHEMA: dict[str, Any] = {
     "escalation": {"contact": "str", "triggers": ("map", _PHRASES), "figures": _PHRASES},
     # Groups of phrases that negate a signal ("no problems at all", "not impressed"): a
     # match of a signal kind in the group's `cancels` that overlaps one doesn't count.
-    "negations": ("map", {"cancels": ("list", "str"), "phrases": _PHRASES}),
+    # `signal`: the group's phrases are that signal kind's own (a request's "can I cancel"
+    # is no complaint about a cancellation).
+    # `scope: clause`: a match cancels to the end of its clause, not just its own words
+    # ("I accidentally ordered the wrong size, ...": the wrong size is the customer's own).
+    "negations": (
+        "map",
+        {"cancels": ("list", "str"), "phrases": _PHRASES, "signal": "str?", "scope": "str?"},
+    ),
     "topics": (
         "map",
         {
@@ -1087,6 +1094,21 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                             problem, f"signals.{kind}.{lang}.{weight}[{index}]", origins, file
                         )
     for group, spec in (data.get("negations") or {}).items():
+        source = spec.get("signal")
+        if source is not None and source not in data["signals"]:
+            raise _fail(
+                f"unknown signal kind {source!r} (one of: {', '.join(sorted(data['signals']))})",
+                f"negations.{group}.signal",
+                origins,
+                file,
+            )
+        if spec.get("scope") not in (None, "phrase", "clause"):
+            raise _fail(
+                f"expected phrase or clause, got {spec.get('scope')!r}",
+                f"negations.{group}.scope",
+                origins,
+                file,
+            )
         for index, kind in enumerate(spec.get("cancels") or []):
             if kind not in data["signals"] and kind != "topics":
                 known = ", ".join([*sorted(data["signals"]), "topics"])

@@ -123,6 +123,8 @@ CASES = {
         None,
         "Мой интернет не работает уже третий день, поддержка молчит",
     ),
+    "request": ("default", "x", "Lee", None, "Can I move my booking to Friday?"),
+    "tr-request": ("default", "x", "Ayşe", "Mia Koski", "Üyeliğimi nasıl iptal edebilirim?"),
     "fa-complaint": ("default", "x", "Dana", "Mia Koski", "سفارشم هنوز نرسیده و کسی جواب نمی‌ده"),
     "fi-praise": (
         "acme-air",

@@ -88,7 +88,7 @@ def english_words(text: str) -> set[str]:
         ("Mitkä on teidän aukioloajat?", "faq", None),
         ("Miten saan teihin yhteyden?", "faq", None),
         ("Myyttekö myös gluteenittomia tuotteita?", "question", None),
-        ("Voinko palauttaa tuotteen ilman kuittia?", "question", None),
+        ("Voinko palauttaa tuotteen ilman kuittia?", "request", "request"),
         ("haha kissani istuu teidän laatikossa eikä suostu lähtemään", "joke", None),
         ("Näin teidän mainoksen bussipysäkillä", "other", None),
         ("Voisitte lisätä vegaanisia vaihtoehtoja", "other", "suggestion"),

@@ -250,3 +250,22 @@ def test_incident_by_is_topic_or_wording(tmp_path):
     assert error_of(path) == (
         f"{path}:4: topics.delivery.incident_by: expected 'topic' or 'wording', got text"
     )
+
+
+def test_a_negation_group_may_borrow_only_a_signal_kinds_phrases(tmp_path):
+    path = write(
+        tmp_path / "p.yaml",
+        "extends: default\nnegations:\n  mine:\n    signal: grumble\n    cancels: [complaint]\n",
+    )
+    message = error_of(path)
+    assert message.startswith(f"{path}:4: negations.mine.signal: unknown signal kind 'grumble'")
+
+
+def test_a_negation_groups_scope_is_phrase_or_clause(tmp_path):
+    path = write(
+        tmp_path / "p.yaml",
+        "extends: default\nnegations:\n  mine:\n    scope: sentence\n    cancels: [complaint]\n",
+    )
+    assert error_of(path).startswith(
+        f"{path}:4: negations.mine.scope: expected phrase or clause, got 'sentence'"
+    )
