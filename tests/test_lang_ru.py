@@ -473,6 +473,51 @@ def test_everyday_words_of_a_bad_experience_are_complaints(text):
 @pytest.mark.parametrize(
     "text",
     [
+        # Money, promises, time and red tape.
+        "Скрытые комиссии везде",
+        "Одни пустые обещания, тянут резину",
+        "Волокита и бюрократия",
+        "Цены кусаются",
+        "Ответили через неделю",
+        "Прошло две недели, а воз и ныне там",
+        "Работает одна касса на весь зал",
+        # Quality that fell, the past that was better, a wish.
+        "Качество упало",
+        "Скорость стала ещё хуже",
+        "Раньше было лучше",
+        "Лучше бы связь наладили",
+        "Хотели как лучше, а получилось как всегда",
+        # Exasperation said to the brand.
+        "Вы издеваетесь?",
+        "Что вы себе позволяете?",
+        "Неужели так сложно ответить?",
+        "МТС, хватит присылать спам",
+        "Стыдоба какая",
+        # An app that will not download names what is wrong, however rudely put.
+        "Тупое приложение не качается",
+    ],
+)
+def test_money_time_and_exasperation_are_complaints(text):
+    assert decision(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Денег хватит купить новый телефон", "other"),
+        ("Хватит ли денег на тариф?", "question"),
+        ("Прибыль на уровне прошлого года", "other"),
+        ("Сервис на высоком уровне", "praise"),
+        ("Лучше не бывает!", "praise"),
+    ],
+)
+def test_look_alikes_of_exasperation_are_no_complaints(text, intent):
+    assert decision(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Не лучший банк в городе, мягко говоря",
         "Не люблю ваше новое приложение",
         "Не в восторге от нового тарифа",
