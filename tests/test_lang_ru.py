@@ -516,6 +516,27 @@ def test_look_alikes_of_exasperation_are_no_complaints(text, intent):
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # A fee dropped, a queue gone, no regrets, delight said with a negation.
+        ("Банк отменил комиссию за переводы", "praise"),
+        ("Теперь можно пополнять счёт без комиссии", "praise"),
+        ("Теперь не нужно стоять в очереди", "other"),
+        ("Ни разу не пожалел, что перешёл к ним", "praise"),
+        ("Не могу нарадоваться новому тарифу", "praise"),
+        ("Быстро и без лишних вопросов выдали карту", "other"),
+        ("Рад, что перешёл на этот тариф", "praise"),
+    ],
+)
+def test_good_news_said_with_problem_words_is_no_complaint(text, intent):
+    assert decision(text).intent == intent
+
+
+def test_a_fee_taken_against_a_promise_is_still_a_complaint():
+    assert decision("Опять списали комиссию, хотя обещали без комиссии").intent == "complaint"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Не лучший банк в городе, мягко говоря",
