@@ -437,6 +437,166 @@ def test_negated_faults_and_promotions_are_no_complaints(text):
     assert decision(text).intent != "complaint"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Bad, useless, shoddy in everyday words (any form: the stemmer finds it).
+        "Никудышный оператор, связь так себе",
+        "Бестолковая поддержка, толку ноль",
+        "Гадкое отношение к клиентам в этом отделении",
+        "Халтурят ваши мастера, всё переделывать",
+        "Некачественная связь за такие деньги",
+        "Хуже некуда: деньги на ветер",
+        "Прислали очередную отписку вместо ответа",
+        "Меня отфутболили в трёх отделениях",
+        "Нестабильная связь в центре города",
+        # Anger or disappointment said of oneself.
+        "Меня возмущает, как тут обращаются с клиентами",
+        "Я очень расстроена вашим обслуживанием",
+        "Билайн уже достал своими рассылками",
+        # Advice against the brand, regret, leaving it.
+        "Никому не советую этот банк",
+        "Зря подключился к этому тарифу",
+        "Расторгну договор и сменю оператора",
+        # "не" written together with the verb.
+        "Неработает приложение с утра",
+        "Посылка непришла, трек не обновляется",
+        # Left without, and "unsurprisingly" said of the brand.
+        "Остался без связи на всю поездку",
+        "Зная этот банк, не удивился",
+    ],
+)
+def test_everyday_words_of_a_bad_experience_are_complaints(text):
+    assert decision(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Money, promises, time and red tape.
+        "Скрытые комиссии везде",
+        "Одни пустые обещания, тянут резину",
+        "Волокита и бюрократия",
+        "Цены кусаются",
+        "Ответили через неделю",
+        "Прошло две недели, а воз и ныне там",
+        "Работает одна касса на весь зал",
+        # Quality that fell, the past that was better, a wish.
+        "Качество упало",
+        "Скорость стала ещё хуже",
+        "Раньше было лучше",
+        "Лучше бы связь наладили",
+        "Хотели как лучше, а получилось как всегда",
+        # Exasperation said to the brand.
+        "Вы издеваетесь?",
+        "Что вы себе позволяете?",
+        "Неужели так сложно ответить?",
+        "МТС, хватит присылать спам",
+        "Стыдоба какая",
+        # An app that will not download names what is wrong, however rudely put.
+        "Тупое приложение не качается",
+    ],
+)
+def test_money_time_and_exasperation_are_complaints(text):
+    assert decision(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Денег хватит купить новый телефон", "other"),
+        ("Хватит ли денег на тариф?", "question"),
+        ("Прибыль на уровне прошлого года", "other"),
+        ("Сервис на высоком уровне", "praise"),
+        ("Лучше не бывает!", "praise"),
+    ],
+)
+def test_look_alikes_of_exasperation_are_no_complaints(text, intent):
+    assert decision(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # A fee dropped, a queue gone, no regrets, delight said with a negation.
+        ("Банк отменил комиссию за переводы", "praise"),
+        ("Теперь можно пополнять счёт без комиссии", "praise"),
+        ("Теперь не нужно стоять в очереди", "other"),
+        ("Ни разу не пожалел, что перешёл к ним", "praise"),
+        ("Не могу нарадоваться новому тарифу", "praise"),
+        ("Быстро и без лишних вопросов выдали карту", "other"),
+        ("Рад, что перешёл на этот тариф", "praise"),
+    ],
+)
+def test_good_news_said_with_problem_words_is_no_complaint(text, intent):
+    assert decision(text).intent == intent
+
+
+def test_a_fee_taken_against_a_promise_is_still_a_complaint():
+    assert decision("Опять списали комиссию, хотя обещали без комиссии").intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Не лучший банк в городе, мягко говоря",
+        "Не люблю ваше новое приложение",
+        "Не в восторге от нового тарифа",
+        "Кассир не очень вежливый",
+        "Обслуживание не очень",
+    ],
+)
+def test_a_negated_good_word_is_a_complaint(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Вежливые сотрудники, но карту так и не выдали",
+        "Приложение нравится, но комиссия грабительская",
+        "Оператор был вежливый, но связь так себе",
+    ],
+)
+def test_kind_words_with_a_problem_are_a_mixed_complaint(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "mixed" in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ФАС возбудила дело против оператора",
+        "Банк может лишиться лицензии",
+        "Прибыль банка сократилась на треть",
+        "Банк сократил 3000 сотрудников",
+    ],
+)
+def test_bad_news_about_the_brand_counts_as_a_complaint(text):
+    assert decision(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Банк сократил убыток вдвое", "other"),
+        ("Банк получил чистую прибыль за квартал", "other"),
+        ("Всем рекомендую этот банк", "praise"),
+        ("Приложение нравится, всё понятно", "praise"),
+        ("Интернет такой стабильный, не нарадуюсь", "praise"),
+        ("Уважаю этот банк за удобное приложение, поэтому долго не раздумывал", "praise"),
+        # Words that only look like complaint words to a stemmer: a country, a provider,
+        # taking a card out, a delivery.
+        ("Мы вернулись из другой страны, связь отличная", "praise"),
+        ("Провайдер подключил быстро", "other"),
+        ("Достал карту и оплатил за секунду, удобно", "other"),
+    ],
+)
+def test_good_news_praise_and_look_alike_words_are_no_complaints(text, intent):
+    assert decision(text).intent == intent
+
+
 # Each case of LABELLING.md as customers write it: rude staff described, irony, negated
 # faults, threats and hazards told in everyday words, informal "ты" and "е" for "ё".
 @pytest.mark.parametrize(
