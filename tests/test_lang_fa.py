@@ -603,3 +603,42 @@ def test_the_reply_names_the_problem_in_whole_words(text, topic):
     for variant in range(1, 4):
         body = reply(text, variant=variant).public_reply or ""
         assert "کالای " not in body and "موقع پرداخت" not in body, body
+
+
+# Everyday review Persian: a good word negated (written or spoken), "نه چندان", a good
+# quality lacked, the worst flaw named, worth less than it cost, pain from use, power used
+# up fast, a letdown: each a complaint on its own.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کیفیتش نه چندان خوب بود",
+        "صداش خوب نیس",
+        "دوربینش جالب نبودش",
+        "این اتو عملکرد دقیقی نداره",
+        "کیفیت خوبی نداره",
+        "ارزش پولشو نداره",
+        "مهم‌ترین ایرادش وزن زیادشه",
+        "بعد از یه ساعت گوشم درد می‌گیره",
+        "مصرف باتریش خیلی بالاست",
+        "خیلی معمولی بود، انتظار بیشتری داشتم",
+    ],
+)
+def test_a_review_that_finds_fault_is_a_complaint(text):
+    assert decision(text).intent == "complaint"
+
+
+# A fault said not to happen (any verb), a bad word negated, no problem worth naming, the
+# customer's own heavy use, others' complaints quoted to be answered: no complaint.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "این هدفون اصلاً هنگ نمی‌کنه و صداش عالیه",
+        "بد نیستش، راضیم",
+        "مشکل خاصی نداره، خوبه",
+        "مصرفم بالاست ولی باتریش تا شب دووم میاره، عالیه",
+        "اونایی که میگن صفحه‌اش ضعیفه اشتباه می‌کنن، صفحه‌اش عالیه",
+        "ساعت قشنگیه، تنها نکته منفیش بند پلاستیکیشه",
+    ],
+)
+def test_a_fault_denied_or_quoted_is_no_complaint(text):
+    assert decision(text).intent != "complaint"
