@@ -630,6 +630,10 @@ def test_the_reply_names_the_problem_in_whole_words(text, topic):
         "انتظار بیشتری ازش داشتم",
         "سمتش نرید",
         "در کیسه شل شد و چکه می‌کنه",
+        # Compounds typed as two words, "نا" written apart.
+        "کابلش خیلی کم کیفیت بود",
+        "از این خرید خیلی نا راضیم",
+        "واقعا نا امید کننده بود",
     ],
 )
 def test_a_review_that_finds_fault_is_a_complaint(text):
@@ -649,6 +653,11 @@ def test_a_review_that_finds_fault_is_a_complaint(text):
         "ساعت قشنگیه، تنها نکته منفیش بند پلاستیکیشه",
         "این کتری اصلا خش خش نداره و بی‌صداست",
         "دوستانی که میگن خش خش میکنه لابد گوشیشون ایراد داره، مال من عالیه",
+        # A flaw made small by any softener; disappointment promised not to come.
+        "عکساش یه کوچولو تاره ولی در کل راضیم",
+        "تا حدودی سنگینه ولی خوش‌دسته",
+        "با این قیمت بخرین، نا امید نمیشین",
+        "خیلی خوش برخورد بودن",
     ],
 )
 def test_a_fault_denied_or_quoted_is_no_complaint(text):
