@@ -634,6 +634,16 @@ def test_the_reply_names_the_problem_in_whole_words(text, topic):
         "کابلش خیلی کم کیفیت بود",
         "از این خرید خیلی نا راضیم",
         "واقعا نا امید کننده بود",
+        # Terrible, the worst, unusable, scratched, smelly, short-lived, the wrong size.
+        "کیفیت صداش وحشتناکه",
+        "این بدترینه",
+        "ضعیف‌ترین شارژری بود که داشتم",
+        "با این اپ نمیشه ازش استفاده کرد",
+        "بعد یه هفته صفحش خط افتاد",
+        "بوی پلاستیک میده",
+        "عمر باتریش کمه",
+        "کفش پام نرفت",
+        "پیشنهاد میکنم نخرید",
     ],
 )
 def test_a_review_that_finds_fault_is_a_complaint(text):
@@ -658,6 +668,7 @@ def test_a_review_that_finds_fault_is_a_complaint(text):
         "تا حدودی سنگینه ولی خوش‌دسته",
         "با این قیمت بخرین، نا امید نمیشین",
         "خیلی خوش برخورد بودن",
+        "هیچ چیز دست و پا گیری نداره و عالیه",
     ],
 )
 def test_a_fault_denied_or_quoted_is_no_complaint(text):
