@@ -669,7 +669,27 @@ def test_a_review_that_finds_fault_is_a_complaint(text):
         "با این قیمت بخرین، نا امید نمیشین",
         "خیلی خوش برخورد بودن",
         "هیچ چیز دست و پا گیری نداره و عالیه",
+        # A fault feared beforehand, a fear to drop, a fault granted and outweighed, the
+        # customer's previous product's fault.
+        "فکر می‌کردم کیفیتش پایین باشه ولی عالیه",
+        "ترس از خراب شدن نداشته باشید، محکمه",
+        "با اینکه قیمتش بالاست ولی می‌ارزه",
+        "گوشی قبلیم خیلی کند بود ولی این یکی عالیه",
+        "قبلا یه گوشی داشتم که زود خراب شد ولی این یکی محشره",
     ],
 )
 def test_a_fault_denied_or_quoted_is_no_complaint(text):
     assert decision(text).intent != "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The same framings around this product's own fault stay complaints.
+        "قبلا یه گوشی سامسونگ داشتم که خیلی بهتر بود، این یکی افتضاحه",
+        "درسته که صفحه‌اش خوبه ولی باتریش افتضاحه",
+        "فکر می‌کردم خوب باشه ولی خیلی بد بود",
+    ],
+)
+def test_a_fault_of_this_product_beside_those_framings_is_a_complaint(text):
+    assert decision(text).intent == "complaint"
