@@ -693,3 +693,38 @@ def test_a_fault_denied_or_quoted_is_no_complaint(text):
 )
 def test_a_fault_of_this_product_beside_those_framings_is_a_complaint(text):
     assert decision(text).intent == "complaint"
+
+
+# A fault said only in cue words beside twice its weight in praise: a reservation inside a
+# good review (languages.fa.thresholds). A telling fault, or praise that doesn't outweigh
+# it, is still a (mixed) complaint.
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("عالیه، محشره، دوربینش بی‌نظیره، فقط باتریش ضعیفه", False),
+        ("گوشی خیلی خوبه ولی باتریش ضعیفه", True),
+        ("گوشی خوبیه ولی باتریش ضعیفه", True),
+        ("گوشی عالیه و صفحه‌اش محشره ولی بعد دو هفته خراب شد", True),
+    ],
+)
+def test_a_cue_fault_outweighed_by_praise_is_a_reservation(text, complaint):
+    assert (decision(text).intent == "complaint") is complaint
+
+
+def test_a_languages_thresholds_apply_to_its_messages_only(tmp_path):
+    book = tmp_path / "strict.yaml"
+    book.write_text(
+        "extends: default\nlanguages:\n  fa:\n    thresholds: {reservation_praise: 100}\n"
+        "  en:\n    thresholds: {complaint: 50}\n",
+        encoding="utf-8",
+    )
+    strict = load_playbook(book)
+    text = "عالیه، محشره، دوربینش بی‌نظیره، فقط باتریش ضعیفه"
+    assert decision(text).intent != "complaint"
+    assert decide(analyze(text, strict), strict).intent == "complaint"
+    english = "the app is slow and the login page is broken"
+    assert decide(analyze(english, PLAYBOOK), PLAYBOOK).intent == "complaint"
+    assert decide(analyze(english, strict), strict).intent != "complaint"
+    # The other languages keep the playbook's own thresholds.
+    turkish = "Siparişim hala gelmedi, çok kötü bir hizmet"
+    assert decide(analyze(turkish, strict), strict).intent == "complaint"
