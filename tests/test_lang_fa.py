@@ -728,3 +728,21 @@ def test_a_languages_thresholds_apply_to_its_messages_only(tmp_path):
     # The other languages keep the playbook's own thresholds.
     turkish = "Siparişim hala gelmedi, çok kötü bir hizmet"
     assert decide(analyze(turkish, strict), strict).intent == "complaint"
+
+
+# Praise as reviews say it: a good quality it has, it works well, liked, worth it, drawn out.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "صدای خوبی داره",
+        "دوربین فوق العاده ای داره",
+        "خوب کار می‌کنه",
+        "خیلی خوشم اومد",
+        "ارزششو داره",
+        "عالیییی",
+        "خیلیییی خوبه",
+        "سبکه و محکمه",
+    ],
+)
+def test_praise_in_everyday_review_words(text):
+    assert decision(text).intent == "praise"
