@@ -73,12 +73,17 @@ class Decision(NamedTuple):
         }
 
 
-def _thresholds(playbook: Playbook) -> dict[str, float]:
+def _thresholds(playbook: Playbook, lang: str | None = None) -> dict[str, float]:
+    """The playbook's thresholds, with those its ``languages.<lang>.thresholds`` sets for
+    a message in that language over them (a language's comments can need their own)."""
     cache = playbook._cache
-    found = cache.get("decide:thresholds")
+    key = f"decide:thresholds:{lang or ''}"
+    found = cache.get(key)
     if found is None:
         found = {k: float(v) for k, v in (playbook.get("thresholds") or {}).items()}
-        cache["decide:thresholds"] = found
+        spec = ((playbook.get("languages") or {}).get(lang) or {}) if lang else {}
+        found.update({k: float(v) for k, v in (spec.get("thresholds") or {}).items()})
+        cache[key] = found
     return found
 
 
@@ -109,7 +114,7 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
             by,
             _tags(a, "other", "review", route),
         )
-    limits = _thresholds(playbook)
+    limits = _thresholds(playbook, a.language)
 
     def over(kind: str, value: float) -> bool:
         return value >= limits.get(kind, 1.0)
@@ -149,8 +154,22 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     helping = scores.get("help_request", 0.0)
     # Weak words alone ("hours", "again") never make a complaint: one telling phrase must.
     cue = a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0) or bool(a.topic)
+    # A fault said only in cue words (no phrase above `reservation_cue`) beside praise that
+    # weighs `reservation_praise` times as much is a reservation inside a good review, not
+    # a complaint ("a superb phone, a wonderful screen, only the speaker is weak"). Off
+    # unless the playbook (or the message's language) sets `reservation_cue`.
+    reserved = (
+        "reservation_cue" in limits
+        and a.peaks.get("complaint", 0.0) <= limits["reservation_cue"]
+        and over("praise", praise_score)
+        and praise_score
+        >= limits.get("reservation_praise", 2.0) * a.cues.get("complaint", 0.0)
+        and not sarcastic
+        and a.refusal is None
+        and not thread.follow_up
+    )
     complaint = (
-        (over("complaint", complaint_score) and cue)
+        (over("complaint", complaint_score) and cue and not reserved)
         or a.refusal is not None
         or sarcastic
         # Written to a support account, a weaker complaint is still one.
@@ -292,6 +311,7 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     if (
         not complaint
         and not turnaround
+        and not reserved
         and over("praise", praise_score)
         and a.peaks.get("complaint", 0.0) >= limits.get("complaint_cue", 0.0)
         and over(

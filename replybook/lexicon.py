@@ -344,6 +344,11 @@ def words_of(text: str, fold: Fold | None = None) -> Words:
     return cached
 
 
+_JOINER = "\u200c"
+# A non-joiner between two letters of a phrase word: where it may be written as a space.
+_APART = re.compile(r"(?<=\w)\u200c(?=\w)")
+
+
 def _is_regex(phrase: str) -> bool:
     return len(phrase) >= 2 and phrase.startswith("/") and phrase.endswith("/")
 
@@ -392,33 +397,37 @@ class PhraseIndex:
                 self._raw.pop(key, None)
                 self._gate = None
                 continue
-            shown = phrase
-            fold = self.fold
-            if fold is not None or not phrase.isascii():
-                phrase = (fold or _PLAIN_FOLD).apply(phrase)[0]
-            if _PLAIN.fullmatch(phrase):  # the common case: plain words, no wildcard
-                steps = [(word, False) for word in phrase.casefold().split()]
+            self._insert(key, phrase, phrase)
+            if _JOINER in phrase:
+                # A compound written with the zero-width non-joiner ("کم‌کیفیت") is as often
+                # typed as two words ("کم کیفیت"): the phrase matches both ways.
+                self._insert(key, _APART.sub(" ", phrase), phrase)
+
+    def _insert(self, key: Any, phrase: str, shown: str) -> None:
+        """Put one plain phrase into the trie; a match of it reports ``shown``."""
+        fold = self.fold
+        if fold is not None or not phrase.isascii():
+            phrase = (fold or _PLAIN_FOLD).apply(phrase)[0]
+        if _PLAIN.fullmatch(phrase):  # the common case: plain words, no wildcard
+            steps = [(word, False) for word in phrase.casefold().split()]
+        else:
+            steps = _phrase_steps(phrase)
+        if not steps:
+            return
+        if fold is not None and fold.stem is not None:
+            steps = [
+                (stem, True) if not prefix and (stem := fold.stemmed(token)) else (token, prefix)
+                for token, prefix in steps
+            ]
+        self._starts.clear()
+        node = self.trie
+        for token, prefix in steps:
+            if prefix:
+                node = node.setdefault(_PREFIXES, {}).setdefault(token, {})
+                node.pop(_LENGTHS, None)
             else:
-                steps = _phrase_steps(phrase)
-            if not steps:
-                continue
-            if fold is not None and fold.stem is not None:
-                steps = [
-                    (stem, True)
-                    if not prefix and (stem := fold.stemmed(token))
-                    else (token, prefix)
-                    for token, prefix in steps
-                ]
-            phrase = shown
-            self._starts.clear()
-            node = self.trie
-            for token, prefix in steps:
-                if prefix:
-                    node = node.setdefault(_PREFIXES, {}).setdefault(token, {})
-                    node.pop(_LENGTHS, None)
-                else:
-                    node = node.setdefault(token, {})
-            node.setdefault(_END, {}).setdefault(key, phrase)
+                node = node.setdefault(token, {})
+        node.setdefault(_END, {}).setdefault(key, shown)
 
     def __bool__(self) -> bool:
         return bool(self.trie) or bool(self._raw_sources)

@@ -901,6 +901,8 @@ _SCHEMA: dict[str, Any] = {
             "suffix_marks": ("list", "str"),
             "join_prefixes": ("list", "str"),
             "join_suffixes": ("list", "str"),
+            # The decision's thresholds for a message in this language, over `thresholds`.
+            "thresholds": ("map", "number"),
         },
     ),
     "reasons": ("map", "str"),

@@ -603,3 +603,146 @@ def test_the_reply_names_the_problem_in_whole_words(text, topic):
     for variant in range(1, 4):
         body = reply(text, variant=variant).public_reply or ""
         assert "کالای " not in body and "موقع پرداخت" not in body, body
+
+
+# Everyday review Persian: a good word negated (written or spoken), "نه چندان", a good
+# quality lacked, the worst flaw named, worth less than it cost, pain from use, power used
+# up fast, a letdown: each a complaint on its own.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کیفیتش نه چندان خوب بود",
+        "صداش خوب نیس",
+        "دوربینش جالب نبودش",
+        "این اتو عملکرد دقیقی نداره",
+        "کیفیت خوبی نداره",
+        "ارزش پولشو نداره",
+        "مهم‌ترین ایرادش وزن زیادشه",
+        "بعد از یه ساعت گوشم درد می‌گیره",
+        "مصرف باتریش خیلی بالاست",
+        "خیلی معمولی بود، انتظار بیشتری داشتم",
+        # Junk, short-lived, shrinking, drying, leaking, badly doing its job, not to buy.
+        "این کیف بنجله، دو هفته نشده دسته‌اش کنده شد",
+        "دوام نداره",
+        "مانتو بعد از اولین شستشو آب رفت",
+        "این کرم پوستمو خشک کرد",
+        "آنتن خوب نمی‌گیره",
+        "انتظار بیشتری ازش داشتم",
+        "سمتش نرید",
+        "در کیسه شل شد و چکه می‌کنه",
+        # Compounds typed as two words, "نا" written apart.
+        "کابلش خیلی کم کیفیت بود",
+        "از این خرید خیلی نا راضیم",
+        "واقعا نا امید کننده بود",
+        # Terrible, the worst, unusable, scratched, smelly, short-lived, the wrong size.
+        "کیفیت صداش وحشتناکه",
+        "این بدترینه",
+        "ضعیف‌ترین شارژری بود که داشتم",
+        "با این اپ نمیشه ازش استفاده کرد",
+        "بعد یه هفته صفحش خط افتاد",
+        "بوی پلاستیک میده",
+        "عمر باتریش کمه",
+        "کفش پام نرفت",
+        "پیشنهاد میکنم نخرید",
+    ],
+)
+def test_a_review_that_finds_fault_is_a_complaint(text):
+    assert decision(text).intent == "complaint"
+
+
+# A fault said not to happen (any verb), a bad word negated, no problem worth naming, the
+# customer's own heavy use, others' complaints quoted to be answered: no complaint.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "این هدفون اصلاً هنگ نمی‌کنه و صداش عالیه",
+        "بد نیستش، راضیم",
+        "مشکل خاصی نداره، خوبه",
+        "مصرفم بالاست ولی باتریش تا شب دووم میاره، عالیه",
+        "اونایی که میگن صفحه‌اش ضعیفه اشتباه می‌کنن، صفحه‌اش عالیه",
+        "ساعت قشنگیه، تنها نکته منفیش بند پلاستیکیشه",
+        "این کتری اصلا خش خش نداره و بی‌صداست",
+        "دوستانی که میگن خش خش میکنه لابد گوشیشون ایراد داره، مال من عالیه",
+        # A flaw made small by any softener; disappointment promised not to come.
+        "عکساش یه کوچولو تاره ولی در کل راضیم",
+        "تا حدودی سنگینه ولی خوش‌دسته",
+        "با این قیمت بخرین، نا امید نمیشین",
+        "خیلی خوش برخورد بودن",
+        "هیچ چیز دست و پا گیری نداره و عالیه",
+        # A fault feared beforehand, a fear to drop, a fault granted and outweighed, the
+        # customer's previous product's fault.
+        "فکر می‌کردم کیفیتش پایین باشه ولی عالیه",
+        "ترس از خراب شدن نداشته باشید، محکمه",
+        "با اینکه قیمتش بالاست ولی می‌ارزه",
+        "گوشی قبلیم خیلی کند بود ولی این یکی عالیه",
+        "قبلا یه گوشی داشتم که زود خراب شد ولی این یکی محشره",
+    ],
+)
+def test_a_fault_denied_or_quoted_is_no_complaint(text):
+    assert decision(text).intent != "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The same framings around this product's own fault stay complaints.
+        "قبلا یه گوشی سامسونگ داشتم که خیلی بهتر بود، این یکی افتضاحه",
+        "درسته که صفحه‌اش خوبه ولی باتریش افتضاحه",
+        "فکر می‌کردم خوب باشه ولی خیلی بد بود",
+    ],
+)
+def test_a_fault_of_this_product_beside_those_framings_is_a_complaint(text):
+    assert decision(text).intent == "complaint"
+
+
+# A fault said only in cue words beside twice its weight in praise: a reservation inside a
+# good review (languages.fa.thresholds). A telling fault, or praise that doesn't outweigh
+# it, is still a (mixed) complaint.
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("عالیه، محشره، دوربینش بی‌نظیره، فقط باتریش ضعیفه", False),
+        ("گوشی خیلی خوبه ولی باتریش ضعیفه", True),
+        ("گوشی خوبیه ولی باتریش ضعیفه", True),
+        ("گوشی عالیه و صفحه‌اش محشره ولی بعد دو هفته خراب شد", True),
+    ],
+)
+def test_a_cue_fault_outweighed_by_praise_is_a_reservation(text, complaint):
+    assert (decision(text).intent == "complaint") is complaint
+
+
+def test_a_languages_thresholds_apply_to_its_messages_only(tmp_path):
+    book = tmp_path / "strict.yaml"
+    book.write_text(
+        "extends: default\nlanguages:\n  fa:\n    thresholds: {reservation_praise: 100}\n"
+        "  en:\n    thresholds: {complaint: 50}\n",
+        encoding="utf-8",
+    )
+    strict = load_playbook(book)
+    text = "عالیه، محشره، دوربینش بی‌نظیره، فقط باتریش ضعیفه"
+    assert decision(text).intent != "complaint"
+    assert decide(analyze(text, strict), strict).intent == "complaint"
+    english = "the app is slow and the login page is broken"
+    assert decide(analyze(english, PLAYBOOK), PLAYBOOK).intent == "complaint"
+    assert decide(analyze(english, strict), strict).intent != "complaint"
+    # The other languages keep the playbook's own thresholds.
+    turkish = "Siparişim hala gelmedi, çok kötü bir hizmet"
+    assert decide(analyze(turkish, strict), strict).intent == "complaint"
+
+
+# Praise as reviews say it: a good quality it has, it works well, liked, worth it, drawn out.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "صدای خوبی داره",
+        "دوربین فوق العاده ای داره",
+        "خوب کار می‌کنه",
+        "خیلی خوشم اومد",
+        "ارزششو داره",
+        "عالیییی",
+        "خیلیییی خوبه",
+        "سبکه و محکمه",
+    ],
+)
+def test_praise_in_everyday_review_words(text):
+    assert decision(text).intent == "praise"

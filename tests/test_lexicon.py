@@ -297,6 +297,20 @@ def test_persian_letter_variants_diacritics_tatweel_and_the_non_joiner():
     assert _found(index, "کَیفیت") == ["کَیفیت"]  # a diacritic
 
 
+def test_a_compound_with_a_non_joiner_also_matches_written_as_two_words():
+    from replybook.lexicon import Fold
+
+    index = PhraseIndex(Fold(prefixes=["می", "نمی"]))
+    index.add("k", ["کم‌کیفیت", "خوش‌برخورد بودن"])
+    for text in ("کابل کم‌کیفیت", "کابل کمکیفیت", "کابل کم کیفیت", "کابل کم   کیفیت"):
+        assert _found(index, text), text
+    assert _found(index, "خیلی خوش برخورد بودن") == ["خوش برخورد بودن"]
+    # The match names the phrase as the playbook wrote it (its weight is looked up by it).
+    assert [m.phrase for m in index.search_all("کم کیفیت")["k"]] == ["کم‌کیفیت"]
+    # Two words that were never one compound stay apart.
+    assert _found(index, "کم و کیفیت") == []
+
+
 def test_russian_yo_and_snowball_stems_worked_out_when_phrases_are_added():
     from replybook.lexicon import Fold
 
