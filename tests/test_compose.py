@@ -1106,3 +1106,12 @@ def test_personal_data_in_a_private_message_is_not_hidden(default, now):
     assert "shows personal data in public" in public.note
     assert "shows personal data in public" not in private.note
     assert "E-mail is private, so there is nothing to hide" in private.note
+
+
+@pytest.mark.parametrize("variant", range(1, 6))
+def test_a_private_message_mentioned_on_a_private_channel_isnt_moved_to_private(
+    default, now, variant
+):
+    d = run("Just sent you a DM", default, now, channel="chat", variant=variant)
+    assert "sent_private" in d.decision.flags  # type: ignore[union-attr]
+    assert "moves-private-in-private" not in [f.rule for f in d.lint], d.public_reply
