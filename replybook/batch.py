@@ -81,7 +81,7 @@ _UNWRITTEN = re.compile("[\ud800-\udfff\x7f-\x9f\u2028\u2029]")
 
 if TYPE_CHECKING:
     from .listen import Brand, Mention
-    from .presets import Own, Owner, Preset
+    from .presets import Own, Owner, Preset, Tables
     from .store import TeamStore
 
 CHUNK = 200
@@ -262,8 +262,9 @@ class Source:
                 return
             raise UsageError(f"{where}: not valid JSON ({_json_problem(exc)})") from None
         own = self._own(document)
+        tables = self.preset.tables(document)
         for number, (raw, parent) in enumerate(self.preset.items(document), start=1):
-            yield from self._mapped(raw, parent, number, own)
+            yield from self._mapped(raw, parent, number, own, tables)
 
     def _own(self, document: Any = None) -> Own:
         """The brand's accounts as the preset tells them, with the staff ``document`` lists
@@ -277,7 +278,12 @@ class Source:
         return self._base_own
 
     def _mapped(
-        self, raw: Any, parent: Any, number: int, own: Own | None = None
+        self,
+        raw: Any,
+        parent: Any,
+        number: int,
+        own: Own | None = None,
+        tables: Tables | None = None,
     ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         """One source record through the preset: nothing when its filters leave it out."""
         assert self.preset is not None
@@ -293,6 +299,7 @@ class Source:
             columns=self.columns,
             include_answered=self.include_answered,
             own=own,
+            tables=tables,
         )
         if mapped is None:
             self.skipped += 1
@@ -394,8 +401,9 @@ class Source:
                 continue
             if self.preset is not None and isinstance(raw, (dict, list)):
                 own = self._own(raw)
+                tables = self.preset.tables(raw)
                 for item, parent in self.preset.items(raw):
-                    yield from self._mapped(item, parent, number, own)
+                    yield from self._mapped(item, parent, number, own, tables)
                 continue
             if not isinstance(raw, dict):
                 yield number, None, f"line {number}: expected a JSON object"

@@ -41,7 +41,14 @@ from .phrasing import (
     stable_seed,
     template_globals,
 )
-from .playbook import LANGUAGE_TEXTS, Playbook, language_text, load_playbook, text_for
+from .playbook import (
+    LANGUAGE_TEXTS,
+    Playbook,
+    is_public,
+    language_text,
+    load_playbook,
+    text_for,
+)
 
 if TYPE_CHECKING:
     from .store import Pattern
@@ -259,7 +266,10 @@ def _compose(playbook: Playbook, a: Analysis, decision: Decision, request: _Requ
         "language": lang,
         "flags": decision.flags,
         "evidence": decision.evidence,
-        "private": decision.private,
+        # Move to private: only from a public channel. On a private one (an e-mail, a chat,
+        # a DM) the reply is the private conversation and asks for what the fix needs.
+        "private": decision.private and channel["public"],
+        "ask_needs": decision.private and not channel["public"],
         "sla": playbook.get("sla_minutes") or {},
         "minutes": minutes,
         "same_day": due_at is not None and due_at.date() == request.arrived.date(),
@@ -378,15 +388,19 @@ def _bidi(playbook: Playbook, lang: str, channel: dict[str, Any]) -> str | None:
 
 
 def _channel(playbook: Playbook, channel_id: str, lang: str) -> dict[str, Any]:
-    """What templates know of a channel: its label, limit, how to move private (in the
-    reply's language)."""
+    """What templates know of a channel: its label (in the note's language), limit, whether
+    it is public, how to move private (in the reply's language)."""
     key = ("compose:channel", channel_id, lang)
     found = playbook._cache.get(key)
     if found is None:
         spec = dict(playbook.get("channels")[channel_id])
+        own = str(playbook.get("language") or "en")
         found = playbook._cache[key] = {
             "id": channel_id,
-            "label": spec.get("label") or channel_id,
+            "label": language_text(playbook, own, "label", channel_id)
+            or spec.get("label")
+            or channel_id,
+            "public": is_public(playbook, channel_id),
             "private": language_text(playbook, lang, "private", channel_id) or "",
             "max_chars": int(spec.get("max_chars") or 0),
             "can_hide": bool(spec.get("can_hide")),
@@ -839,7 +853,9 @@ def _reasons(
     if decision.route:
         reasons.append(why(f"route/{decision.route_by}"))
     if action in ("reply", "escalate"):
-        reasons += _reply_reasons(why, variant, decision, case, about, people, phrased, incident)
+        reasons += _reply_reasons(
+            why, variant, decision, case, about, people, phrased, bool(channel["public"])
+        )
     if incident.get("state") == "possible":
         reasons.append(why("patterns/possible"))
     if minutes is not None and action != "skip":
@@ -855,12 +871,14 @@ def _reply_reasons(
     about: _About,
     people: _People,
     phrased: _Phrased,
-    incident: dict[str, Any],
+    public: bool = True,
 ) -> list[Reason]:
     """Why the reply says what it says: the flags that shaped it, how it names the
-    problem, public or private, the signature and the phrasing."""
+    problem, public or private (on a private channel, that the conversation already is),
+    the signature and the phrasing."""
     facts = about.facts
     reasons: list[Reason] = []
+    asks_here = decision.private and not public
     # "detailed" only changes a public complaint reply with no question of its own to ask.
     asks = case != "complaint" or decision.private or bool(facts["clarify"])
     skip = {"detailed"} if asks or "follow_up" in decision.flags else set()
@@ -870,17 +888,31 @@ def _reply_reasons(
     if case in ("complaint", "refusal", "incident"):
         source = about.naming.source or "none"
         reasons.append(why(f"accurate-relevant/{source}"))
-        reasons.append(why("public-first/private" if decision.private else "public-first/public"))
+        if not public:
+            reasons.append(why("public-first/in-private"))
+        else:
+            reasons.append(
+                why("public-first/private" if decision.private else "public-first/public")
+            )
         if phrased.private:
             reasons.append(why("private-data-in-dm"))
+        elif asks_here:
+            reasons.append(why("private-data-in-dm/in-private"))
     elif case == "request":
-        key = "public-first/request" if decision.private else "public-first/request-public"
-        reasons.append(why(key))
+        if not public:
+            reasons.append(why("public-first/in-private"))
+        else:
+            key = "public-first/request" if decision.private else "public-first/request-public"
+            reasons.append(why(key))
         if phrased.private:
             reasons.append(why("private-data-in-dm"))
+        elif asks_here:
+            reasons.append(why("private-data-in-dm/in-private"))
     elif case == "escalation":
-        reasons.append(why("public-first/escalation"))
-    if phrased.private and facts["timeline"]:
+        reasons.append(
+            why("public-first/escalation" if public else "public-first/escalation/in-private")
+        )
+    if (phrased.private or asks_here) and facts["timeline"]:
         reasons.append(why("under-promise"))
     reasons.append(why("be-human" if people.agent else "be-human/team"))
     if request_variant:

@@ -7,7 +7,9 @@ The rule types are the small functions in this module, registered in ``RULE_TYPE
 A rule with ``when:`` reads the decision on the comment the reply answers, and only runs
 when lint is given that comment; ``when:`` is one mapping of facts that must all hold, or a
 list of such mappings of which one must. A rule with ``scope: public`` only checks public
-replies.
+replies. A rule with ``channels: public`` is off on a channel whose conversation is already
+private (``public: false``: an e-mail, a chat, a DM); one with ``channels: private`` only
+runs on such a channel (lint is given it with ``channel``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .lexicon import lazy_pattern as _lazy
 from .phrasing import BIDI_CONTROLS, measured
 from .playbook import (
     Playbook,
+    is_public,
     language_text,
     load_playbook,
     phrases_for,
@@ -98,6 +101,7 @@ class Rule:
         "scope",
         "_examples",
         "skip_when",
+        "channels",
     )
 
     def __init__(
@@ -112,6 +116,7 @@ class Rule:
         scope: str = "any",
         examples: dict[str, Any] | bytes | None = None,
         skip_when: dict[str, Any] | list[dict[str, Any]] | None = None,
+        channels: str = "any",
     ) -> None:
         self.id = id
         self.type = type
@@ -125,6 +130,8 @@ class Rule:
         # runs (unlike ``when``).
         self.skip_when = _alternatives(skip_when)
         self.scope = scope
+        # any, public (not on a private channel) or private (only on one).
+        self.channels = channels
         # From the playbook cache still marshalled: only `replybook test` reads examples.
         self._examples: dict[str, Any] | bytes = examples or {}
 
@@ -1180,7 +1187,19 @@ RULE_TYPES: dict[str, RuleType] = {
     "hidden": hidden_characters,
 }
 # Keys every rule may have; the rest are its type's parameters.
-_COMMON = {"id", "extends", "level", "message", "why", "when", "skip_when", "scope", "examples"}
+_COMMON = {
+    "id",
+    "extends",
+    "level",
+    "message",
+    "why",
+    "when",
+    "skip_when",
+    "scope",
+    "channels",
+    "examples",
+}
+_CHANNELS = ("any", "public", "private")
 _WHEN_KEYS = {
     "intent",
     "case",
@@ -1222,6 +1241,7 @@ def export_state(playbook: Playbook) -> dict[str, Any]:
                 r.scope,
                 marshal.dumps(r.examples),
                 r.skip_when,
+                r.channels,
             )
             for r in rules
         ],
@@ -1299,6 +1319,11 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
                     f"{key}: takes a mapping (or a list of mappings) of {known}",
                     key,
                 )
+        channels = raw.get("channels", "any")
+        if channels not in _CHANNELS:
+            _rule_error(
+                playbook, where, f"channels must be one of {', '.join(_CHANNELS)}", "channels"
+            )
         examples = raw.get("examples") or {}
         if not examples.get("bad") or not examples.get("good"):
             _rule_error(
@@ -1326,6 +1351,7 @@ def compile_rules(playbook: Playbook) -> list[Rule]:
                 scope=str(raw.get("scope", "any")),
                 examples=examples,
                 skip_when=raw.get("skip_when"),
+                channels=channels,
             )
         )
     playbook._cache["lint:rules"] = rules
@@ -1371,9 +1397,10 @@ _SILENT_WITHOUT = {
 
 
 def _plan(
-    rules: Iterable[Rule], facts: dict[str, Any] | None, slot: str
+    rules: Iterable[Rule], facts: dict[str, Any] | None, slot: str, public: bool | None = None
 ) -> list[tuple[Rule, RuleType, tuple[str, str] | None]]:
-    """The rules that apply, each with its rule type and the phrase list it can't do without."""
+    """The rules that apply, each with its rule type and the phrase list it can't do without.
+    ``public`` is whether the reply's channel is public (None: no channel given)."""
     return [
         (
             rule,
@@ -1381,12 +1408,18 @@ def _plan(
             (rule.id, _SILENT_WITHOUT[rule.type]) if rule.type in _SILENT_WITHOUT else None,
         )
         for rule in rules
-        if _applies(rule, facts, slot)
+        if _applies(rule, facts, slot, public)
     ]
 
 
-def _applies(rule: Rule, facts: dict[str, Any] | None, slot: str) -> bool:
+def _applies(
+    rule: Rule, facts: dict[str, Any] | None, slot: str, public: bool | None = None
+) -> bool:
     if rule.scope not in ("any", slot):
+        return False
+    if rule.channels == "public" and public is False:
+        return False
+    if rule.channels == "private" and public is not False:
         return False
     if facts is not None and any(_holds(each, facts) for each in rule.skip_when):
         return False
@@ -1499,12 +1532,14 @@ def lint(
     if playbook is None:
         playbook = load_playbook("default")
     channel_spec = None
+    public: bool | None = None
     if channel is not None:
         channels = playbook.get("channels") or {}
         if channel not in channels:
             raise UsageError(f"unknown channel {channel!r}; valid: {', '.join(sorted(channels))}")
         channel_spec = dict(channels[channel])
         channel_spec.setdefault("label", channel)
+        public = is_public(playbook, channel)
     analysis = (
         analyze(comment, playbook, context=context) if isinstance(comment, str) else comment
     )
@@ -1529,13 +1564,15 @@ def lint(
             index = playbook._cache[("lint:index", lang)] = build_index(
                 compile_rules(playbook), lang, language_fold(playbook, lang)
             )
-        which = ("lint:active", slot, None if facts is None else tuple(facts.values()))
+        which = ("lint:active", slot, public, None if facts is None else tuple(facts.values()))
         applicable = playbook._cache.get(which)
         if applicable is None:
-            applicable = playbook._cache[which] = _plan(compile_rules(playbook), facts, slot)
+            applicable = playbook._cache[which] = _plan(
+                compile_rules(playbook), facts, slot, public
+            )
     else:
         index = build_index(rules, lang, language_fold(playbook, lang))
-        applicable = _plan(rules, facts, slot)
+        applicable = _plan(rules, facts, slot, public)
     ctx.index = index
     off = _disabled_lines(original)
     position = _positions(original)

@@ -781,6 +781,9 @@ _SCHEMA: dict[str, Any] = {
         {
             "max_chars": "int",
             "can_hide": "bool",
+            # false: the conversation is already private (an e-mail ticket, a chat, a DM):
+            # a reply asks for what the fix needs right there and never moves to private.
+            "public": "bool",
             "private": _TEXT,
             "label": "str?",
             # A right-to-left reply's left-to-right runs: isolates, marks or none; and
@@ -882,6 +885,8 @@ _SCHEMA: dict[str, Any] = {
                 "incident": "str?",
                 "clarify": "str?",
                 "private": ("map", "str"),
+                # A channel's name in this language, per channel (the note's).
+                "label": ("map", "str"),
             },
             # The customer's own thing named back to them: a suffix swap for languages
             # that mark possession on the noun (siparişim -> siparişiniz), a word swap
@@ -1864,16 +1869,19 @@ def text_for(value: Any, lang: str, own: str | None = None) -> str | None:
 
 
 # Texts a reply uses that aren't in a template. In the playbook's own language they are
-# top-level keys (``needs``, ``timeline``...; ``brand.team``; ``channels.<id>.private``);
-# in any language they may be ``languages.<code>.texts.<key>``, which wins.
-LANGUAGE_TEXTS = ("team", "needs", "timeline", "incident", "clarify", "private")
+# top-level keys (``needs``, ``timeline``...; ``brand.team``; ``channels.<id>.private`` and
+# ``channels.<id>.label``); in any language they may be ``languages.<code>.texts.<key>``,
+# which wins.
+LANGUAGE_TEXTS = ("team", "needs", "timeline", "incident", "clarify", "private", "label")
+# The texts kept per channel (``languages.<code>.texts.private.<channel>``).
+_PER_CHANNEL = ("private", "label")
 
 
 def language_text(
     playbook: Playbook, lang: str, key: str, channel: str | None = None
 ) -> str | None:
-    """One of :data:`LANGUAGE_TEXTS` in ``lang``; ``private`` is per channel. The team's
-    name set in ``brand.team`` is a name, used in every language."""
+    """One of :data:`LANGUAGE_TEXTS` in ``lang``; ``private`` and ``label`` are per channel.
+    The team's name set in ``brand.team`` is a name, used in every language."""
     cache_key = ("language-text", lang, key, channel)
     if cache_key in playbook._cache:
         return playbook._cache[cache_key]
@@ -1882,18 +1890,25 @@ def language_text(
     found: str | None
     if key == "team" and (playbook.get("brand") or {}).get("team"):
         found = text_for((playbook.get("brand") or {}).get("team"), lang)
-    elif key == "private":
-        mine = spec.get("private")
+    elif key in _PER_CHANNEL:
+        mine = spec.get(key)
         found = text_for(mine.get(channel or ""), lang) if isinstance(mine, Mapping) else None
         if found is None:
             entry = (playbook.get("channels") or {}).get(channel or "") or {}
-            found = text_for(entry.get("private"), lang, own)
+            found = text_for(entry.get(key), lang, own)
     else:
         found = text_for(spec.get(key), lang) if spec.get(key) is not None else None
         if found is None:
             found = text_for(playbook.get(key), lang, own)
     playbook._cache[cache_key] = found
     return found
+
+
+def is_public(playbook: Playbook, channel: str | None) -> bool:
+    """Whether a channel's conversation is public (a comment, a post): the default. A
+    channel with ``public: false`` (an e-mail, a chat, a DM) is already private."""
+    entry = (playbook.get("channels") or {}).get(channel or "") or {}
+    return entry.get("public") is not False
 
 
 def phrases_for(value: Any, lang: str) -> list[str]:

@@ -72,6 +72,7 @@ _AUTHOR = ("name", "handle")
 # What an `author:` section may say names a record's author, and how a staff list is given.
 AUTHOR_KINDS = ("id", "username", "name")
 _STAFF_KEYS = ("list", "id", "field", "in")
+_LOOKUP_KEYS = ("list", "id", "field")
 _ACCOUNT_LIMIT = 200
 
 
@@ -84,6 +85,9 @@ class FieldSource:
     normalise: str | None = None
     map: Mapping[Any, Any] | None = None
     folded: Mapping[str, Any] | None = None  # the map's keys as values are compared
+    # The value at ``path`` is an id, looked up in a list the document side-loads (Zendesk's
+    # ``users``): (the list's path, the id's path in an entry, the path read from it).
+    lookup: tuple[str, str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path}
@@ -91,7 +95,13 @@ class FieldSource:
             out["normalise"] = self.normalise
         if self.map is not None:
             out["map"] = dict(self.map)
+        if self.lookup is not None:
+            out["lookup"] = dict(zip(_LOOKUP_KEYS, self.lookup, strict=True))
         return out
+
+
+# A side-loaded list as lookups read it: by (list, id, field), each entry's id and value.
+Tables = Mapping[tuple[str, str, str], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -384,12 +394,14 @@ class Preset:
         columns: Mapping[str, str] | None = None,
         include_answered: bool = False,
         own: Own = NOBODY,
+        tables: Tables | None = None,
     ) -> dict[str, Any] | None:
         """One source record as a replybook record, or None when the preset's filters
         leave it out. ``columns`` (``--columns``) read those fields from the named source
         paths instead. A missing field is absent; a missing text is left for the batch to
         report (``no "text"``). ``own`` (:meth:`own`): the brand's accounts, whose records
-        a draft leaves out and a lint reads (see :meth:`keeps`)."""
+        a draft leaves out and a lint reads (see :meth:`keeps`). ``tables``
+        (:meth:`tables`): the lists the record's document side-loads, for lookups."""
         if not isinstance(record, dict):
             return {"_error": "expected a JSON object"}
         chosen = self.modes[mode]
@@ -399,7 +411,7 @@ class Preset:
         for name, sources in chosen.fields.items():
             if columns and name in columns:
                 continue
-            value = self._value(record, sources)
+            value = self._value(record, sources, tables)
             if value is not None:
                 out[name] = value
         for name, column in (columns or {}).items():
@@ -409,7 +421,7 @@ class Preset:
         if "channel" not in out and self.channel:
             out["channel"] = self.channel
         if parent is not None and (parent.nested or own):
-            self._thread_fields(out, record, parent, mode, include_answered, own)
+            self._thread_fields(out, record, parent, mode, include_answered, own, tables)
         for name in ("id", "parent_id"):
             if name in out and self.id_prefix:
                 out[name] = self._prefixed(out[name])
@@ -502,11 +514,46 @@ class Preset:
                 return found
         return None
 
-    def _value(self, record: Mapping[str, Any], sources: tuple[FieldSource, ...]) -> Any:
+    def tables(self, document: Any) -> Tables:
+        """The lists a document side-loads that the preset's lookups read (Zendesk's
+        ``users`` beside a ticket's comments), each by entry id, worked out once a
+        document."""
+        wanted = {
+            source.lookup
+            for mode in self.modes.values()
+            for sources in mode.fields.values()
+            for source in sources
+            if source.lookup is not None
+        }
+        found: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for key in wanted:
+            entries = lookup(document, key[0])
+            if not isinstance(entries, list):
+                continue
+            table = found[key] = {}
+            for entry in entries:
+                entry_id = _id_text(lookup(entry, key[1]))
+                value = _present(lookup(entry, key[2]))
+                if entry_id is not None and value is not None:
+                    table.setdefault(entry_id, value)
+        return found
+
+    def _value(
+        self,
+        record: Mapping[str, Any],
+        sources: tuple[FieldSource, ...],
+        tables: Tables | None = None,
+    ) -> Any:
         for source in sources:
             value = _present(lookup(record, source.path))
             if value is None:
                 continue
+            if source.lookup is not None:
+                entry_id = _id_text(value)
+                table = (tables or {}).get(source.lookup) or {}
+                value = table.get(entry_id) if entry_id is not None else None
+                if value is None:
+                    continue
             if source.folded is not None:
                 value = source.folded.get(_key(value))
                 if value is None:
@@ -526,6 +573,7 @@ class Preset:
         mode: str,
         include_answered: bool,
         own: Own,
+        tables: Tables | None = None,
     ) -> None:
         """A reply knows what it replies to: the parent's id, and the thread so far (the
         comment it replies to, then the replies before it) as its context for a draft,
@@ -557,20 +605,22 @@ class Preset:
             ]
             answered = next(text for m, text in thread if m is theirs[-1])
             out.setdefault("comment", answered)
-            name = self._value(theirs[-1], fields["name"]) if "name" in fields else None
-            if "name" not in out and isinstance(name, str):
+            name = self._value(theirs[-1], fields["name"], tables) if "name" in fields else None
+            # The reply's own author (the agent a comment list names) is not who it greets.
+            if isinstance(name, str) and ("name" not in out or theirs[-1] is not record):
                 out["name"] = name
             return
         if "context" in out:
             return
         me = out.get("handle") or out.get("name")
-        # With the brand known, an author without a name is told by their account id.
-        by_id = self._author_id(record) if me is None and own else None
+        # With the brand known, an author is also told by their account id (a name may be
+        # spelt one way in an e-mail's sender and another in the users side-loaded).
+        by_id = self._author_id(record) if own else None
         context = []
         for message, text in thread:
             if not self.keeps(message, "draft", include_answered, own):
                 role = "brand"
-            elif (me is not None and self._author(message) == me) or (
+            elif (me is not None and self._author(message, tables) == me) or (
                 by_id is not None and self._author_id(message) == by_id
             ):
                 role = "customer"
@@ -579,11 +629,11 @@ class Preset:
             context.append({"role": role, "text": text})
         out["context"] = context
 
-    def _author(self, record: Mapping[str, Any]) -> Any:
+    def _author(self, record: Mapping[str, Any], tables: Tables | None = None) -> Any:
         fields = self.modes["draft"].fields
         for name in ("handle", "name"):
             if name in fields:
-                value = self._value(record, fields[name])
+                value = self._value(record, fields[name], tables)
                 if value is not None:
                     return value
         return None
@@ -1034,8 +1084,8 @@ def _mode(
 def _source(item: Any, where: str, fail: Any, markers: Mapping[str, str]) -> FieldSource:
     if isinstance(item, str) and item.strip():
         return FieldSource(item.strip())
-    if not isinstance(item, dict) or set(item) - {"path", "normalise", "map"}:
-        raise fail("expected a path, a {path, normalise, map} or a list of them", where)
+    if not isinstance(item, dict) or set(item) - {"path", "normalise", "map", "lookup"}:
+        raise fail("expected a path, a {path, normalise, map, lookup} or a list of them", where)
     path = item.get("path")
     if not isinstance(path, str) or not path.strip():
         raise fail("expected a source path", where + ".path")
@@ -1044,12 +1094,26 @@ def _source(item: Any, where: str, fail: Any, markers: Mapping[str, str]) -> Fie
         raise fail(f"unknown normalisation; normalisations: {', '.join(NORMALISERS)}", where)
     if kind == "google-translated" and not markers:
         raise fail("google-translated needs the preset's markers", where)
+    found = None
+    spec = item.get("lookup")
+    if spec is not None:
+        if (
+            not isinstance(spec, dict)
+            or set(spec) != set(_LOOKUP_KEYS)
+            or not all(isinstance(spec[k], str) and spec[k].strip() for k in _LOOKUP_KEYS)
+        ):
+            raise fail(
+                "expected {list, id, field}: the side-loaded list, an entry's id, what to read",
+                where + ".lookup",
+            )
+        found = (spec["list"].strip(), spec["id"].strip(), spec["field"].strip())
     mapping = item.get("map")
     if mapping is not None:
         if not isinstance(mapping, dict) or not mapping:
             raise fail("expected a mapping of source values to replybook values", where + ".map")
-        return FieldSource(path.strip(), kind, mapping, {_key(k): v for k, v in mapping.items()})
-    return FieldSource(path.strip(), kind)
+        folded = {_key(k): v for k, v in mapping.items()}
+        return FieldSource(path.strip(), kind, mapping, folded, found)
+    return FieldSource(path.strip(), kind, lookup=found)
 
 
 def _conditions(value: Any, at: str, fail: Any) -> Iterator[Condition]:

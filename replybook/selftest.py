@@ -122,9 +122,10 @@ def check_templates(playbook: Playbook) -> tuple[int, list[Failure]]:
     """Draft every variant of every case from the samples and lint what comes out.
 
     Each template is drafted on a long and a short channel, with and without an agent and a
-    customer name; the further variants a draft may choose against the team's history (as
-    many as ``variety.candidates``) are drafted at both extremes: a short channel with an
-    agent and a name, a long one with neither.
+    customer name, and on the playbook's first private channel (``public: false``); the
+    further variants a draft may choose against the team's history (as many as
+    ``variety.candidates``) are drafted at both extremes: a short channel with an agent and
+    a name, a long one with neither.
     """
     failures: list[Failure] = []
     drafts = 0
@@ -134,6 +135,11 @@ def check_templates(playbook: Playbook) -> tuple[int, list[Failure]]:
     every = [
         (c, agent, name) for c in chosen for agent in (None, _AGENT) for name in (None, "Dana")
     ]
+    # A channel that is already private (an e-mail, a chat): the replies that ask for
+    # what the fix needs right there, with and without an agent and a name.
+    private = next((c for c in channels if channels[c].get("public") is False), None)
+    if private is not None:
+        every += [(private, _AGENT, "Dana"), (private, None, None)]
     extremes = [(chosen[0], _AGENT, "Dana"), (chosen[-1], None, None)]
     rounds = max(1, int((playbook.get("variety") or {}).get("candidates", 1)))
     own = str(playbook.get("language") or "en")
@@ -223,6 +229,17 @@ def check_languages(playbook: Playbook) -> list[Failure]:
     own = str(playbook.get("language") or "en")
     failures = []
     channels = list(playbook.get("channels") or {})
+    # A channel's name is a brand's name in every language (X, Facebook) unless some
+    # language gives it its own: then every served language must.
+    labelled = [
+        c
+        for c in channels
+        if any(
+            c in (((spec or {}).get("texts") or {}).get("label") or {})
+            for spec in (playbook.get("languages") or {}).values()
+        )
+    ]
+    per_channel = {"private": channels, "label": labelled}
     for lang in playbook.served():
         if lang == own:
             continue
@@ -242,7 +259,7 @@ def check_languages(playbook: Playbook) -> list[Failure]:
                 if alternatives.get(own) and not alternatives.get(lang):
                     failures.append(Failure(f"{section}.{key}.alternatives", f"no {lang} text"))
         for key in LANGUAGE_TEXTS:
-            for channel in channels if key == "private" else [None]:
+            for channel in per_channel.get(key, [None]):
                 if language_text(playbook, own, key, channel) and not language_text(
                     playbook, lang, key, channel
                 ):

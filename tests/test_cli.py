@@ -118,8 +118,9 @@ def test_brand_playbook_by_name():
         (
             ["draft", "--channel", "myspace", "hello"],
             None,
-            "replybook: error: unknown channel 'myspace'; valid: facebook, google-reviews, "
-            "instagram, linkedin, tiktok, x, youtube\n",
+            "replybook: error: unknown channel 'myspace'; valid: chat, email, facebook, "
+            "google-reviews, instagram, instagram-dm, linkedin, messenger, tiktok, whatsapp, x, "
+            "youtube\n",
         ),
         (
             ["draft", "--received-at", "soon", "hello"],

@@ -263,7 +263,7 @@ def test_test_fail_level_decides_whether_warnings_fail(tmp_path, level, code, he
     result = invoke("test", "--fail-level", level, str(path))
     assert result.exit_code == code
     assert result.stdout.splitlines() == [
-        f"wifi: 32 rules, 140 examples, 648 drafts linted: {head}",
+        f"wifi: 33 rules, 145 examples, 730 drafts linted: {head}",
         "  warning: faq.wifi.match.en: 'wif*' matches unrelated words",
     ]
 
@@ -277,8 +277,8 @@ def test_test_takes_several_playbooks_and_fails_if_one_does(tmp_path):
     assert result.exit_code == 1
     heads = [line for line in result.stdout.splitlines() if not line.startswith("  ")]
     assert heads == [
-        "plain: 32 rules, 140 examples, 648 drafts linted: ok",
-        "wifi: 32 rules, 140 examples, 648 drafts linted: 1 warning (--fail-level warning)",
+        "plain: 33 rules, 145 examples, 730 drafts linted: ok",
+        "wifi: 33 rules, 145 examples, 730 drafts linted: 1 warning (--fail-level warning)",
     ]
     assert invoke("test", str(plain), str(wifi)).exit_code == 0
     # JSON: one object a line, one per playbook, each as for one playbook.
@@ -309,3 +309,24 @@ def test_draft_json_carries_lint():
         "draft", "-f", "json", "--received-at", "2026-11-23T09:00:00Z", "My order is late"
     )
     assert json.loads(result.stdout)["lint"] == []
+
+
+def test_lint_on_a_private_channel(tmp_path):
+    asks = tmp_path / "asks.txt"
+    text = "Hi Dana, sorry! Could you send us your order number? We'll check. ^MK\n"
+    asks.write_text(text, encoding="utf-8")
+    # In public, asking for the order number is an error; in an e-mail it is the way.
+    result = invoke("lint", "--format", "line", "--channel", "x", str(asks))
+    assert result.exit_code == 1
+    assert ":error:private-data-in-public:" in result.stdout
+    result = invoke("lint", "--format", "line", "--channel", "email", str(asks))
+    assert (result.exit_code, result.stdout) == (0, "")
+    # Moving an e-mail "to DM" is the error there, and only there.
+    result = invoke("lint", "--format", "line", "--channel", "email", "-", input=GOOD)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "<stdin>:1:48:error:moves-private-in-private:'send us a DM': this conversation is already "
+        "private; ask for what you need right here.\n"
+    )
+    result = invoke("lint", "--format", "line", "--channel", "x", "-", input=GOOD)
+    assert (result.exit_code, result.stdout) == (0, "")

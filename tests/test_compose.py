@@ -779,10 +779,18 @@ def test_assembled_templates_render_like_their_includes(default, now, name):
         "who": "Dana",
         "agent": {"name": "Mia Koski", "first": "Mia", "initials": "MK"},
         "brand": default.data["brand"],
-        "channel": {"id": "x", "label": "X", "private": "a DM", "max_chars": 280, "can_hide": 1},
+        "channel": {
+            "id": "x",
+            "label": "X",
+            "private": "a DM",
+            "max_chars": 280,
+            "can_hide": 1,
+            "public": True,
+        },
         "case": case,
         "intent": d.intent,
         "private": True,
+        "ask_needs": False,
         "minutes": 120,
         "same_day": True,
         "sla": default.data["sla_minutes"],
@@ -807,7 +815,11 @@ def test_assembled_templates_render_like_their_includes(default, now, name):
     )
     # A review's stars alone, beside the usual comments.
     rated = {**base, "rating": 4, "rating_only": True, "problem": None}
-    for context, flags in [(base, f) for f in flags_sets] + [(rated, frozenset())]:
+    # A conversation that is already private: nothing moves, the needs are asked for.
+    email = {"id": "email", "label": "E-mail", "private": "", "max_chars": 10000, "can_hide": 0}
+    inbox = {**base, "channel": {**email, "public": False}, "private": False, "ask_needs": True}
+    cases = [(base, f) for f in flags_sets] + [(rated, frozenset()), (inbox, frozenset())]
+    for context, flags in cases:
         for seed in range(40):
             for short in (False, True):
                 ctx = {**context, "flags": flags, "evidence": {}, "short": short}
@@ -908,7 +920,7 @@ def test_empty_comment_is_a_usage_error(default, now):
 
 
 def test_unknown_channel_lists_valid_ones(default, now):
-    with pytest.raises(UsageError, match="valid: facebook, google-reviews, instagram"):
+    with pytest.raises(UsageError, match="valid: chat, email, facebook, google-reviews, instagram"):
         run("hello", default, now, channel="myspace")
 
 
@@ -1038,3 +1050,68 @@ def test_draft_never_crashes_and_never_echoes_control_characters(text, name, cha
     for reason in d.reasons:
         assert not _controls(reason.why)
     assert math.isfinite(len(d.note))
+
+
+def test_a_complaint_on_a_private_channel_asks_for_the_details_right_there(default, now):
+    text = "My order never arrived, it's been two weeks"
+    public = run(text, default, now, name="Dana", agent="Mia Koski", channel="x")
+    assert public.private_reply is not None
+    assert "DM" in (public.public_reply or "")
+    for channel in ("email", "chat", "messenger", "whatsapp", "instagram-dm"):
+        d = run(text, default, now, name="Dana", agent="Mia Koski", channel=channel)
+        reply = d.public_reply or ""
+        assert d.private_reply is None, channel
+        assert "order number and delivery postcode" in reply
+        assert not re.search(r"\bDM\b|in private|in public|Messenger", reply), reply
+        assert d.lint == ()
+        # The decision is the same: only how it is said changes.
+        assert (d.intent, d.action, d.case, d.due) == (
+            public.intent,
+            public.action,
+            public.case,
+            public.due,
+        )
+        whys = {r.rule: r.why for r in d.reasons}
+        label = default.data["channels"][channel]["label"]
+        assert whys["public-first"].startswith(f"{label} is already a private conversation")
+        assert "asked for right here" in whys["private-data-in-dm"]
+
+
+def test_an_escalation_on_a_private_channel_stays_an_escalation_without_a_dm(default, now):
+    text = "My lawyer will be in touch about the injury your product caused"
+    d = run(text, default, now, name="Chris", agent="Mia Koski", channel="email")
+    assert d.action == "escalate"
+    assert d.private_reply is None
+    reply = d.public_reply or ""
+    assert "within 24 hours" in reply
+    assert not re.search(r"\bDM\b|in private|public", reply), reply
+    assert "Escalate to the duty lead" in d.note
+
+
+def test_a_private_channel_reply_in_every_language_never_moves_to_dm(default, now):
+    from replybook.linter import lint as check
+
+    samples = default.data["samples"]["complaint"]
+    for lang in default.served():
+        d = run(samples[lang], default, now, name="Dana", channel="whatsapp", lang=lang)
+        assert d.private_reply is None, lang
+        found = check(d.public_reply or "", default, channel="whatsapp", lang=lang)
+        assert "moves-private-in-private" not in [f.rule for f in found], (lang, d.public_reply)
+
+
+def test_personal_data_in_a_private_message_is_not_hidden(default, now):
+    text = "My card number 4111 1111 1111 1111 was charged twice"
+    public = run(text, default, now, channel="facebook")
+    private = run(text, default, now, channel="email")
+    assert "shows personal data in public" in public.note
+    assert "shows personal data in public" not in private.note
+    assert "E-mail is private, so there is nothing to hide" in private.note
+
+
+@pytest.mark.parametrize("variant", range(1, 6))
+def test_a_private_message_mentioned_on_a_private_channel_isnt_moved_to_private(
+    default, now, variant
+):
+    d = run("Just sent you a DM", default, now, channel="chat", variant=variant)
+    assert "sent_private" in d.decision.flags  # type: ignore[union-attr]
+    assert "moves-private-in-private" not in [f.rule for f in d.lint], d.public_reply

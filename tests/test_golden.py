@@ -134,6 +134,29 @@ CASES = {
         "Kiitos nopeasta avusta, tosi hyvää palvelua!",
     ),
     "es-review": ("default", "x", "Lucía", None, "Mi pedido no ha llegado y nadie responde"),
+    # A conversation that is already private (an e-mail ticket, a WhatsApp chat): the reply
+    # asks for what the fix needs right there, with no private follow-up and no DM.
+    "email-complaint": (
+        "default",
+        "email",
+        "Dana Reyes",
+        "Mia Koski",
+        "My order still hasn't arrived and nobody answers the phone",
+    ),
+    "tr-whatsapp-complaint": (
+        "default",
+        "whatsapp",
+        "Ayşe Kaya",
+        "Mia Koski",
+        "Siparişim beş gündür gelmedi, kimse de dönüş yapmıyor",
+    ),
+    "email-escalation": (
+        "default",
+        "email",
+        "Chris",
+        "Mia Koski",
+        "My lawyer will be in touch about the injury your product caused",
+    ),
 }
 
 # Drafts that need a thread or the team's recent replies: (context, history).

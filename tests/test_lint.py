@@ -825,3 +825,61 @@ def test_an_acknowledgement_may_be_in_the_first_part(default):
 def test_one_finding_where_phrases_overlap(default):
     found = lint("Maybe try reading the instructions next time? ^MK", default)
     assert [f.match for f in found if f.rule == "condescending"] == ["Maybe try"]
+
+
+ASKS = "Hi Dana, sorry about your order. Could you send us your order number? We'll check. ^MK"
+MOVES = "Hi Dana, sorry about your order. Please send us a DM with the details. ^MK"
+
+
+def test_asking_for_personal_data_is_fine_on_a_private_channel(default):
+    assert "private-data-in-public" in rules_of(lint(ASKS, default, channel="x"))
+    assert "private-data-in-public" in rules_of(lint(ASKS, default))
+    for channel in ("email", "chat", "messenger", "whatsapp", "instagram-dm"):
+        assert "private-data-in-public" not in rules_of(lint(ASKS, default, channel=channel))
+
+
+def test_moving_to_dm_on_a_private_channel_is_flagged(default):
+    found = lint(MOVES, default, channel="email")
+    (finding,) = [f for f in found if f.rule == "moves-private-in-private"]
+    assert finding.match == "send us a DM"
+    assert finding.level == "error"
+    assert finding.message == (
+        "'send us a DM': this conversation is already private; ask for what you need right here."
+    )
+    # On a public channel, or with no channel given, a DM is the way to go private.
+    assert "moves-private-in-private" not in rules_of(lint(MOVES, default, channel="x"))
+    assert "moves-private-in-private" not in rules_of(lint(MOVES, default))
+    # Nor is acknowledging before the move a question on a private channel.
+    bare = "DM us your order number. ^MK"
+    assert "move-private-before-acknowledging" in rules_of(lint(bare, default, channel="x"))
+    assert "move-private-before-acknowledging" not in rules_of(lint(bare, default, channel="email"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "reply"),
+    [
+        ("tr", "Merhaba Ayşe, lütfen bize DM yoluyla sipariş numaranızı yazın. ^MK"),
+        ("ru", "Здравствуйте, Мария! Напишите нам в личные сообщения, пожалуйста. ^MK"),
+        ("fa", "سلام سارا، لطفاً در پیام خصوصی شماره‌ی سفارش را بفرستید."),
+        ("fi", "Hei Aino, lähetä meille yksityisviesti, niin selvitämme asian. ^MK"),
+    ],
+)
+def test_moving_to_dm_on_a_private_channel_is_flagged_in_every_language(default, lang, reply):
+    found = lint(reply, default, channel="whatsapp", lang=lang)
+    assert "moves-private-in-private" in rules_of(found)
+    assert "moves-private-in-private" not in rules_of(lint(reply, default, channel="x", lang=lang))
+
+
+def test_a_rule_channels_setting_is_checked(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "extends: default\nrules:\n  - id: my-rule\n    extends: existence\n    channels: email\n"
+        "    message: m\n    why: w\n    tokens: [wow]\n"
+        "    examples: {bad: [wow], good: [hi]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlaybookError) as info:
+        compile_rules(load_playbook(path))
+    assert str(info.value) == (
+        f"{path}:5: rules.my-rule.channels: channels must be one of any, public, private"
+    )

@@ -257,7 +257,14 @@ def test_zendesk_side_loaded_agents_and_admins_are_the_brand():
     assert found == [
         (
             1,
-            {"_line": 1, "id": "zd:9001", "text": LENA, "received_at": "2026-11-20T08:00:00Z"},
+            {
+                "_line": 1,
+                "id": "zd:9001",
+                "text": LENA,
+                # The author's name, from the users the comment list side-loads.
+                "name": "Lena Berg",
+                "received_at": "2026-11-20T08:00:00Z",
+            },
         ),
         (
             4,
@@ -265,6 +272,7 @@ def test_zendesk_side_loaded_agents_and_admins_are_the_brand():
                 "_line": 4,
                 "id": "zd:9004",
                 "text": PHOTO,
+                "name": "Lena Berg",
                 "received_at": "2026-11-20T09:30:00Z",
                 # The same author id is the customer; the internal note is in no thread.
                 "context": [
@@ -279,9 +287,9 @@ def test_zendesk_side_loaded_agents_and_admins_are_the_brand():
 
 def test_zendesk_lint_reads_the_agents_public_comments_against_the_requesters_latest():
     found, source = records("zendesk", "zendesk-conversation.json", "lint")
-    assert [(n, r["id"], r["comment"]) for n, r in found] == [
-        (2, "zd:9002", LENA),
-        (5, "zd:9005", PHOTO),
+    assert [(n, r["id"], r["comment"], r["name"]) for n, r in found] == [
+        (2, "zd:9002", LENA, "Lena Berg"),
+        (5, "zd:9005", PHOTO, "Lena Berg"),
     ]
     assert "parent_id" not in found[0][1] and source.skipped == 3
 
@@ -299,7 +307,10 @@ def test_zendesk_agent_ids_say_the_same_without_side_loaded_users(tmp_path):
     owner = Owner.of({"accounts": ["zd:7001", "zd:7002"]})
     with_ids = list(read_records(path, "zendesk", owner=owner).records())
     side_loaded, _ = records("zendesk", "zendesk-conversation.json")
-    assert [(n, r) for n, r, _ in with_ids] == side_loaded
+    # Without the users there is no name to read; everything else is the same.
+    assert [(n, r) for n, r, _ in with_ids] == [
+        (n, {k: v for k, v in r.items() if k != "name"}) for n, r in side_loaded
+    ]
 
 
 def test_zendesk_without_agents_known_reads_as_before(tmp_path):

@@ -269,3 +269,37 @@ def test_a_negation_groups_scope_is_phrase_or_clause(tmp_path):
     assert error_of(path).startswith(
         f"{path}:4: negations.mine.scope: expected phrase or clause, got 'sentence'"
     )
+
+
+def test_a_channel_public_setting_must_be_true_or_false(tmp_path):
+    path = write(
+        tmp_path / "p.yaml",
+        "extends: default\nchannels:\n  email:\n    public: 'no'\n",
+    )
+    assert error_of(path) == f"{path}:4: channels.email.public: expected true or false, got text"
+
+
+def test_the_default_playbook_has_private_channels_with_the_platforms_limits(default):
+    channels = default.data["channels"]
+    private = {c: channels[c]["max_chars"] for c in channels if channels[c].get("public") is False}
+    assert private == {
+        "email": 10000,
+        "chat": 4096,
+        "messenger": 2000,
+        "whatsapp": 4096,
+        "instagram-dm": 1000,
+    }
+    # The public channels say nothing: public is the default.
+    assert all("public" not in channels[c] for c in ("x", "facebook", "instagram"))
+
+
+def test_a_private_channel_is_labelled_in_every_served_language(default):
+    from replybook.playbook import language_text
+
+    for lang in default.served():
+        labels = {c: language_text(default, lang, "label", c) for c in ("email", "chat")}
+        assert all(labels.values()), lang
+    assert language_text(default, "tr", "label", "email") == "E-posta"
+    assert language_text(default, "en", "label", "email") == "E-mail"
+    # A brand name stays itself: X has no label of its own in Turkish.
+    assert language_text(default, "tr", "label", "x") is None

@@ -394,12 +394,13 @@ def test_chatwoot_webhook_events_one_a_line_map_the_channel():
                 "id": "cw:901",
                 "text": "Is the blue jacket back in stock?",
                 "name": "Lena Berg",
-                "channel": "instagram",
+                # Chatwoot's Instagram inbox holds direct messages: a private channel.
+                "channel": "instagram-dm",
                 "received_at": "2026-11-22T10:00:00Z",
             },
             None,
         ),
-        # A web widget is no channel of the playbook's: the record has none (the default).
+        # The website widget is a chat: already private too.
         (
             3,
             {
@@ -407,6 +408,7 @@ def test_chatwoot_webhook_events_one_a_line_map_the_channel():
                 "id": "cw:903",
                 "text": "Do you ship to Norway?",
                 "name": "Ola N",
+                "channel": "chat",
                 "received_at": "2026-11-22T11:00:00Z",
             },
             None,
@@ -434,6 +436,8 @@ def test_zendesk_tickets_skip_solved_unless_asked():
                 "_line": 3,
                 "id": "zd:35438",
                 "text": "I got a medium instead of a large",
+                # A web-form ticket is a private conversation: e-mail.
+                "channel": "email",
                 "received_at": "2026-11-23T08:00:00Z",
             },
             None,
@@ -442,6 +446,7 @@ def test_zendesk_tickets_skip_solved_unless_asked():
     answered = records("zendesk", "zendesk-tickets.json", include_answered=True)
     assert [r["id"] for _, r, _ in answered] == ["zd:35436", "zd:35437", "zd:35438"]
     assert answered[1][1]["name"] == "Li Wei"
+    assert answered[1][1]["channel"] == "email"
 
 
 def test_zendesk_comments_public_only_html_as_text():
@@ -815,6 +820,11 @@ def test_a_preset_file_of_ones_own(tmp_path):
             "extra: unknown key",
         ),
         ("preset: m\n  bad: [\n", "invalid YAML"),
+        (
+            "preset: m\ndescription: d\nreference: r\nrecords: x\nfields: {text: a,\n"
+            "  name: {path: author_id, lookup: {list: users, id: id}}}\n",
+            "fields.name.lookup: expected {list, id, field}",
+        ),
     ],
 )
 def test_a_bad_preset_is_one_line_naming_file_and_key(tmp_path, body, problem):
@@ -1168,3 +1178,96 @@ def test_presets_on_a_terminal_is_a_table():
     shown = buffer.getvalue()
     assert "Presets for --from" in shown
     assert "google-reviews" in shown and "twcs" in shown
+
+
+# ---------------------------------------------------------------------------------------
+# The source's own channel: private conversations (an e-mail, a chat, a DM) and public ones
+
+
+def test_zendesk_via_channel_says_which_tickets_are_already_private():
+    found = records("zendesk", "zendesk-channels.json")
+    assert [(r["id"], r.get("channel")) for _, r, _ in found] == [
+        ("zd:61001", "email"),  # an e-mail
+        ("zd:61002", "email"),  # the web form
+        ("zd:61003", "email"),  # the API
+        ("zd:61004", "email"),  # the mobile SDK's request form
+        ("zd:61005", "chat"),
+        ("zd:61006", "chat"),  # Zendesk messaging
+        ("zd:61007", "whatsapp"),
+        ("zd:61008", "messenger"),
+        ("zd:61009", "instagram-dm"),
+        ("zd:61010", "x"),  # a tweet stays public
+        ("zd:61011", "facebook"),
+        ("zd:61012", "email"),  # a via id: 4 is mail
+        ("zd:61013", None),  # a voicemail: no channel of the playbook's, the default
+    ]
+    # The sender an e-mail or a message names.
+    names = {r["id"]: r.get("name") for _, r, _ in found}
+    assert (names["zd:61001"], names["zd:61007"], names["zd:61002"]) == (
+        "Noor Saleh",
+        "Kai Müller",
+        None,
+    )
+
+
+def test_chatwoot_inbox_types_map_to_private_channels():
+    found = records("chatwoot", "chatwoot-inboxes.jsonl")
+    assert [(r["id"], r.get("channel")) for _, r, _ in found] == [
+        ("cw:1201", "email"),
+        ("cw:1202", "chat"),  # the website widget
+        ("cw:1203", "whatsapp"),
+        ("cw:1204", "messenger"),  # a Facebook Page inbox holds Messenger conversations
+        ("cw:1205", "instagram-dm"),
+        ("cw:1206", "x"),
+        ("cw:1207", "chat"),  # Telegram
+        ("cw:1208", None),  # a voice inbox: no channel of the playbook's
+    ]
+
+
+def test_zendesk_comments_take_their_authors_name_from_the_side_loaded_users():
+    found = records("zendesk", "zendesk-authors.json")
+    assert [(r["id"], r.get("name")) for _, r, _ in found] == [
+        ("zd:81001", "Jo Rivera"),  # the e-mail's sender, first
+        ("zd:81003", "Joanna Rivera"),  # the author, among the users
+        ("zd:81005", None),  # an author the document doesn't side-load
+    ]
+    # One author, whatever the spelling: the customer in their own thread.
+    assert [m["role"] for m in found[1][1]["context"]] == ["customer", "brand"]
+    assert [m["role"] for m in found[2][1]["context"]] == ["other", "brand", "other"]
+    # lint greets the customer it answers, never the agent who wrote the reply.
+    (linted,) = records("zendesk", "zendesk-authors.json", "lint")
+    assert (linted[1]["id"], linted[1]["name"]) == ("zd:81002", "Jo Rivera")
+
+
+def test_the_lookup_is_listed_with_the_preset():
+    (zendesk,) = [
+        p
+        for p in json.loads(invoke("presets", "-f", "json").stdout)["presets"]
+        if p["name"] == "zendesk"
+    ]
+    assert zendesk["fields"]["name"] == [
+        {"path": "via.source.from.name"},
+        {"path": "author_id", "lookup": {"list": "users", "id": "id", "field": "name"}},
+    ]
+
+
+def test_a_private_channels_draft_from_a_zendesk_export_asks_right_there(tmp_path):
+    result = invoke(
+        "draft",
+        "--batch",
+        str(FIXTURES / "zendesk-channels.json"),
+        "--from",
+        "zendesk",
+        "--no-store",
+        "--agent",
+        "Mia Koski",
+        "--received-at",
+        "2026-11-24T09:00:00Z",
+    )
+    assert result.exit_code == 0
+    drafts = {d["id"]: d for d in lines(result.stdout)}
+    email, tweet = drafts["zd:61003"], drafts["zd:61010"]
+    assert (email["channel"], email["private_reply"]) == ("email", None)
+    assert "DM" not in email["public_reply"]
+    assert tweet["channel"] == "x"
+    assert tweet["private_reply"] is not None and "DM" in tweet["public_reply"]

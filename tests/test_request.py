@@ -174,3 +174,24 @@ def test_what_went_wrong_in_the_clause_of_ones_own_mistake_is_no_complaint():
             "I accidentally ordered the wrong size, and your courier was so rude about it", PLAYBOOK
         ).matches.get("complaint", ())
     )
+
+
+@pytest.mark.parametrize(
+    "text, channel",
+    [
+        ("Can I move my booking to Friday?", "email"),
+        ("Rezervasyonumu cumaya erteleyebilir miyim?", "whatsapp"),
+        ("Можно ли перенести бронь на пятницу?", "chat"),
+        ("میشه رزروم رو به جمعه جابجا کنید؟", "messenger"),
+        ("Voinko siirtää varauksen perjantaille?", "email"),
+    ],
+)
+def test_a_request_on_a_private_channel_asks_for_what_it_needs_right_there(text, channel):
+    result = draft(text, PLAYBOOK, channel=channel, received_at=AT)
+    assert result.case == "request"
+    assert result.private_reply is None
+    reply = result.public_reply or ""
+    dm = re.compile(r"\bDM\b|личн|خصوصی|yksityisviesti|Messenger|مسنجر", re.IGNORECASE)
+    assert not dm.search(reply), reply
+    assert not APOLOGY.search(reply), reply
+    assert "public-first" in [r.rule for r in result.reasons]
