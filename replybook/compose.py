@@ -572,7 +572,13 @@ def _about(
         },
         "explain": text_for(topic.get("explain"), lang, own) if topic else None,
         "next_step": from_topic("next_step"),
-        "needs": from_topic("needs"),
+        # A request asks for what its topic needs, else for what is to be done.
+        "needs": (
+            (text_for(topic.get("needs"), lang, own) if topic else None)
+            or from_topic("request_needs")
+            if decision.case == "request"
+            else from_topic("needs")
+        ),
         "clarify": from_topic("clarify"),
         "timeline": from_topic("timeline"),
         "refusal": refusal,

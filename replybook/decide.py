@@ -432,6 +432,10 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     private = action == "escalate" or (
         case in ("complaint", "refusal", "incident", "request") and a.needs_private
     )
+    if case == "request" and a.peaks.get("request", 0.0) >= limits.get("request_action", 3.0):
+        # Something to do on the customer's order, booking or account ("can I change it?"):
+        # done in private, where they can say which one.
+        private = True
     route, route_by, found = _route(playbook, a, intent, action, flags, evidence, first)
     if found:
         evidence["route"] = found

@@ -848,6 +848,8 @@ _SCHEMA: dict[str, Any] = {
     "routes": "any",
     "timeline": _TEXT,
     "needs": _TEXT,
+    # What a request (the `request` case) asks for when its topic says nothing.
+    "request_needs": _TEXT,
     "next_step": _TEXT,
     # The one clarifying question a public reply asks when nothing needs to go private.
     "clarify": _TEXT,
@@ -884,6 +886,7 @@ _SCHEMA: dict[str, Any] = {
                 "timeline": "str?",
                 "incident": "str?",
                 "clarify": "str?",
+                "request_needs": "str?",
                 "private": ("map", "str"),
                 # A channel's name in this language, per channel (the note's).
                 "label": ("map", "str"),
@@ -1872,7 +1875,9 @@ def text_for(value: Any, lang: str, own: str | None = None) -> str | None:
 # top-level keys (``needs``, ``timeline``...; ``brand.team``; ``channels.<id>.private`` and
 # ``channels.<id>.label``); in any language they may be ``languages.<code>.texts.<key>``,
 # which wins.
-LANGUAGE_TEXTS = ("team", "needs", "timeline", "incident", "clarify", "private", "label")
+LANGUAGE_TEXTS = (
+    *("team", "needs", "request_needs", "timeline", "incident", "clarify", "private", "label"),
+)
 # The texts kept per channel (``languages.<code>.texts.private.<channel>``).
 _PER_CHANNEL = ("private", "label")
 

@@ -195,3 +195,17 @@ def test_a_request_on_a_private_channel_asks_for_what_it_needs_right_there(text,
     assert not dm.search(reply), reply
     assert not APOLOGY.search(reply), reply
     assert "public-first" in [r.rule for r in result.reasons]
+
+
+@pytest.mark.parametrize(
+    "text, needs",
+    [
+        ("I'd like to pause my membership for a month", "what you'd like us to do"),
+        ("Planımı bir aylığına dondurmak istiyorum", "ne yapmamızı istediğiniz"),
+    ],
+)
+def test_something_to_do_with_no_topic_goes_to_private_asking_what_and_which(text, needs):
+    d = decision(text)
+    assert d.case == "request" and d.private
+    result = draft(text, PLAYBOOK, received_at=AT)
+    assert needs in (result.private_reply or ""), result.private_reply
