@@ -442,8 +442,10 @@ def _thread(
             last_brand = found
             continue
         last_brand = None  # the customer spoke after it: the brand's turn is answered
-        score = _score(lexicon, found, "complaint")[0]
-        if score >= thresholds.get("complaint", 1.0):
+        # A complaint, or a request for help with a problem, is what a thread turns on.
+        if _score(lexicon, found, "complaint")[0] >= thresholds.get("complaint", 1.0) or (
+            _score(lexicon, found, "help_request")[0] >= thresholds.get("help_request", 1.0)
+        ):
             complained = True
         hit = _escalation(found)
         if hit and escalation is None:

@@ -764,6 +764,7 @@ _FLAG_REASONS: tuple[tuple[str, str], ...] = (
     ("angry", "never-argue/angry"),
     ("customer_mistake", "embrace-the-silly/mistake"),
     ("follow_up", "apologize-explain-fix/follow-up"),
+    ("continues", "apologize-explain-fix/continues"),
     ("detailed", "apologize-explain-fix/detailed"),
     ("answers_brand", "respond-all/answers"),
     ("sent_private", "respond-all/sent-private"),

@@ -293,6 +293,14 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or (complaint and detail() >= limits.get("detail_words", 4.0))
         # Rude, but telling a story of its own at length: that is a problem, not a troll.
         or (rude and detail() >= limits.get("rude_story_words", 12.0))
+        # A rude word said of a thing ("the battery sucks", "seats on this plane are crap"):
+        # the complaint names what it is about, however few its words. Not for abuse.
+        or (
+            complaint
+            and rude
+            and not abusive
+            and detail() >= limits.get("rude_thing_words", limits.get("detail_words", 4.0))
+        )
     )
     if thread.follow_up and (complaint or still):
         complaint = True
@@ -364,6 +372,16 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         intent = "complaint"
     else:
         intent = "other"
+    if (
+        intent == "other"
+        and thread.complained
+        and not thread.brand_replied
+        and not (a.escalation or fixed)
+    ):
+        # More from a customer whose complaint in this thread nobody has answered yet ("any
+        # update??", "look at this"): the same complaint, still waiting for its answer.
+        intent = "complaint"
+        note("continues", None)
 
     # A review's stars (see the playbook's thresholds): a low rating is a complaint and a
     # high one with nothing negative praise, unless the text clearly says otherwise.
