@@ -296,8 +296,7 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         # A rude word said of a thing ("the battery sucks", "seats on this plane are crap"):
         # the complaint names what it is about, however few its words. Not for abuse.
         or (
-            complaint
-            and rude
+            rude
             and not abusive
             and detail() >= limits.get("rude_thing_words", limits.get("detail_words", 4.0))
         )

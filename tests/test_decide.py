@@ -563,3 +563,60 @@ def test_a_yes_with_the_fault_still_there_is_no_fix():
     for answer in ("Yes, unfortunately it still drops", "Yeah, it's still dropping every hour"):
         d = decision(answer, thread)
         assert (d.intent, d.case) == ("complaint", "complaint"), answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmePhone battery sucks since the last update",
+        "@AcmeAir the seats on this plane are crap",
+        "@AcmeTel wifi is shit again tonight",
+    ],
+)
+def test_a_rude_word_said_of_a_thing_is_a_complaint_answered(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply")
+    assert "specific_problem" in d.flags
+
+
+@pytest.mark.parametrize(
+    "text", ["@AcmeTel you guys are trash lol", "@AcmeTel you lot are a joke, absolute clowns"]
+)
+def test_rude_about_nothing_in_particular_is_still_skipped(text):
+    assert (decision(text).intent, decision(text).action) == ("troll", "skip")
+
+
+def test_more_of_an_unanswered_complaint_continues_it():
+    thread = [
+        {"role": "customer", "text": "@AcmeTel my internet has been down since Monday"},
+        {"role": "customer", "text": "@AcmeTel been on hold for an hour now"},
+    ]
+    d = decision("@AcmeTel look at this", thread)
+    assert d.intent == "complaint"
+    assert "continues" in d.flags
+    # Once the brand has answered, a bare "hello" is no complaint of its own.
+    answered = [*thread, {"role": "brand", "text": "We're sorry, we've sent you a DM."}]
+    assert "continues" not in decision("@AcmeTel hello", answered).flags
+    # Nor when the customer says it works again.
+    assert "continues" not in decision("@AcmeTel it came back on this morning", thread).flags
+
+
+def test_a_help_request_earlier_in_a_thread_is_complaining_in_it():
+    thread = [{"role": "customer", "text": "@AcmeApp having trouble with the checkout, any ideas?"}]
+    d = decision("@AcmeApp see the screenshot", thread)
+    assert d.intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeRail so you bump the prices up again. How's that fair",
+        "@AcmeTel can someone call me back? third time asking",
+        "@AcmeShop ordered three weeks ago and nothing",
+        "@AcmeTel any news on when the broadband will be fixed?",
+        "@AcmeRail what's the point of booking a seat?",
+        "@AcmeTel no reply till now",
+    ],
+)
+def test_rhetorical_complaints_are_complaints(text):
+    assert decision(text).intent == "complaint"
