@@ -814,3 +814,19 @@ def test_a_languages_thresholds_apply_to_its_messages_only(tmp_path):
 )
 def test_praise_in_everyday_review_words(text):
     assert decision(text).intent == "praise"
+
+
+# "که" typed with the key beside it ("چیزی گه میخواستم") is no insult; "گه" said as one is.
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("این هدفون همون چیزی گه میخواستم بود، عالیه", False),
+        ("باید بگم گه از خریدم خیلی راضیم", False),
+        ("گه خوردی", True),
+    ],
+)
+def test_ke_typed_as_ge_is_no_insult(text, abusive):
+    a = analyze(text, PLAYBOOK)
+    assert a.abusive is abusive and a.rude is abusive
+    if not abusive:
+        assert decision(text).intent == "praise"
