@@ -650,6 +650,69 @@ def test_a_review_that_finds_fault_is_a_complaint(text):
     assert decision(text).intent == "complaint"
 
 
+# A review's fault in general words: what should be strong is weak, worth less than it
+# costs, not recommended, unlike its description, coming apart, used or unsealed, money
+# wasted, dearer than elsewhere, done badly, scratching or blurring, slow to respond, worse
+# than another, not up to its price, many faults, never again.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "صدای بلندگوش خیلی کمه",
+        "نور صفحه‌اش پایینه",
+        "اصلا ارزش این قیمت رو نداره",
+        "اصلا پیشنهادش نمیکنم",
+        "با توضیحات سایت همخونی نداره",
+        "بعد از یه هفته دوخت‌هاش باز شد",
+        "کالا دست دوم بود و پلمپ نبود",
+        "پولم رو هدر دادم",
+        "باتریش نصف روز هم دوام نمیاره",
+        "گرون‌تر از بازار بود",
+        "این کرم پوستم رو قرمز کرد",
+        "دوربینش تو شب خوب عکس نمی‌گیره",
+        "ساعتش قدم‌ها رو درست نمی‌شماره",
+        "صفحه‌اش زود خط میفته",
+        "عکس‌هاش تاره",
+        "اثر انگشتش خیلی دیر تشخیص میده",
+        "نسبت به مدل قبلی خیلی ضعیف‌تره",
+        "کیفیتش در حد قیمتش نیست",
+        "لبه‌هاش تیزه و دست رو اذیت می‌کنه",
+        "کفی کفش بعد از دو هفته جدا شد",
+        "قاب گوشی بعد یه ماه زرد شد",
+        "چایی‌ساز بعد از دو بار استفاده نشتی پیدا کرد",
+        "هدفون یه طرفش کار نمی‌کنه",
+        "رنگ لباس با عکس سایت خیلی فرق داشت",
+        "مانتو کوچیک‌تر از جدول سایز بود",
+        "با این قیمت انتظار خیلی بیشتری داشتم",
+        "قیمتش خیلی بالاست",
+        "این مدل ایرادات زیادی داره",
+        "دیگه هیچ وقت ازشون نمی‌خرم",
+    ],
+)
+def test_a_review_fault_in_general_words_is_a_complaint(text):
+    assert decision(text).intent == "complaint"
+
+
+# The same words where they praise: low is good for fan noise or power use, a fault of one
+# part denied, others' complaint quoted, no difference from the picture.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "صدای فنش خیلی کمه و بی‌صداست",
+        "این ماشین لباسشویی سر و صداش خیلی کمه، عالیه",
+        "صدا و لرزشش خیلی کمه",
+        "از مواد خوبی استفاده شده بود",
+        "مصرف باتریش خیلی کمه، عالیه",
+        "مشکل تاچ نداره و خیلی روانه",
+        "بعضی گفتند سرعتش کمه ولی مال من عالیه",
+        "رنگش با عکس هیچ فرقی نداشت، راضیم",
+        "بادوامه و به دردم خورد، ارزششو داره",
+        "گوشی کاملیه و تو این قیمت بی‌رقیبه",
+    ],
+)
+def test_general_fault_words_where_they_praise_are_no_complaint(text):
+    assert decision(text).intent != "complaint"
+
+
 # A fault said not to happen (any verb), a bad word negated, no problem worth naming, the
 # customer's own heavy use, others' complaints quoted to be answered: no complaint.
 @pytest.mark.parametrize(
@@ -742,7 +805,31 @@ def test_a_languages_thresholds_apply_to_its_messages_only(tmp_path):
         "عالیییی",
         "خیلیییی خوبه",
         "سبکه و محکمه",
+        # Complete, useful, well-made, unrivalled, liked, lasting, a fine sound.
+        "گوشی کاملیه",
+        "خیلی به دردم خورد",
+        "باکیفیته",
+        "بی‌رقیبه",
+        "دوسش دارم",
+        "ماندگاری بالایی داره",
+        "خیلی خوش‌صداست",
     ],
 )
 def test_praise_in_everyday_review_words(text):
     assert decision(text).intent == "praise"
+
+
+# "که" typed with the key beside it ("چیزی گه میخواستم") is no insult; "گه" said as one is.
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("این هدفون همون چیزی گه میخواستم بود، عالیه", False),
+        ("باید بگم گه از خریدم خیلی راضیم", False),
+        ("گه خوردی", True),
+    ],
+)
+def test_ke_typed_as_ge_is_no_insult(text, abusive):
+    a = analyze(text, PLAYBOOK)
+    assert a.abusive is abusive and a.rude is abusive
+    if not abusive:
+        assert decision(text).intent == "praise"
