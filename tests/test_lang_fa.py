@@ -262,6 +262,11 @@ def test_lint_flags_swearing_and_a_joke_on_a_complaint():
     [
         # Everyday complaints: outages, things that stopped working, warranty, nobody calls.
         ("دو روزه وای‌فای خونه قطعه و هیچ‌کس زنگ نزد", "complaint", "reply"),
+        # Praise beside a crash is irony; thieves with nothing named is rude, with a
+        # charge named it is a complaint answered.
+        ("عالیه! دوباره اپ کرش کرد", "complaint", "reply"),
+        ("شما یه مشت دزدید", "troll", "skip"),
+        ("یه مشت دزدید، دوبار از کارتم پول کم کردید و هنوز برنگردوندید", "complaint", "reply"),
         (
             "اسپیکری که گرفتم دیگه صدا نمیده، نمایندگی میگه گارانتیش قبول نمی‌کنه",
             "complaint",
