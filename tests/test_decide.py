@@ -620,3 +620,23 @@ def test_a_help_request_earlier_in_a_thread_is_complaining_in_it():
 )
 def test_rhetorical_complaints_are_complaints(text):
     assert decision(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeShop how long does delivery to France usually take?",
+        "@AcmeShop is the refund policy 30 or 60 days?",
+        "İade politikası kaç gün?",
+        "Обычно сколько идёт доставка до Казани?",
+        "Kuinka kauan toimitus yleensä kestää Ouluun?",
+        "شرایط مرجوعی کالا چیه؟",
+    ],
+)
+def test_asking_how_things_usually_are_is_a_question(text):
+    assert decision(text).intent == "question"
+
+
+def test_a_complaint_about_the_policy_is_still_a_complaint():
+    d = decision("@AcmeShop your refund policy is a joke, still waiting 5 weeks for my money")
+    assert d.intent == "complaint"
