@@ -640,3 +640,17 @@ def test_asking_how_things_usually_are_is_a_question(text):
 def test_a_complaint_about_the_policy_is_still_a_complaint():
     d = decision("@AcmeShop your refund policy is a joke, still waiting 5 weeks for my money")
     assert d.intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeCars mine needs replacing after 5 years. Not a happy customer!",
+        "@AcmeRail my ticket was not accepted at the barrier",
+        "@AcmeBank i cant log into the website but it works on my phone",
+        "@AcmeTel i still await your response about my bill",
+        "@AcmeBeer this is the last time i buy your lager",
+    ],
+)
+def test_more_everyday_complaints(text):
+    assert decision(text).intent == "complaint"
