@@ -381,6 +381,8 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         # update??", "look at this"): the same complaint, still waiting for its answer.
         intent = "complaint"
         note("continues", None)
+        # What went wrong is in the thread already: no "what happened?" in reply.
+        note("detailed", None)
 
     # A review's stars (see the playbook's thresholds): a low rating is a complaint and a
     # high one with nothing negative praise, unless the text clearly says otherwise.
