@@ -654,3 +654,31 @@ def test_a_complaint_about_the_policy_is_still_a_complaint():
 )
 def test_more_everyday_complaints(text):
     assert decision(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeAir your crew did an amazing job today with a delayed flight - thank you!",
+        "Gecikmeye rağmen ekip harikaydı, teşekkürler!",
+        "Несмотря на задержку, экипаж был великолепен, спасибо!",
+        "Viivästyksestä huolimatta henkilökunta oli mahtavaa, kiitos!",
+        "با وجود تاخیر، خدمه فوق‌العاده بودند، ممنون!",
+    ],
+)
+def test_praise_for_handling_a_problem_is_praise_not_irony(text):
+    d = decision(text)
+    assert d.intent == "praise"
+    assert "sarcastic" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeAir despite the delay, nobody told us anything for 3 hours",
+        "@AcmeAir thanks for the delayed flight, amazing job",
+        "Gecikmeye rağmen kimse bilgi vermedi, rezalet",
+    ],
+)
+def test_a_problem_beside_the_circumstance_is_still_a_complaint(text):
+    assert decision(text).intent == "complaint"
