@@ -147,6 +147,8 @@ class _Lexicon:
         # Every kind of signal the playbook has words for, in any language, so that the
         # decision can read a kind's score (zero) even where a language lacks its words.
         self.kinds = tuple(sorted(playbook.get("signals") or {}))
+        spec = (playbook.get("languages") or {}).get(lang) or {}
+        endings = tuple(str(e).casefold() for e in spec.get("apostrophe_optional") or ())
         for kind in self.kinds:
             groups = ((playbook.get("signals") or {}).get(kind) or {}).get(lang) or {}
             weights: dict[str, float] = {}
@@ -157,6 +159,12 @@ class _Lexicon:
                         self.index.add(("raw", kind, float(weight)), [phrase])
                     elif phrase:
                         weights.setdefault(phrase, float(weight))
+            if endings:
+                # "whats going on", "cant log in": the phrase as typed without apostrophes.
+                for phrase, weight in list(weights.items()):
+                    bare = _without_apostrophes(phrase, endings)
+                    if bare != phrase:
+                        weights.setdefault(bare, weight)
             self.index.add(("signal", kind), weights)
             self.weights[kind] = weights
         self.raw_keys = _raw_keys(self.index)
@@ -177,6 +185,19 @@ class _Lexicon:
         self.index.add(("figures", "", 0), figures)
         for group, spec in (playbook.get("negations") or {}).items():
             self.index.add(("negations", str(group), 0), phrases_for(spec.get("phrases"), lang))
+
+
+def _without_apostrophes(phrase: str, endings: tuple[str, ...]) -> str:
+    """``phrase`` with the apostrophe dropped from each word that ends in one of
+    ``endings`` (a language's ``apostrophe_optional``: "what's" -> "whats")."""
+    if "'" not in phrase:
+        return phrase
+    words = phrase.split(" ")
+    for i, word in enumerate(words):
+        folded = word.casefold()
+        if "'" in word and folded.endswith(endings) and not folded.startswith("'"):
+            words[i] = word.replace("'", "")
+    return " ".join(words)
 
 
 def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[Match]]:

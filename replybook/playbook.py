@@ -907,6 +907,7 @@ _SCHEMA: dict[str, Any] = {
             # rtl: replies keep links, handles, numbers and names whole (channels' bidi).
             "direction": "str?",
             "suffix_marks": ("list", "str"),
+            "apostrophe_optional": ("list", "str"),
             "join_prefixes": ("list", "str"),
             "join_suffixes": ("list", "str"),
             # The decision's thresholds for a message in this language, over `thresholds`.

@@ -682,3 +682,33 @@ def test_praise_for_handling_a_problem_is_praise_not_irony(text):
 )
 def test_a_problem_beside_the_circumstance_is_still_a_complaint(text):
     assert decision(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeBank whats going on with the app today",
+        "@AcmeShop im so fed up, my order still hasnt arrived",
+        "@AcmeAir are you serious? 4 hours on the tarmac?",
+        "@AcmeBank do you even read your DMs?",
+        "@AcmeAir why do you keep changing my seat",
+        "@AcmeGame when are the servers coming back up",
+    ],
+)
+def test_complaints_typed_quickly_are_complaints(text):
+    assert decision(text).intent == "complaint"
+
+
+def test_servers_back_up_with_thanks_is_a_turnaround():
+    d = decision("@AcmeGame servers are back up, thanks!")
+    assert d.intent == "praise" and "turnaround" in d.flags
+
+
+def test_apostrophes_are_optional_only_for_the_listed_endings():
+    from replybook.analyze import _without_apostrophes
+
+    endings = ("n't", "'s", "'m")
+    assert _without_apostrophes("what's going on", endings) == "whats going on"
+    assert _without_apostrophes("can't log in", endings) == "cant log in"
+    assert _without_apostrophes("we'll see", endings) == "we'll see"
+    assert _without_apostrophes("'s", endings) == "'s"
