@@ -712,3 +712,25 @@ def test_apostrophes_are_optional_only_for_the_listed_endings():
     assert _without_apostrophes("can't log in", endings) == "cant log in"
     assert _without_apostrophes("we'll see", endings) == "we'll see"
     assert _without_apostrophes("'s", endings) == "'s"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeTel it needs to be fixed. Permanently. Now.",
+        "@AcmeRail what's the reason all trains are at a standstill?",
+        "@AcmeShop what are you doing about price gouging on cleaning spray?",
+        "Gotta luv @AcmeRail, finally get through and they tried to charge me double",
+    ],
+)
+def test_more_complaints_from_real_shapes(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "turnaround" not in d.flags
+
+
+def test_sadly_yes_to_still_ongoing_is_a_follow_up_complaint():
+    thread = [
+        {"role": "customer", "text": "@AcmeStream the show keeps failing to play"},
+        {"role": "brand", "text": "Sorry! Is this still ongoing? Which device?"},
+    ]
+    assert decision("@AcmeStream Sadly yes", thread).intent == "complaint"
