@@ -734,3 +734,12 @@ def test_sadly_yes_to_still_ongoing_is_a_follow_up_complaint():
         {"role": "brand", "text": "Sorry! Is this still ongoing? Which device?"},
     ]
     assert decision("@AcmeStream Sadly yes", thread).intent == "complaint"
+
+
+def test_works_after_the_brand_asked_to_see_if_it_helps_is_a_turnaround():
+    thread = [
+        {"role": "customer", "text": "@AcmeApp the new update made the app unusable"},
+        {"role": "brand", "text": "Sorry! Could you log out and back in to see if it helps?"},
+    ]
+    assert "turnaround" in decision("@AcmeApp Works. Blame the phone update.", thread).flags
+    assert decision("@AcmeApp still crashing", thread).intent == "complaint"
