@@ -222,9 +222,10 @@ def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[
     spans: dict[str, list[tuple[int, int]]] = {}
 
     def span(group: str, m: Match) -> tuple[int, int]:
-        if group not in clauses:
+        until = clauses.get(group)
+        if until is None:
             return m.start(), m.end()
-        end = _CLAUSE_END.search(text, m.end())
+        end = until.search(text, m.end())
         return m.start(), end.start() if end else len(text)
 
     for key in groups:
@@ -247,15 +248,20 @@ def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[
     return out
 
 
-# Where a clause ends, for a negation group of ``scope: clause``.
+# Where a clause ends, for a negation group of ``scope: clause``, and a sentence, for one
+# of ``scope: sentence`` (what is supposed runs on past the comma: "let's say it doesn't
+# arrive, can I still return it?").
 _CLAUSE_END = re.compile(r"[,.;:!?\n،؛؟]|\s[-–—]\s")
+_SENTENCE_END = re.compile(r"[.;!?\n؛؟]|\s[-–—]\s")
+_SCOPES = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END}
 
 
 def _cancels(
     playbook: Playbook,
-) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]], frozenset[str]]:
+) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]], dict[str, re.Pattern[str]]]:
     """Each negation group's kinds (signal kinds, and ``topics``), the groups that take
-    their phrases from a signal kind, by that kind, and the groups of clause scope."""
+    their phrases from a signal kind, by that kind, and where each group of clause or
+    sentence scope stops cancelling."""
     groups = playbook.get("negations") or {}
     cancels = {
         str(g): frozenset(str(k) for k in spec.get("cancels") or ()) for g, spec in groups.items()
@@ -264,7 +270,11 @@ def _cancels(
     for group, spec in groups.items():
         if spec.get("signal"):
             sources[str(spec["signal"])] = (*sources.get(str(spec["signal"]), ()), str(group))
-    clauses = frozenset(str(g) for g, spec in groups.items() if spec.get("scope") == "clause")
+    clauses = {
+        str(g): _SCOPES[str(spec["scope"])]
+        for g, spec in groups.items()
+        if spec.get("scope") in _SCOPES
+    }
     return cancels, sources, clauses
 
 

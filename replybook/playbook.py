@@ -802,7 +802,8 @@ _SCHEMA: dict[str, Any] = {
     # `signal`: the group's phrases are that signal kind's own (a request's "can I cancel"
     # is no complaint about a cancellation).
     # `scope: clause`: a match cancels to the end of its clause, not just its own words
-    # ("I accidentally ordered the wrong size, ...": the wrong size is the customer's own).
+    # ("I accidentally ordered the wrong size, ...": the wrong size is the customer's own);
+    # `scope: sentence`, to the end of its sentence, past commas.
     "negations": (
         "map",
         {"cancels": ("list", "str"), "phrases": _PHRASES, "signal": "str?", "scope": "str?"},
@@ -1113,9 +1114,9 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                 origins,
                 file,
             )
-        if spec.get("scope") not in (None, "phrase", "clause"):
+        if spec.get("scope") not in (None, "phrase", "clause", "sentence"):
             raise _fail(
-                f"expected phrase or clause, got {spec.get('scope')!r}",
+                f"expected phrase, clause or sentence, got {spec.get('scope')!r}",
                 f"negations.{group}.scope",
                 origins,
                 file,

@@ -743,3 +743,25 @@ def test_works_after_the_brand_asked_to_see_if_it_helps_is_a_turnaround():
     ]
     assert "turnaround" in decision("@AcmeApp Works. Blame the phone update.", thread).flags
     assert decision("@AcmeApp still crashing", thread).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let's say one doesn't have a costume, could one still get that deal? @AcmeBurrito",
+        "@AcmeShop what if my order doesn't arrive by Friday? can I still return it?",
+        "Diyelim ki kargo gelmedi, ne yapmalıyım?",
+        "Допустим, посылка не придёт к пятнице, что тогда?",
+        "Entä jos paketti ei tule perjantaihin mennessä?",
+        "فرض کنید سفارش تا جمعه نرسه، چکار باید بکنم؟",
+    ],
+)
+def test_a_problem_supposed_is_a_question_not_a_complaint(text):
+    assert decision(text).intent == "question"
+
+
+def test_a_problem_had_beside_a_supposed_one_is_a_complaint():
+    # The supposing stops at the end of its sentence.
+    assert decision("@AcmeShop what if I need it Friday? my order never arrived").intent == (
+        "complaint"
+    )

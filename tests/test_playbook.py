@@ -261,13 +261,13 @@ def test_a_negation_group_may_borrow_only_a_signal_kinds_phrases(tmp_path):
     assert message.startswith(f"{path}:4: negations.mine.signal: unknown signal kind 'grumble'")
 
 
-def test_a_negation_groups_scope_is_phrase_or_clause(tmp_path):
+def test_a_negation_groups_scope_is_phrase_clause_or_sentence(tmp_path):
     path = write(
         tmp_path / "p.yaml",
-        "extends: default\nnegations:\n  mine:\n    scope: sentence\n    cancels: [complaint]\n",
+        "extends: default\nnegations:\n  mine:\n    scope: paragraph\n    cancels: [complaint]\n",
     )
     assert error_of(path).startswith(
-        f"{path}:4: negations.mine.scope: expected phrase or clause, got 'sentence'"
+        f"{path}:4: negations.mine.scope: expected phrase, clause or sentence, got 'paragraph'"
     )
 
 
