@@ -17,9 +17,48 @@ os.environ.pop("GITHUB_STEP_SUMMARY", None)
 os.environ["REPLYBOOK_DB"] = os.path.join(tempfile.mkdtemp(prefix="replybook-test-db-"), "r.db")
 
 from replybook import load_playbook  # noqa: E402
+from replybook import playbook as _playbook_module  # noqa: E402
 from replybook.playbook import Playbook  # noqa: E402
+from replybook.resources import data_dir  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+def _memoize_shipped_yaml() -> None:
+    """Parse each shipped playbook file (playbooks/, lang/*.yaml) once per test process.
+
+    Hundreds of tests load a playbook of their own that ``extends: default``; each such load
+    would parse the default playbook and its language files again (about 1.5 s of YAML each).
+    The parse of a shipped file doesn't depend on the test, so it is kept, keyed like the
+    on-disk cache by path, size and modification time, and every caller gets its own copy
+    (loading mutates what it reads). A test's own files, and any file outside the shipped
+    playbooks folder, are always read by the real reader; an error is never kept.
+    """
+    import marshal
+
+    real = _playbook_module._read_yaml
+    shipped = str(data_dir() / "playbooks") + os.sep
+    kept: dict[tuple[str, int, int], tuple[bytes, dict]] = {}
+
+    def read_yaml(path):  # type: ignore[no-untyped-def]
+        name = os.path.realpath(path)
+        if not name.startswith(shipped):
+            return real(path)
+        st = os.stat(name)
+        key = (str(path), st.st_size, st.st_mtime_ns)
+        if key not in kept:
+            data, origins = real(path)
+            try:
+                kept[key] = (marshal.dumps(data), dict(origins))
+            except ValueError:  # a value marshal can't copy: not kept
+                return data, origins
+        blob, origins = kept[key]
+        return marshal.loads(blob), dict(origins)
+
+    _playbook_module._read_yaml = read_yaml
+
+
+_memoize_shipped_yaml()
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +119,25 @@ def store_target(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "team.db")
     return request.getfixturevalue("pg_server").fresh_url()
+
+
+# The longest tests, started first: with the suite spread over a few workers, a test of a
+# minute that starts last is a minute of one worker running while the others sit idle. Only
+# the order changes: each of these is self-contained (its own files, processes and store).
+_LONG_FIRST = (
+    # pre-commit pip-installs replybook into an environment of its own: mostly waiting on
+    # the package index, while the other workers run the rest.
+    "tests/test_precommit.py::",
+    # replybook test over each built-in playbook: every phrasing in every language.
+    "tests/test_lint.py::test_builtin_playbooks_pass_their_own_test",
+)
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    def rank(item):  # type: ignore[no-untyped-def]
+        for n, prefix in enumerate(_LONG_FIRST):
+            if item.nodeid.startswith(prefix):
+                return n
+        return len(_LONG_FIRST)
+
+    items.sort(key=rank)  # stable: everything else keeps its order

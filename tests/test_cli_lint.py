@@ -28,6 +28,33 @@ def invoke(*args: str, input: str | None = None):
     return runner.invoke(app, list(args), input=input)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _each_playbook_tested_once():
+    """``replybook test`` drafts and lints every phrasing of a playbook: seconds each time.
+    The tests below run it on the same few playbooks again and again, with options
+    (--fail-level, -f json, several files at once) that change only what is done with the
+    report. The check itself is pure (a playbook in, a report out), so within this module
+    each playbook, by the content of its files and templates, is checked once; every
+    command is still run and its output and exit code asserted."""
+    import hashlib
+
+    from replybook import selftest
+
+    real = selftest.run
+    reports: dict[tuple[object, ...], object] = {}
+
+    def run(book):  # type: ignore[no-untyped-def]
+        files = tuple(hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in book.files)
+        key = (book.name, files, tuple(sorted(book.templates.items())))
+        if key not in reports:
+            reports[key] = real(book)
+        return reports[key]
+
+    selftest.run = run
+    yield
+    selftest.run = real
+
+
 def test_line_format(files):
     result = invoke("lint", "--format", "line", files["bad"], files["good"])
     assert result.exit_code == 1

@@ -1042,9 +1042,14 @@ def _controls(text: str) -> list[str]:
     channel=st.sampled_from(["x", "facebook", "tiktok"]),
     history=st.lists(st.text(max_size=60), max_size=3),
 )
-def test_draft_never_crashes_and_never_echoes_control_characters(text, name, channel, history):
-    book = load_playbook("default")
-    d = draft(text, book, name=name, channel=channel, agent="Mia Koski", now=NOW, history=history)
+def test_draft_never_crashes_and_never_echoes_control_characters(
+    default, text, name, channel, history
+):
+    # One playbook for every example (drafting doesn't change it): a playbook loaded anew
+    # for each example compiled its templates and word lists again each time.
+    d = draft(
+        text, default, name=name, channel=channel, agent="Mia Koski", now=NOW, history=history
+    )
     for reply in (d.public_reply, d.private_reply, d.note):
         assert not _controls(reply or ""), repr(reply)
     for reason in d.reasons:
