@@ -120,24 +120,3 @@ def store_target(request, tmp_path) -> str:
         return str(tmp_path / "team.db")
     return request.getfixturevalue("pg_server").fresh_url()
 
-
-# The longest tests, started first: with the suite spread over a few workers, a test of a
-# minute that starts last is a minute of one worker running while the others sit idle. Only
-# the order changes: each of these is self-contained (its own files, processes and store).
-_LONG_FIRST = (
-    # pre-commit pip-installs replybook into an environment of its own: mostly waiting on
-    # the package index, while the other workers run the rest.
-    "tests/test_precommit.py::",
-    # replybook test over each built-in playbook: every phrasing in every language.
-    "tests/test_lint.py::test_builtin_playbooks_pass_their_own_test",
-)
-
-
-def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    def rank(item):  # type: ignore[no-untyped-def]
-        for n, prefix in enumerate(_LONG_FIRST):
-            if item.nodeid.startswith(prefix):
-                return n
-        return len(_LONG_FIRST)
-
-    items.sort(key=rank)  # stable: everything else keeps its order
