@@ -168,8 +168,13 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         and a.refusal is None
         and not thread.follow_up
     )
+    # Answering the brand's question, weak words are the answer ("No, I haven't tried
+    # that"): only a phrase at least `answer_cue` telling says the problem again.
+    answering = thread.brand_asked and a.peaks.get("complaint", 0.0) < limits.get(
+        "answer_cue", 0.0
+    )
     complaint = (
-        (over("complaint", complaint_score) and cue and not reserved)
+        (over("complaint", complaint_score) and cue and not reserved and not answering)
         or a.refusal is not None
         or sarcastic
         # Written to a support account, a weaker complaint is still one.

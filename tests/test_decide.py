@@ -765,3 +765,20 @@ def test_a_problem_had_beside_a_supposed_one_is_a_complaint():
     assert decision("@AcmeShop what if I need it Friday? my order never arrived").intent == (
         "complaint"
     )
+
+
+@pytest.mark.parametrize(
+    ("thread_text", "ask", "answer", "intent"),
+    [
+        ("@AcmeTV channel 454 is broken", "Have you tried restarting the box?",
+         "@AcmeTV no I haven't tried that", "other"),
+        ("@AcmeTV channel 454 is broken", "Have you tried restarting the box?",
+         "@AcmeTV I did, didn't help", "complaint"),
+        ("@AcmeTV 454 kanalı bozuk", "Modemi yeniden başlattınız mı?", "Hayır, denemedim", "other"),
+        ("@AcmeTV 454 kanalı bozuk", "Modemi yeniden başlattınız mı?",
+         "Evet, hâlâ çalışmıyor", "complaint"),
+    ],
+)
+def test_answering_the_brands_question_weak_words_are_the_answer(thread_text, ask, answer, intent):
+    thread = [{"role": "customer", "text": thread_text}, {"role": "brand", "text": ask}]
+    assert decision(answer, thread).intent == intent
