@@ -583,7 +583,8 @@ def test_a_rude_word_said_of_a_thing_is_a_complaint_answered(text):
     "text", ["@AcmeTel you guys are trash lol", "@AcmeTel you lot are a joke, absolute clowns"]
 )
 def test_rude_about_nothing_in_particular_is_still_skipped(text):
-    assert (decision(text).intent, decision(text).action) == ("troll", "skip")
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip")
 
 
 def test_more_of_an_unanswered_complaint_continues_it():
