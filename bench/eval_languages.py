@@ -3,7 +3,7 @@
     python bench/eval_languages.py [--eval ../shared/eval] [--playbook default] [--errors N]
                                    [--lang tr,ru,fa,fi]
 
-Two parts, printed as tables (nothing is timed or asserted):
+Three parts, printed as tables (nothing is timed or asserted):
 
 1. The hand-written sets bench/sets/decisions-<lang>.jsonl (bench/sets/README.md): each
    message is analysed with its thread (``context``) and decided,
@@ -13,7 +13,12 @@ Two parts, printed as tables (nothing is timed or asserted):
    a specific problem moderated or skipped, a safety report not escalated); then a
    confusion table of intents per language (all rows).
 
-2. The shared evaluation data (``--eval``), macro F1 as bench/eval_intent.py counts it:
+2. The probe sets bench/sets/probe-<lang>.jsonl (en too), written the same way as the
+   decision sets, later, to test the engine on messages nobody tuned it on: each row says
+   its half, "tune" (written first; words were tuned on them) or "blind" (written after
+   that tuning and never tuned on: the honest number).
+
+3. The shared evaluation data (``--eval``), macro F1 as bench/eval_intent.py counts it:
    - Turkish abuse: ``analyze(text, pb).abusive`` against ``offensive`` on
      offenseval2020-tr.jsonl (target 0.72);
    - Russian and Persian complaints: ``decide(analyze(text, pb), pb).intent == "complaint"``
@@ -47,8 +52,10 @@ from eval_intent import macro_f1  # noqa: E402
 from replybook import analyze, decide, load_playbook  # noqa: E402
 
 LANGS = ("tr", "ru", "fa", "fi")
+PROBE_LANGS = ("en", *LANGS)
 INTENTS = ("complaint", "question", "praise", "joke", "troll", "other")
 HALVES = ("tune", "held-out")
+PROBE_HALVES = ("tune", "blind")
 SETS = ROOT / "bench" / "sets"
 
 
@@ -94,9 +101,17 @@ def short(text: str, n: int = 200) -> str:
 # --- the own sets ---------------------------------------------------------------------
 
 
-def load_set(lang: str) -> list[dict[str, Any]]:
+def load_set(lang: str, kind: str = "decisions") -> list[dict[str, Any]]:
+    """The rows of ``bench/sets/<kind>-<lang>.jsonl`` (none when a probe set is missing).
+
+    Decision sets split by row number; probe sets carry their half in each row: "tune"
+    (written first, tuned on) or "blind" (written after the tuning, never tuned on).
+    """
+    path = SETS / f"{kind}-{lang}.jsonl"
+    if kind != "decisions" and not path.exists():
+        return []
     out = []
-    for number, row in enumerate(read_jsonl(SETS / f"decisions-{lang}.jsonl")):
+    for number, row in enumerate(read_jsonl(path)):
         out.append(
             {
                 "id": str(row["id"]),
@@ -104,7 +119,7 @@ def load_set(lang: str) -> list[dict[str, Any]]:
                 "text": row["text"],
                 "context": row.get("context") or [],
                 "gold": row,
-                "half": half(number),
+                "half": str(row["half"]) if kind != "decisions" else half(number),
             }
         )
     return out
@@ -138,12 +153,17 @@ def set_line(lang: str, part: str, rows: list[dict[str, Any]]) -> tuple[str, ...
     )
 
 
-def own_sets(langs: Iterable[str], playbook: Any, errors: int) -> None:
+def own_sets(langs: Iterable[str], playbook: Any, errors: int, kind: str = "decisions") -> None:
     data = {}
     for lang in langs:
-        rows = load_set(lang)
+        rows = load_set(lang, kind)
+        if not rows:
+            continue
         run(rows, playbook)
         data[lang] = rows
+    if not data:
+        return
+    halves = HALVES if kind == "decisions" else PROBE_HALVES
     header = (
         "lang",
         "half",
@@ -157,10 +177,10 @@ def own_sets(langs: Iterable[str], playbook: Any, errors: int) -> None:
     )
     lines = [header]
     for lang, rows in data.items():
-        for part in (*HALVES, "all"):
+        for part in (*halves, "all"):
             lines.append(set_line(lang, part, [r for r in rows if part in ("all", r["half"])]))
     everything = [r for rows in data.values() for r in rows]
-    for part in (*HALVES, "all"):
+    for part in (*halves, "all"):
         chosen = [r for r in everything if part in ("all", r["half"])]
         line = set_line("all", part, chosen)
         # "detected" for all languages: each row as its own set's language.
@@ -168,7 +188,7 @@ def own_sets(langs: Iterable[str], playbook: Any, errors: int) -> None:
             share = sum(r["analysis"].language == r["lang"] for r in chosen) / len(chosen)
             line = (*line[:3], f"{share:.3f}", *line[4:])
         lines.append(line)
-    print("own sets (bench/sets/decisions-<lang>.jsonl), decide(analyze(text, context))")
+    print(f"\nown sets (bench/sets/{kind}-<lang>.jsonl), decide(analyze(text, context))")
     fmt(lines)
     print(
         "detected: share of the set detected as its own language; never-do failures should all be 0"
@@ -189,7 +209,7 @@ def own_sets(langs: Iterable[str], playbook: Any, errors: int) -> None:
 
     if errors:
         for lang, rows in data.items():
-            print(f"\n--- {lang} own set, tune half: mismatches (for reading only) ---")
+            print(f"\n--- {lang} {kind} set, tune half: mismatches (for reading only) ---")
             shown = 0
             for r in rows:
                 gold, pred = r["gold"], r["pred"]
@@ -293,15 +313,18 @@ def main() -> None:
         "--errors", type=int, default=0, help="print N misclassified texts (tune half only)"
     )
     parser.add_argument(
-        "--lang", default=",".join(LANGS), help="comma-separated languages (default: tr,ru,fa,fi)"
+        "--lang",
+        default=",".join(PROBE_LANGS),
+        help="comma-separated languages (default: en,tr,ru,fa,fi; en has only a probe set)",
     )
     args = parser.parse_args()
     langs = [code.strip() for code in args.lang.split(",") if code.strip()]
-    unknown = [code for code in langs if code not in LANGS]
+    unknown = [code for code in langs if code not in PROBE_LANGS]
     if unknown:
-        parser.error(f"unknown language {', '.join(unknown)}; valid: {', '.join(LANGS)}")
+        parser.error(f"unknown language {', '.join(unknown)}; valid: {', '.join(PROBE_LANGS)}")
     playbook = load_playbook(args.playbook)
-    own_sets(langs, playbook, args.errors)
+    own_sets([code for code in langs if code in LANGS], playbook, args.errors)
+    own_sets(langs, playbook, args.errors, kind="probe")
     shared(Path(args.eval), playbook, args.errors, langs)
 
 
