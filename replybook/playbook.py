@@ -537,9 +537,32 @@ def _check_nodes(root: Any, file: str) -> None:
             raise PlaybookError(
                 f"nested deeper than {MAX_DEPTH} levels", file=file, line=node.start_mark.line + 1
             )
+        if isinstance(node, yaml.MappingNode):
+            _check_keys(node, file)
         active.add(key)
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in reversed(children))
+
+
+def _check_keys(node: Any, file: str) -> None:
+    """Refuse a mapping that gives one key twice: YAML would keep the last silently, so a
+    rule or word list written above it would vanish. Only lines are named, not the key (a
+    file that isn't a playbook must never have its content printed)."""
+    import yaml
+
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = (key_node.tag, key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise PlaybookError(
+                f"a key is given twice in one mapping (first at line {seen[key]})",
+                file=file,
+                line=line,
+            )
+        seen[key] = line
 
 
 def _alias_rules(data: dict[str, Any], origins: Origins) -> None:

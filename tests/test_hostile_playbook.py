@@ -207,7 +207,9 @@ def test_a_shadow_format_file_is_never_echoed_as_an_unknown_key(tmp_path):
     """Its first line reads as a YAML key: the error names the file and line, not the key."""
     (tmp_path / "shadow.yaml").write_text(SHADOW, encoding="utf-8")
     for body in ("playbook: t\nextends: shadow.yaml\n", "playbook: t\nextends: default\n" + SHADOW):
-        error = fails(brand(tmp_path, body))
+        path = tmp_path / "replybook.yaml"
+        path.write_text(body, encoding="utf-8")
+        error = fails(path)
         shown = str(error).replace(str(tmp_path), "")
         assert "s3cret" not in shown and "root" not in shown
         assert "unknown key (a key that isn't a name)" in shown
@@ -240,3 +242,29 @@ def test_a_shadow_format_preset_file_is_never_echoed(tmp_path):
 def test_an_unknown_key_that_is_a_name_is_still_named_with_a_hint(tmp_path):
     error = fails(brand(tmp_path, "topcis: {}\n"))
     assert str(error).endswith("topcis: unknown key 'topcis' (did you mean 'topics'?)")
+
+
+def test_a_key_given_twice_is_refused_with_both_lines(tmp_path):
+    # YAML keeps the last silently: the first word list would vanish without a word.
+    path = brand(
+        tmp_path,
+        "thresholds:\n  answer_cue: 2\nfaq: []\nthresholds:\n  answer_cue: 3\n",
+    )
+    error = fails(path)
+    assert str(error) == (
+        f"{path}:6: a key is given twice in one mapping (first at line 3)"
+    )
+
+
+def test_a_nested_key_given_twice_is_refused(tmp_path):
+    path = brand(tmp_path, "thresholds:\n  answer_cue: 2\n  answer_cue: 3\n")
+    assert "line 4" in str(fails(path)) and ":5:" in str(fails(path))
+
+
+def test_the_same_key_in_two_mappings_and_merge_keys_are_fine(tmp_path):
+    path = brand(
+        tmp_path,
+        "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\nthresholds:\n  answer_cue: 2\n",
+    )
+    # "base" and "other" are not playbook keys, so the load fails for them, not for a repeat.
+    assert "given twice" not in str(fails(path))
