@@ -222,11 +222,15 @@ def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[
     spans: dict[str, list[tuple[int, int]]] = {}
 
     def span(group: str, m: Match) -> tuple[int, int]:
-        until = clauses.get(group)
-        if until is None:
+        scope = clauses.get(group)
+        if scope is None:
             return m.start(), m.end()
+        until, backward = scope
         end = until.search(text, m.end())
-        return m.start(), end.start() if end else len(text)
+        start = m.start()
+        if backward:
+            start = max((b.end() for b in until.finditer(text, 0, m.start())), default=0)
+        return start, end.start() if end else len(text)
 
     for key in groups:
         for kind in cancels.get(key[1], ()):
@@ -253,12 +257,18 @@ def _search(playbook: Playbook, lexicon: _Lexicon, text: str) -> dict[Any, list[
 # arrive, can I still return it?").
 _CLAUSE_END = re.compile(r"[,.;:!?\n،؛؟]|\s[-–—]\s")
 _SENTENCE_END = re.compile(r"[.;!?\n؛؟]|\s[-–—]\s")
-_SCOPES = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END}
+_SCOPES = {"clause": _CLAUSE_END, "sentence": _SENTENCE_END, "whole_clause": _CLAUSE_END}
+# Scopes that reach back to where the clause began too: a question asked at the end of its
+# clause, as verb-final languages do ("siparişimi iptal etmek için geç mi kaldım?").
+_BACKWARD = frozenset({"whole_clause"})
+
+
+_Scope = tuple[re.Pattern[str], bool]  # where the scope ends; does it reach back too
 
 
 def _cancels(
     playbook: Playbook,
-) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]], dict[str, re.Pattern[str]]]:
+) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]], dict[str, _Scope]]:
     """Each negation group's kinds (signal kinds, and ``topics``), the groups that take
     their phrases from a signal kind, by that kind, and where each group of clause or
     sentence scope stops cancelling."""
@@ -271,7 +281,7 @@ def _cancels(
         if spec.get("signal"):
             sources[str(spec["signal"])] = (*sources.get(str(spec["signal"]), ()), str(group))
     clauses = {
-        str(g): _SCOPES[str(spec["scope"])]
+        str(g): (_SCOPES[str(spec["scope"])], spec["scope"] in _BACKWARD)
         for g, spec in groups.items()
         if spec.get("scope") in _SCOPES
     }

@@ -1137,9 +1137,9 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                 origins,
                 file,
             )
-        if spec.get("scope") not in (None, "phrase", "clause", "sentence"):
+        if spec.get("scope") not in (None, "phrase", "clause", "sentence", "whole_clause"):
             raise _fail(
-                f"expected phrase, clause or sentence, got {spec.get('scope')!r}",
+                f"expected phrase, clause, whole_clause or sentence, got {spec.get('scope')!r}",
                 f"negations.{group}.scope",
                 origins,
                 file,

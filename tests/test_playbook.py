@@ -267,7 +267,8 @@ def test_a_negation_groups_scope_is_phrase_clause_or_sentence(tmp_path):
         "extends: default\nnegations:\n  mine:\n    scope: paragraph\n    cancels: [complaint]\n",
     )
     assert error_of(path).startswith(
-        f"{path}:4: negations.mine.scope: expected phrase, clause or sentence, got 'paragraph'"
+        f"{path}:4: negations.mine.scope: expected phrase, clause, whole_clause or sentence,"
+        " got 'paragraph'"
     )
 
 
