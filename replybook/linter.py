@@ -898,6 +898,8 @@ def request(rule: Rule, ctx: Context) -> Iterator[Hit]:
     between the verb and the noun, or elsewhere in the sentence or the ``reach`` sentences
     either side ("Can you give us the booking reference? Please send it by DM."), as long
     as the sentence names no public place (``public``: "DM us or reply here with your PIN").
+    In the languages listed in ``either_order`` the noun may also come first and the verb
+    after it ("رمز عبور را اینجا بفرستید"), by the same checks.
     """
     nouns = ctx.hits(rule, "nouns")
     verbs = ctx.hits(rule, "verbs") if nouns else []
@@ -917,6 +919,26 @@ def request(rule: Rule, ctx: Context) -> Iterator[Hit]:
             for m in ctx.hits(rule, "not_after")
         )
 
+    def found(first: Match, second: Match, low: int, high: int) -> bool:
+        """The words from ``first`` to ``second`` ask for the data, in public."""
+        between = text[first.end() : second.start()]
+        if second.start() >= high or _word_count(between) > within:
+            return False
+        if _CLAUSE_MARK.match(between.lstrip()) or any(
+            first.end() <= m.start() < second.start() for m in ctx.hits(rule, "breaks")
+        ):
+            return False
+        if close_before(first.start(), low, before) or close_before(second.start(), low, 1):
+            return False
+        private = ctx.hits(rule, "unless")
+        if any(first.start() <= m.start() < second.end() for m in private):
+            return False
+        start, end = ctx.around(first.start(), reach)
+        return not (
+            any(start <= m.start() < end for m in private)
+            and not any(low <= m.start() < high for m in ctx.hits(rule, "public"))
+        )
+
     taken = 0  # where the last finding ended: one finding per request
     for verb in verbs:
         if verb.start() < taken:
@@ -925,25 +947,23 @@ def request(rule: Rule, ctx: Context) -> Iterator[Hit]:
         noun = next((n for n in nouns if n.start() >= verb.end()), None)
         if noun is None:
             break  # no noun after this verb, nor after any later one
-        between = text[verb.end() : noun.start()]
-        if noun.start() >= high or _word_count(between) > within:
+        if found(verb, noun, low, high):
+            taken = noun.end()
+            yield verb.start(), noun.end(), {}
+    if ctx.lang not in (rule.params.get("either_order") or ()):
+        return
+    # Where the data may come first and the asking verb end the sentence ("رمز عبور را
+    # اینجا بفرستید"): the same checks, the noun first.
+    for noun in nouns:
+        if noun.start() < taken:
             continue
-        if _CLAUSE_MARK.match(between.lstrip()) or any(
-            verb.end() <= m.start() < noun.start() for m in ctx.hits(rule, "breaks")
-        ):
-            continue
-        if close_before(verb.start(), low, before) or close_before(noun.start(), low, 1):
-            continue
-        private = ctx.hits(rule, "unless")
-        if any(verb.start() <= m.start() < noun.end() for m in private):
-            continue
-        start, end = ctx.around(verb.start(), reach)
-        if any(start <= m.start() < end for m in private) and not any(
-            low <= m.start() < high for m in ctx.hits(rule, "public")
-        ):
-            continue
-        taken = noun.end()
-        yield verb.start(), noun.end(), {}
+        low, high = ctx.sentence_span(noun.start())
+        asked = next((v for v in verbs if v.start() >= noun.end()), None)
+        if asked is None:
+            break
+        if found(noun, asked, low, high):
+            taken = asked.end()
+            yield noun.start(), asked.end(), {}
 
 
 def _signal_index(rule: Rule, playbook: Playbook, lang: str) -> PhraseIndex:

@@ -1348,7 +1348,7 @@ _RULE_PARAMS: dict[str, Any] = {
     **{key: "number" for key in ("threshold", "min_weight")},
     **{key: "bool" for key in ("case_sensitive", "shared")},
     **{key: "str" for key in ("check", "measure", "parts", "scope", "level", "message", "why")},
-    **{key: ("list", "str") for key in ("allow", "signals")},
+    **{key: ("list", "str") for key in ("allow", "signals", "either_order")},
 }
 _RULE_EXAMPLES: dict[str, Any] = {
     "bad": ("list", "str"),

@@ -290,7 +290,7 @@ def test_test_fail_level_decides_whether_warnings_fail(tmp_path, level, code, he
     result = invoke("test", "--fail-level", level, str(path))
     assert result.exit_code == code
     assert result.stdout.splitlines() == [
-        f"wifi: 33 rules, 145 examples, 730 drafts linted: {head}",
+        f"wifi: 33 rules, 152 examples, 730 drafts linted: {head}",
         "  warning: faq.wifi.match.en: 'wif*' matches unrelated words",
     ]
 
@@ -304,8 +304,8 @@ def test_test_takes_several_playbooks_and_fails_if_one_does(tmp_path):
     assert result.exit_code == 1
     heads = [line for line in result.stdout.splitlines() if not line.startswith("  ")]
     assert heads == [
-        "plain: 33 rules, 145 examples, 730 drafts linted: ok",
-        "wifi: 33 rules, 145 examples, 730 drafts linted: 1 warning (--fail-level warning)",
+        "plain: 33 rules, 152 examples, 730 drafts linted: ok",
+        "wifi: 33 rules, 152 examples, 730 drafts linted: 1 warning (--fail-level warning)",
     ]
     assert invoke("test", str(plain), str(wifi)).exit_code == 0
     # JSON: one object a line, one per playbook, each as for one playbook.

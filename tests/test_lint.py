@@ -883,3 +883,59 @@ def test_a_rule_channels_setting_is_checked(tmp_path):
     assert str(info.value) == (
         f"{path}:5: rules.my-rule.channels: channels must be one of any, public, private"
     )
+
+
+def test_either_order_finds_the_data_before_the_verb_only_in_its_languages(default, tmp_path):
+    reply = "سلام مریم خانم، رمز عبور حسابتان را اینجا بفرستید تا بررسی کنیم. – سارا"
+    assert "private-data-in-public" in rules_of(lint(reply, default, lang="fa"))
+    # Warned against, the data first and the verb after is no request.
+    safe = "سلام مریم خانم، هرگز رمز عبور خود را برای کسی نفرستید. – سارا"
+    assert "private-data-in-public" not in rules_of(lint(safe, default, lang="fa"))
+    # A rule of its own: without either_order the verb must come first.
+    rule = (
+        "  - id: ask-{n}\n    extends: request\n    level: error\n"
+        "    message: asks\n    why: a test\n"
+        "    verbs: {{fa: [بفرستید]}}\n    nouns: {{fa: [رمز عبور]}}\n{extra}"
+        "    examples: {{bad: [بفرستید رمز عبور], good: [سلام]}}\n"
+    )
+    path = tmp_path / "replybook.yaml"
+    path.write_text(
+        "playbook: t\nextends: default\nrules:\n"
+        + rule.format(n="fixed", extra="")
+        + rule.format(n="either", extra="    either_order: [fa]\n"),
+        encoding="utf-8",
+    )
+    found = rules_of(lint(reply, load_playbook(path), lang="fa"))
+    assert "ask-either" in found and "ask-fixed" not in found
+
+
+@pytest.mark.parametrize(
+    ("lang", "rule", "reply"),
+    [
+        (
+            "en",
+            "blames-customer",
+            "Hi Ann, because you typed the wrong card number, the payment bounced. – Dana",
+        ),
+        (
+            "en",
+            "defensive-tone",
+            "Hi Ann, we are not responsible for delays caused by the weather. – Dana",
+        ),
+        ("en", "talks-of-deleting", "Hi Ann, we'll remove the post if this continues. – Dana"),
+        (
+            "tr",
+            "blames-customer",
+            "Merhaba Ayşe Hanım, şifrenizi hatalı girmişsiniz, o yüzden hesap kilitlendi. – Deniz",
+        ),
+        (
+            "ru",
+            "blames-customer",
+            "Здравствуйте, Анна! Вы неверно ввели номер заказа, поэтому мы его не нашли. – Мария",
+        ),
+        ("fi", "defensive-tone", "Moi Aino! Emme ole vastuussa Postin viiveistä. – Pyry"),
+        ("fa", "talks-of-deleting", "سلام مریم خانم، نظر شما حذف خواهد شد اگر ادامه دهید. – سارا"),
+    ],
+)
+def test_blame_defence_and_deleting_said_in_other_words(default, lang, rule, reply):
+    assert rule in rules_of(lint(reply, default, lang=lang))
