@@ -939,3 +939,29 @@ def test_either_order_finds_the_data_before_the_verb_only_in_its_languages(defau
 )
 def test_blame_defence_and_deleting_said_in_other_words(default, lang, rule, reply):
     assert rule in rules_of(lint(reply, default, lang=lang))
+
+
+@pytest.mark.parametrize(
+    ("lang", "comment", "reply"),
+    [
+        (
+            "en",
+            "@AcmeApp why does your app log me out every single day??",
+            "Hi Sam, great question! Sorry about this, DM us and we'll fix it today. – Dana",
+        ),
+        (
+            "fa",
+            "@AcmeApp چرا این اپ هر روز منو بیرون میندازه؟؟",
+            "سلام مریم خانم، سؤال خیلی خوبی است! متأسفیم، در پیام خصوصی بنویسید. – سارا",
+        ),
+    ],
+)
+def test_good_question_to_a_complaint_that_asks_is_flagged(default, lang, comment, reply):
+    found = rules_of(lint(reply, default, comment=comment, lang=lang))
+    assert "good-question-to-anger" in found
+
+
+def test_good_question_to_a_plain_question_is_fine(default):
+    comment = "@AcmeAir can I bring my guitar on board as hand luggage?"
+    reply = "Hi Sam, good question! Yes, as long as it fits in the overhead locker. – Dana"
+    assert "good-question-to-anger" not in rules_of(lint(reply, default, comment=comment))
