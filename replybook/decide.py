@@ -291,7 +291,9 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or a.refusal
         or a.escalation
         or (complaint and (a.key_phrase or a.brand_thing))
-        or over("specific", complaint_score)
+        # Insults alone name nothing, however many and however strong ("ugh, clowns,
+        # shameful"): a rude message's score says a problem only beside a word of its own.
+        or (over("specific", complaint_score) and not (rude and detail() == 0))
         or reported
         or still
         # A complaint that says what it is about in enough words of its own.
