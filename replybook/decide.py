@@ -362,7 +362,10 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     elif complaint:
         intent = "complaint"
     elif request:
-        intent = "question"
+        # Asking to put right a mistake of one's own ("I ordered the wrong size, can I swap
+        # it?") asks for something to be fixed: a complaint (LABELLING.md), still answered
+        # as a request, without an apology.
+        intent = "complaint" if a.loss else "question"
         note("request", first("request"))
     elif a.loss:
         # A customer's own loss or mistake is a problem to help with, never a joke.
@@ -614,7 +617,9 @@ def _case_and_action(
     if intent == "troll":
         return ("troll", "moderate") if abusive else ("troll", "skip")
     if intent == "complaint":
-        return ("refusal", "reply") if a.refusal else ("complaint", "reply")
+        if a.refusal:
+            return "refusal", "reply"
+        return ("request", "reply") if request else ("complaint", "reply")
     if intent == "praise":
         return ("turnaround", "reply") if turnaround else ("praise", "reply")
     if intent == "question":
