@@ -748,3 +748,95 @@ def test_the_reply_names_the_right_topic(text, topic, named):
     assert analyze(text, PLAYBOOK).topic == topic
     body = reply(text).public_reply or ""
     assert named in body and "бронировани" not in body, body
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "action", "flags"),
+    [
+        # Goods that came dented, cracked or soaked: a complaint, never thanks for a delivery.
+        ("Доставили стиральную машину, а на боку огромная вмятина", "complaint", "reply", set()),
+        ("Посылку оставили под дождём, упаковка мокрая, документы промокли", "complaint", "reply", set()),
+        # Kind words about the courier beside a ruined parcel: mixed, the complaint wins.
+        (
+            "Курьер милейший человек, но пакет с продуктами весь промок",
+            "complaint",
+            "reply",
+            {"mixed"},
+        ),
+        # Dirt and smell, days counted, a hang-up, silence after a promise.
+        ("Администратор приветливая, но в номере грязно и воняет табаком", "complaint", "reply", set()),
+        ("Четвёртую неделю жду возврат за сломанный пылесос", "complaint", "reply", set()),
+        ("Вот это сервис! Полчаса ждала ответа и меня сбросили 🙃", "complaint", "reply", set()),
+        ("Обещали перезвонить в понедельник, уже среда и тишина", "complaint", "reply", set()),
+        ("Требую заменить бракованный чайник на новый", "complaint", "reply", set()),
+        # Own mistakes said without "я": a complaint, answered as a request (no apology).
+        ("Ошибся в дате при бронировании, можно перенести на завтра?", "complaint", "reply", {"customer_mistake"}),
+        ("Перепутала подъезд в адресе, курьер уже едет. Помогите", "complaint", "reply", {"customer_mistake"}),
+        # The customer's own account taken over and used: a complaint, not a data breach.
+        (
+            "Мой профиль угнали и сделали покупку на чужую карту, верните доступ",
+            "complaint",
+            "reply",
+            set(),
+        ),
+        # Praise in everyday words: gold, a smile, a heart, "топчик".
+        ("Продавцы в вашем салоне на Невском просто золото 💚", "praise", "reply", set()),
+        ("Новое приложение топчик, всё летает", "praise", "reply", set()),
+        # Money credited after a complaint: thanks for a fix.
+        ("Вчера жаловалась на зависший перевод, сегодня всё зачислили, благодарю", "praise", "reply", {"turnaround"}),
+        # How to reach a person: the contact FAQ, not a complaint.
+        ("Как связаться с оператором, а не с роботом?", "question", "reply", set()),
+        # Insults alone, however many, are rude and vague: skipped.
+        ("фу, позорище, бездари", "troll", "skip", set()),
+        ("позор вам", "troll", "skip", set()),
+        # Hazards in other words: a live insect, a fall on the stairs, wiring on fire.
+        ("Открыла контейнер с обедом, а там живой таракан", "complaint", "escalate", {"escalation"}),
+        ("Поскользнулась и упала на мокрой плитке у вашего входа", "complaint", "escalate", {"escalation"}),
+        ("В зале вашего магазина горит проводка, все в дыму", "complaint", "escalate", {"escalation"}),
+        # Fire as praise, not a hazard.
+        ("Цены на распродаже просто пожар 🔥", "praise", "reply", set()),
+    ],
+)
+def test_more_labelled_cases_in_everyday_russian(text, intent, action, flags):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+    assert flags <= d.flags, d.flags
+    if action != "escalate":
+        assert "escalation" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сбросила 3 кг с вашим приложением для бега, спасибо",
+        "Накрасилась вашей новой тушью, держится весь день",
+        "Требуется ли паспорт для получения заказа?",
+        "Мокрый снег, а курьер приехал минута в минуту, спасибо",
+        "Сегодня впервые заказала в вашем магазине",
+    ],
+)
+def test_innocent_words_are_no_complaint(text):
+    d = decision(text)
+    assert d.intent != "complaint" and "turnaround" not in d.flags, (d.intent, d.flags, d.evidence)
+
+
+def test_the_brand_asking_how_it_looks_now_is_a_check_on_the_fix():
+    context = [
+        {"role": "customer", "text": "бонусы не начислились"},
+        {"role": "brand", "text": "Начислили вручную. Теперь баланс верный?"},
+    ]
+    assert decision("нет, там всё так же ноль", context).intent == "complaint"
+
+
+def test_a_refusal_on_x_keeps_its_alternatives():
+    text = "Отменили поездку, билет невозвратный, но верните хоть что-нибудь"
+    body = reply(text, channel="x", name="Дана").public_reply or ""
+    assert len(body) <= 280 and " или " in body, body
+    assert "тот вариант" not in body
+
+
+@pytest.mark.parametrize("variant", [1, 2, 3, 4, 5, 6])
+def test_a_joke_reply_starts_each_sentence_with_a_capital(variant):
+    body = reply("Ваш кот из рекламы смотрит на меня так же, как мой 😂", variant=variant).public_reply
+    assert body
+    assert not re.search(r"[!.?]\s+[а-яё]", body), body
