@@ -755,7 +755,12 @@ def test_the_reply_names_the_right_topic(text, topic, named):
     [
         # Goods that came dented, cracked or soaked: a complaint, never thanks for a delivery.
         ("Доставили стиральную машину, а на боку огромная вмятина", "complaint", "reply", set()),
-        ("Посылку оставили под дождём, упаковка мокрая, документы промокли", "complaint", "reply", set()),
+        (
+            "Посылку оставили под дождём, упаковка мокрая, документы промокли",
+            "complaint",
+            "reply",
+            set(),
+        ),
         # Kind words about the courier beside a ruined parcel: mixed, the complaint wins.
         (
             "Курьер милейший человек, но пакет с продуктами весь промок",
@@ -764,14 +769,29 @@ def test_the_reply_names_the_right_topic(text, topic, named):
             {"mixed"},
         ),
         # Dirt and smell, days counted, a hang-up, silence after a promise.
-        ("Администратор приветливая, но в номере грязно и воняет табаком", "complaint", "reply", set()),
+        (
+            "Администратор приветливая, но в номере грязно и воняет табаком",
+            "complaint",
+            "reply",
+            set(),
+        ),
         ("Четвёртую неделю жду возврат за сломанный пылесос", "complaint", "reply", set()),
         ("Вот это сервис! Полчаса ждала ответа и меня сбросили 🙃", "complaint", "reply", set()),
         ("Обещали перезвонить в понедельник, уже среда и тишина", "complaint", "reply", set()),
         ("Требую заменить бракованный чайник на новый", "complaint", "reply", set()),
         # Own mistakes said without "я": a complaint, answered as a request (no apology).
-        ("Ошибся в дате при бронировании, можно перенести на завтра?", "complaint", "reply", {"customer_mistake"}),
-        ("Перепутала подъезд в адресе, курьер уже едет. Помогите", "complaint", "reply", {"customer_mistake"}),
+        (
+            "Ошибся в дате при бронировании, можно перенести на завтра?",
+            "complaint",
+            "reply",
+            {"customer_mistake"},
+        ),
+        (
+            "Перепутала подъезд в адресе, курьер уже едет. Помогите",
+            "complaint",
+            "reply",
+            {"customer_mistake"},
+        ),
         # The customer's own account taken over and used: a complaint, not a data breach.
         (
             "Мой профиль угнали и сделали покупку на чужую карту, верните доступ",
@@ -783,16 +803,36 @@ def test_the_reply_names_the_right_topic(text, topic, named):
         ("Продавцы в вашем салоне на Невском просто золото 💚", "praise", "reply", set()),
         ("Новое приложение топчик, всё летает", "praise", "reply", set()),
         # Money credited after a complaint: thanks for a fix.
-        ("Вчера жаловалась на зависший перевод, сегодня всё зачислили, благодарю", "praise", "reply", {"turnaround"}),
+        (
+            "Вчера жаловалась на зависший перевод, сегодня всё зачислили, благодарю",
+            "praise",
+            "reply",
+            {"turnaround"},
+        ),
         # How to reach a person: the contact FAQ, not a complaint.
         ("Как связаться с оператором, а не с роботом?", "question", "reply", set()),
         # Insults alone, however many, are rude and vague: skipped.
         ("фу, позорище, бездари", "troll", "skip", set()),
         ("позор вам", "troll", "skip", set()),
         # Hazards in other words: a live insect, a fall on the stairs, wiring on fire.
-        ("Открыла контейнер с обедом, а там живой таракан", "complaint", "escalate", {"escalation"}),
-        ("Поскользнулась и упала на мокрой плитке у вашего входа", "complaint", "escalate", {"escalation"}),
-        ("В зале вашего магазина горит проводка, все в дыму", "complaint", "escalate", {"escalation"}),
+        (
+            "Открыла контейнер с обедом, а там живой таракан",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
+        (
+            "Поскользнулась и упала на мокрой плитке у вашего входа",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
+        (
+            "В зале вашего магазина горит проводка, все в дыму",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
         # Fire as praise, not a hazard.
         ("Цены на распродаже просто пожар 🔥", "praise", "reply", set()),
     ],
@@ -837,6 +877,8 @@ def test_a_refusal_on_x_keeps_its_alternatives():
 
 @pytest.mark.parametrize("variant", [1, 2, 3, 4, 5, 6])
 def test_a_joke_reply_starts_each_sentence_with_a_capital(variant):
-    body = reply("Ваш кот из рекламы смотрит на меня так же, как мой 😂", variant=variant).public_reply
+    body = reply(
+        "Ваш кот из рекламы смотрит на меня так же, как мой 😂", variant=variant
+    ).public_reply
     assert body
     assert not re.search(r"[!.?]\s+[а-яё]", body), body
