@@ -882,3 +882,12 @@ def test_a_joke_reply_starts_each_sentence_with_a_capital(variant):
     ).public_reply
     assert body
     assert not re.search(r"[!.?]\s+[а-яё]", body), body
+
+
+@pytest.mark.parametrize("variant", [1, 2, 3, 4, 5])
+def test_a_hazard_is_met_with_sympathy_and_moved_to_private(variant):
+    text = "Сын обжёгся о горячую дверцу вашей духовки на выставке"
+    result = reply(text, variant=variant, name="Дана")
+    assert result.decision.action == "escalate"
+    body = result.public_reply or ""
+    assert APOLOGY.search(body) and "личные сообщения" in body, body
