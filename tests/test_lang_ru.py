@@ -891,3 +891,26 @@ def test_a_hazard_is_met_with_sympathy_and_moved_to_private(variant):
     assert result.decision.action == "escalate"
     body = result.public_reply or ""
     assert APOLOGY.search(body) and "личные сообщения" in body, body
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "курьер так и не довёз мой заказ",
+        "оплатила подписку, а она не активирована",
+        "где мой кэшбэк за октябрь?",
+        "посылка пришла неполная",
+    ],
+)
+def test_a_short_first_complaint_makes_the_next_message_a_follow_up(first):
+    context = [
+        {"role": "customer", "text": first},
+        {"role": "brand", "text": "Разобрались, завтра всё будет. ^АК"},
+    ]
+    d = decision("и опять ничего", context)
+    assert d.intent == "complaint" and "follow_up" in d.flags, (d.intent, d.flags)
+
+
+def test_not_brought_is_no_thanks_for_a_delivery():
+    d = decision("курьер не привёз диван в обещанный день")
+    assert d.intent == "complaint" and "turnaround" not in d.flags
