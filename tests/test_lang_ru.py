@@ -914,3 +914,24 @@ def test_a_short_first_complaint_makes_the_next_message_a_follow_up(first):
 def test_not_brought_is_no_thanks_for_a_delivery():
     d = decision("курьер не привёз диван в обещанный день")
     assert d.intent == "complaint" and "turnaround" not in d.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Words that only share a stem with a signal word: "супермаркет" is not "супер",
+        # "классе" not "класс", "крутится" not "круто", "жёсткий" not "жесть",
+        # "накраситься" not "накрылся".
+        ("В вашем супермаркете у кассы разлили молоко, уборщица сразу пришла", "other"),
+        ("Дочка в 3 классе, какой тариф посоветуете для ребёнка?", "question"),
+        ("Жёсткий диск, купленный у вас, работает отлично", "praise"),
+    ],
+)
+def test_a_shared_stem_is_not_the_signal_word(text, intent):
+    d = decision(text)
+    assert d.intent == intent and "sarcastic" not in d.flags, (d.intent, d.flags, d.evidence)
+
+
+def test_a_spinning_wheel_is_no_praise_beside_a_fault():
+    d = decision("оплата не проходит, колесико крутится и всё, перезапуск не помогает")
+    assert d.intent == "complaint" and "sarcastic" not in d.flags, (d.flags, d.evidence)
