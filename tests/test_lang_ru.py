@@ -935,3 +935,31 @@ def test_a_shared_stem_is_not_the_signal_word(text, intent):
 def test_a_spinning_wheel_is_no_praise_beside_a_fault():
     d = decision("оплата не проходит, колесико крутится и всё, перезапуск не помогает")
     assert d.intent == "complaint" and "sarcastic" not in d.flags, (d.flags, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "искренне" is not "искрит", "костюм в" not "кость в", "интервал" not "интервью",
+        # "статус" not "статья".
+        "Искренне благодарю оператора за терпение",
+        "Заказала костюм в чёрном цвете, сидит идеально",
+        "Какой интервал доставки можно выбрать в субботу?",
+        "Где узнать для статуса заявки номер?",
+    ],
+)
+def test_words_that_look_like_a_hazard_or_the_press_are_not_escalated(text):
+    d = decision(text)
+    assert d.action != "escalate" and "escalation" not in d.flags, (d.action, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Удлинитель из вашего магазина искрит, когда включаю чайник",
+        "В пельменях попалась кость, сломала коронку",
+        "Я корреспондент местной газеты, пишу статью о закрытии ваших отделений",
+    ],
+)
+def test_hazards_and_the_press_in_their_own_words_are_escalated(text):
+    assert decision(text).action == "escalate"
