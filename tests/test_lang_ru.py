@@ -963,3 +963,30 @@ def test_words_that_look_like_a_hazard_or_the_press_are_not_escalated(text):
 )
 def test_hazards_and_the_press_in_their_own_words_are_escalated(text):
     assert decision(text).action == "escalate"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "action"),
+    [
+        # Someone else in the customer's own account: a complaint, not an escalation.
+        ("Кто-то зашёл в мой личный кабинет ночью, я ничего не делала", "complaint", "reply"),
+        # Asked in disbelief, prices called names.
+        ("Разве так можно обращаться с пенсионерами?", "complaint", "reply"),
+        ("Тарифы у вас космические, за что такие деньги", "complaint", "reply"),
+        # Thanks said as "хочу поблагодарить".
+        ("Хотим поблагодарить мастера Игоря, всё подключил за полчаса", "praise", "reply"),
+        # Insults of the staff alone, hate, and one dismissive word.
+        ("Ваши сотрудники — безмозглое быдло", "troll", "moderate"),
+        ("Одни нерусские на кассах, выгоните их", "troll", "moderate"),
+        ("ну и помойка 🤡", "troll", "skip"),
+        ("лузеры", "troll", "skip"),
+    ],
+)
+def test_accounts_disbelief_thanks_and_insults(text, intent, action):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+
+
+def test_a_rude_complaint_about_a_member_of_staff_is_still_answered():
+    d = decision("Ваш сотрудник в отделении нахамил мне и отказался принять документы, быдло")
+    assert (d.intent, d.action) == ("complaint", "reply")
