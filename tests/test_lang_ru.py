@@ -990,3 +990,20 @@ def test_accounts_disbelief_thanks_and_insults(text, intent, action):
 def test_a_rude_complaint_about_a_member_of_staff_is_still_answered():
     d = decision("Ваш сотрудник в отделении нахамил мне и отказался принять документы, быдло")
     assert (d.intent, d.action) == ("complaint", "reply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Вчера вечером пропал свет в квартире, утром уже восстановили, спасибо аварийной службе",
+        "Чайник сломался через неделю, в магазине сразу заменили на новый, благодарю",
+    ],
+)
+def test_a_fault_told_with_its_fix_is_a_turnaround(text):
+    d = decision(text)
+    assert d.intent == "praise" and "turnaround" in d.flags, (d.intent, d.flags, d.evidence)
+
+
+def test_a_fix_that_broke_something_else_is_a_complaint():
+    d = decision("Интернет сегодня наладили, зато теперь не работает телевизор")
+    assert d.intent == "complaint" and "turnaround" not in d.flags
