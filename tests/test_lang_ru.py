@@ -1007,3 +1007,14 @@ def test_a_fault_told_with_its_fix_is_a_turnaround(text):
 def test_a_fix_that_broke_something_else_is_a_complaint():
     d = decision("Интернет сегодня наладили, зато теперь не работает телевизор")
     assert d.intent == "complaint" and "turnaround" not in d.flags
+
+
+def test_a_warning_light_is_a_fault_a_thread_turns_on():
+    context = [
+        {"role": "customer", "text": "модем горит красным"},
+        {"role": "brand", "text": "Выключите модем на минуту и включите снова. ^ПР"},
+    ]
+    d = decision("выключала, всё так же", context)
+    assert d.intent == "complaint" and "follow_up" in d.flags
+    body = reply("выключала, всё так же", context=context, name="Дана").public_reply or ""
+    assert "что случилось" not in body, body
