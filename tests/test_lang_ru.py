@@ -1018,3 +1018,17 @@ def test_a_warning_light_is_a_fault_a_thread_turns_on():
     assert d.intent == "complaint" and "follow_up" in d.flags
     body = reply("выключала, всё так же", context=context, name="Дана").public_reply or ""
     assert "что случилось" not in body, body
+
+
+@pytest.mark.parametrize(
+    ("text", "sarcastic"),
+    [
+        ("Браво, доставка! Вместо телевизора в коробке пусто", True),
+        ("Какая прелесть: снова нет воды, и никто не отвечает", True),
+        ("Самый надёжный провайдер, интернет есть только у окна", True),
+        ("Стюардессы милые, но чемодан вернули без ручки", False),
+    ],
+)
+def test_irony_and_mixed_praise_in_russian(text, sarcastic):
+    d = decision(text)
+    assert d.intent == "complaint" and ("sarcastic" in d.flags) == sarcastic, (d.flags, d.evidence)
