@@ -1032,3 +1032,10 @@ def test_a_warning_light_is_a_fault_a_thread_turns_on():
 def test_irony_and_mixed_praise_in_russian(text, sarcastic):
     d = decision(text)
     assert d.intent == "complaint" and ("sarcastic" in d.flags) == sarcastic, (d.flags, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text", ["Подписался на ваш канал, жду новостей", "С нетерпением ждём открытия у нас в городе"]
+)
+def test_looking_forward_is_no_waiting_in_vain(text):
+    assert decision(text).intent != "complaint"
