@@ -1039,3 +1039,8 @@ def test_irony_and_mixed_praise_in_russian(text, sarcastic):
 )
 def test_looking_forward_is_no_waiting_in_vain(text):
     assert decision(text).intent != "complaint"
+
+
+def test_a_stolen_page_said_object_first_is_a_complaint_not_a_breach():
+    d = decision("Профиль взломали, от моего имени пишут друзьям и просят занять денег")
+    assert (d.intent, d.action) == ("complaint", "reply")
