@@ -291,7 +291,9 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or a.refusal
         or a.escalation
         or (complaint and (a.key_phrase or a.brand_thing))
-        or over("specific", complaint_score)
+        # Insults alone name nothing, however many and however strong ("ugh, clowns,
+        # shameful"): a rude message's score says a problem only beside a word of its own.
+        or (over("specific", complaint_score) and not (rude and detail() == 0))
         or reported
         or still
         # A complaint that says what it is about in enough words of its own.
@@ -360,7 +362,10 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     elif complaint:
         intent = "complaint"
     elif request:
-        intent = "question"
+        # Asking to put right a mistake of one's own ("I ordered the wrong size, can I swap
+        # it?") asks for something to be fixed: a complaint (LABELLING.md), still answered
+        # as a request, without an apology.
+        intent = "complaint" if a.loss else "question"
         note("request", first("request"))
     elif a.loss:
         # A customer's own loss or mistake is a problem to help with, never a joke.
@@ -612,7 +617,9 @@ def _case_and_action(
     if intent == "troll":
         return ("troll", "moderate") if abusive else ("troll", "skip")
     if intent == "complaint":
-        return ("refusal", "reply") if a.refusal else ("complaint", "reply")
+        if a.refusal:
+            return "refusal", "reply"
+        return ("request", "reply") if request else ("complaint", "reply")
     if intent == "praise":
         return ("turnaround", "reply") if turnaround else ("praise", "reply")
     if intent == "question":

@@ -748,3 +748,299 @@ def test_the_reply_names_the_right_topic(text, topic, named):
     assert analyze(text, PLAYBOOK).topic == topic
     body = reply(text).public_reply or ""
     assert named in body and "бронировани" not in body, body
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "action", "flags"),
+    [
+        # Goods that came dented, cracked or soaked: a complaint, never thanks for a delivery.
+        ("Доставили стиральную машину, а на боку огромная вмятина", "complaint", "reply", set()),
+        (
+            "Посылку оставили под дождём, упаковка мокрая, документы промокли",
+            "complaint",
+            "reply",
+            set(),
+        ),
+        # Kind words about the courier beside a ruined parcel: mixed, the complaint wins.
+        (
+            "Курьер милейший человек, но пакет с продуктами весь промок",
+            "complaint",
+            "reply",
+            {"mixed"},
+        ),
+        # Dirt and smell, days counted, a hang-up, silence after a promise.
+        (
+            "Администратор приветливая, но в номере грязно и воняет табаком",
+            "complaint",
+            "reply",
+            set(),
+        ),
+        ("Четвёртую неделю жду возврат за сломанный пылесос", "complaint", "reply", set()),
+        ("Вот это сервис! Полчаса ждала ответа и меня сбросили 🙃", "complaint", "reply", set()),
+        ("Обещали перезвонить в понедельник, уже среда и тишина", "complaint", "reply", set()),
+        ("Требую заменить бракованный чайник на новый", "complaint", "reply", set()),
+        # Own mistakes said without "я": a complaint, answered as a request (no apology).
+        (
+            "Ошибся в дате при бронировании, можно перенести на завтра?",
+            "complaint",
+            "reply",
+            {"customer_mistake"},
+        ),
+        (
+            "Перепутала подъезд в адресе, курьер уже едет. Помогите",
+            "complaint",
+            "reply",
+            {"customer_mistake"},
+        ),
+        # The customer's own account taken over and used: a complaint, not a data breach.
+        (
+            "Мой профиль угнали и сделали покупку на чужую карту, верните доступ",
+            "complaint",
+            "reply",
+            set(),
+        ),
+        # Praise in everyday words: gold, a smile, a heart, "топчик".
+        ("Продавцы в вашем салоне на Невском просто золото 💚", "praise", "reply", set()),
+        ("Новое приложение топчик, всё летает", "praise", "reply", set()),
+        # Money credited after a complaint: thanks for a fix.
+        (
+            "Вчера жаловалась на зависший перевод, сегодня всё зачислили, благодарю",
+            "praise",
+            "reply",
+            {"turnaround"},
+        ),
+        # How to reach a person: the contact FAQ, not a complaint.
+        ("Как связаться с оператором, а не с роботом?", "question", "reply", set()),
+        # Insults alone, however many, are rude and vague: skipped.
+        ("фу, позорище, бездари", "troll", "skip", set()),
+        ("позор вам", "troll", "skip", set()),
+        # Hazards in other words: a live insect, a fall on the stairs, wiring on fire.
+        (
+            "Открыла контейнер с обедом, а там живой таракан",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
+        (
+            "Поскользнулась и упала на мокрой плитке у вашего входа",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
+        (
+            "В зале вашего магазина горит проводка, все в дыму",
+            "complaint",
+            "escalate",
+            {"escalation"},
+        ),
+        # Fire as praise, not a hazard.
+        ("Цены на распродаже просто пожар 🔥", "praise", "reply", set()),
+    ],
+)
+def test_more_labelled_cases_in_everyday_russian(text, intent, action, flags):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+    assert flags <= d.flags, d.flags
+    if action != "escalate":
+        assert "escalation" not in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сбросила 3 кг с вашим приложением для бега, спасибо",
+        "Накрасилась вашей новой тушью, держится весь день",
+        "Требуется ли паспорт для получения заказа?",
+        "Мокрый снег, а курьер приехал минута в минуту, спасибо",
+        "Сегодня впервые заказала в вашем магазине",
+    ],
+)
+def test_innocent_words_are_no_complaint(text):
+    d = decision(text)
+    assert d.intent != "complaint" and "turnaround" not in d.flags, (d.intent, d.flags, d.evidence)
+
+
+def test_the_brand_asking_how_it_looks_now_is_a_check_on_the_fix():
+    context = [
+        {"role": "customer", "text": "бонусы не начислились"},
+        {"role": "brand", "text": "Начислили вручную. Теперь баланс верный?"},
+    ]
+    assert decision("нет, там всё так же ноль", context).intent == "complaint"
+
+
+def test_a_refusal_on_x_keeps_its_alternatives():
+    text = "Отменили поездку, билет невозвратный, но верните хоть что-нибудь"
+    body = reply(text, channel="x", name="Дана").public_reply or ""
+    assert len(body) <= 280 and " или " in body, body
+    assert "тот вариант" not in body
+
+
+@pytest.mark.parametrize("variant", [1, 2, 3, 4, 5, 6])
+def test_a_joke_reply_starts_each_sentence_with_a_capital(variant):
+    body = reply(
+        "Ваш кот из рекламы смотрит на меня так же, как мой 😂", variant=variant
+    ).public_reply
+    assert body
+    assert not re.search(r"[!.?]\s+[а-яё]", body), body
+
+
+@pytest.mark.parametrize("variant", [1, 2, 3, 4, 5])
+def test_a_hazard_is_met_with_sympathy_and_moved_to_private(variant):
+    text = "Сын обжёгся о горячую дверцу вашей духовки на выставке"
+    result = reply(text, variant=variant, name="Дана")
+    assert result.decision.action == "escalate"
+    body = result.public_reply or ""
+    assert APOLOGY.search(body) and "личные сообщения" in body, body
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "курьер так и не довёз мой заказ",
+        "оплатила подписку, а она не активирована",
+        "где мой кэшбэк за октябрь?",
+        "посылка пришла неполная",
+    ],
+)
+def test_a_short_first_complaint_makes_the_next_message_a_follow_up(first):
+    context = [
+        {"role": "customer", "text": first},
+        {"role": "brand", "text": "Разобрались, завтра всё будет. ^АК"},
+    ]
+    d = decision("и опять ничего", context)
+    assert d.intent == "complaint" and "follow_up" in d.flags, (d.intent, d.flags)
+
+
+def test_not_brought_is_no_thanks_for_a_delivery():
+    d = decision("курьер не привёз диван в обещанный день")
+    assert d.intent == "complaint" and "turnaround" not in d.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Words that only share a stem with a signal word: "супермаркет" is not "супер",
+        # "классе" not "класс", "крутится" not "круто", "жёсткий" not "жесть",
+        # "накраситься" not "накрылся".
+        ("В вашем супермаркете у кассы разлили молоко, уборщица сразу пришла", "other"),
+        ("Дочка в 3 классе, какой тариф посоветуете для ребёнка?", "question"),
+        ("Жёсткий диск, купленный у вас, работает отлично", "praise"),
+    ],
+)
+def test_a_shared_stem_is_not_the_signal_word(text, intent):
+    d = decision(text)
+    assert d.intent == intent and "sarcastic" not in d.flags, (d.intent, d.flags, d.evidence)
+
+
+def test_a_spinning_wheel_is_no_praise_beside_a_fault():
+    d = decision("оплата не проходит, колесико крутится и всё, перезапуск не помогает")
+    assert d.intent == "complaint" and "sarcastic" not in d.flags, (d.flags, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "искренне" is not "искрит", "костюм в" not "кость в", "интервал" not "интервью",
+        # "статус" not "статья".
+        "Искренне благодарю оператора за терпение",
+        "Заказала костюм в чёрном цвете, сидит идеально",
+        "Какой интервал доставки можно выбрать в субботу?",
+        "Где узнать для статуса заявки номер?",
+    ],
+)
+def test_words_that_look_like_a_hazard_or_the_press_are_not_escalated(text):
+    d = decision(text)
+    assert d.action != "escalate" and "escalation" not in d.flags, (d.action, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Удлинитель из вашего магазина искрит, когда включаю чайник",
+        "В пельменях попалась кость, сломала коронку",
+        "Я корреспондент местной газеты, пишу статью о закрытии ваших отделений",
+    ],
+)
+def test_hazards_and_the_press_in_their_own_words_are_escalated(text):
+    assert decision(text).action == "escalate"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "action"),
+    [
+        # Someone else in the customer's own account: a complaint, not an escalation.
+        ("Кто-то зашёл в мой личный кабинет ночью, я ничего не делала", "complaint", "reply"),
+        # Asked in disbelief, prices called names.
+        ("Разве так можно обращаться с пенсионерами?", "complaint", "reply"),
+        ("Тарифы у вас космические, за что такие деньги", "complaint", "reply"),
+        # Thanks said as "хочу поблагодарить".
+        ("Хотим поблагодарить мастера Игоря, всё подключил за полчаса", "praise", "reply"),
+        # Insults of the staff alone, hate, and one dismissive word.
+        ("Ваши сотрудники — безмозглое быдло", "troll", "moderate"),
+        ("Одни нерусские на кассах, выгоните их", "troll", "moderate"),
+        ("ну и помойка 🤡", "troll", "skip"),
+        ("лузеры", "troll", "skip"),
+    ],
+)
+def test_accounts_disbelief_thanks_and_insults(text, intent, action):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+
+
+def test_a_rude_complaint_about_a_member_of_staff_is_still_answered():
+    d = decision("Ваш сотрудник в отделении нахамил мне и отказался принять документы, быдло")
+    assert (d.intent, d.action) == ("complaint", "reply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Вчера вечером пропал свет в квартире, утром уже восстановили, спасибо аварийной службе",
+        "Чайник сломался через неделю, в магазине сразу заменили на новый, благодарю",
+    ],
+)
+def test_a_fault_told_with_its_fix_is_a_turnaround(text):
+    d = decision(text)
+    assert d.intent == "praise" and "turnaround" in d.flags, (d.intent, d.flags, d.evidence)
+
+
+def test_a_fix_that_broke_something_else_is_a_complaint():
+    d = decision("Интернет сегодня наладили, зато теперь не работает телевизор")
+    assert d.intent == "complaint" and "turnaround" not in d.flags
+
+
+def test_a_warning_light_is_a_fault_a_thread_turns_on():
+    context = [
+        {"role": "customer", "text": "модем горит красным"},
+        {"role": "brand", "text": "Выключите модем на минуту и включите снова. ^ПР"},
+    ]
+    d = decision("выключала, всё так же", context)
+    assert d.intent == "complaint" and "follow_up" in d.flags
+    body = reply("выключала, всё так же", context=context, name="Дана").public_reply or ""
+    assert "что случилось" not in body, body
+
+
+@pytest.mark.parametrize(
+    ("text", "sarcastic"),
+    [
+        ("Браво, доставка! Вместо телевизора в коробке пусто", True),
+        ("Какая прелесть: снова нет воды, и никто не отвечает", True),
+        ("Самый надёжный провайдер, интернет есть только у окна", True),
+        ("Стюардессы милые, но чемодан вернули без ручки", False),
+    ],
+)
+def test_irony_and_mixed_praise_in_russian(text, sarcastic):
+    d = decision(text)
+    assert d.intent == "complaint" and ("sarcastic" in d.flags) == sarcastic, (d.flags, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text", ["Подписался на ваш канал, жду новостей", "С нетерпением ждём открытия у нас в городе"]
+)
+def test_looking_forward_is_no_waiting_in_vain(text):
+    assert decision(text).intent != "complaint"
+
+
+def test_a_stolen_page_said_object_first_is_a_complaint_not_a_breach():
+    d = decision("Профиль взломали, от моего имени пишут друзьям и просят занять денег")
+    assert (d.intent, d.action) == ("complaint", "reply")
