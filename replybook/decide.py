@@ -291,7 +291,13 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or a.refusal
         or a.escalation
         or (complaint and (a.key_phrase or a.brand_thing))
-        or over("specific", complaint_score)
+        # Enough complaint words name a problem; in a rude message they can be insults
+        # stacked up ("what a disgrace of a company, a total shambles"), so a word of its
+        # own must stand beside them.
+        or (
+            over("specific", complaint_score)
+            and (not rude or detail() >= limits.get("rude_insult_words", 1.0))
+        )
         or reported
         or still
         # A complaint that says what it is about in enough words of its own.

@@ -157,7 +157,73 @@ def clean_characters(text: str, instead: str = "") -> str:
 
 def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
     """How the reply names the problem: the customer's own noun phrase or the topic's
-    words, whichever passes the checks (see the module's docstring), else nothing."""
+    words, whichever passes the checks (see the module's docstring), else nothing; a word
+    the customer typed without the language's own letters spelt as the playbook spells it
+    ("siparis" -> "sipariş", see :func:`respelled`)."""
+    naming = _name_problem(playbook, analysis, lang)
+    if naming.text:
+        shown = respelled(playbook, lang, naming.text)
+        if shown != naming.text:
+            return Naming(shown, naming.source, naming.phrase)
+    return naming
+
+
+def _spellings(
+    playbook: Playbook, lang: str
+) -> tuple[dict[int, str], dict[str, str], tuple[tuple[str, str], ...]] | None:
+    """The topics' words as the playbook spells them, by how they read in plain letters
+    (``languages.<lang>.plain_letters``: Turkish ş as s, ı as i...): whole words, and
+    stems (a word before ``*``, four letters at least) longest first. None without a
+    ``plain_letters`` table."""
+    key = f"naming:spellings:{lang}"
+    if key not in playbook._cache:
+        spec = (playbook.get("languages") or {}).get(lang) or {}
+        table = {str(k): str(v) for k, v in (spec.get("plain_letters") or {}).items()}
+        found: tuple[dict[int, str], dict[str, str], tuple[tuple[str, str], ...]] | None = None
+        if table:
+            plain = str.maketrans(table)
+            whole: dict[str, str] = {}
+            stems: dict[str, str] = {}
+            for entry in (playbook.get("topics") or {}).values():
+                for phrase in phrases_for((entry or {}).get("match"), lang):
+                    if _raw(phrase):
+                        continue
+                    for word in phrase.casefold().split():
+                        bare = word.rstrip("*")
+                        if bare.translate(plain) == bare or not bare.isalpha():
+                            continue
+                        if word.endswith("*"):
+                            if len(bare) >= 4:
+                                stems.setdefault(bare.translate(plain), bare)
+                        else:
+                            whole.setdefault(bare.translate(plain), bare)
+            found = (plain, whole, tuple(sorted(stems.items(), key=lambda kv: -len(kv[0]))))
+        playbook._cache[key] = found
+    return playbook._cache[key]
+
+
+def respelled(playbook: Playbook, lang: str, text: str) -> str:
+    """``text`` with each lower-case word that holds none of the language's own letters
+    and reads like one of the topics' words ("siparis", "siparisiniz", "odeme") spelt as
+    the topics spell it ("sipariş", "siparişiniz", "ödeme"), its ending kept. A reply
+    names the customer's thing in their words, but not in their typing."""
+    found = _spellings(playbook, lang)
+    if not found:
+        return text
+    plain, whole, stems = found
+    out = []
+    for word in text.split(" "):
+        if not word.isalpha() or word != word.lower() or word.translate(plain) != word:
+            out.append(word)  # a name, a mark, or already written with the letters
+            continue
+        if word in whole:
+            out.append(whole[word])
+            continue
+        out.append(next((stem + word[len(p) :] for p, stem in stems if word.startswith(p)), word))
+    return " ".join(out)
+
+
+def _name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
     words = _language(playbook, lang)
     text = clean_characters(analysis.text, " ")
     # What the analysis found of swearing, insults and the customer's own mistake: a name

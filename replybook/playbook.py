@@ -897,6 +897,9 @@ _SCHEMA: dict[str, Any] = {
             # for those that inflect the possessive (мой -> ваш).
             "own_suffixes": ("list", ("list", "str")),
             "own_words": ("map", "str"),
+            # The language's own letters and the plain ones customers type for them
+            # (Turkish ş: s, ı: i): a word named back is spelt as the topics spell it.
+            "plain_letters": ("map", "str"),
             # A Snowball stemmer's name: each plain phrase word matches every word with
             # its stem (worked out once, when the playbook loads).
             "stem": "str?",

@@ -642,3 +642,142 @@ def test_a_hacked_account_with_orders_in_the_customers_name_is_answered_in_priva
 def test_a_newsroom_asking_for_comment_escalates():
     d = decision("Haberimiz için bu konuda şirketinizin görüşünü almak istiyoruz")
     assert d.action == "escalate", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pidenin içinden bir vida çıktı, dişim kırılacaktı",
+        "Pilavın içinde küçük bir taş parçası vardı",
+        "Salatada ince bir cam kırığı buldum",
+        "Tostun arasından metal tel çıktı",
+        "Raftan düşen şişe ayağıma geldi, tırnağım morardı",
+        "Depodan düşen kutu oğluma çarptı",
+        "Aldığım ısıtıcı fişe takınca kıvılcımlar saçtı",
+        "Aldığım ütü kıvılcım atıyor, korkudan kullanamıyorum",
+    ],
+)
+def test_a_hard_thing_in_food_a_falling_object_or_sparks_escalate(text):
+    d = decision(text)
+    assert d.action == "escalate" and d.intent == "complaint", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kargodan cam vazo çıktı, çok güzel paketlemişsiniz",
+        "Kemik çorbası vardı menüde, çok lezzetliydi",
+        "Fiyatı düşen ürünü kafama göre seçtim, çok memnunum",
+        "Kıvılcım gibi bir kampanya olmuş, tebrikler",
+        "Haberleri takip ediyorum, yeni şubeniz ne zaman açılıyor?",
+        "Kutudan telefon çıktı ama kılıfı eksik",
+    ],
+)
+def test_innocent_words_near_a_hazard_or_the_press_do_not_escalate(text):
+    assert decision(text).action != "escalate"
+
+
+def test_smoke_from_ones_own_head_is_anger_not_a_fire():
+    d = decision("İki haftadır modem arızalı, kafamdan dumanlar çıkıyor artık")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+    assert decision("Şarj aleti prizdeyken duman çıkıyor").action == "escalate"
+
+
+def test_a_reporter_at_work_and_another_customers_data_escalate():
+    assert decision(
+        "Sabah gazetesinde ekonomi haberleri yazıyorum, bir açıklama alabilir miyim?"
+    ).action == ("escalate")
+    d = decision("Hesabımda bambaşka birinin adresi ve telefon numarası görünüyor")
+    assert d.action == "escalate" and d.intent == "complaint", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kürtlerle beraber kahrolun inşallah",
+        "Suriyelilerle dolu mağazanız batsın emi",
+    ],
+)
+def test_a_people_named_beside_a_curse_is_hate(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "moderate"), d
+
+
+def test_a_wolf_is_not_a_people():
+    assert decision("Kurt gibi acıktım, siparişim yolda mı?").intent != "troll"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ne biçim firmasınız ya, tam bir rezalet",
+        "Nasıl bir şirketsiniz, berbatsınız resmen",
+    ],
+)
+def test_stacked_insults_of_the_company_with_nothing_named_are_skipped(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip"), d
+
+
+def test_a_rude_message_that_names_its_thing_is_still_answered():
+    d = decision("Ne biçim firmasınız, rezalet, kargom 12 gündür depoda bekliyor")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+def test_a_time_span_then_ancak_is_a_complaint_and_no_contrast():
+    d = decision("Harika hizmet, siparişim 12 günde anca yola çıktı")
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+    assert decision("Bu ne hız, sipariş 15 dakikada kapımdaydı 😍").intent == "praise"
+
+
+def test_a_delay_beside_glowing_words_is_irony():
+    d = decision("Seferimizin 5 saat rötar yapması muhteşemdi, terminalde gün doğumunu izledik 👏")
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+
+
+def test_compensation_asked_for_in_other_words_gets_two_alternatives():
+    d = decision("Bagajım iki gün gecikti, masraflarım için tazminat ödemenizi bekliyorum")
+    assert d.case == "refusal", d
+
+
+def test_a_fix_by_someone_else_or_thanks_for_the_care_is_a_turnaround():
+    assert (
+        decision("Kurye yeni ürünü getirdi, değişimi hemen halletti. Sağ olun").case == "turnaround"
+    )
+    assert decision("Dün yazmıştım, modemi uzaktan düzelttiler. Yardımınız için sağolun").case == (
+        "turnaround"
+    )
+    assert decision("Teknisyen geldi ama sorunu çözmedi").intent == "complaint"
+
+
+def test_a_slip_told_in_the_evidential_is_the_customers_own_mistake():
+    d = decision("Siparişte yanlış bedeni seçmişim, değişim için ne yapmalıyım?")
+    assert "customer_mistake" in d.flags and d.intent == "complaint", d
+    r = reply("Bilette doğum tarihimi yanlış girmişim, uçuşa sorun olur mu?", name="Ece")
+    assert "almanız gereken hizmet değil" not in (r.public_reply or "")
+
+
+def test_which_number_to_call_is_the_contact_question():
+    assert decision("Canlı desteğe bağlanmak için hangi numarayı arayabilirim?").case == "faq"
+
+
+def test_easy_to_use_is_praise():
+    assert (
+        decision("Yeni uygulama gayet kullanışlı olmuş, ödeme 30 saniyede bitti").intent == "praise"
+    )
+
+
+def test_a_word_typed_without_turkish_letters_is_named_back_spelt_right():
+    r = reply("odememi yaptim ama hala borclu gorunuyorum, odeme nerede", name="Can")
+    assert "ödeme" in (r.public_reply or ""), r.public_reply
+    assert "odeme" not in (r.public_reply or "")
+    r = reply("ucusum iptal oldu, kimse bilgi vermedi", name="Can")
+    assert "uçuş" in (r.public_reply or "") and "ucus" not in (r.public_reply or ""), r.public_reply
+
+
+def test_a_safety_escalation_wishes_them_well_first():
+    r = reply("Mağazada raftan düşen kavanoz kızıma geldi, kaşı yarıldı", name="Deniz")
+    assert r.decision.action == "escalate"
+    assert "geçmiş olsun" in (r.public_reply or ""), r.public_reply
+    legal = reply("Avukatıma ilettim, dava açacağım", name="Deniz")
+    assert "geçmiş olsun" not in (legal.public_reply or "")
