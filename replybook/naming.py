@@ -213,12 +213,13 @@ def respelled(playbook: Playbook, lang: str, text: str) -> str:
     plain, whole, stems = found
     out = []
     for word in text.split(" "):
-        if not word.isalpha() or word != word.lower() or word.translate(plain) != word:
-            out.append(word)  # a name, a mark, or already written with the letters
+        if not word.isalpha() or word != word.lower():
+            out.append(word)  # a name or a mark
             continue
         if word in whole:
             out.append(whole[word])
             continue
+        # A plain stem, whatever its ending ("ucag" of "ucagınız" is "uçağ").
         out.append(next((stem + word[len(p) :] for p, stem in stems if word.startswith(p)), word))
     return " ".join(out)
 
@@ -296,6 +297,7 @@ def _possessed(
         key=lambda pair: -len(pair[0]),
     )
     swaps = {str(k).casefold(): str(v) for k, v in (spec.get("own_words") or {}).items()}
+    harmony = {str(k): str(v) for k, v in (spec.get("vowel_harmony") or {}).items()}
     bad = {o.casefold() for o in offending}
     for match in found:
         start, end = match.start(), match.end()
@@ -314,13 +316,33 @@ def _possessed(
         for mine, yours in suffixes:
             left = len(language_fold_text(playbook, lang, word)) - len(mine)
             if word.casefold().endswith(mine.casefold()) and left >= root:
-                return word[: len(word) - len(mine)] + yours
+                base = word[: len(word) - len(mine)]
+                return base + _harmonised(base, yours, harmony)
         if swaps:
             before = text[:start].rstrip().rsplit(None, 1)
             owner = before[-1].casefold() if before else ""
             if owner in swaps:
                 return f"{swaps[owner]} {word}"
     return None
+
+
+def _harmonised(base: str, ending: str, harmony: dict[str, str]) -> str:
+    """``ending`` with each of its high vowels as the vowel before it asks
+    (``languages.<lang>.vowel_harmony``: Turkish a -> ı, e -> i, o -> u, ö -> ü), so a
+    possessive typed without Turkish letters ("hesabimi", "kartim") is said back right
+    ("hesabınız", "kartınız"). Unchanged without a table."""
+    if not harmony:
+        return ending
+    highs = set(harmony.values())
+    last = next((c for c in reversed(base.casefold()) if c in harmony), None)
+    out = []
+    for ch in ending:
+        if ch in highs and last is not None:
+            ch = harmony[last]
+        if ch in harmony:
+            last = ch
+        out.append(ch)
+    return "".join(out)
 
 
 def language_fold_text(playbook: Playbook, lang: str, text: str) -> str:

@@ -781,3 +781,146 @@ def test_a_safety_escalation_wishes_them_well_first():
     assert "geçmiş olsun" in (r.public_reply or ""), r.public_reply
     legal = reply("Avukatıma ilettim, dava açacağım", name="Deniz")
     assert "geçmiş olsun" not in (legal.public_reply or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hediye paketi yapılmadı, kartta yazdığım not da eklenmedi",
+        "Yeni aldığım klima soğutmuyor",
+        "Kasadaki cihaz kartımı okumuyor",
+        "Uygulamadan bilet alamıyorum, ödeme adımında takılıyor",
+        "Koltuklar kirliydi, tuvalet de bozuktu",
+        "Elbise bir beden büyük geldi",
+        "Sepetteki ürünün fiyatı ödeme sayfasında değişti",
+        "Kurulum için ayrıca ücret istediler",
+        "Doğalgaz faturam bu kış 3 katı geldi",
+        "Kartım yurtdışında bloke oldu, hiçbir yerde geçmiyor",
+        "Modem gece boyunca kendi kendine resetleniyor",
+        "Rezervasyonum iptal oldu şimdi ne yapmalıyım",
+        "Havale yaptım, iadem hesabıma hâlâ geçmedi",
+        "Hediye çekim kasada geçersiz çıktı",
+    ],
+)
+def test_a_failure_said_with_the_verb_negated_or_in_other_everyday_words_is_a_complaint(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yıllardır kullanıyorum, hiç bozulmuyor",
+        "Bu kadar çabuk gelmesini beklemiyordum, süpersiniz",
+        "Oyun oynarken hiç kasmıyor, çok memnunum",
+        "Kahvenizden vazgeçemiyorum, her sabah oradayım",
+    ],
+)
+def test_a_fault_that_never_happens_or_a_habit_is_praise(text):
+    assert decision(text).intent == "praise"
+
+
+def test_dont_you_do_x_asked_of_the_brand_is_a_question():
+    assert decision("Hafta sonu kurulum yapmıyor musunuz?").intent == "question"
+
+
+def test_a_problem_told_as_written_before_is_the_story_of_a_fix():
+    d = decision("Faturam hatalı diye yazmıştım, bugün düzelttiniz, sağ olun")
+    assert d.case == "turnaround", d
+    d = decision("Kargom gelmedi diye dün yazmıştım, hâlâ ses yok")
+    assert d.intent == "complaint", d
+
+
+def test_the_customers_own_word_listed_whole_is_named_theirs():
+    r = reply("Hattım 2 gündür kapalı, kimse bilgi vermiyor", name="Ece", channel="x")
+    assert "hattım" not in (r.public_reply or "") and "hattınız" in (r.public_reply or ""), r
+    r = reply("Seferim haber verilmeden iptal edilmiş", name="Ece", channel="x")
+    assert "seferim" not in (r.public_reply or ""), r.public_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Süper, paketim yine yanlış şubeye gönderilmiş 👏",
+        "Çağrı merkezinin 50 dakika bekletmesi muhteşem, sabır sınavı resmen",
+        "Harika hizmet, faturama yine tanımadığım ek paket eklenmiş",
+        "Oh ne güzel, 4 gündür evde sinyal yok",
+    ],
+)
+def test_cheers_about_a_failure_are_irony(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+
+
+def test_a_cheer_then_loyalty_is_no_irony():
+    assert decision("Harika, 3 gündür kullanıyorum, çok memnunum").intent == "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Resepsiyon ilgiliydi fakat odadaki televizyon çalışmıyordu",
+        "Yolculuk keyifliydi, kabin ekibi harikaydı ancak valizim hasar görmüş",
+    ],
+)
+def test_kind_words_then_a_fault_are_mixed(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" not in d.flags, d
+
+
+def test_a_curse_on_the_company_with_nothing_named_is_skipped():
+    d = decision("Böyle banka olmaz olsun")
+    assert (d.intent, d.action) == ("troll", "skip"), d
+
+
+def test_a_short_answer_in_a_turkish_thread_is_answered_in_turkish():
+    thread = [
+        {"role": "customer", "text": "Siparişimde ürün eksik çıktı"},
+        {"role": "brand", "text": "Çok üzgünüz! Hangi ürün eksik, yazabilir misiniz?"},
+    ]
+    r = reply("Şampuan eksik", context=thread, name="Ece")
+    assert r.analysis.language == "tr", r.analysis.language
+    assert not ENGLISH.search(r.public_reply or ""), r.public_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asansörün kapısında oğlumun eli sıkıştı",
+        "Müşteri bilgileriniz forumlarda paylaşılıyor, benim telefonum da listede",
+    ],
+)
+def test_a_caught_hand_or_shared_customer_data_escalates(text):
+    assert decision(text).action == "escalate"
+
+
+def test_a_part_of_a_thing_that_broke_is_no_injury():
+    assert decision("Sandalyenin kolu iki haftada kırıldı").action == "reply"
+
+
+def test_asking_how_many_hours_is_a_question():
+    assert decision("Bagaj teslimi kalkıştan kaç saat önce kapanıyor?").intent == "question"
+
+
+def test_a_reporters_story_is_a_question_and_a_customers_demand_for_an_answer_a_complaint():
+    d = decision(
+        "Bir haber sitesinde çalışıyorum, iade gecikmeleri hakkında haber hazırlıyorum, "
+        "yorum alabilir miyim?"
+    )
+    assert (d.intent, d.action) == ("question", "escalate"), d
+    d = decision("Faturadaki hatayla ilgili bir açıklama bekliyorum, üç aydır düzeltilmedi")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("ucagim 3 saat rotar yapti, kimse bilgi vermedi", "uçağınız"),
+        ("hesabimi kimse acmiyor, giremiyorum", "hesabınız"),
+        ("Seferim haber verilmeden iptal edilmiş", "seferiniz"),
+        ("Gönderilerim 3 gündür depoda bekliyor", "gönderileriniz"),
+    ],
+)
+def test_the_customers_thing_is_named_theirs_in_the_right_harmony(text, named):
+    r = reply(text, name="Ece", channel="x")
+    assert named in (r.public_reply or ""), r.public_reply
