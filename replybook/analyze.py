@@ -367,6 +367,29 @@ def _first_match(found: dict[Any, list[Match]], section: str) -> tuple[str, str]
     return best[4], re.sub(r"\s+", " ", best[5].lower()).strip()
 
 
+def _language_in_thread(
+    playbook: Playbook, text: str, context: Sequence[Mapping[str, Any]] | None
+) -> str:
+    """The message's language (:func:`detect_language`); a message the detector can't be
+    sure of ("TY-4482913", "Deterjan eksik", "ok") in a thread is in the language the
+    thread is written in, when that is certain and served: an answer to the brand's
+    question is answered in the thread's language."""
+    found = detect_language(playbook, text)
+    if not context or not isinstance(context, (list, tuple)):
+        return found
+    if detect(playbook, text if text.isascii() else _INVISIBLE.sub("", text)).certain:
+        return found
+    earlier = " ".join(
+        str(m.get("text") or "")
+        for m in context
+        if isinstance(m, Mapping) and m.get("role") != "other"
+    )
+    thread = detect(playbook, earlier) if earlier.strip() else None
+    if thread is not None and thread.certain and thread.lang in playbook.served():
+        return str(thread.lang)
+    return found
+
+
 _INVISIBLE = re.compile("[\u200b\u200d-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 
 
@@ -561,7 +584,7 @@ def analyze(
     if rating is not None:
         rating = check_rating(rating)
     clean = _clean(text)
-    lang = lang or detect_language(playbook, clean)
+    lang = lang or _language_in_thread(playbook, clean, context)
     thresholds = _thresholds(playbook)
 
     def over(kind: str, value: float) -> bool:

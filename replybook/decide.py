@@ -291,9 +291,13 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or a.refusal
         or a.escalation
         or (complaint and (a.key_phrase or a.brand_thing))
-        # Insults alone name nothing, however many and however strong ("ugh, clowns,
-        # shameful"): a rude message's score says a problem only beside a word of its own.
-        or (over("specific", complaint_score) and not (rude and detail() == 0))
+        # Enough complaint words name a problem; in a rude message they can be insults
+        # stacked up ("what a disgrace of a company, a total shambles", "ugh, clowns,
+        # shameful"), so words of its own must stand beside them.
+        or (
+            over("specific", complaint_score)
+            and (not rude or detail() >= limits.get("rude_insult_words", 1.0))
+        )
         or reported
         or still
         # A complaint that says what it is about in enough words of its own.

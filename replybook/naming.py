@@ -157,7 +157,74 @@ def clean_characters(text: str, instead: str = "") -> str:
 
 def name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
     """How the reply names the problem: the customer's own noun phrase or the topic's
-    words, whichever passes the checks (see the module's docstring), else nothing."""
+    words, whichever passes the checks (see the module's docstring), else nothing; a word
+    the customer typed without the language's own letters spelt as the playbook spells it
+    ("siparis" -> "sipariş", see :func:`respelled`)."""
+    naming = _name_problem(playbook, analysis, lang)
+    if naming.text:
+        shown = respelled(playbook, lang, naming.text)
+        if shown != naming.text:
+            return Naming(shown, naming.source, naming.phrase)
+    return naming
+
+
+def _spellings(
+    playbook: Playbook, lang: str
+) -> tuple[dict[int, str], dict[str, str], tuple[tuple[str, str], ...]] | None:
+    """The topics' words as the playbook spells them, by how they read in plain letters
+    (``languages.<lang>.plain_letters``: Turkish ş as s, ı as i...): whole words, and
+    stems (a word before ``*``, four letters at least) longest first. None without a
+    ``plain_letters`` table."""
+    key = f"naming:spellings:{lang}"
+    if key not in playbook._cache:
+        spec = (playbook.get("languages") or {}).get(lang) or {}
+        table = {str(k): str(v) for k, v in (spec.get("plain_letters") or {}).items()}
+        found: tuple[dict[int, str], dict[str, str], tuple[tuple[str, str], ...]] | None = None
+        if table:
+            plain = str.maketrans(table)
+            whole: dict[str, str] = {}
+            stems: dict[str, str] = {}
+            for entry in (playbook.get("topics") or {}).values():
+                for phrase in phrases_for((entry or {}).get("match"), lang):
+                    if _raw(phrase):
+                        continue
+                    for word in phrase.casefold().split():
+                        bare = word.rstrip("*")
+                        if bare.translate(plain) == bare or not bare.isalpha():
+                            continue
+                        if word.endswith("*"):
+                            if len(bare) >= 4:
+                                stems.setdefault(bare.translate(plain), bare)
+                        else:
+                            whole.setdefault(bare.translate(plain), bare)
+            found = (plain, whole, tuple(sorted(stems.items(), key=lambda kv: -len(kv[0]))))
+        playbook._cache[key] = found
+    return playbook._cache[key]
+
+
+def respelled(playbook: Playbook, lang: str, text: str) -> str:
+    """``text`` with each lower-case word that holds none of the language's own letters
+    and reads like one of the topics' words ("siparis", "siparisiniz", "odeme") spelt as
+    the topics spell it ("sipariş", "siparişiniz", "ödeme"), its ending kept. A reply
+    names the customer's thing in their words, but not in their typing."""
+    found = _spellings(playbook, lang)
+    if not found:
+        return text
+    plain, whole, stems = found
+    out = []
+    for word in text.split(" "):
+        if not word.isalpha() or word != word.lower():
+            out.append(word)  # a name or a mark
+            continue
+        if word in whole:
+            out.append(whole[word])
+            continue
+        # A plain stem, whatever its ending ("ucag" of "ucagınız" is "uçağ").
+        out.append(next((stem + word[len(p) :] for p, stem in stems if word.startswith(p)), word))
+    return " ".join(out)
+
+
+def _name_problem(playbook: Playbook, analysis: Analysis, lang: str) -> Naming:
     words = _language(playbook, lang)
     text = clean_characters(analysis.text, " ")
     # What the analysis found of swearing, insults and the customer's own mistake: a name
@@ -230,6 +297,7 @@ def _possessed(
         key=lambda pair: -len(pair[0]),
     )
     swaps = {str(k).casefold(): str(v) for k, v in (spec.get("own_words") or {}).items()}
+    harmony = {str(k): str(v) for k, v in (spec.get("vowel_harmony") or {}).items()}
     bad = {o.casefold() for o in offending}
     for match in found:
         start, end = match.start(), match.end()
@@ -248,13 +316,33 @@ def _possessed(
         for mine, yours in suffixes:
             left = len(language_fold_text(playbook, lang, word)) - len(mine)
             if word.casefold().endswith(mine.casefold()) and left >= root:
-                return word[: len(word) - len(mine)] + yours
+                base = word[: len(word) - len(mine)]
+                return base + _harmonised(base, yours, harmony)
         if swaps:
             before = text[:start].rstrip().rsplit(None, 1)
             owner = before[-1].casefold() if before else ""
             if owner in swaps:
                 return f"{swaps[owner]} {word}"
     return None
+
+
+def _harmonised(base: str, ending: str, harmony: dict[str, str]) -> str:
+    """``ending`` with each of its high vowels as the vowel before it asks
+    (``languages.<lang>.vowel_harmony``: Turkish a -> ı, e -> i, o -> u, ö -> ü), so a
+    possessive typed without Turkish letters ("hesabimi", "kartim") is said back right
+    ("hesabınız", "kartınız"). Unchanged without a table."""
+    if not harmony:
+        return ending
+    highs = set(harmony.values())
+    last = next((c for c in reversed(base.casefold()) if c in harmony), None)
+    out = []
+    for ch in ending:
+        if ch in highs and last is not None:
+            ch = harmony[last]
+        if ch in harmony:
+            last = ch
+        out.append(ch)
+    return "".join(out)
 
 
 def language_fold_text(playbook: Playbook, lang: str, text: str) -> str:

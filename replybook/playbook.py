@@ -920,6 +920,12 @@ _SCHEMA: dict[str, Any] = {
             # for those that inflect the possessive (мой -> ваш).
             "own_suffixes": ("list", ("list", "str")),
             "own_words": ("map", "str"),
+            # The language's own letters and the plain ones customers type for them
+            # (Turkish ş: s, ı: i): a word named back is spelt as the topics spell it.
+            "plain_letters": ("map", "str"),
+            # Which high vowel follows each vowel (Turkish a: ı, e: i, o: u, ö: ü): the
+            # customer's possessive, swapped for "your", takes the stem's harmony.
+            "vowel_harmony": ("map", "str"),
             # A Snowball stemmer's name: each plain phrase word matches every word with
             # its stem (worked out once, when the playbook loads).
             "stem": "str?",

@@ -642,3 +642,285 @@ def test_a_hacked_account_with_orders_in_the_customers_name_is_answered_in_priva
 def test_a_newsroom_asking_for_comment_escalates():
     d = decision("Haberimiz için bu konuda şirketinizin görüşünü almak istiyoruz")
     assert d.action == "escalate", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pidenin içinden bir vida çıktı, dişim kırılacaktı",
+        "Pilavın içinde küçük bir taş parçası vardı",
+        "Salatada ince bir cam kırığı buldum",
+        "Tostun arasından metal tel çıktı",
+        "Raftan düşen şişe ayağıma geldi, tırnağım morardı",
+        "Depodan düşen kutu oğluma çarptı",
+        "Aldığım ısıtıcı fişe takınca kıvılcımlar saçtı",
+        "Aldığım ütü kıvılcım atıyor, korkudan kullanamıyorum",
+    ],
+)
+def test_a_hard_thing_in_food_a_falling_object_or_sparks_escalate(text):
+    d = decision(text)
+    assert d.action == "escalate" and d.intent == "complaint", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kargodan cam vazo çıktı, çok güzel paketlemişsiniz",
+        "Kemik çorbası vardı menüde, çok lezzetliydi",
+        "Fiyatı düşen ürünü kafama göre seçtim, çok memnunum",
+        "Kıvılcım gibi bir kampanya olmuş, tebrikler",
+        "Haberleri takip ediyorum, yeni şubeniz ne zaman açılıyor?",
+        "Kutudan telefon çıktı ama kılıfı eksik",
+    ],
+)
+def test_innocent_words_near_a_hazard_or_the_press_do_not_escalate(text):
+    assert decision(text).action != "escalate"
+
+
+def test_smoke_from_ones_own_head_is_anger_not_a_fire():
+    d = decision("İki haftadır modem arızalı, kafamdan dumanlar çıkıyor artık")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+    assert decision("Şarj aleti prizdeyken duman çıkıyor").action == "escalate"
+
+
+def test_a_reporter_at_work_and_another_customers_data_escalate():
+    assert decision(
+        "Sabah gazetesinde ekonomi haberleri yazıyorum, bir açıklama alabilir miyim?"
+    ).action == ("escalate")
+    d = decision("Hesabımda bambaşka birinin adresi ve telefon numarası görünüyor")
+    assert d.action == "escalate" and d.intent == "complaint", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kürtlerle beraber kahrolun inşallah",
+        "Suriyelilerle dolu mağazanız batsın emi",
+    ],
+)
+def test_a_people_named_beside_a_curse_is_hate(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "moderate"), d
+
+
+def test_a_wolf_is_not_a_people():
+    assert decision("Kurt gibi acıktım, siparişim yolda mı?").intent != "troll"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ne biçim firmasınız ya, tam bir rezalet",
+        "Nasıl bir şirketsiniz, berbatsınız resmen",
+    ],
+)
+def test_stacked_insults_of_the_company_with_nothing_named_are_skipped(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip"), d
+
+
+def test_a_rude_message_that_names_its_thing_is_still_answered():
+    d = decision("Ne biçim firmasınız, rezalet, kargom 12 gündür depoda bekliyor")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+def test_a_time_span_then_ancak_is_a_complaint_and_no_contrast():
+    d = decision("Harika hizmet, siparişim 12 günde anca yola çıktı")
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+    assert decision("Bu ne hız, sipariş 15 dakikada kapımdaydı 😍").intent == "praise"
+
+
+def test_a_delay_beside_glowing_words_is_irony():
+    d = decision("Seferimizin 5 saat rötar yapması muhteşemdi, terminalde gün doğumunu izledik 👏")
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+
+
+def test_compensation_asked_for_in_other_words_gets_two_alternatives():
+    d = decision("Bagajım iki gün gecikti, masraflarım için tazminat ödemenizi bekliyorum")
+    assert d.case == "refusal", d
+
+
+def test_a_fix_by_someone_else_or_thanks_for_the_care_is_a_turnaround():
+    assert (
+        decision("Kurye yeni ürünü getirdi, değişimi hemen halletti. Sağ olun").case == "turnaround"
+    )
+    assert decision("Dün yazmıştım, modemi uzaktan düzelttiler. Yardımınız için sağolun").case == (
+        "turnaround"
+    )
+    assert decision("Teknisyen geldi ama sorunu çözmedi").intent == "complaint"
+
+
+def test_a_slip_told_in_the_evidential_is_the_customers_own_mistake():
+    d = decision("Siparişte yanlış bedeni seçmişim, değişim için ne yapmalıyım?")
+    assert "customer_mistake" in d.flags and d.intent == "complaint", d
+    r = reply("Bilette doğum tarihimi yanlış girmişim, uçuşa sorun olur mu?", name="Ece")
+    assert "almanız gereken hizmet değil" not in (r.public_reply or "")
+
+
+def test_which_number_to_call_is_the_contact_question():
+    assert decision("Canlı desteğe bağlanmak için hangi numarayı arayabilirim?").case == "faq"
+
+
+def test_easy_to_use_is_praise():
+    assert (
+        decision("Yeni uygulama gayet kullanışlı olmuş, ödeme 30 saniyede bitti").intent == "praise"
+    )
+
+
+def test_a_word_typed_without_turkish_letters_is_named_back_spelt_right():
+    r = reply("odememi yaptim ama hala borclu gorunuyorum, odeme nerede", name="Can")
+    assert "ödeme" in (r.public_reply or ""), r.public_reply
+    assert "odeme" not in (r.public_reply or "")
+    r = reply("ucusum iptal oldu, kimse bilgi vermedi", name="Can")
+    assert "uçuş" in (r.public_reply or "") and "ucus" not in (r.public_reply or ""), r.public_reply
+
+
+def test_a_safety_escalation_wishes_them_well_first():
+    r = reply("Mağazada raftan düşen kavanoz kızıma geldi, kaşı yarıldı", name="Deniz")
+    assert r.decision.action == "escalate"
+    assert "geçmiş olsun" in (r.public_reply or ""), r.public_reply
+    legal = reply("Avukatıma ilettim, dava açacağım", name="Deniz")
+    assert "geçmiş olsun" not in (legal.public_reply or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hediye paketi yapılmadı, kartta yazdığım not da eklenmedi",
+        "Yeni aldığım klima soğutmuyor",
+        "Kasadaki cihaz kartımı okumuyor",
+        "Uygulamadan bilet alamıyorum, ödeme adımında takılıyor",
+        "Koltuklar kirliydi, tuvalet de bozuktu",
+        "Elbise bir beden büyük geldi",
+        "Sepetteki ürünün fiyatı ödeme sayfasında değişti",
+        "Kurulum için ayrıca ücret istediler",
+        "Doğalgaz faturam bu kış 3 katı geldi",
+        "Kartım yurtdışında bloke oldu, hiçbir yerde geçmiyor",
+        "Modem gece boyunca kendi kendine resetleniyor",
+        "Rezervasyonum iptal oldu şimdi ne yapmalıyım",
+        "Havale yaptım, iadem hesabıma hâlâ geçmedi",
+        "Hediye çekim kasada geçersiz çıktı",
+    ],
+)
+def test_a_failure_said_with_the_verb_negated_or_in_other_everyday_words_is_a_complaint(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yıllardır kullanıyorum, hiç bozulmuyor",
+        "Bu kadar çabuk gelmesini beklemiyordum, süpersiniz",
+        "Oyun oynarken hiç kasmıyor, çok memnunum",
+        "Kahvenizden vazgeçemiyorum, her sabah oradayım",
+    ],
+)
+def test_a_fault_that_never_happens_or_a_habit_is_praise(text):
+    assert decision(text).intent == "praise"
+
+
+def test_dont_you_do_x_asked_of_the_brand_is_a_question():
+    assert decision("Hafta sonu kurulum yapmıyor musunuz?").intent == "question"
+
+
+def test_a_problem_told_as_written_before_is_the_story_of_a_fix():
+    d = decision("Faturam hatalı diye yazmıştım, bugün düzelttiniz, sağ olun")
+    assert d.case == "turnaround", d
+    d = decision("Kargom gelmedi diye dün yazmıştım, hâlâ ses yok")
+    assert d.intent == "complaint", d
+
+
+def test_the_customers_own_word_listed_whole_is_named_theirs():
+    r = reply("Hattım 2 gündür kapalı, kimse bilgi vermiyor", name="Ece", channel="x")
+    assert "hattım" not in (r.public_reply or "") and "hattınız" in (r.public_reply or ""), r
+    r = reply("Seferim haber verilmeden iptal edilmiş", name="Ece", channel="x")
+    assert "seferim" not in (r.public_reply or ""), r.public_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Süper, paketim yine yanlış şubeye gönderilmiş 👏",
+        "Çağrı merkezinin 50 dakika bekletmesi muhteşem, sabır sınavı resmen",
+        "Harika hizmet, faturama yine tanımadığım ek paket eklenmiş",
+        "Oh ne güzel, 4 gündür evde sinyal yok",
+    ],
+)
+def test_cheers_about_a_failure_are_irony(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+
+
+def test_a_cheer_then_loyalty_is_no_irony():
+    assert decision("Harika, 3 gündür kullanıyorum, çok memnunum").intent == "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Resepsiyon ilgiliydi fakat odadaki televizyon çalışmıyordu",
+        "Yolculuk keyifliydi, kabin ekibi harikaydı ancak valizim hasar görmüş",
+    ],
+)
+def test_kind_words_then_a_fault_are_mixed(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" not in d.flags, d
+
+
+def test_a_curse_on_the_company_with_nothing_named_is_skipped():
+    d = decision("Böyle banka olmaz olsun")
+    assert (d.intent, d.action) == ("troll", "skip"), d
+
+
+def test_a_short_answer_in_a_turkish_thread_is_answered_in_turkish():
+    thread = [
+        {"role": "customer", "text": "Siparişimde ürün eksik çıktı"},
+        {"role": "brand", "text": "Çok üzgünüz! Hangi ürün eksik, yazabilir misiniz?"},
+    ]
+    r = reply("Şampuan eksik", context=thread, name="Ece")
+    assert r.analysis.language == "tr", r.analysis.language
+    assert not ENGLISH.search(r.public_reply or ""), r.public_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asansörün kapısında oğlumun eli sıkıştı",
+        "Müşteri bilgileriniz forumlarda paylaşılıyor, benim telefonum da listede",
+    ],
+)
+def test_a_caught_hand_or_shared_customer_data_escalates(text):
+    assert decision(text).action == "escalate"
+
+
+def test_a_part_of_a_thing_that_broke_is_no_injury():
+    assert decision("Sandalyenin kolu iki haftada kırıldı").action == "reply"
+
+
+def test_asking_how_many_hours_is_a_question():
+    assert decision("Bagaj teslimi kalkıştan kaç saat önce kapanıyor?").intent == "question"
+
+
+def test_a_reporters_story_is_a_question_and_a_customers_demand_for_an_answer_a_complaint():
+    d = decision(
+        "Bir haber sitesinde çalışıyorum, iade gecikmeleri hakkında haber hazırlıyorum, "
+        "yorum alabilir miyim?"
+    )
+    assert (d.intent, d.action) == ("question", "escalate"), d
+    d = decision("Faturadaki hatayla ilgili bir açıklama bekliyorum, üç aydır düzeltilmedi")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("ucagim 3 saat rotar yapti, kimse bilgi vermedi", "uçağınız"),
+        ("hesabimi kimse acmiyor, giremiyorum", "hesabınız"),
+        ("Seferim haber verilmeden iptal edilmiş", "seferiniz"),
+        ("Gönderilerim 3 gündür depoda bekliyor", "gönderileriniz"),
+    ],
+)
+def test_the_customers_thing_is_named_theirs_in_the_right_harmony(text, named):
+    r = reply(text, name="Ece", channel="x")
+    assert named in (r.public_reply or ""), r.public_reply
