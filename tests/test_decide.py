@@ -924,3 +924,41 @@ def test_english_a_refund_received_after_the_brand_helped_is_thanks():
 )
 def test_english_innocent_words_near_the_new_phrases_are_no_complaint(text):
     assert decision(text).intent != "complaint", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Funny how the price doubled the week after I signed up",
+        "Incredible how you can bill me instantly but take a month to refund",
+        "bravo, you've managed to lose my suitcase on a 50 minute flight",
+        "The pasta was lovely, the wait was not.",
+        "gorgeous lamp, shame the shade came off on day two",
+        "adore the jacket but the zip was broken when it arrived",
+        "are you having a laugh? £6 for a coffee",
+        "I want my £40 back by Monday",
+        "rang your helpline six times, it just rings out",
+    ],
+)
+def test_english_sarcastic_and_mixed_complaints_are_complaints(text):
+    d = decision(text)
+    assert d.intent == "complaint", text
+    assert d.action == "reply"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "amazing how easy the new app makes it to split a bill",
+        "how long does international shipping take to Canada?",
+        "what's the best way to get in touch about a missing points balance?",
+        "thank you for refunding me so quickly, you saved my day",
+        "Unreal service, the friendliest crew I've flown with",
+    ],
+)
+def test_english_questions_and_praise_are_no_complaint(text):
+    assert decision(text).intent in ("question", "praise"), text
+
+
+def test_english_a_wish_of_harm_is_moderated():
+    assert decision("hope your warehouse burns down with all of you in it").action == "moderate"
