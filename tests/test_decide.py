@@ -962,3 +962,17 @@ def test_english_questions_and_praise_are_no_complaint(text):
 
 def test_english_a_wish_of_harm_is_moderated():
     assert decision("hope your warehouse burns down with all of you in it").action == "moderate"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("you lot are on fire with the offers this week 🔥", "reply"),
+        ("gonna sue you for making me addicted to your cookies 😂", "reply"),
+        ("the extension lead is on fire, there's smoke everywhere", "escalate"),
+        ("had a fall on your icy car park, my wrist is badly swollen", "escalate"),
+        ("the case got so hot it burned my thigh", "escalate"),
+    ],
+)
+def test_english_fire_and_suing_as_figures_and_as_real_hazards(text, action):
+    assert decision(text).action == action, text
