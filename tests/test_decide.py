@@ -976,3 +976,34 @@ def test_english_a_wish_of_harm_is_moderated():
 )
 def test_english_fire_and_suing_as_figures_and_as_real_hazards(text, action):
     assert decision(text).action == action, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm reporting you to Ofgem first thing tomorrow",
+        "you'll be hearing from my legal team",
+        "I can see other customers' bank details on my statement page",
+    ],
+)
+def test_english_regulators_legal_teams_and_leaks_are_escalated(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you charge a fee if I move my booking to June?",
+        "what's your policy on lost luggage for connecting flights?",
+        "If the sofa doesn't fit through my door, can I send it back?",
+    ],
+)
+def test_english_conditional_and_policy_questions_are_questions(text):
+    assert decision(text).intent == "question", text
+
+
+def test_english_a_condition_beside_a_real_problem_is_still_a_complaint():
+    assert decision("Why is my refund still missing if you approved it on Monday?").intent == (
+        "complaint"
+    )
