@@ -1007,3 +1007,15 @@ def test_english_a_condition_beside_a_real_problem_is_still_a_complaint():
     assert decision("Why is my refund still missing if you approved it on Monday?").intent == (
         "complaint"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "will you marry me @CrumbCo? asking for my sweet tooth",
+        "your hold music has been living in my head rent free since Tuesday",
+        "I've had so many of your flat whites I'm legally 60% oat milk",
+    ],
+)
+def test_english_jokes_without_lol_are_jokes(text):
+    assert decision(text).intent == "joke", text
