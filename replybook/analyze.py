@@ -149,6 +149,7 @@ class _Lexicon:
         self.kinds = tuple(sorted(playbook.get("signals") or {}))
         spec = (playbook.get("languages") or {}).get(lang) or {}
         endings = tuple(str(e).casefold() for e in spec.get("apostrophe_optional") or ())
+        clitics = contractions(playbook, lang)
         for kind in self.kinds:
             groups = ((playbook.get("signals") or {}).get(kind) or {}).get(lang) or {}
             weights: dict[str, float] = {}
@@ -180,11 +181,33 @@ class _Lexicon:
                 )
             # The entry's place in the playbook is part of its key: it breaks ties.
             for order, (key, match) in enumerate(entries):
-                self.index.add((section, key, order), phrases_for(match, lang))
+                phrases = phrases_for(match, lang)
+                if section == "topics" and clitics:
+                    # "my parcel's been stuck": the topic's word with a verb on it.
+                    phrases += [
+                        p + c
+                        for p in phrases
+                        if not p.startswith("/") and "*" not in p
+                        for c in clitics
+                    ]
+                self.index.add((section, key, order), phrases)
         figures = phrases_for((playbook.get("escalation") or {}).get("figures"), lang)
         self.index.add(("figures", "", 0), figures)
         for group, spec in (playbook.get("negations") or {}).items():
             self.index.add(("negations", str(group), 0), phrases_for(spec.get("phrases"), lang))
+
+
+def contractions(playbook: Playbook, lang: str) -> tuple[str, ...]:
+    """A language's ``contractions``: endings that put a verb on a word ("parcel's")."""
+    spec = (playbook.get("languages") or {}).get(lang) or {}
+    return tuple(str(e).casefold() for e in spec.get("contractions") or ())
+
+
+def without_contraction(word: str, endings: tuple[str, ...]) -> str:
+    """``word`` without one of ``endings`` ("parcel's" -> "parcel")."""
+    low = word.casefold()
+    cut = next((e for e in endings if low.endswith(e) and len(low) > len(e)), None)
+    return word[: -len(cut)] if cut else word
 
 
 def _without_apostrophes(phrase: str, endings: tuple[str, ...]) -> str:
@@ -610,6 +633,8 @@ def analyze(
     faq_hit = _first_match(found, "faq")
     route_hit = _first_match(found, "routes")
     topic, term = topic_hit if topic_hit else (None, None)
+    if term:
+        term = without_contraction(term, contractions(playbook, lang))
     key_phrase = _key_phrase(clean, _own(playbook, lang))
     # The brand's thing the customer names ("fix your potato towers"): not the customer's
     # to be sorry about, but it makes a rude message specific.

@@ -75,6 +75,7 @@ class _Language:
         "endings",
         "mention",
         "owners",
+        "contractions",
     )
 
     def __init__(
@@ -87,6 +88,7 @@ class _Language:
         endings: tuple[str, ...],
         mention: str | None,
         owners: re.Pattern[str] | None,
+        contractions: tuple[str, ...] = (),
     ) -> None:
         self.possessives = possessives
         self.prepositions = prepositions
@@ -96,6 +98,7 @@ class _Language:
         self.endings = endings  # describing_endings
         self.mention = mention
         self.owners = owners  # finds the possessives in a text
+        self.contractions = contractions  # "'s" in "my parcel's been": the phrase ends
 
 
 def _folded(words: Any) -> frozenset[str]:
@@ -123,6 +126,7 @@ def _build(playbook: Playbook, lang: str) -> _Language:
         )
         if possessives
         else None,
+        contractions=tuple(str(e).casefold() for e in spec.get("contractions") or ()),
     )
 
 
@@ -518,6 +522,16 @@ def _phrase_after(
             after = tokens[at + 1] if at + 1 < len(tokens) else None
             if after and after[0] == "word" and after[1].casefold() not in words.function:
                 return None
+            break
+        cut = next((e for e in words.contractions if low.endswith(e) and len(low) > len(e)), None)
+        if cut:
+            after = tokens[at + 1] if at + 1 < len(tokens) else None
+            if after and after[0] == "word" and after[1].casefold() not in words.function:
+                # "my son's tablet", or "my order's late": a possessive or a verb, which
+                # the words can't tell apart; no name is better than a wrong one.
+                return None
+            # "my parcel's been stuck": the noun without its verb, and the phrase ends.
+            found.append(token[: -len(cut)])
             break
         found.append(token)
         if len(found) > _MAX_WORDS:

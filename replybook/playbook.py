@@ -896,6 +896,9 @@ _SCHEMA: dict[str, Any] = {
             "first_person": ("list", "str"),
             "name_breaks": ("list", "str"),
             "prepositions": ("list", "str"),
+            # Endings of a word that say a verb follows and the noun phrase ends there
+            # ("my parcel's been stuck": "your parcel", never "your parcel's").
+            "contractions": ("list", "str"),
             # The language's own name, its register for a brand (formal: Turkish siz,
             # Russian Вы, Persian شما; Finnish service writing is informal), its quote
             # marks, and its signature lines (Jinja, as the top-level `signature`).

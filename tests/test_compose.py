@@ -1120,3 +1120,35 @@ def test_a_private_message_mentioned_on_a_private_channel_isnt_moved_to_private(
     d = run("Just sent you a DM", default, now, channel="chat", variant=variant)
     assert "sent_private" in d.decision.flags  # type: ignore[union-attr]
     assert "moves-private-in-private" not in [f.rule for f in d.lint], d.public_reply
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("my suitcase's been stuck at your depot since Monday", "suitcase"),
+        ("my laptop's completely dead after the update", None),
+    ],
+)
+def test_a_contraction_on_the_customers_noun_is_never_echoed(text, named):
+    # "my suitcase's been stuck": "your suitcase", never "your suitcase's".
+    playbook = load_playbook("default")
+    for variant in range(1, 5):
+        reply = draft(text, playbook, now=NOW, variant=variant, lang="en").public_reply or ""
+        assert "'s " not in reply.replace("it's ", "").replace("that's ", "").replace("what's ", "")
+        if named:
+            assert f"your {named}" in reply or named not in reply
+
+
+def test_a_possessive_or_a_verb_after_s_is_not_guessed_at():
+    # "my son's tablet": neither "your son" nor "your son's tablet" is safe to name.
+    d = draft("my son's tablet screen went black", load_playbook("default"), now=NOW)
+    assert "your son" not in (d.public_reply or "")
+
+
+def test_a_compensation_demand_on_x_keeps_both_alternatives():
+    playbook = load_playbook("default")
+    for variant in range(1, 9):
+        d = draft("I want compensation NOW for three days without internet", playbook, now=NOW,
+                  variant=variant, name="Samantha-Jane")
+        assert d.case == "refusal"
+        assert "goodwill credit" in (d.public_reply or ""), d.public_reply

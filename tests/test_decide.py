@@ -783,3 +783,239 @@ def test_a_problem_had_beside_a_supposed_one_is_a_complaint():
 def test_answering_the_brands_question_weak_words_are_the_answer(thread_text, ask, answer, intent):
     thread = [{"role": "customer", "text": thread_text}, {"role": "brand", "text": ask}]
     assert decision(answer, thread).intent == intent
+
+
+# --- English: more of the ways customers write (case plan of bench/sets/README.md) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "takeaway left the restaurant an hour ago, it'll be inedible by the time it arrives",
+        "Adore that my express parcel is now arriving next Friday. Top service",
+        "the new trainers are stunning, shame the sole came off after one run",
+        "three hours sat at the gate and not a single update from anyone",
+        "the fitted wardrobe was meant to be installed Monday, still waiting",
+        "my tablet's been stuck at your sorting centre since the 3rd",
+        "how hard is it to answer an email??",
+        "this router is driving me up the wall, drops every evening",
+        "no 5G anywhere in Cardiff city centre since this morning",
+        "Someone has logged into my account and changed the delivery address",
+    ],
+)
+def test_english_complaints_in_more_words(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks Marek on the chat, had a real headache with my direct debit but he got it sorted",
+        "just to say the refund has landed, cheers for chasing",
+        "the rota app is absolutely killing it since the redesign",
+        "whoever runs your socials deserves a pay rise",
+        "Been with you 12 years, never had cause to complain. Keep it up",
+        "parcel came well packaged, not a scratch on it",
+    ],
+)
+def test_english_praise_and_thanks_after_a_fix(text):
+    assert decision(text).intent == "praise", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad slipped on the wet tiles by your tills and hurt his back",
+        "I fractured my wrist tripping over a pallet in aisle 9",
+        "there's a plaster baked into the bottom of my loaf",
+        "the kettle sparked when I switched it on and now smells of burning",
+        "your app is showing me a different customer's orders and phone number",
+        "I'm a journalist from the Herald looking into delays at your Leeds depot, can we talk?",
+    ],
+)
+def test_english_hazards_data_and_press_are_escalated(text):
+    assert decision(text).action == "escalate", text
+
+
+def test_a_journalists_enquiry_about_problems_is_a_question_not_a_complaint():
+    d = decision("Hi, reporter at the Courier, writing about refunds that never came. Comment?")
+    assert (d.intent, d.action) == ("question", "escalate")
+    # A customer who threatens the press is still complaining.
+    d = decision("my refund never arrived and I'm going to the press about it")
+    assert (d.intent, d.action) == ("complaint", "escalate")
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("go back to where you came from, nobody wants your kind here", "moderate"),
+        ("f*** off the lot of you", "moderate"),
+        ("you lot can get stuffed", "skip"),
+        ("you're all utterly hopeless", "skip"),
+        ("bunch of muppets", "skip"),
+    ],
+)
+def test_english_abuse_is_moderated_and_rude_dismissals_skipped(text, action):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", action), text
+
+
+def test_english_rude_with_a_problem_is_still_answered():
+    d = decision("you're all hopeless, my parcel's been at your depot for ten days")
+    assert (d.intent, d.action) == ("complaint", "reply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I typed my postcode wrong at checkout, can the courier still find me?",
+        "Deleted all my saved addresses by accident, how do I get them back?",
+    ],
+)
+def test_english_own_mistakes_are_problems_to_help_with(text):
+    d = decision(text)
+    assert d.intent == "complaint"
+    assert "customer_mistake" in d.flags
+
+
+def test_a_loss_the_brands_update_caused_is_no_mistake_of_the_customers():
+    d = decision("the latest update deleted all my playlists")
+    assert d.intent == "complaint"
+    assert "customer_mistake" not in d.flags
+
+
+def test_english_figures_of_speech_are_not_escalated():
+    for text in ("this hold music is killing me", "your new menu is straight fire, killing it"):
+        assert decision(text).action == "reply", text
+
+
+@pytest.mark.parametrize(
+    ("brand", "answer"),
+    [
+        ("Rebooked for tomorrow. ^DP", "tomorrow came and went, nobody turned up"),
+        ("Your refund should land by Friday. ^MK", "that was a week ago and it never arrives"),
+        ("The driver is 2 minutes away! ^JS", "2 minutes my arse, that was 40 mins ago"),
+    ],
+)
+def test_english_a_promise_not_kept_in_a_thread_is_a_complaint(brand, answer):
+    thread = [{"role": "customer", "text": "still waiting"}, {"role": "brand", "text": brand}]
+    assert decision(answer, thread).intent == "complaint", answer
+
+
+def test_english_a_refund_received_after_the_brand_helped_is_thanks():
+    thread = [
+        {"role": "customer", "text": "I was charged for a cancelled order"},
+        {"role": "brand", "text": "We've raised the refund with our payments team. ^AB"},
+    ]
+    d = decision("got the refund this morning, ta", thread)
+    assert d.intent == "praise"
+    assert "turnaround" in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no water damage at all despite the downpour",
+        "barely had to wait, in and out in 5 mins",
+        "finally got round to trying the new oat latte",
+        "what time does the Hull store shut on Sundays?",
+    ],
+)
+def test_english_innocent_words_near_the_new_phrases_are_no_complaint(text):
+    assert decision(text).intent != "complaint", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Funny how the price doubled the week after I signed up",
+        "Incredible how you can bill me instantly but take a month to refund",
+        "bravo, you've managed to lose my suitcase on a 50 minute flight",
+        "The pasta was lovely, the wait was not.",
+        "gorgeous lamp, shame the shade came off on day two",
+        "adore the jacket but the zip was broken when it arrived",
+        "are you having a laugh? £6 for a coffee",
+        "I want my £40 back by Monday",
+        "rang your helpline six times, it just rings out",
+    ],
+)
+def test_english_sarcastic_and_mixed_complaints_are_complaints(text):
+    d = decision(text)
+    assert d.intent == "complaint", text
+    assert d.action == "reply"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "amazing how easy the new app makes it to split a bill",
+        "how long does international shipping take to Canada?",
+        "what's the best way to get in touch about a missing points balance?",
+        "thank you for refunding me so quickly, you saved my day",
+        "Unreal service, the friendliest crew I've flown with",
+    ],
+)
+def test_english_questions_and_praise_are_no_complaint(text):
+    assert decision(text).intent in ("question", "praise"), text
+
+
+def test_english_a_wish_of_harm_is_moderated():
+    assert decision("hope your warehouse burns down with all of you in it").action == "moderate"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("you lot are on fire with the offers this week 🔥", "reply"),
+        ("gonna sue you for making me addicted to your cookies 😂", "reply"),
+        ("the extension lead is on fire, there's smoke everywhere", "escalate"),
+        ("had a fall on your icy car park, my wrist is badly swollen", "escalate"),
+        ("the case got so hot it burned my thigh", "escalate"),
+    ],
+)
+def test_english_fire_and_suing_as_figures_and_as_real_hazards(text, action):
+    assert decision(text).action == action, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm reporting you to Ofgem first thing tomorrow",
+        "you'll be hearing from my legal team",
+        "I can see other customers' bank details on my statement page",
+    ],
+)
+def test_english_regulators_legal_teams_and_leaks_are_escalated(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you charge a fee if I move my booking to June?",
+        "what's your policy on lost luggage for connecting flights?",
+        "If the sofa doesn't fit through my door, can I send it back?",
+    ],
+)
+def test_english_conditional_and_policy_questions_are_questions(text):
+    assert decision(text).intent == "question", text
+
+
+def test_english_a_condition_beside_a_real_problem_is_still_a_complaint():
+    assert decision("Why is my refund still missing if you approved it on Monday?").intent == (
+        "complaint"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "will you marry me @CrumbCo? asking for my sweet tooth",
+        "your hold music has been living in my head rent free since Tuesday",
+        "I've had so many of your flat whites I'm legally 60% oat milk",
+    ],
+)
+def test_english_jokes_without_lol_are_jokes(text):
+    assert decision(text).intent == "joke", text
