@@ -838,3 +838,110 @@ def test_ke_typed_as_ge_is_no_insult(text, abusive):
     assert a.abusive is abusive and a.rude is abusive
     if not abusive:
         assert decision(text).intent == "praise"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "action", "flags"),
+    [
+        # Late, said to "you" or of the thing: a complaint; praise beside it, with no
+        # contrast, is irony.
+        ("قطارتون دوباره دو ساعت تأخیر داشت", "complaint", "reply", {"specific_problem"}),
+        ("ایول رجا 👏 باز هم تاخیر دادی و کسی هم عذرخواهی نکرد", "complaint", "reply", {"sarcastic"}),
+        # Nobody answered, in the perfect tense and to "تو".
+        ("سه تا تیکت زدم هنوز هیچکس جواب نداده", "complaint", "reply", set()),
+        ("یه هفته است پیام میدم جوابمو نمیدن", "complaint", "reply", set()),
+        # A smell or a dead air conditioner beside a kind word about the driver: mixed.
+        ("راننده خیلی مودبی بود ولی کولر ماشین کار نمیکرد", "complaint", "reply", {"mixed"}),
+        ("تاکسی بوی گند میداد، واقعا حالم بد شد از بو", "complaint", "reply", set()),
+        # A bill multiplied, a wrong dish sent in place of another, a weak signal.
+        ("این ماه قبض گاز رو سه برابر حساب کردن", "complaint", "reply", {"specific_problem"}),
+        ("به جای پیتزا پپرونی برامون سبزیجات آوردن", "complaint", "reply", set()),
+        ("تو دفتر ما آنتن همراه اول فقط یک خطه", "complaint", "reply", set()),
+        # Someone else took over the customer's own account: no breach of ours.
+        ("دیشب پیجمو هک کردن و از طرف من پیام میدن", "complaint", "reply", set()),
+        # Blocked, money not back, with "هم" glued on ("کارتمم").
+        ("خطمم بی دلیل مسدود شده", "complaint", "reply", set()),
+        ("پولامم از اون سفارش کنسل شده هنوز برنگشته", "complaint", "reply", set()),
+        # The customer's own slip with an old or wrong address or date.
+        ("لوکیشن اشتباه زدم و راننده رفت یه جای دیگه", "complaint", "reply", {"customer_mistake"}),
+        # Hate against a group, written in everyday words: moderated.
+        ("این عربای بیسواد رو راه ندید تو هتلاتون", "troll", "moderate", set()),
+        ("مهاجرا رو از شعبه‌هاتون اخراج کنید", "troll", "moderate", set()),
+        # The worst of all, as an insult about the brand: rude and vague.
+        ("مزخرف ترین بانک ایرانید", "troll", "skip", set()),
+        ("واقعا آشغال ترین شرکتی هستید که دیدم", "troll", "skip", set()),
+        # Money back, said with what came back: thanks for a fix; asked about: a question.
+        ("پول سفارش لغوشده دیروز به کارتم واریز شد، سپاس", "praise", "reply", {"turnaround"}),
+        ("پولم برگشت؟", "question", "reply", set()),
+    ],
+)
+def test_everyday_complaints_hate_and_thanks_read_right(text, intent, action, flags):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+    assert flags <= d.flags, d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "آیا قطار امروز هم مثل دیروز سر وقت حرکت می‌کنه؟",
+        "به جای من برادرم اومد سفارشو تحویل گرفت، ممنون",
+        "بازم همین رستوران رو انتخاب میکنم، عالی بود",
+        "راننده خیلی صبور بود و خوب رانندگی کرد",
+        "عطرش بوی خوبی داره",
+    ],
+)
+def test_innocent_words_near_the_new_phrases_are_no_complaint(text):
+    assert decision(text).intent != "complaint"
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        (
+            "هنوزم همون ارور رو میده",
+            [
+                {"role": "customer", "text": "اپ موقع خرید شارژ بسته میشه"},
+                {"role": "brand", "text": "سلام، لطفاً اپ را حذف و دوباره نصب کنید و نتیجه را بگویید."},
+            ],
+        ),
+        (
+            "فردا هم شد، باز هم خبری نیست",
+            [
+                {"role": "customer", "text": "لباسشویی که خریدم هنوز تحویل نشده"},
+                {"role": "brand", "text": "سلام، سفارش شما فردا صبح تحویل می‌شود."},
+            ],
+        ),
+        (
+            "دو روزه دایرکت دادم کسی جوابی نداده",
+            [
+                {"role": "customer", "text": "شارژ خریدم ولی به خطم نیومد"},
+                {"role": "brand", "text": "سلام، لطفاً شماره تراکنش را در پیام خصوصی بفرستید."},
+            ],
+        ),
+    ],
+)
+def test_still_failing_after_the_brands_answer_is_a_follow_up_complaint(text, context):
+    d = decision(text, context=context)
+    assert d.intent == "complaint" and d.action == "reply", (d.intent, d.evidence)
+    assert "follow_up" in d.flags
+
+
+def test_thanks_for_a_wrong_dish_replaced_is_a_turnaround():
+    thread = [
+        {"role": "customer", "text": "به جای دوغ برام نوشابه فرستادن"},
+        {"role": "brand", "text": "عذر می‌خواهیم، دوغ را با پیک دیگری فرستادیم."},
+    ]
+    d = decision("رسید، ممنونم", context=thread)
+    assert d.intent == "praise" and "turnaround" in d.flags
+
+
+def test_a_word_with_a_glued_too_is_named_whole():
+    text = native(reply("سفارشمم هنوز نرسیده، اون یکی هم نرسیده بود", name="Dana").public_reply)
+    assert "سفارشتان" in text and "سفارشمتان" not in text
+
+
+def test_a_delivered_order_is_not_thanked_for_working_again():
+    for variant in range(1, 7):
+        text = reply("دیروز شاکی بودم ولی امروز سفارشم رسید، ممنون", variant=variant).public_reply
+        assert text and "کار می‌کند" not in text and "جواب داد" not in text
