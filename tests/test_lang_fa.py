@@ -846,7 +846,12 @@ def test_ke_typed_as_ge_is_no_insult(text, abusive):
         # Late, said to "you" or of the thing: a complaint; praise beside it, with no
         # contrast, is irony.
         ("قطارتون دوباره دو ساعت تأخیر داشت", "complaint", "reply", {"specific_problem"}),
-        ("ایول رجا 👏 باز هم تاخیر دادی و کسی هم عذرخواهی نکرد", "complaint", "reply", {"sarcastic"}),
+        (
+            "ایول رجا 👏 باز هم تاخیر دادی و کسی هم عذرخواهی نکرد",
+            "complaint",
+            "reply",
+            {"sarcastic"},
+        ),
         # Nobody answered, in the perfect tense and to "تو".
         ("سه تا تیکت زدم هنوز هیچکس جواب نداده", "complaint", "reply", set()),
         ("یه هفته است پیام میدم جوابمو نمیدن", "complaint", "reply", set()),
@@ -902,7 +907,10 @@ def test_innocent_words_near_the_new_phrases_are_no_complaint(text):
             "هنوزم همون ارور رو میده",
             [
                 {"role": "customer", "text": "اپ موقع خرید شارژ بسته میشه"},
-                {"role": "brand", "text": "سلام، لطفاً اپ را حذف و دوباره نصب کنید و نتیجه را بگویید."},
+                {
+                    "role": "brand",
+                    "text": "سلام، لطفاً اپ را حذف و دوباره نصب کنید و نتیجه را بگویید.",
+                },
             ],
         ),
         (
