@@ -953,3 +953,50 @@ def test_a_delivered_order_is_not_thanked_for_working_again():
     for variant in range(1, 7):
         text = reply("دیروز شاکی بودم ولی امروز سفارشم رسید، ممنون", variant=variant).public_reply
         assert text and "کار می‌کند" not in text and "جواب داد" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "action"),
+    [
+        # Waiting for hours or days, stuck in processing, not what it was.
+        ("ناهارم دو ساعته نیومده", "complaint", "reply"),
+        ("ثبت نامم یک هفته‌ست در حال بررسیه", "complaint", "reply"),
+        ("کیفیت غذاهاتون خیلی افت کرده", "complaint", "reply"),
+        # Not credited, taken twice, thrown out of the app, dropped halfway, a long queue.
+        ("بسته اینترنت خریدم ولی اضافه نشد", "complaint", "reply"),
+        ("سه بار از کارتم برداشت کرده برای یه قبض", "complaint", "reply"),
+        ("اپ وسط پرداخت هی میپره بیرون", "complaint", "reply"),
+        ("راننده نصف راه پیاده‌ام کرد و رفت", "complaint", "reply"),
+        ("باجه پست سه ساعت طول کشید تا نوبتم بشه", "complaint", "reply"),
+        # Rude, but about a wrong bill: answered; "don't you have...?" is an angry complaint.
+        ("عوضیا کرایه رو اشتباه حساب کردید", "complaint", "reply"),
+        ("مگه شما مسئول پیگیری ندارید؟ یه هفته‌ست منتظرم", "complaint", "reply"),
+        # Praise around cold food or a stuck order, with no contrast: irony.
+        ("دمتون گرم، کباب یخ کرده تحویل دادید 🙃", "complaint", "reply"),
+        # Thanks for what was put right; thanks for nothing.
+        ("مرسی همراه اول که خط بابامو دوباره وصل کردید", "praise", "reply"),
+        ("ممنون بابت هیچی واقعا", "complaint", "reply"),
+        # Insults with endings glued on, sexism, and worthless-brand rudeness.
+        ("همتون بی‌شرفید", "troll", "moderate"),
+        ("خانما نباید راننده تاکسی بشن", "troll", "moderate"),
+        ("شما لیاقت مشتری ندارید", "troll", "skip"),
+        # A threat to sue, said as "I'll go and file a complaint".
+        ("پولمو ندید حتما شکایت میکنم", "complaint", "escalate"),
+        # Something in the drink, a drunk driver, customers' card data spread.
+        ("داخل دوغ یه تیکه سیاه بود", "complaint", "escalate"),
+        ("راننده‌ای که فرستادید کاملا مست بود", "complaint", "escalate"),
+        ("شماره موبایل و آدرس همه کاربراتون تو اینترنت منتشر شده", "complaint", "escalate"),
+        # A slip in a shop and a broken arm; a journalist asking, no question mark.
+        ("مامانم تو فروشگاهتون رو سرامیک خیس لیز خورد", "complaint", "escalate"),
+        (
+            "از خبرگزاری فارس هستم، برای یه گزارش درباره قطعی برق نظر رسمی شرکت رو میخواستم",
+            "question",
+            "escalate",
+        ),
+        # A question without a question mark.
+        ("کد پستی دفتر مرکزی‌تون چنده", "question", "reply"),
+    ],
+)
+def test_more_everyday_cases_are_decided(text, intent, action):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
