@@ -1000,3 +1000,54 @@ def test_a_delivered_order_is_not_thanked_for_working_again():
 def test_more_everyday_cases_are_decided(text, intent, action):
     d = decision(text)
     assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Where things are, until when an offer lasts: questions, not complaints.
+        ("نمایندگی ایرانسل تو کرج کجاست؟", "question"),
+        ("تا کی میشه از بن تخفیف یلدا استفاده کرد؟", "question"),
+        # "Where is my ...?", "how much longer?": complaints.
+        ("پس پول من کجاست؟ یه ماه گذشته", "complaint"),
+        ("تا کی باید منتظر تکنسین بمونیم؟", "complaint"),
+        # A bill far too high, an order late.
+        ("صورتحساب این ماهم خیلی زیاد اومده", "complaint"),
+        ("پیکتون خیلی دیر کرد", "complaint"),
+        # Loved, in everyday words; staff praised for how they dealt with it.
+        ("عاشق نون‌های تازه‌تونم", "praise"),
+        ("اپراتور ۱۸۱۸ خیلی مودبانه راهنمایی کرد", "praise"),
+        ("جشنواره امسال ترکوندید 🔥", "praise"),
+    ],
+)
+def test_questions_complaints_and_praise_in_everyday_words(text, intent):
+    d = decision(text)
+    assert d.intent == intent, (d.intent, d.evidence)
+
+
+def test_a_bill_glued_to_its_object_ending_is_named_as_the_customers():
+    text = native(reply("چرا قبضمو دو بار صادر کردید؟ دوبار پول دادم", name="Dana").public_reply)
+    assert "قبضمو" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        (
+            "هنوزم همونجوریه",
+            [
+                {"role": "customer", "text": "صدای تماس‌هام قطع و وصل میشه"},
+                {"role": "brand", "text": "سلام، دکل منطقه شما تعمیر شد."},
+            ],
+        ),
+    ],
+)
+def test_the_same_as_before_after_a_fix_is_a_follow_up_complaint(text, context):
+    d = decision(text, context=context)
+    assert d.intent == "complaint" and "follow_up" in d.flags
+
+
+def test_a_joke_reply_opens_with_a_laugh_persian_writes():
+    for variant in range(1, 7):
+        text = reply("اسنپ فود از بس شبا سفارش دادم پیکتون دیگه فامیلمون شده 😂", variant=variant)
+        assert text.public_reply and not text.public_reply.startswith("ها،")
