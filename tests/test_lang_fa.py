@@ -1051,3 +1051,25 @@ def test_a_joke_reply_opens_with_a_laugh_persian_writes():
     for variant in range(1, 7):
         text = reply("اسنپ فود از بس شبا سفارش دادم پیکتون دیگه فامیلمون شده 😂", variant=variant)
         assert text.public_reply and not text.public_reply.startswith("ها،")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("سرعت وای فای خونه از صبح در حد صفره", "complaint"),
+        ("سرعت دانلودم خیلی کمه", "complaint"),
+        ("سرعت بالایی داره و قیمتش هم پایینه", "praise"),
+    ],
+)
+def test_speed_down_to_nothing_is_a_complaint_a_low_price_is_not(text, intent):
+    assert decision(text).intent == intent
+
+
+def test_a_follow_up_after_a_promise_does_not_thank_for_trying_a_fix():
+    thread = [
+        {"role": "customer", "text": "کارشناس نصب قرار بود دیروز بیاد"},
+        {"role": "brand", "text": "سلام، کارشناس امروز ساعت ۱۰ مراجعه می‌کند."},
+    ]
+    for variant in range(1, 9):
+        text = reply("ساعت ۱۲ شد، بازم کسی نیومد", context=thread, variant=variant).public_reply
+        assert text and "امتحان کردید" not in text and "با یک بار" not in text
