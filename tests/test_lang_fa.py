@@ -1073,3 +1073,44 @@ def test_a_follow_up_after_a_promise_does_not_thank_for_trying_a_fix():
     for variant in range(1, 9):
         text = reply("ساعت ۱۲ شد، بازم کسی نیومد", context=thread, variant=variant).public_reply
         assert text and "امتحان کردید" not in text and "با یک بار" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "پاوربانکتون تو کیفم ترکید",
+        "از آبگرمکنی که نصب کردید بوی گاز میاد",
+        "پله برقی فروشگاه یهو ایستاد و مادرم افتاد",
+        "بعد از خوردن بستنی‌تون لبای دخترم ورم کرد",
+        "پیکتون دم در تهدیدم کرد",
+        "اگه درستش نکنید ماجرا رو به خبرگزاری‌ها میدم",
+        "کارمند شعبه شماره حساب منو به یه آدم دیگه داد",
+    ],
+)
+def test_more_hazards_threats_and_leaks_escalate(text):
+    d = decision(text)
+    assert d.action == "escalate", (d.intent, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تبلیغتون رو تو روزنامه دیدم، قشنگ بود",
+        "دارم از عصبانیت آتیش میگیرم، سه روزه منتظر تماسم",
+        "از خنده منفجر شدم با این تبلیغ 😂",
+        "پشتیبانی تهدید کرد اگه قسط ندم حسابمو می‌بندن",
+    ],
+)
+def test_figures_and_innocent_words_do_not_escalate(text):
+    assert decision(text).action != "escalate"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("یکی با کارت من از سایتتون خرید کرده", "complaint"),
+        ("شام دیشب خیلی چسبید، مرسی", "praise"),
+    ],
+)
+def test_stolen_card_use_and_enjoyed_food(text, intent):
+    assert decision(text).intent == intent
