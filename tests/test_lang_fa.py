@@ -1114,3 +1114,19 @@ def test_figures_and_innocent_words_do_not_escalate(text):
 )
 def test_stolen_card_use_and_enjoyed_food(text, intent):
     assert decision(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Sworn at, but about something done without asking or an outage: answered.
+        "گوه خوردید بدون اطلاع اشتراکمو تمدید کردید",
+        "خاک بر سرتون، دو روزه نت قطعه",
+        # Nobody picks up; a bag damaged on a flight otherwise praised.
+        "ده بار به ۹۹۰۹ زنگ زدم کسی برنداشت",
+        "سفر خوبی بود ولی چمدونم آسیب دیده رسید",
+    ],
+)
+def test_sworn_at_or_mixed_but_naming_a_problem_is_answered(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), (d.intent, d.action, d.evidence)
