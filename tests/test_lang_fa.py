@@ -1130,3 +1130,25 @@ def test_stolen_card_use_and_enjoyed_food(text, intent):
 def test_sworn_at_or_mixed_but_naming_a_problem_is_answered(text):
     d = decision(text)
     assert (d.intent, d.action) == ("complaint", "reply"), (d.intent, d.action, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کثافتا اینترنت خونه ما چهار روزه قطعه",
+        "عوضیا دو بار پول کشیدین از کارتم",
+        "حرومزاده‌ها پولمو برگردونید",
+        "بی‌شعورا لپ‌تاپی که فرستادید تقلبیه",
+        "کثافتا آنتن تو روستای ما یه خطه",
+    ],
+)
+def test_abuse_beside_a_named_problem_is_answered_not_moderated(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), (d.intent, d.action, d.evidence)
+    assert "specific_problem" in d.flags
+
+
+def test_a_demand_for_money_is_not_quoted_back_as_the_problem():
+    for variant in range(1, 7):
+        text = reply("پولمو بدید دیگه، دو هفته‌ست", variant=variant).public_reply
+        assert text and "پولمو" not in text and "بدید" not in text
