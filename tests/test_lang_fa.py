@@ -1152,3 +1152,22 @@ def test_a_demand_for_money_is_not_quoted_back_as_the_problem():
     for variant in range(1, 7):
         text = reply("پولمو بدید دیگه، دو هفته‌ست", variant=variant).public_reply
         assert text and "پولمو" not in text and "بدید" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "بلیط قطارو به اسم غلط خریدم، چیکار کنم؟",
+        "لپ‌تاپمو انداختم تو استخر، دیگه روشن نمیشه",
+        "چایی ریختم رو کیبورد، درست میشه؟",
+    ],
+)
+def test_the_customers_own_slip_is_helped_without_an_apology_for_it(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "customer_mistake" in d.flags, (d.intent, d.flags)
+
+
+def test_a_mistake_reply_does_not_say_i_know_twice():
+    for variant in range(1, 9):
+        text = reply("آدرس قبلیمو زدم، بسته رفت خونه قدیمی", variant=variant).public_reply
+        assert text and text.count("می‌دانم") <= 1
