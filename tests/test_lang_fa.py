@@ -1171,3 +1171,18 @@ def test_a_mistake_reply_does_not_say_i_know_twice():
     for variant in range(1, 9):
         text = reply("آدرس قبلیمو زدم، بسته رفت خونه قدیمی", variant=variant).public_reply
         assert text and text.count("می‌دانم") <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "faq"),
+    [
+        ("روزای تعطیل هم بازید؟", "contact-hours"),
+        ("ایمیل پشتیبانی‌تون رو میشه بدید؟", "contact-private"),
+        ("چجوری میشه با اپراتور صحبت کرد؟", "contact-private"),
+        ("شماره تماس پشتیبانی رو بفرستید لطفا", "contact-private"),
+    ],
+)
+def test_frequent_questions_said_in_everyday_words_get_the_faq_answer(text, faq):
+    d = decision(text)
+    assert (d.intent, d.case) == ("question", "faq"), (d.intent, d.case, d.evidence)
+    assert analyze(text, PLAYBOOK).faq == faq
