@@ -1186,3 +1186,15 @@ def test_frequent_questions_said_in_everyday_words_get_the_faq_answer(text, faq)
     d = decision(text)
     assert (d.intent, d.case) == ("question", "faq"), (d.intent, d.case, d.evidence)
     assert analyze(text, PLAYBOOK).faq == faq
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "چه عالی که هر هفته بسته‌ها رو گرون‌تر میکنید 👏",
+        "آفرین، بسته‌مو دادید دست نگهبان ساختمون بغلی 👏",
+    ],
+)
+def test_thanks_for_a_price_rise_or_a_wrong_handover_is_a_sarcastic_complaint(text):
+    d = decision(text)
+    assert d.intent == "complaint" and "sarcastic" in d.flags, (d.intent, d.flags, d.evidence)
