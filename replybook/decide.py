@@ -10,6 +10,7 @@ draft, triage and lint's comment-aware rules all use this one decision.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .analyze import Analysis, detail_words
@@ -293,10 +294,15 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         or (complaint and (a.key_phrase or a.brand_thing))
         # Enough complaint words name a problem; in a rude message they can be insults
         # stacked up ("what a disgrace of a company, a total shambles", "ugh, clowns,
-        # shameful"), so words of its own must stand beside them.
+        # shameful"), so words of its own must stand beside them, or a complaint phrase
+        # that tells what happened ("کرایه رو اشتباه حساب": the fare charged wrong).
         or (
             over("specific", complaint_score)
-            and (not rude or detail() >= limits.get("rude_insult_words", 1.0))
+            and (
+                not rude
+                or detail() >= limits.get("rude_insult_words", 1.0)
+                or _telling(a.matches, limits.get("telling_words", 3.0))
+            )
         )
         or reported
         or still
@@ -610,6 +616,17 @@ def _tags(a: Analysis, intent: str, action: str, route: str | None) -> tuple[str
     if route:
         tags.append(f"route:{route}")
     return tuple(tags)
+
+
+def _telling(matches: Mapping[str, Sequence[str]], words: float) -> bool:
+    """A complaint phrase of at least ``words`` words that is no insult: it tells what
+    happened, whatever is said around it."""
+    insults = [p.casefold() for kind in ("rude", "abuse") for p in matches.get(kind, ())]
+    return any(
+        len(phrase.split()) >= words
+        and not any(phrase.casefold() in i or i in phrase.casefold() for i in insults)
+        for phrase in matches.get("complaint", ())
+    )
 
 
 def _case_and_action(
