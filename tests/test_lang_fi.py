@@ -681,3 +681,116 @@ def test_finnish_ironic_thanks_with_a_comma_gets_an_apology_and_no_thanks() -> N
     public = r.public_reply
     assert APOLOGY.search(public) and "kauniista sanoista" not in public
     assert not english_words(public)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lento siirtyi kolme tuntia ilman mitään ilmoitusta",
+        "Bussi seisoi paikallaan puoli tuntia Hervannassa eikä kukaan kertonut miksi",
+        "Tilaus peruttiin ilman minkäänlaista selitystä",
+        "Lähimaksu ei taaskaan toiminu Alepassa",
+        "Kassakoneet eivät tänäänkään toimineet, jono oli ihan järkyttävä",
+    ],
+)
+def test_finnish_left_without_a_word_or_stuck_again_is_a_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint" and d.action == "reply", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Olen toimittaja Iltalehdestä ja kirjoitan juttua lentojen viivästymisistä, "
+        "voisitteko kommentoida?",
+        "Moi, teen uutista puhelinverkon katkoista Kainuussa, kenelle voin lähettää kysymyksiä?",
+    ],
+)
+def test_finnish_a_journalists_story_about_problems_is_a_press_question(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("question", "escalate"), d
+
+
+def test_finnish_someone_elses_data_shown_is_a_breach_complaint_even_when_asked() -> None:
+    _, d = decision("Sovelluksessa näkyy toisen asiakkaan tilaus ja osoite, onko tämä normaalia?")
+    assert (d.intent, d.action) == ("complaint", "escalate"), d
+
+
+@pytest.mark.parametrize(
+    "text", ["Naurettavaa meininkiä taas", "Surkea mikä surkea", "Aika noloa touhua teiltä"]
+)
+def test_finnish_contempt_with_no_problem_is_skipped(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip"), d
+
+
+def test_finnish_contempt_beside_a_problem_is_still_answered() -> None:
+    _, d = decision("Säälittävää touhua, kolmatta viikkoa ilman nettiä")
+    assert (d.intent, d.action) == ("complaint", "reply") and d.specific, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Joku oli kirjautunut mun tunnuksilla ja vaihtanut toimitusosoitteen",
+        "Joku on tehnyt ostoksia mun kortilla teidän verkkokaupassa",
+        "Joku muu on päässyt mun Ruoka-tilille, en tunnista näitä tilauksia",
+    ],
+)
+def test_finnish_someone_in_my_own_account_is_a_security_complaint(text: str) -> None:
+    a, d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+    assert a.topic == "account-security", a.topic
+
+
+def test_finnish_asking_chat_or_phone_gets_the_contact_answer() -> None:
+    _, d = decision("Onks teillä chat-palvelua vai pitääkö soittaa?")
+    assert d.case == "faq", d
+    _, d = decision("Voiko teille soittaa, vai onko parempi laittaa viestiä?")
+    assert d.case == "faq", d
+
+
+def test_finnish_money_not_on_the_bank_account_is_billing_not_a_login() -> None:
+    a, d = decision("Palautuksesta ei oo vieläkään näkyny rahaa tilillä")
+    assert d.intent == "complaint" and a.topic == "billing", (d, a.topic)
+    # Logging in is still about the account.
+    assert decision("En pääse kirjautumaan tilille")[0].topic == "account"
+
+
+def test_finnish_very_kind_staff_beside_a_fault_is_mixed() -> None:
+    _, d = decision("Myyjä oli todella avulias, mutta tilattu sohva tuli väärän värisenä")
+    assert d.intent == "complaint" and "mixed" in d.flags and "sarcastic" not in d.flags, d
+
+
+def test_finnish_a_delivery_reply_does_not_assume_the_order_is_lost() -> None:
+    # The food came, cold: "tracking it and getting it moving" would misread it.
+    for variant in (1, 2, 3):
+        public = reply(
+            "Pizza tuli puolessa tunnissa mutta ihan kylmänä, tilasin kotiinkuljetuksella",
+            name="Aino",
+            agent=AGENT,
+            variant=variant,
+        ).public_reply
+        assert "jäljit" not in public and "liikkeelle" not in public, public
+
+
+def test_finnish_a_refused_demand_on_x_keeps_both_alternatives_within_the_limit() -> None:
+    text = "Vaadin korvausta koko vuoden maksuista, koska kanavat pätki eilen illalla"
+    for variant in (1, 2, 3, 4):
+        r = reply(text, name="Aino", agent=AGENT, channel="x", variant=variant)
+        assert r.case == "refusal", r.case
+        public = r.public_reply
+        assert len(public) <= 280, (len(public), public)
+        assert "esihenkilön" in public and "hyvitys" in public, public
+        assert "valintasi" not in public or "vaihtoehto" in public, public
+
+
+def test_finnish_a_follow_up_complaint_is_not_greeted_as_good_news() -> None:
+    thread = [
+        {"role": "customer", "text": "Hyvitys ei ole vieläkään tullut"},
+        {"role": "brand", "text": "Hyvitys on maksettu, se näkyy parin päivän päästä. ^AN"},
+    ]
+    for variant in range(1, 9):
+        r = reply("Ei näy mitään vieläkään", context=thread, name="Aino", variant=variant)
+        public = r.public_reply
+        assert "kiva kuulla" not in public and ";" not in public, public
