@@ -360,6 +360,22 @@ def _first_match(found: dict[Any, list[Match]], section: str) -> tuple[str, str]
 _INVISIBLE = re.compile("[\u200b\u200d-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
 
 
+def _thread_language(
+    playbook: Playbook, text: str, context: Sequence[Mapping[str, Any]] | None
+) -> str | None:
+    """The thread's language, for a message whose own words can't tell it for certain (a
+    short answer to the brand's question: "Android, versio 14", "Espoo"): the language
+    the thread is certainly written in, where the playbook serves it. None otherwise, and
+    for a message whose own language is certain."""
+    if not context or detect(playbook, text).certain:
+        return None
+    earlier = " ".join(str(m.get("text") or "") for m in context if isinstance(m, Mapping))
+    found = detect(playbook, _clean(earlier)) if earlier.strip() else None
+    if found is None or not found.certain or found.lang not in playbook.served():
+        return None
+    return found.lang
+
+
 def detect_language(playbook: Playbook, text: str) -> str:
     """The message's language (replybook.detect): by script, letters, the playbook's
     words, and for uncertain Latin-script text a detector; with nothing to go on (only
@@ -551,7 +567,7 @@ def analyze(
     if rating is not None:
         rating = check_rating(rating)
     clean = _clean(text)
-    lang = lang or detect_language(playbook, clean)
+    lang = lang or _thread_language(playbook, clean, context) or detect_language(playbook, clean)
     thresholds = _thresholds(playbook)
 
     def over(kind: str, value: float) -> bool:

@@ -794,3 +794,163 @@ def test_finnish_a_follow_up_complaint_is_not_greeted_as_good_news() -> None:
         r = reply("Ei näy mitään vieläkään", context=thread, name="Aino", variant=variant)
         public = r.public_reply
         assert "kiva kuulla" not in public and ";" not in public, public
+
+
+@pytest.mark.parametrize(
+    "text, intent, action",
+    [
+        ("Modeemin valo vilkkuu punaisena ja netti toimii vain kun huvittaa", "complaint", "reply"),
+        ("Lounas oli hyvää mutta ruokaa odotettiin yli puoli tuntia", "complaint", "reply"),
+        ("Miksei teidän tukeen saa ikinä ketään kiinni?", "complaint", "reply"),
+        ("Matkalaukun kahva irtosi heti ensimmäisellä reissulla", "complaint", "reply"),
+        ("Sain vihdoin rahani takaisin, kiitos avusta", "praise", "reply"),
+        ("Toivottavasti teidän johtaja sairastuu", "troll", "moderate"),
+        ("Ihan turha firma koko puulaaki", "troll", "skip"),
+        ("En jaksa teitä enää", "troll", "skip"),
+        ("Varasto kaatui hyllyineen mun päälle ja sain aivotärähdyksen", "complaint", "escalate"),
+        (
+            "Söin leivän ja sain allergisen reaktion, vaikka kysyin kassalta onko siinä seesamia",
+            "complaint",
+            "escalate",
+        ),
+        ("Postissa tuli jonkun toisen asiakkaan lasku mun nimellä", "complaint", "escalate"),
+        ("Tappavan hyvä tarjous, tilasin heti kaksi", "praise", "reply"),
+    ],
+)
+def test_finnish_everyday_wordings_of_each_case(text: str, intent: str, action: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == (intent, action), d
+
+
+def test_finnish_the_ceo_is_no_delivery_and_a_head_bursting_no_broken_product() -> None:
+    assert decision("Teidän toimitusjohtaja puhui hyvin eilen uutisissa")[0].topic != "delivery"
+    a, d = decision("Mun pää hajoaa tän sovelluksen kanssa, ei tallenna mitään")
+    assert a.topic == "app" and d.intent == "complaint", (a.topic, d)
+
+
+def test_finnish_a_demand_with_a_word_between_is_a_refusal() -> None:
+    assert decision("Vaadin täyden hyvityksen heti, lento myöhästyi tunnin")[1].case == "refusal"
+
+
+def test_finnish_thanks_for_any_fix_does_not_say_it_works_again() -> None:
+    # The money came back: nothing "works again" and no fault was "fixed".
+    for variant in range(1, 7):
+        r = reply("Rahat tuli tilille, kiitos avusta!", name="Aino", variant=variant)
+        public = r.public_reply
+        assert "toimii taas" not in public and "vika on korjattu" not in public, public
+
+
+def test_finnish_someone_hurt_hears_sympathy_in_the_holding_reply() -> None:
+    for variant in range(1, 4):
+        text = "Liukastuin teidän kaupan märällä lattialla ja ranne murtui"
+        r = reply(text, agent=AGENT, variant=variant)
+        assert r.case == "escalation"
+        found = re.search(r"pahoillani|ikävä kuulla|toivottavasti", r.public_reply, re.I)
+        assert found, r.public_reply
+
+
+def test_finnish_a_short_answer_in_a_finnish_thread_is_finnish() -> None:
+    thread = [
+        {"role": "customer", "text": "Sovellus kaatuu aina kun avaan kuitit"},
+        {"role": "brand", "text": "Pahoittelut! Mikä puhelinmalli ja versio sinulla on? ^MK"},
+    ]
+    a, d = decision("Samsung A52, Android 13", thread)
+    assert a.language == "fi" and (d.intent, d.action) == ("other", "reply"), (a.language, d)
+    assert not english_words(reply("Samsung A52, Android 13", context=thread).public_reply)
+    # A message certainly in another language keeps its own.
+    assert decision("Thanks, it works now", thread)[0].language == "en"
+    # Alone, the same words are not Finnish.
+    assert decision("Samsung A52, Android 13")[0].language != "fi"
+
+
+def test_finnish_a_no_to_the_brands_did_it_work_is_the_problem_still() -> None:
+    thread = [
+        {"role": "customer", "text": "Maksu ei mene läpi kaupassa"},
+        {"role": "brand", "text": "Avasimme kortin uudelleen, onko maksaminen nyt onnistunut? ^MK"},
+    ]
+    _, d = decision("Valitettavasti ei", thread)
+    assert d.intent == "complaint" and "follow_up" in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("Uuden television kuva välkkyy koko ajan", "product"),
+        ("Kahvinkeitin ylikuumenee ja sammuu itsestään", "product"),
+        ("Tilaamani kakku tuli ihan litistyneenä", "product"),
+        ("Mun DNA-liittymä ei toimi Ruotsissa vaikka maksoin lisäpaketin", "connectivity"),
+    ],
+)
+def test_finnish_a_devices_fault_and_a_subscription_name_their_topic(text: str, topic: str) -> None:
+    a, d = decision(text)
+    assert d.intent == "complaint" and a.topic == topic, (a.topic, d)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Onko normaalia että uusi vedenkeitin haisee palaneelle ja pohjasta nousee savua?",
+        "Mitä pitää tehdä kun koira nielaisi palan teidän lelusta?",
+    ],
+)
+def test_finnish_a_hazard_asked_as_a_question_is_an_escalated_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tosi kätevä sovellus, käytän sitä joka päivä",
+        "Käytän teidän verkkokauppaa päivittäin ja se on tosi hyvä",
+        "Kolme päivää lomaa jäljellä, ihanaa",
+    ],
+)
+def test_finnish_days_and_daily_use_beside_praise_are_no_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "praise" and "sarcastic" not in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jo kaksi viikkoa ilman vastausta",
+        "Kolme päivää odotettu eikä mitään kuulu",
+        "Odotin viikon ja paketti on edelleen terminaalissa",
+        "Päivitys poisti kaikki mun tallennetut reitit",
+    ],
+)
+def test_finnish_a_counted_wait_or_an_update_that_took_something_is_a_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+def test_finnish_clapping_after_a_wait_is_irony() -> None:
+    _, d = decision("Nopeeta toimintaa, jonotin chatissa 45 minuuttia 👏")
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+
+
+def test_finnish_not_recommending_is_no_praise() -> None:
+    assert decision("Huono yritys, en suosittele")[1].action == "skip"
+    _, d = decision("En suosittele, toimitus kesti kolme viikkoa")
+    assert d.intent == "complaint", d
+
+
+def test_finnish_a_journalist_asking_comment_on_a_price_rise_is_press() -> None:
+    _, d = decision("Olen Iltalehden toimittaja, haluaisimme kommentin teidän hinnankorotuksista")
+    assert (d.intent, d.action) == ("question", "escalate"), d
+
+
+def test_finnish_calling_again_and_again_is_about_customer_service() -> None:
+    a, d = decision("Joka kerta pitää soittaa neljä kertaa ennen kuin joku vastaa")
+    assert d.intent == "complaint" and a.topic == "service", (a.topic, d)
+
+
+def test_finnish_asking_for_the_service_number_gets_the_contact_answer() -> None:
+    assert decision("Onko teillä asiakaspalvelun puhelinnumeroa?")[1].case == "faq"
+
+
+def test_finnish_a_clarifying_reply_does_not_assume_a_fault_to_fix() -> None:
+    for variant in range(1, 9):
+        public = reply("Taas myöhässä 🙄", name="Aino", variant=variant).public_reply
+        assert "vian korjattua" not in public, public
