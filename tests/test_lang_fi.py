@@ -954,3 +954,24 @@ def test_finnish_a_clarifying_reply_does_not_assume_a_fault_to_fix() -> None:
     for variant in range(1, 9):
         public = reply("Taas myöhässä 🙄", name="Aino", variant=variant).public_reply
         assert "vian korjattua" not in public, public
+
+
+def test_finnish_a_person_who_helped_is_praise_and_advice_that_helped_a_turnaround() -> None:
+    _, d = decision("Iso kiitos myyjälle joka auttoi mua löytämään oikean koon")
+    assert d.case == "praise", d
+    assert decision("Vinkki auttoi, kiitos!")[1].case == "turnaround"
+    assert decision("Kiitos, auttoi!")[1].case == "turnaround"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("Vahvistusviesti ei tule mun sähköpostiin", "complaint"),
+        ("Ei tule mieleen parempaa leipomoa, kiitos", "praise"),
+        ("Ihan järjetön firma", "troll"),
+        ("Teidän uus burgeri on ihan pommi", "praise"),
+    ],
+)
+def test_finnish_what_does_not_come_contempt_and_a_bomb_of_a_burger(text: str, intent: str) -> None:
+    _, d = decision(text)
+    assert d.intent == intent, d
