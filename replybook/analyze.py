@@ -407,7 +407,7 @@ def _language_in_thread(
         for m in context
         if isinstance(m, Mapping) and m.get("role") != "other"
     )
-    thread = detect(playbook, earlier) if earlier.strip() else None
+    thread = detect(playbook, _clean(earlier)) if earlier.strip() else None
     if thread is not None and thread.certain and thread.lang in playbook.served():
         return str(thread.lang)
     return found

@@ -681,3 +681,297 @@ def test_finnish_ironic_thanks_with_a_comma_gets_an_apology_and_no_thanks() -> N
     public = r.public_reply
     assert APOLOGY.search(public) and "kauniista sanoista" not in public
     assert not english_words(public)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lento siirtyi kolme tuntia ilman mitään ilmoitusta",
+        "Bussi seisoi paikallaan puoli tuntia Hervannassa eikä kukaan kertonut miksi",
+        "Tilaus peruttiin ilman minkäänlaista selitystä",
+        "Lähimaksu ei taaskaan toiminu Alepassa",
+        "Kassakoneet eivät tänäänkään toimineet, jono oli ihan järkyttävä",
+    ],
+)
+def test_finnish_left_without_a_word_or_stuck_again_is_a_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint" and d.action == "reply", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Olen toimittaja Iltalehdestä ja kirjoitan juttua lentojen viivästymisistä, "
+        "voisitteko kommentoida?",
+        "Moi, teen uutista puhelinverkon katkoista Kainuussa, kenelle voin lähettää kysymyksiä?",
+    ],
+)
+def test_finnish_a_journalists_story_about_problems_is_a_press_question(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("question", "escalate"), d
+
+
+def test_finnish_someone_elses_data_shown_is_a_breach_complaint_even_when_asked() -> None:
+    _, d = decision("Sovelluksessa näkyy toisen asiakkaan tilaus ja osoite, onko tämä normaalia?")
+    assert (d.intent, d.action) == ("complaint", "escalate"), d
+
+
+@pytest.mark.parametrize(
+    "text", ["Naurettavaa meininkiä taas", "Surkea mikä surkea", "Aika noloa touhua teiltä"]
+)
+def test_finnish_contempt_with_no_problem_is_skipped(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip"), d
+
+
+def test_finnish_contempt_beside_a_problem_is_still_answered() -> None:
+    _, d = decision("Säälittävää touhua, kolmatta viikkoa ilman nettiä")
+    assert (d.intent, d.action) == ("complaint", "reply") and d.specific, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Joku oli kirjautunut mun tunnuksilla ja vaihtanut toimitusosoitteen",
+        "Joku on tehnyt ostoksia mun kortilla teidän verkkokaupassa",
+        "Joku muu on päässyt mun Ruoka-tilille, en tunnista näitä tilauksia",
+    ],
+)
+def test_finnish_someone_in_my_own_account_is_a_security_complaint(text: str) -> None:
+    a, d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+    assert a.topic == "account-security", a.topic
+
+
+def test_finnish_asking_chat_or_phone_gets_the_contact_answer() -> None:
+    _, d = decision("Onks teillä chat-palvelua vai pitääkö soittaa?")
+    assert d.case == "faq", d
+    _, d = decision("Voiko teille soittaa, vai onko parempi laittaa viestiä?")
+    assert d.case == "faq", d
+
+
+def test_finnish_money_not_on_the_bank_account_is_billing_not_a_login() -> None:
+    a, d = decision("Palautuksesta ei oo vieläkään näkyny rahaa tilillä")
+    assert d.intent == "complaint" and a.topic == "billing", (d, a.topic)
+    # Logging in is still about the account.
+    assert decision("En pääse kirjautumaan tilille")[0].topic == "account"
+
+
+def test_finnish_very_kind_staff_beside_a_fault_is_mixed() -> None:
+    _, d = decision("Myyjä oli todella avulias, mutta tilattu sohva tuli väärän värisenä")
+    assert d.intent == "complaint" and "mixed" in d.flags and "sarcastic" not in d.flags, d
+
+
+def test_finnish_a_delivery_reply_does_not_assume_the_order_is_lost() -> None:
+    # The food came, cold: "tracking it and getting it moving" would misread it.
+    for variant in (1, 2, 3):
+        public = reply(
+            "Pizza tuli puolessa tunnissa mutta ihan kylmänä, tilasin kotiinkuljetuksella",
+            name="Aino",
+            agent=AGENT,
+            variant=variant,
+        ).public_reply
+        assert "jäljit" not in public and "liikkeelle" not in public, public
+
+
+def test_finnish_a_refused_demand_on_x_keeps_both_alternatives_within_the_limit() -> None:
+    text = "Vaadin korvausta koko vuoden maksuista, koska kanavat pätki eilen illalla"
+    for variant in (1, 2, 3, 4):
+        r = reply(text, name="Aino", agent=AGENT, channel="x", variant=variant)
+        assert r.case == "refusal", r.case
+        public = r.public_reply
+        assert len(public) <= 280, (len(public), public)
+        assert "esihenkilön" in public and "hyvitys" in public, public
+        assert "valintasi" not in public or "vaihtoehto" in public, public
+
+
+def test_finnish_a_follow_up_complaint_is_not_greeted_as_good_news() -> None:
+    thread = [
+        {"role": "customer", "text": "Hyvitys ei ole vieläkään tullut"},
+        {"role": "brand", "text": "Hyvitys on maksettu, se näkyy parin päivän päästä. ^AN"},
+    ]
+    for variant in range(1, 9):
+        r = reply("Ei näy mitään vieläkään", context=thread, name="Aino", variant=variant)
+        public = r.public_reply
+        assert "kiva kuulla" not in public and ";" not in public, public
+
+
+@pytest.mark.parametrize(
+    "text, intent, action",
+    [
+        ("Modeemin valo vilkkuu punaisena ja netti toimii vain kun huvittaa", "complaint", "reply"),
+        ("Lounas oli hyvää mutta ruokaa odotettiin yli puoli tuntia", "complaint", "reply"),
+        ("Miksei teidän tukeen saa ikinä ketään kiinni?", "complaint", "reply"),
+        ("Matkalaukun kahva irtosi heti ensimmäisellä reissulla", "complaint", "reply"),
+        ("Sain vihdoin rahani takaisin, kiitos avusta", "praise", "reply"),
+        ("Toivottavasti teidän johtaja sairastuu", "troll", "moderate"),
+        ("Ihan turha firma koko puulaaki", "troll", "skip"),
+        ("En jaksa teitä enää", "troll", "skip"),
+        ("Varasto kaatui hyllyineen mun päälle ja sain aivotärähdyksen", "complaint", "escalate"),
+        (
+            "Söin leivän ja sain allergisen reaktion, vaikka kysyin kassalta onko siinä seesamia",
+            "complaint",
+            "escalate",
+        ),
+        ("Postissa tuli jonkun toisen asiakkaan lasku mun nimellä", "complaint", "escalate"),
+        ("Tappavan hyvä tarjous, tilasin heti kaksi", "praise", "reply"),
+    ],
+)
+def test_finnish_everyday_wordings_of_each_case(text: str, intent: str, action: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == (intent, action), d
+
+
+def test_finnish_the_ceo_is_no_delivery_and_a_head_bursting_no_broken_product() -> None:
+    assert decision("Teidän toimitusjohtaja puhui hyvin eilen uutisissa")[0].topic != "delivery"
+    a, d = decision("Mun pää hajoaa tän sovelluksen kanssa, ei tallenna mitään")
+    assert a.topic == "app" and d.intent == "complaint", (a.topic, d)
+
+
+def test_finnish_a_demand_with_a_word_between_is_a_refusal() -> None:
+    assert decision("Vaadin täyden hyvityksen heti, lento myöhästyi tunnin")[1].case == "refusal"
+
+
+def test_finnish_thanks_for_any_fix_does_not_say_it_works_again() -> None:
+    # The money came back: nothing "works again" and no fault was "fixed".
+    for variant in range(1, 7):
+        r = reply("Rahat tuli tilille, kiitos avusta!", name="Aino", variant=variant)
+        public = r.public_reply
+        assert "toimii taas" not in public and "vika on korjattu" not in public, public
+
+
+def test_finnish_someone_hurt_hears_sympathy_in_the_holding_reply() -> None:
+    for variant in range(1, 4):
+        text = "Liukastuin teidän kaupan märällä lattialla ja ranne murtui"
+        r = reply(text, agent=AGENT, variant=variant)
+        assert r.case == "escalation"
+        found = re.search(r"pahoillani|ikävä kuulla|toivottavasti", r.public_reply, re.I)
+        assert found, r.public_reply
+
+
+def test_finnish_a_short_answer_in_a_finnish_thread_is_finnish() -> None:
+    thread = [
+        {"role": "customer", "text": "Sovellus kaatuu aina kun avaan kuitit"},
+        {"role": "brand", "text": "Pahoittelut! Mikä puhelinmalli ja versio sinulla on? ^MK"},
+    ]
+    a, d = decision("Samsung A52, Android 13", thread)
+    assert a.language == "fi" and (d.intent, d.action) == ("other", "reply"), (a.language, d)
+    assert not english_words(reply("Samsung A52, Android 13", context=thread).public_reply)
+    # A message certainly in another language keeps its own.
+    assert decision("Thanks, it works now", thread)[0].language == "en"
+    # Alone, the same words are not Finnish.
+    assert decision("Samsung A52, Android 13")[0].language != "fi"
+
+
+def test_finnish_a_no_to_the_brands_did_it_work_is_the_problem_still() -> None:
+    thread = [
+        {"role": "customer", "text": "Maksu ei mene läpi kaupassa"},
+        {"role": "brand", "text": "Avasimme kortin uudelleen, onko maksaminen nyt onnistunut? ^MK"},
+    ]
+    _, d = decision("Valitettavasti ei", thread)
+    assert d.intent == "complaint" and "follow_up" in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("Uuden television kuva välkkyy koko ajan", "product"),
+        ("Kahvinkeitin ylikuumenee ja sammuu itsestään", "product"),
+        ("Tilaamani kakku tuli ihan litistyneenä", "product"),
+        ("Mun DNA-liittymä ei toimi Ruotsissa vaikka maksoin lisäpaketin", "connectivity"),
+    ],
+)
+def test_finnish_a_devices_fault_and_a_subscription_name_their_topic(text: str, topic: str) -> None:
+    a, d = decision(text)
+    assert d.intent == "complaint" and a.topic == topic, (a.topic, d)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Onko normaalia että uusi vedenkeitin haisee palaneelle ja pohjasta nousee savua?",
+        "Mitä pitää tehdä kun koira nielaisi palan teidän lelusta?",
+    ],
+)
+def test_finnish_a_hazard_asked_as_a_question_is_an_escalated_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tosi kätevä sovellus, käytän sitä joka päivä",
+        "Käytän teidän verkkokauppaa päivittäin ja se on tosi hyvä",
+        "Kolme päivää lomaa jäljellä, ihanaa",
+    ],
+)
+def test_finnish_days_and_daily_use_beside_praise_are_no_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "praise" and "sarcastic" not in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jo kaksi viikkoa ilman vastausta",
+        "Kolme päivää odotettu eikä mitään kuulu",
+        "Odotin viikon ja paketti on edelleen terminaalissa",
+        "Päivitys poisti kaikki mun tallennetut reitit",
+    ],
+)
+def test_finnish_a_counted_wait_or_an_update_that_took_something_is_a_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+def test_finnish_clapping_after_a_wait_is_irony() -> None:
+    _, d = decision("Nopeeta toimintaa, jonotin chatissa 45 minuuttia 👏")
+    assert d.intent == "complaint" and "sarcastic" in d.flags, d
+
+
+def test_finnish_not_recommending_is_no_praise() -> None:
+    assert decision("Huono yritys, en suosittele")[1].action == "skip"
+    _, d = decision("En suosittele, toimitus kesti kolme viikkoa")
+    assert d.intent == "complaint", d
+
+
+def test_finnish_a_journalist_asking_comment_on_a_price_rise_is_press() -> None:
+    _, d = decision("Olen Iltalehden toimittaja, haluaisimme kommentin teidän hinnankorotuksista")
+    assert (d.intent, d.action) == ("question", "escalate"), d
+
+
+def test_finnish_calling_again_and_again_is_about_customer_service() -> None:
+    a, d = decision("Joka kerta pitää soittaa neljä kertaa ennen kuin joku vastaa")
+    assert d.intent == "complaint" and a.topic == "service", (a.topic, d)
+
+
+def test_finnish_asking_for_the_service_number_gets_the_contact_answer() -> None:
+    assert decision("Onko teillä asiakaspalvelun puhelinnumeroa?")[1].case == "faq"
+
+
+def test_finnish_a_clarifying_reply_does_not_assume_a_fault_to_fix() -> None:
+    for variant in range(1, 9):
+        public = reply("Taas myöhässä 🙄", name="Aino", variant=variant).public_reply
+        assert "vian korjattua" not in public, public
+
+
+def test_finnish_a_person_who_helped_is_praise_and_advice_that_helped_a_turnaround() -> None:
+    _, d = decision("Iso kiitos myyjälle joka auttoi mua löytämään oikean koon")
+    assert d.case == "praise", d
+    assert decision("Vinkki auttoi, kiitos!")[1].case == "turnaround"
+    assert decision("Kiitos, auttoi!")[1].case == "turnaround"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("Vahvistusviesti ei tule mun sähköpostiin", "complaint"),
+        ("Ei tule mieleen parempaa leipomoa, kiitos", "praise"),
+        ("Ihan järjetön firma", "troll"),
+        ("Teidän uus burgeri on ihan pommi", "praise"),
+    ],
+)
+def test_finnish_what_does_not_come_contempt_and_a_bomb_of_a_burger(text: str, intent: str) -> None:
+    _, d = decision(text)
+    assert d.intent == intent, d
