@@ -1044,3 +1044,16 @@ def test_looking_forward_is_no_waiting_in_vain(text):
 def test_a_stolen_page_said_object_first_is_a_complaint_not_a_breach():
     d = decision("Профиль взломали, от моего имени пишут друзьям и просят занять денег")
     assert (d.intent, d.action) == ("complaint", "reply")
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("Я подавала заявку на возврат ещё в понедельник, номер 5512", "reply"),
+        ("Подавал документы на карту через приложение, статус не меняется", "reply"),
+        ("Сын подавился косточкой в вашем пироге!", "escalate"),
+        ("Муж подавился куском пластика из салата", "escalate"),
+    ],
+)
+def test_choking_is_a_hazard_and_submitting_is_not(text, action):
+    assert decision(text).action == action
