@@ -51,3 +51,16 @@ def test_lateness_told_as_what_happened_is_still_a_complaint(text, default):
 )
 def test_questions_asked_without_a_question_mark(text, default):
     assert decision(text, default).intent == "question"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("@AcmeShop can I collect an order for someone else's account?", "reply"),
+        ("@AcmeAir can I book a flight in someone else's name?", "reply"),
+        ("@AcmeShop I logged in and can see someone else's orders and address!", "escalate"),
+        ("@AcmeBank your app is showing me another customer's details", "escalate"),
+    ],
+)
+def test_acting_for_someone_else_is_no_data_leak(text, action, default):
+    assert decision(text, default).action == action
