@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .analyze import Analysis, language_fold
+from .analyze import Analysis, contractions, language_fold
 from .lexicon import PhraseIndex
 from .playbook import Playbook, phrases_for, text_for
 
@@ -126,7 +126,7 @@ def _build(playbook: Playbook, lang: str) -> _Language:
         )
         if possessives
         else None,
-        contractions=tuple(str(e).casefold() for e in spec.get("contractions") or ()),
+        contractions=contractions(playbook, lang),
     )
 
 
