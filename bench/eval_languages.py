@@ -325,6 +325,7 @@ def main() -> None:
     playbook = load_playbook(args.playbook)
     own_sets([code for code in langs if code in LANGS], playbook, args.errors)
     own_sets(langs, playbook, args.errors, kind="probe")
+    own_sets(langs, playbook, args.errors, kind="probe2")
     shared(Path(args.eval), playbook, args.errors, langs)
 
 
