@@ -359,6 +359,7 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     mixed = complaint and not sarcastic and over("praise", praise_score)
     joke = over("joke", scores.get("joke", 0.0)) and not complaint and not a.loss
     asks_faq = a.faq is not None and question
+    enquiries = set((playbook.get("escalation") or {}).get("enquiries") or ())
 
     if rude and not specific and not praise_words:
         intent = "troll"
@@ -366,8 +367,10 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         intent = "praise"
     elif asks_faq and not over("specific", complaint_score) and not sarcastic:
         intent = "question"
-    elif a.escalation and not question and not complaint:
-        # A hazard or a threat reported with thanks or praise around it is a complaint.
+    elif a.escalation and not complaint and (not question or a.escalation not in enquiries):
+        # A hazard or a threat reported with thanks or praise around it, or asked as a
+        # question ("is it normal to find glass in my salad?"), is a complaint; only an
+        # enquiry (a journalist's question) is a question.
         intent = "complaint"
     elif complaint:
         intent = "complaint"

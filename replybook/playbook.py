@@ -818,8 +818,15 @@ _SCHEMA: dict[str, Any] = {
     "default_channel": "str",
     "sla_minutes": ("map", "int"),
     # figures: phrases that look like a trigger but aren't one ("Fire TV", "before I
-    # explode"); a trigger found inside one of them doesn't count.
-    "escalation": {"contact": "str", "triggers": ("map", _PHRASES), "figures": _PHRASES},
+    # explode"); a trigger found inside one of them doesn't count. enquiries: the kinds
+    # that come as questions (a journalist asks); asked as a question, any other kind (a
+    # hazard, a leak, a threat) is still a complaint.
+    "escalation": {
+        "contact": "str",
+        "triggers": ("map", _PHRASES),
+        "figures": _PHRASES,
+        "enquiries": ("list", "str"),
+    },
     # Groups of phrases that negate a signal ("no problems at all", "not impressed"): a
     # match of a signal kind in the group's `cancels` that overlaps one doesn't count.
     # `signal`: the group's phrases are that signal kind's own (a request's "can I cancel"

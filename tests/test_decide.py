@@ -121,6 +121,25 @@ def test_real_hazards_are_escalated(text):
 @pytest.mark.parametrize(
     "text",
     [
+        "is it normal for a chicken wrap to have a bit of metal wire in it??",
+        "should the bread have white fuzz on the crust? bought it this morning",
+        "my daughter got an electric shock off your kettle, is that meant to happen?",
+        "can I sue you for the glass in my salad?",
+    ],
+)
+def test_a_hazard_or_threat_asked_as_a_question_is_a_complaint(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate")
+
+
+def test_a_journalists_question_stays_a_question():
+    d = decision("I'm a reporter at the Evening Echo, could you comment on the closures?")
+    assert (d.intent, d.action) == ("question", "escalate")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "the app freezes on my fire tv every night",
         "where is my refund, I'm about to explode",
         "your new playlist is on fire today",
@@ -146,6 +165,8 @@ def test_own_hacked_account_is_a_complaint_a_breach_of_the_brand_is_escalated():
         "having trouble with my router since Monday, can you help?",
         "why is it so hard to log in to your app??",
         "I bought a season pass but I can't use it, what can I do?",
+        "how is it ok to charge 4 quid for a tiny coffee",
+        "how are these two supposed to be the same size??",
     ],
 )
 def test_help_requests_and_angry_questions_are_complaints(text):
