@@ -280,7 +280,7 @@ def test_the_default_needs_are_neutral(default, now):
 def test_faq_question_is_answered(default, now):
     d = run("What are your hours on Sunday?", default, now)
     assert (d.intent, d.action) == ("question", "reply")
-    assert default.data["faq"]["contact-hours"]["answer"]["en"] in (d.public_reply or "")
+    assert default.data["faq"]["opening-hours"]["answer"]["en"] in (d.public_reply or "")
     assert "be-the-expert" in rules(d)
 
 

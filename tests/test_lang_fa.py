@@ -1176,7 +1176,8 @@ def test_a_mistake_reply_does_not_say_i_know_twice():
 @pytest.mark.parametrize(
     ("text", "faq"),
     [
-        ("روزای تعطیل هم بازید؟", "contact-hours"),
+        ("روزای تعطیل هم بازید؟", "opening-hours"),
+        ("پشتیبانی تا چه ساعتی جواب میده؟", "contact-hours"),
         ("ایمیل پشتیبانی‌تون رو میشه بدید؟", "contact-private"),
         ("چجوری میشه با اپراتور صحبت کرد؟", "contact-private"),
         ("شماره تماس پشتیبانی رو بفرستید لطفا", "contact-private"),
