@@ -281,6 +281,10 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         and not reported
         and scores.get("abuse", 0.0) >= limits.get("moderate", limits.get("abuse", 1.0))
     )
+    # Hate (an attack on people for who they are) names no problem the brand can act on,
+    # whatever branch or product it names: abuse, moderated (dont-feed-trolls).
+    hateful = over("hate", scores.get("hate", 0.0)) and not reported
+    abusive = abusive or hateful
     # Rude: rude words, or strong abuse. One mild offensive word isn't enough to leave a
     # message unanswered.
     rude = over("rude", scores.get("rude", 0.0)) or abusive
@@ -318,6 +322,9 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
             and detail() >= limits.get("rude_thing_words", limits.get("detail_words", 4.0))
         )
     )
+    if hateful:
+        specific = False
+        complaint = False
     if thread.follow_up and (complaint or still):
         complaint = True
         specific = True
@@ -464,7 +471,10 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     ):
         note("suggestion", first("suggestion"))
     if intent == "troll":
-        note("abuse" if abusive else "rude", first("abuse") if abusive else first("rude"))
+        if abusive:
+            note("abuse", (first("hate") if hateful else None) or first("abuse"))
+        else:
+            note("rude", first("rude"))
     if intent in ("complaint", "question") and first("complaint"):
         evidence.setdefault("complaint", first("complaint") or "")
 

@@ -1040,3 +1040,57 @@ def test_english_a_condition_beside_a_real_problem_is_still_a_complaint():
 )
 def test_english_jokes_without_lol_are_jokes(text):
     assert decision(text).intent == "joke", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "your Leeds store is full of immigrants now, send them all back",
+        "Şubeniz yabancı kaynıyor, ülkelerine geri gönderin",
+        "В вашем кафе одни понаехавшие, валите в свою страну",
+        "فروشگاهتون پر از عربای کثیف شده، برگردن کشور خودشون",
+        "Teidän kauppa on täynnä mamuja, painukaa kotimaahanne",
+    ],
+)
+def test_hate_is_moderated_whatever_branch_it_names(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "moderate")
+    assert d.evidence["abuse"]
+
+
+def test_hate_the_customer_was_told_is_a_complaint():
+    d = decision("the man at your till told me to go back to my own country")
+    assert (d.intent, d.action) == ("complaint", "reply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bagels from your bakery aisle were covered in fuzzy white stuff when I opened them",
+        "a crate fell off the shelf in your Derby store and my mum has a fractured wrist",
+        "your app is showing some woman called Jo's billing address on my account page",
+    ],
+)
+def test_hazards_and_leaks_in_other_words_are_escalated(text):
+    assert decision(text).action == "escalate"
+
+
+def test_more_ways_of_saying_it_works_again_and_still_fails():
+    back = decision("ok the wifi's back and the credit has landed, cheers")
+    assert back.intent == "praise" and "turnaround" in back.flags
+    context = [
+        {"role": "customer", "text": "the app keeps saying my card is invalid"},
+        {"role": "brand", "text": "Sorry! Could you remove the card and add it again?"},
+    ]
+    again = decision("did that twice, same message", context=context)
+    assert again.intent == "complaint"
+
+
+def test_booking_the_wrong_one_is_the_customers_own_mistake():
+    d = decision("ordered the blue one instead of the green, can you help")
+    assert d.intent == "complaint" and "customer_mistake" in d.flags
+
+
+def test_questions_without_a_question_mark_and_praise_said_with_a_strong_word():
+    assert decision("does the new tablet come with a charger or do i buy one").intent == "question"
+    assert decision("your cinnamon buns are stupidly good").intent == "praise"
