@@ -975,3 +975,114 @@ def test_finnish_a_person_who_helped_is_praise_and_advice_that_helped_a_turnarou
 def test_finnish_what_does_not_come_contempt_and_a_bomb_of_a_burger(text: str, intent: str) -> None:
     _, d = decision(text)
     assert d.intent == intent, d
+
+
+def test_finnish_vielakaan_is_not_every_viela_by_stem() -> None:
+    # "vieläkään" stems to "vielä": a polite "kysyisin vielä" is no complaint.
+    _, d = decision("Kysyisin vielä, saako lahjakortilla maksaa verkkokaupassa? Kiitos")
+    assert d.intent == "question", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ihanaa kun Lidl nosti taas kahvin hintaa 🙃",
+        "Vuokranantaja korotti taas kuukausivuokraa kertomatta kenellekään",
+    ],
+)
+def test_finnish_a_price_raised_is_a_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+def test_finnish_a_noise_through_the_night_beside_praise_is_mixed() -> None:
+    _, d = decision("Sijainti oli huippu, mutta jääkaappi surisi niin kovaa etten saanut unta")
+    assert d.intent == "complaint" and "sarcastic" not in d.flags, d
+
+
+def test_finnish_refusing_to_take_it_back_names_the_problem() -> None:
+    _, d = decision("paska kauppa, kenkien pohja irtos viikossa ja ette suostu vaihtamaan")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+def test_finnish_swearing_at_the_air_beside_a_fault_is_answered() -> None:
+    _, d = decision("perkele, pysäköintiautomaatti ei lue korttia taaskaan")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+def test_finnish_staffs_words_quoted_are_reported_not_abuse() -> None:
+    _, d = decision('Kuljettaja huusi meille: "menkää takaisin sinne mistä tulitte" ja ajoi ohi')
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Onko tää ihan normaalia että kuitti tulee vasta viikon päästä?",
+        "Miten vaikeeta voi olla laittaa hintalappu oikeeseen hyllyyn?",
+        "Mitä järkeä on avata kassa jos siinä ei oo ketään?",
+    ],
+)
+def test_finnish_angry_rhetorical_questions_are_complaints(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tilasin kuusi munkkia ja pussissa oli vain neljä",
+        "Tarjouksessa luki 9,95 € mutta kassalla veloitettiin 14,95",
+        "Huoltomiehen piti tulla aamulla, kello on nyt 15",
+        "Kastike jäi taas tulematta",
+    ],
+)
+def test_finnish_discrepancies_and_waits_told_plainly_are_complaints(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+def test_finnish_anyone_seeing_others_details_is_a_data_breach() -> None:
+    a, d = decision(
+        "Teidän palautusportaalissa kuka tahansa näkee muiden asiakkaiden nimet ja osoitteet"
+    )
+    assert d.action == "escalate" and a.escalation == "data-breach", (a.escalation, d)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lounaan jälkeen oksentelin koko iltapäivän, söin teidän kanakeittoa",
+        "Löysin pizzan päältä pitkän hiuksen",
+    ],
+)
+def test_finnish_vomiting_and_a_hair_on_the_food_escalate(text: str) -> None:
+    _, d = decision(text)
+    assert d.action == "escalate", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reklamoin viime viikolla vuotavasta kattilasta ja tänään sain uuden tilalle, kiitos!",
+        "Aamulla kortti ei käynyt missään mut nyt toimii taas, kiitti",
+    ],
+)
+def test_finnish_the_story_of_a_fix_with_thanks_is_a_turnaround(text: str) -> None:
+    _, d = decision(text)
+    assert d.case == "turnaround", d
+
+
+def test_finnish_a_question_with_a_condition_is_no_complaint() -> None:
+    _, d = decision("Saako lipun vaihdettua jos juna ei lähde ajallaan?")
+    assert d.intent == "question", d
+
+
+def test_finnish_where_to_find_the_email_is_the_contact_faq() -> None:
+    _, d = decision("mista loytyy teidan asiakaspalvelun sahkoposti? ei oo sivuilla")
+    assert d.case == "faq", d
+
+
+def test_finnish_helping_however_long_is_no_question() -> None:
+    _, d = decision("Kiitos Mikalle, jaksoi neuvoa vaikka kuinka kauan 😊")
+    assert d.intent == "praise", d
