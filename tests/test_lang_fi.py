@@ -1086,3 +1086,48 @@ def test_finnish_where_to_find_the_email_is_the_contact_faq() -> None:
 def test_finnish_helping_however_long_is_no_question() -> None:
     _, d = decision("Kiitos Mikalle, jaksoi neuvoa vaikka kuinka kauan 😊")
     assert d.intent == "praise", d
+
+
+def test_finnish_a_wait_before_huolimatta_still_counts() -> None:
+    _, d = decision("Kampaaja oli ihana, mutta jonotin 40 minuuttia ajanvarauksesta huolimatta")
+    assert d.intent == "complaint" and "mixed" in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bussi ajoi ohi vaikka viittasin",
+        "Verkkokaupassa 49,90 ja myymälässä 59,90, kumpi pitää?",
+        "Onko ihan mahdotonta saada laskua paperisena?",
+    ],
+)
+def test_finnish_a_missed_stop_two_prices_and_mahdotonta_are_complaints(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+def test_finnish_staff_calling_ones_child_a_name_is_reported() -> None:
+    _, d = decision("Teidän vartija nimitteli mun tytärtä varkaaksi kaikkien edessä")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+def test_finnish_thanks_for_an_answer_then_a_question_is_a_question() -> None:
+    _, d = decision("Kiitos nopeasta vastauksesta! Miten hyvitys haetaan?")
+    assert d.intent == "question", d
+
+
+def test_finnish_an_intensified_good_is_praise() -> None:
+    assert decision("Teidän uus kaurajuoma on älyttömän hyvää")[1].intent == "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teidän asiakasrekisteri näyttää olevan myynnissä netissä",
+        "Söin teidän vegaaniseksi merkittyä pullaa ja sain allergiaoireita",
+        "Poika telasi sormensa teidän kaupan liukuoveen",
+    ],
+)
+def test_finnish_a_register_for_sale_symptoms_and_a_hurt_finger_escalate(text: str) -> None:
+    _, d = decision(text)
+    assert d.action == "escalate", d
