@@ -1131,3 +1131,37 @@ def test_finnish_an_intensified_good_is_praise() -> None:
 def test_finnish_a_register_for_sale_symptoms_and_a_hurt_finger_escalate(text: str) -> None:
     _, d = decision(text)
     assert d.action == "escalate", d
+
+
+_OBJECT_AFTER_INDICATIVE = re.compile(
+    r"\b(?:kun lähetät|lähetäthän|laitathan)\s+\w+\s+(?:yksityisviesti|viesti|sähköpostiviesti)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voisko mun huomisen kampaamoajan siirtää iltapäivään?",
+        "Lapsi sai teidän leikkipuistossa haavan päähän rikkinäisestä liukumäestä",
+        "Laskussa on maksu jota en tunnista",
+    ],
+)
+def test_finnish_the_dm_is_asked_for_with_an_imperative(text: str) -> None:
+    # "Lähetä meille yksityisviesti" (imperative: nominative), never "kun lähetät meille
+    # yksityisviesti" or "lähetäthän meille yksityisviesti" (those take "yksityisviestin").
+    for variant in range(1, 13):
+        public = reply(text, name="Aino", variant=variant).public_reply
+        assert not _OBJECT_AFTER_INDICATIVE.search(public), public
+
+
+def test_finnish_an_app_that_closes_by_itself_is_a_complaint_the_answer_follows() -> None:
+    context = [
+        {"role": "customer", "text": "Kamera-appi sulkeutuu itsestään heti kun valitsen videon"},
+        {"role": "brand", "text": "Hei! Mikä puhelinmalli sulla on? Terveisin Pia"},
+    ]
+    _, d = decision("Pixel 7, Android 14", context)
+    assert d.intent == "other" and "answers_brand" in d.flags, d
+    assert decision("Voisitteko siirtää mun ensi viikon hierontavarauksen torstaille?")[1].case == (
+        "request"
+    )
