@@ -975,3 +975,193 @@ def test_finnish_a_person_who_helped_is_praise_and_advice_that_helped_a_turnarou
 def test_finnish_what_does_not_come_contempt_and_a_bomb_of_a_burger(text: str, intent: str) -> None:
     _, d = decision(text)
     assert d.intent == intent, d
+
+
+def test_finnish_vielakaan_is_not_every_viela_by_stem() -> None:
+    # "vieläkään" stems to "vielä": a polite "kysyisin vielä" is no complaint.
+    _, d = decision("Kysyisin vielä, saako lahjakortilla maksaa verkkokaupassa? Kiitos")
+    assert d.intent == "question", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ihanaa kun Lidl nosti taas kahvin hintaa 🙃",
+        "Vuokranantaja korotti taas kuukausivuokraa kertomatta kenellekään",
+    ],
+)
+def test_finnish_a_price_raised_is_a_complaint(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+def test_finnish_a_noise_through_the_night_beside_praise_is_mixed() -> None:
+    _, d = decision("Sijainti oli huippu, mutta jääkaappi surisi niin kovaa etten saanut unta")
+    assert d.intent == "complaint" and "sarcastic" not in d.flags, d
+
+
+def test_finnish_refusing_to_take_it_back_names_the_problem() -> None:
+    _, d = decision("paska kauppa, kenkien pohja irtos viikossa ja ette suostu vaihtamaan")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+def test_finnish_swearing_at_the_air_beside_a_fault_is_answered() -> None:
+    _, d = decision("perkele, pysäköintiautomaatti ei lue korttia taaskaan")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+def test_finnish_staffs_words_quoted_are_reported_not_abuse() -> None:
+    _, d = decision('Kuljettaja huusi meille: "menkää takaisin sinne mistä tulitte" ja ajoi ohi')
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Onko tää ihan normaalia että kuitti tulee vasta viikon päästä?",
+        "Miten vaikeeta voi olla laittaa hintalappu oikeeseen hyllyyn?",
+        "Mitä järkeä on avata kassa jos siinä ei oo ketään?",
+    ],
+)
+def test_finnish_angry_rhetorical_questions_are_complaints(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tilasin kuusi munkkia ja pussissa oli vain neljä",
+        "Tarjouksessa luki 9,95 € mutta kassalla veloitettiin 14,95",
+        "Huoltomiehen piti tulla aamulla, kello on nyt 15",
+        "Kastike jäi taas tulematta",
+    ],
+)
+def test_finnish_discrepancies_and_waits_told_plainly_are_complaints(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+def test_finnish_anyone_seeing_others_details_is_a_data_breach() -> None:
+    a, d = decision(
+        "Teidän palautusportaalissa kuka tahansa näkee muiden asiakkaiden nimet ja osoitteet"
+    )
+    assert d.action == "escalate" and a.escalation == "data-breach", (a.escalation, d)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lounaan jälkeen oksentelin koko iltapäivän, söin teidän kanakeittoa",
+        "Löysin pizzan päältä pitkän hiuksen",
+    ],
+)
+def test_finnish_vomiting_and_a_hair_on_the_food_escalate(text: str) -> None:
+    _, d = decision(text)
+    assert d.action == "escalate", d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reklamoin viime viikolla vuotavasta kattilasta ja tänään sain uuden tilalle, kiitos!",
+        "Aamulla kortti ei käynyt missään mut nyt toimii taas, kiitti",
+    ],
+)
+def test_finnish_the_story_of_a_fix_with_thanks_is_a_turnaround(text: str) -> None:
+    _, d = decision(text)
+    assert d.case == "turnaround", d
+
+
+def test_finnish_a_question_with_a_condition_is_no_complaint() -> None:
+    _, d = decision("Saako lipun vaihdettua jos juna ei lähde ajallaan?")
+    assert d.intent == "question", d
+
+
+def test_finnish_where_to_find_the_email_is_the_contact_faq() -> None:
+    _, d = decision("mista loytyy teidan asiakaspalvelun sahkoposti? ei oo sivuilla")
+    assert d.case == "faq", d
+
+
+def test_finnish_helping_however_long_is_no_question() -> None:
+    _, d = decision("Kiitos Mikalle, jaksoi neuvoa vaikka kuinka kauan 😊")
+    assert d.intent == "praise", d
+
+
+def test_finnish_a_wait_before_huolimatta_still_counts() -> None:
+    _, d = decision("Kampaaja oli ihana, mutta jonotin 40 minuuttia ajanvarauksesta huolimatta")
+    assert d.intent == "complaint" and "mixed" in d.flags, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bussi ajoi ohi vaikka viittasin",
+        "Verkkokaupassa 49,90 ja myymälässä 59,90, kumpi pitää?",
+        "Onko ihan mahdotonta saada laskua paperisena?",
+    ],
+)
+def test_finnish_a_missed_stop_two_prices_and_mahdotonta_are_complaints(text: str) -> None:
+    _, d = decision(text)
+    assert d.intent == "complaint", d
+
+
+def test_finnish_staff_calling_ones_child_a_name_is_reported() -> None:
+    _, d = decision("Teidän vartija nimitteli mun tytärtä varkaaksi kaikkien edessä")
+    assert (d.intent, d.action) == ("complaint", "reply"), d
+
+
+def test_finnish_thanks_for_an_answer_then_a_question_is_a_question() -> None:
+    _, d = decision("Kiitos nopeasta vastauksesta! Miten hyvitys haetaan?")
+    assert d.intent == "question", d
+
+
+def test_finnish_an_intensified_good_is_praise() -> None:
+    assert decision("Teidän uus kaurajuoma on älyttömän hyvää")[1].intent == "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teidän asiakasrekisteri näyttää olevan myynnissä netissä",
+        "Söin teidän vegaaniseksi merkittyä pullaa ja sain allergiaoireita",
+        "Poika telasi sormensa teidän kaupan liukuoveen",
+    ],
+)
+def test_finnish_a_register_for_sale_symptoms_and_a_hurt_finger_escalate(text: str) -> None:
+    _, d = decision(text)
+    assert d.action == "escalate", d
+
+
+_OBJECT_AFTER_INDICATIVE = re.compile(
+    r"\b(?:kun lähetät|lähetäthän|laitathan)\s+\w+\s+(?:yksityisviesti|viesti|sähköpostiviesti)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voisko mun huomisen kampaamoajan siirtää iltapäivään?",
+        "Lapsi sai teidän leikkipuistossa haavan päähän rikkinäisestä liukumäestä",
+        "Laskussa on maksu jota en tunnista",
+    ],
+)
+def test_finnish_the_dm_is_asked_for_with_an_imperative(text: str) -> None:
+    # "Lähetä meille yksityisviesti" (imperative: nominative), never "kun lähetät meille
+    # yksityisviesti" or "lähetäthän meille yksityisviesti" (those take "yksityisviestin").
+    for variant in range(1, 13):
+        public = reply(text, name="Aino", variant=variant).public_reply
+        assert not _OBJECT_AFTER_INDICATIVE.search(public), public
+
+
+def test_finnish_an_app_that_closes_by_itself_is_a_complaint_the_answer_follows() -> None:
+    context = [
+        {"role": "customer", "text": "Kamera-appi sulkeutuu itsestään heti kun valitsen videon"},
+        {"role": "brand", "text": "Hei! Mikä puhelinmalli sulla on? Terveisin Pia"},
+    ]
+    _, d = decision("Pixel 7, Android 14", context)
+    assert d.intent == "other" and "answers_brand" in d.flags, d
+    assert decision("Voisitteko siirtää mun ensi viikon hierontavarauksen torstaille?")[1].case == (
+        "request"
+    )
