@@ -628,6 +628,11 @@ def analyze(
             scores[kind], matches[kind], peaks[kind], cues[kind] = 0.0, (), 0.0, 0.0
 
     topic_hit = _first_match(found, "topics")
+    for key, entry in (playbook.get("topics") or {}).items():
+        kind = entry.get("signal") if isinstance(entry, Mapping) else None
+        if kind and matches.get(kind) and over(kind, scores.get(kind, 0.0)):
+            topic_hit = (str(key), matches[kind][0])
+            break
     escalation_hit = _escalation(found)
     refusal_hit = _first_match(found, "cannot_grant")
     faq_hit = _first_match(found, "faq")

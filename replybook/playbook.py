@@ -842,6 +842,10 @@ _SCHEMA: dict[str, Any] = {
         "map",
         {
             "match": _PHRASES,
+            # A signal kind: at its threshold the message is on this topic, whatever other
+            # topic's words it has (staff who insulted the customer: their conduct is the
+            # problem, not the parcel they brought).
+            "signal": "str?",
             "mention": _TEXT,
             "explain": _TEXT,
             "next_step": _TEXT,
@@ -1144,6 +1148,15 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                         raise _fail(
                             problem, f"signals.{kind}.{lang}.{weight}[{index}]", origins, file
                         )
+    for key, spec in (data.get("topics") or {}).items():
+        source = spec.get("signal")
+        if source is not None and source not in data["signals"]:
+            raise _fail(
+                f"unknown signal kind {source!r} (one of: {', '.join(sorted(data['signals']))})",
+                f"topics.{key}.signal",
+                origins,
+                file,
+            )
     for group, spec in (data.get("negations") or {}).items():
         source = spec.get("signal")
         if source is not None and source not in data["signals"]:
@@ -1171,8 +1184,13 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                 )
     for section in ("topics", "cannot_grant", "faq"):
         for key, entry in (data.get(section) or {}).items():
-            if "match" not in entry:
-                raise _fail("missing required key 'match'", f"{section}.{key}", origins, file)
+            if "match" not in entry and not (section == "topics" and entry.get("signal")):
+                raise _fail(
+                    "missing required key 'match' (or, for a topic, 'signal')",
+                    f"{section}.{key}",
+                    origins,
+                    file,
+                )
     for key, entry in (data.get("topics") or {}).items():
         by = entry.get("incident_by")
         if by is not None and by not in ("topic", "wording"):

@@ -1152,3 +1152,19 @@ def test_a_compensation_demand_on_x_keeps_both_alternatives():
                   variant=variant, name="Samantha-Jane")
         assert d.case == "refusal"
         assert "goodwill credit" in (d.public_reply or ""), d.public_reply
+
+
+@pytest.mark.parametrize(
+    ("text", "avoid"),
+    [
+        ("the courier swore at me when I asked for my parcel", "courier"),
+        ("Kuryeriniz siparişimi getirirken bana bağırdı", "sipariş"),
+        ("Ваш курьер нахамил мне, когда привёз заказ", "заказ"),
+        ("پیک‌تون موقع تحویل سفارش سرم داد زد", "سفارش"),
+        ("Kuriirinne huusi mulle kun toi paketin", "paket"),
+    ],
+)
+def test_staff_who_mistreated_a_customer_is_the_problem_not_the_parcel(default, now, text, avoid):
+    d = run(text, default, now)
+    assert (d.intent, d.topic) == ("complaint", "conduct")
+    assert d.private_reply and avoid not in (d.public_reply or "").lower()
