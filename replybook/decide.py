@@ -74,6 +74,13 @@ class Decision(NamedTuple):
         }
 
 
+def _enquiry(playbook: Playbook, kind: str) -> bool:
+    """Is the escalation trigger kind ``kind`` one that asks (``escalation.enquiries``)?
+    Without the list every kind is, as before it existed."""
+    kinds = (playbook.get("escalation") or {}).get("enquiries")
+    return kinds is None or kind in kinds
+
+
 def _thresholds(playbook: Playbook, lang: str | None = None) -> dict[str, float]:
     """The playbook's thresholds, with those its ``languages.<lang>.thresholds`` sets for
     a message in that language over them (a language's comments can need their own)."""
@@ -366,8 +373,10 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         intent = "praise"
     elif asks_faq and not over("specific", complaint_score) and not sarcastic:
         intent = "question"
-    elif a.escalation and not question and not complaint:
-        # A hazard or a threat reported with thanks or praise around it is a complaint.
+    elif a.escalation and not complaint and (not question or not _enquiry(playbook, a.escalation)):
+        # A hazard or a threat reported with thanks or praise around it is a complaint; so
+        # is one asked as a question ("your database leaked?"), unless its kind is one that
+        # asks (escalation.enquiries: the press). With no enquiries listed, any asked is.
         intent = "complaint"
     elif complaint:
         intent = "complaint"

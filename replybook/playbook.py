@@ -819,7 +819,14 @@ _SCHEMA: dict[str, Any] = {
     "sla_minutes": ("map", "int"),
     # figures: phrases that look like a trigger but aren't one ("Fire TV", "before I
     # explode"); a trigger found inside one of them doesn't count.
-    "escalation": {"contact": "str", "triggers": ("map", _PHRASES), "figures": _PHRASES},
+    # enquiries: the trigger kinds that ask (a journalist's "could you comment?"): asked
+    # as a question, one of them is a question; any other kind asked is still a complaint.
+    "escalation": {
+        "contact": "str",
+        "triggers": ("map", _PHRASES),
+        "figures": _PHRASES,
+        "enquiries": ("list", "str"),
+    },
     # Groups of phrases that negate a signal ("no problems at all", "not impressed"): a
     # match of a signal kind in the group's `cancels` that overlaps one doesn't count.
     # `signal`: the group's phrases are that signal kind's own (a request's "can I cancel"
