@@ -74,11 +74,11 @@ class Decision(NamedTuple):
         }
 
 
-def _enquiry(playbook: Playbook, kind: str) -> bool:
+def _enquiry(playbook: Playbook, kind: str) -> bool | None:
     """Is the escalation trigger kind ``kind`` one that asks (``escalation.enquiries``)?
-    Without the list every kind is, as before it existed."""
+    None without the list: then a kind asked as a question is one, with no complaint in it."""
     kinds = (playbook.get("escalation") or {}).get("enquiries")
-    return kinds is None or kind in kinds
+    return None if kinds is None else kind in kinds
 
 
 def _thresholds(playbook: Playbook, lang: str | None = None) -> dict[str, float]:
@@ -373,10 +373,18 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         intent = "praise"
     elif asks_faq and not over("specific", complaint_score) and not sarcastic:
         intent = "question"
-    elif a.escalation and not complaint and (not question or not _enquiry(playbook, a.escalation)):
+    elif a.escalation and question and _enquiry(playbook, a.escalation) is True:
+        # A kind that asks (escalation.enquiries: the press) asked as a question is one,
+        # whatever trouble it asks about ("could you comment on yesterday's outage?").
+        intent = "question"
+    elif (
+        a.escalation
+        and not complaint
+        and (not question or _enquiry(playbook, a.escalation) is False)
+    ):
         # A hazard or a threat reported with thanks or praise around it is a complaint; so
         # is one asked as a question ("your database leaked?"), unless its kind is one that
-        # asks (escalation.enquiries: the press). With no enquiries listed, any asked is.
+        # asks. With no enquiries listed, any kind asked is a question, as it was before.
         intent = "complaint"
     elif complaint:
         intent = "complaint"
