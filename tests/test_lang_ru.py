@@ -1148,3 +1148,21 @@ def test_dishes_and_figures_are_no_hazard(text, intent, action):
 def test_insults_reports_jokes_and_thanks_in_russian(text, intent, action):
     d = decision(text)
     assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+
+
+def test_an_answer_about_a_parcel_left_at_the_door_is_taken_forward():
+    context = [
+        {"role": "customer", "text": "курьер бросил заказ под дверью, а его нет"},
+        {"role": "brand", "text": "Ой! Подскажите, пожалуйста, номер заказа? ^МК"},
+    ]
+    d = decision("88120345", context)
+    assert d.intent == "other" and "answers_brand" in d.flags, d.flags
+
+
+@pytest.mark.parametrize("variant", [1, 2, 3, 4, 5, 6])
+def test_russian_thanks_and_apologies_read_naturally(variant):
+    praise = native(reply("Спасибо вам, курьер был очень вежливый", variant=variant).public_reply)
+    assert "сделали наш день" not in praise, praise
+    text = "Спасибо, что отменили доставку без предупреждения"
+    sarcasm = native(reply(text, variant=variant).public_reply)
+    assert sarcasm.lower().count("ситуаци") <= 1, sarcasm
