@@ -74,6 +74,13 @@ class Decision(NamedTuple):
         }
 
 
+def _enquiry(playbook: Playbook, kind: str) -> bool | None:
+    """Is the escalation trigger kind ``kind`` one that asks (``escalation.enquiries``)?
+    None without the list: then a kind asked as a question is one, with no complaint in it."""
+    kinds = (playbook.get("escalation") or {}).get("enquiries")
+    return None if kinds is None else kind in kinds
+
+
 def _thresholds(playbook: Playbook, lang: str | None = None) -> dict[str, float]:
     """The playbook's thresholds, with those its ``languages.<lang>.thresholds`` sets for
     a message in that language over them (a language's comments can need their own)."""
@@ -366,7 +373,6 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     mixed = complaint and not sarcastic and over("praise", praise_score)
     joke = over("joke", scores.get("joke", 0.0)) and not complaint and not a.loss
     asks_faq = a.faq is not None and question
-    enquiries = set((playbook.get("escalation") or {}).get("enquiries") or ())
 
     if rude and not specific and not praise_words:
         intent = "troll"
@@ -374,10 +380,18 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         intent = "praise"
     elif asks_faq and not over("specific", complaint_score) and not sarcastic:
         intent = "question"
-    elif a.escalation and not complaint and (not question or a.escalation not in enquiries):
-        # A hazard or a threat reported with thanks or praise around it, or asked as a
-        # question ("is it normal to find glass in my salad?"), is a complaint; only an
-        # enquiry (a journalist's question) is a question.
+    elif a.escalation and question and _enquiry(playbook, a.escalation) is True:
+        # A kind that asks (escalation.enquiries: the press) asked as a question is one,
+        # whatever trouble it asks about ("could you comment on yesterday's outage?").
+        intent = "question"
+    elif (
+        a.escalation
+        and not complaint
+        and (not question or _enquiry(playbook, a.escalation) is False)
+    ):
+        # A hazard or a threat reported with thanks or praise around it is a complaint; so
+        # is one asked as a question ("your database leaked?"), unless its kind is one that
+        # asks. With no enquiries listed, any kind asked is a question, as it was before.
         intent = "complaint"
     elif complaint:
         intent = "complaint"

@@ -818,9 +818,9 @@ _SCHEMA: dict[str, Any] = {
     "default_channel": "str",
     "sla_minutes": ("map", "int"),
     # figures: phrases that look like a trigger but aren't one ("Fire TV", "before I
-    # explode"); a trigger found inside one of them doesn't count. enquiries: the kinds
-    # that come as questions (a journalist asks); asked as a question, any other kind (a
-    # hazard, a leak, a threat) is still a complaint.
+    # explode"); a trigger found inside one of them doesn't count.
+    # enquiries: the trigger kinds that ask (a journalist's "could you comment?"): asked
+    # as a question, one of them is a question; any other kind asked is still a complaint.
     "escalation": {
         "contact": "str",
         "triggers": ("map", _PHRASES),

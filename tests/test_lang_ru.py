@@ -1057,3 +1057,112 @@ def test_a_stolen_page_said_object_first_is_a_complaint_not_a_breach():
 )
 def test_choking_is_a_hazard_and_submitting_is_not(text, action):
     assert decision(text).action == action
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Fewer than ordered, in numbers; one thing sent for another.
+        "Брал 4 шаурмы, в пакете оказалось 3",
+        "вместо чёрной куртки привезли розовую",
+        # Two payments for one purchase, told plainly.
+        "за одну поездку ушло две оплаты по 380",
+        # The customer's own profile broken into, said object first.
+        "страницу в приложении кто-то взломал и поменял мне почту",
+        # Time counted out; a promised visit that never came; late by the clock.
+        "посылка из Казани ползёт уже 19 дней",
+        "монтажник должен был приехать утром, уже вечер",
+        "суп привезли через три часа вместо часа",
+        # Paper against fact; more than usual.
+        "На ценнике 199, а по факту пробили 249",
+        "выставили счёт на 5 тысяч, хотя обычно плачу полторы",
+        # Asked in scorn, never a real question.
+        "Когда вы уже научитесь отвечать на письма?",
+        "Вы правда считаете, что это нормальное обслуживание?",
+    ],
+)
+def test_problems_told_without_a_complaint_word_are_complaints(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), (d.intent, d.action, d.evidence)
+
+
+def test_arrived_but_is_no_turnaround():
+    d = decision("Доставку привезли, но без приборов и без соуса")
+    assert d.intent == "complaint" and not d.turnaround, (d.intent, d.flags)
+
+
+def test_a_leak_asked_as_a_question_is_a_complaint_and_the_press_asks():
+    d = decision("Мне пишут мошенники и знают мой заказ. У вас что, утекла база клиентов?")
+    assert (d.intent, d.action) == ("complaint", "escalate"), (d.intent, d.evidence)
+    d = decision("Добрый день, я из редакции городской газеты. Прокомментируете вчерашний сбой?")
+    assert (d.intent, d.action) == ("question", "escalate"), (d.intent, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Ill after eating, told by the symptoms.
+        "После ваших суши у дочки температура и рвота с ночи",
+        "Всю ночь в обнимку с унитазом после вашего бургера",
+        # Swelling, a rash, an antihistamine.
+        "у мужа от вашего соуса отекли веки и губы, пил тавегил",
+        # Caught, scraped, struck.
+        "в дверях вашего автобуса прищемило руку, ссадина на всё запястье",
+        "на сына в магазине упал стеллаж, весь в синяках",
+        # Smell of burning.
+        "чайник из вашего магазина запахло паленым прямо на плите",
+        # Court said other ways.
+        "Деньги не вернули, так что будем судиться, ждите повестку",
+    ],
+)
+def test_hazards_and_threats_in_everyday_words_escalate(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate"), (d.intent, d.action, d.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "action"),
+    [
+        ("Котлета по-пожарски у вас как у бабушки, спасибо повару", "praise", "reply"),
+        ("новый лимонад просто взрыв вкуса 💥", "praise", "reply"),
+        ("у меня подгорает от вашей поддержки, пятый раз пишу про возврат", "complaint", "reply"),
+    ],
+)
+def test_dishes_and_figures_are_no_hazard(text, intent, action):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "action"),
+    [
+        ("Хуже оператора в жизни не встречал", "troll", "skip"),
+        ("позорище, а не авиакомпания", "troll", "skip"),
+        ("Барменша в вашем баре высмеяла меня при друзьях", "complaint", "reply"),
+        ("Наша кошка считает ваши пакеты своим домом 😄", "joke", "reply"),
+        ("Ну отлично. Заплатил за экспресс, а везут обычной почтой", "complaint", "reply"),
+        ("Вчера вы вернули мне деньги за сломанный чайник, спасибо, быстро", "praise", "reply"),
+        ("Так и не вернули деньги за сломанный чайник", "complaint", "reply"),
+    ],
+)
+def test_insults_reports_jokes_and_thanks_in_russian(text, intent, action):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, action), (d.intent, d.action, d.evidence)
+
+
+def test_an_answer_about_a_parcel_left_at_the_door_is_taken_forward():
+    context = [
+        {"role": "customer", "text": "курьер бросил заказ под дверью, а его нет"},
+        {"role": "brand", "text": "Ой! Подскажите, пожалуйста, номер заказа? ^МК"},
+    ]
+    d = decision("88120345", context)
+    assert d.intent == "other" and "answers_brand" in d.flags, d.flags
+
+
+@pytest.mark.parametrize("variant", [1, 2, 3, 4, 5, 6])
+def test_russian_thanks_and_apologies_read_naturally(variant):
+    praise = native(reply("Спасибо вам, курьер был очень вежливый", variant=variant).public_reply)
+    assert "сделали наш день" not in praise, praise
+    text = "Спасибо, что отменили доставку без предупреждения"
+    sarcasm = native(reply(text, variant=variant).public_reply)
+    assert sarcasm.lower().count("ситуаци") <= 1, sarcasm
