@@ -359,15 +359,22 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
     mixed = complaint and not sarcastic and over("praise", praise_score)
     joke = over("joke", scores.get("joke", 0.0)) and not complaint and not a.loss
     asks_faq = a.faq is not None and question
+    reports = (playbook.get("escalation") or {}).get("reports") or ()
 
     if rude and not specific and not praise_words:
         intent = "troll"
     elif turnaround:
         intent = "praise"
-    elif asks_faq and not over("specific", complaint_score) and not sarcastic:
+    elif (
+        asks_faq
+        and not over("specific", complaint_score)
+        and not sarcastic
+        and a.escalation not in reports
+    ):
         intent = "question"
-    elif a.escalation and not question and not complaint:
-        # A hazard or a threat reported with thanks or praise around it is a complaint.
+    elif a.escalation and not complaint and (not question or a.escalation in reports):
+        # A hazard or a threat reported with thanks or praise around it is a complaint, and
+        # so is one the message asks about (`escalation.reports`; a press enquiry asks).
         intent = "complaint"
     elif complaint:
         intent = "complaint"

@@ -818,8 +818,15 @@ _SCHEMA: dict[str, Any] = {
     "default_channel": "str",
     "sla_minutes": ("map", "int"),
     # figures: phrases that look like a trigger but aren't one ("Fire TV", "before I
-    # explode"); a trigger found inside one of them doesn't count.
-    "escalation": {"contact": "str", "triggers": ("map", _PHRASES), "figures": _PHRASES},
+    # explode"); a trigger found inside one of them doesn't count. reports: the trigger
+    # kinds that tell of a problem (a hazard, a threat, a leak): a complaint even when the
+    # message asks a question ("glass in my wrap, who pays for this?").
+    "escalation": {
+        "contact": "str",
+        "triggers": ("map", _PHRASES),
+        "figures": _PHRASES,
+        "reports": ("list", "str"),
+    },
     # Groups of phrases that negate a signal ("no problems at all", "not impressed"): a
     # match of a signal kind in the group's `cancels` that overlaps one doesn't count.
     # `signal`: the group's phrases are that signal kind's own (a request's "can I cancel"
@@ -1109,6 +1116,16 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                     origins,
                     file,
                 )
+    escalation = data.get("escalation") or {}
+    for index, kind in enumerate(escalation.get("reports") or []):
+        if kind not in (escalation.get("triggers") or {}):
+            raise _fail(
+                f"unknown escalation kind {kind!r}; triggers: "
+                + ", ".join(sorted(escalation.get("triggers") or {})),
+                f"escalation.reports[{index}]",
+                origins,
+                file,
+            )
     history = data.get("history_size")
     if history is not None and history > MAX_HISTORY:
         raise _fail(
