@@ -378,7 +378,14 @@ def decide(analysis: Analysis, playbook: Playbook | None = None) -> Decision:
         intent = "troll"
     elif turnaround:
         intent = "praise"
-    elif asks_faq and not over("specific", complaint_score) and not sarcastic:
+    elif (
+        asks_faq
+        and not over("specific", complaint_score)
+        and not sarcastic
+        # A hazard or a threat asked about is no FAQ question ("glass in my wrap, who
+        # pays for this?" is no contact question).
+        and not (a.escalation and _enquiry(playbook, a.escalation) is False)
+    ):
         intent = "question"
     elif a.escalation and question and _enquiry(playbook, a.escalation) is True:
         # A kind that asks (escalation.enquiries: the press) asked as a question is one,

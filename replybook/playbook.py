@@ -1120,6 +1120,16 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                     origins,
                     file,
                 )
+    escalation = data.get("escalation") or {}
+    for index, kind in enumerate(escalation.get("enquiries") or []):
+        if kind not in (escalation.get("triggers") or {}):
+            raise _fail(
+                f"unknown escalation kind {kind!r}; triggers: "
+                + ", ".join(sorted(escalation.get("triggers") or {})),
+                f"escalation.enquiries[{index}]",
+                origins,
+                file,
+            )
     history = data.get("history_size")
     if history is not None and history > MAX_HISTORY:
         raise _fail(

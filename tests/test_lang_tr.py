@@ -924,3 +924,115 @@ def test_a_reporters_story_is_a_question_and_a_customers_demand_for_an_answer_a_
 def test_the_customers_thing_is_named_theirs_in_the_right_harmony(text, named):
     r = reply(text, name="Ece", channel="x")
     assert named in (r.public_reply or ""), r.public_reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a discrepancy told plainly: it says one thing, another was taken
+        "Kampanya sayfasında 3 ay ücretsiz yazıyor ama ilk ay 149 TL'yi kartımdan çektiniz",
+        # the status still says the same
+        "Başvurum 12 gündür hâlâ 'değerlendiriliyor' görünüyor",
+        # the brand's own promise held up
+        "Yarın sabah teknisyen gelir dediniz, akşam oldu kimse yok",
+        # "you didn't" said to the brand
+        "Tarifemi değiştirdiniz ama bana tek bir SMS ile bile haber vermediniz",
+        # a parcel sent round the country
+        "Kolimi Adana yerine önce Mersin'e sonra Hatay'a gezdirmişsiniz",
+        # an angry rhetorical question with no complaint word
+        "Kaç gün daha bekleyeceğim, bir kurulum randevusu vermek bu kadar mı zor?",
+    ],
+)
+def test_a_problem_told_without_a_complaint_word_is_a_complaint(text):
+    assert decision(text).intent == "complaint"
+
+
+def test_a_fee_taken_said_to_the_brand_beside_a_cheer_is_a_complaint():
+    d = decision("Ne hoş, her ay hesabımdan 30 TL bakım ücreti kesiyorsunuz")
+    assert d.intent == "complaint"
+
+
+def test_an_insult_from_staff_told_with_the_staff_named_the_compound_way_is_a_complaint():
+    d = decision("Şube çalışanı herkesin önünde bana 'cahil' dedi, çok utandım")
+    assert (d.intent, d.action) == ("complaint", "reply")
+    assert "specific_problem" in d.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oğlumun dudakları şişti, etiketinde süt içermez yazıyordu, şimdi acildeyiz",
+        "Kulaklığın şarj kutusu çantamda şişip duman çıkarmaya başladı",
+        "Kiraladığım bisikletin freni tutmadı, yere düştüm, bileğim alçıya alındı",
+        "Marketin ıslak zemininde ayağım kaydı, belim incindi",
+    ],
+)
+def test_a_hazard_told_in_other_everyday_words_escalates(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yoğurdun içinden cam kırığı çıktı, bunun hesabını kim verecek?",
+        "Üye bilgileriniz bir sitede satılıyormuş, ne zaman açıklama yapacaksınız?",
+    ],
+)
+def test_a_hazard_or_a_leak_asked_as_a_question_is_still_a_complaint(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate")
+
+
+def test_a_newsroom_named_with_the_writers_role_is_press():
+    d = decision(
+        "Merhaba, yerel bir haber portalında muhabirim, dünkü su kesintisi için görüşünüzü"
+        " alabilir miyiz?"
+    )
+    assert (d.intent, d.action) == ("question", "escalate")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hafta sonu kurye teslimatı yapıyor musunuz?",
+        "Sipariş gelmezse param iade ediliyor mu?",
+        "Arıza hattının numarası ne, sitede bulamadım",
+        "Kargo iadesi için şubeye mi gitmem gerekiyor? Şimdiden teşekkürler",
+    ],
+)
+def test_a_question_with_problem_words_that_are_not_a_problem_is_a_question(text):
+    assert decision(text).intent == "question"
+
+
+def test_moving_a_booking_to_another_day_is_a_request():
+    d = decision("Otel rezervasyonumu bir gün ileri almak mümkün mü?")
+    assert d.intent == "question"
+    assert "request" in d.flags
+
+
+def test_cant_help_going_back_for_it_is_praise():
+    assert decision("Fırınınızın simidi nefis, her sabah almadan duramıyorum").intent == "praise"
+
+
+@pytest.mark.parametrize("text", ["Kapatın bu dükkanı artık", "Boş yapmayın, hepiniz aynısınız"])
+def test_a_vague_rant_is_skipped(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", "skip")
+
+
+def test_bought_online_and_coins_name_no_line_and_no_broken_thing():
+    d = decision("İnternetten aldığım ceketin iadesini bir aydır yapmadınız")
+    assert d.intent == "complaint"
+    assert d.evidence.get("specific_problem") != "internetten"
+    coins = analyze("Kasada bozuk yok diyerek para üstümü eksik verdiler", PLAYBOOK)
+    assert coins.topic == "billing"
+
+
+def test_a_follow_up_with_no_named_problem_reads_whole():
+    for variant in range(1, 5):
+        drafted = reply(
+            "Bu ay faturamda 80 TL yazıyor ama 140 TL ödedim", agent="Ece Kaya", variant=variant
+        )
+        private = drafted.private_reply or ""
+        assert "mesajınız konusunu" not in private
