@@ -1295,3 +1295,21 @@ def test_thanks_after_a_fix_is_a_turnaround(text, context):
 def test_empty_talk_is_skipped_and_sexism_moderated(text, action):
     d = decision(text)
     assert (d.intent, d.action) == ("troll", action), (d.intent, d.action, d.evidence)
+
+
+def test_my_internet_said_as_an_object_is_named_as_yours():
+    text = native(reply("دو هفته‌ست اینترنتمو وصل نکردید", name="Dana").public_reply)
+    assert "اینترنتمو" not in text and "اینترنتتان" in text, text
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        ("میشه رزرو هتلمو بندازید به هفته بعد؟", "request"),
+        ("برای گزارش خرابی به کدوم شماره زنگ بزنم؟", "faq"),
+        ("شعبه‌هاتون روزای تعطیل هم باز هستن؟", "faq"),
+    ],
+)
+def test_moving_a_booking_and_which_number_to_call(text, case):
+    d = decision(text)
+    assert (d.intent, d.case) == ("question", case), (d.intent, d.case, d.evidence)
