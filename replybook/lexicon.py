@@ -58,6 +58,16 @@ _SAME = str.maketrans(
 # zero-width non-joiner: "می‌کنم" and "میکنم" are one word) and directional marks.
 _SAME_FOUND = re.compile("[" + re.escape("".join(map(chr, _SAME))) + "]")
 _SAME_PAIRS = tuple((chr(c), str(s)) for c, s in _SAME.items())
+# The Arabic-script letters among them, for raw /regex/ phrases: those are written with the
+# standard letters and run on the text as typed, so "كيف پولم" (Arabic kaf and yeh) is
+# searched as "کیف پولم". One for one, so a match's span is the original text's.
+_ARABIC_SAME = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه"})
+_ARABIC_FOUND = re.compile("[يىكة]")
+
+
+def _arabic_letters_as_persian(text: str) -> str:
+    """``text`` with Arabic yeh, alef maksura, kaf and teh marbuta as Persian writes them."""
+    return text.translate(_ARABIC_SAME) if _ARABIC_FOUND.search(text) else text
 _TURKISH_I = str.maketrans({"I": "i", "İ": "i", "ı": "i"})
 _TURKISH_IS = tuple(map(chr, _TURKISH_I))
 _DROP = re.compile(
@@ -518,8 +528,9 @@ class PhraseIndex:
                     self._compiled_raw(key)
                 bare = [self._raw_sources[k] for k, regex in self._raw.items() if not regex.needs]
                 self._gate = any_of(s for sources in bare for s in sources) if bare else False
-            hit = not isinstance(self._gate, Caseless) or self._gate.search(text) is not None
-            folded = text.casefold()
+            subject = _arabic_letters_as_persian(text)
+            hit = not isinstance(self._gate, Caseless) or self._gate.search(subject) is not None
+            folded = subject.casefold()
             for key in self._raw_sources:
                 self.add_raw(text, key, out, unscreened=hit, folded=folded)
         return out
@@ -547,10 +558,14 @@ class PhraseIndex:
         regex = self._compiled_raw(key)
         if regex.needs is None and not unscreened:
             return
-        if not regex.possible(text, folded):
+        subject = _arabic_letters_as_persian(text)
+        if subject is not text:
+            folded = None
+        if not regex.possible(subject, folded):
             return
         extra = [
-            Match(text, m.start(), m.end(), text[m.start() : m.end()]) for m in regex.finditer(text)
+            Match(text, m.start(), m.end(), text[m.start() : m.end()])
+            for m in regex.finditer(subject)
         ]
         if extra:
             merged = out.get(key, []) + extra

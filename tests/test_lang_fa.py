@@ -1199,3 +1199,118 @@ def test_frequent_questions_said_in_everyday_words_get_the_faq_answer(text, faq)
 def test_thanks_for_a_price_rise_or_a_wrong_handover_is_a_sarcastic_complaint(text):
     d = decision(text)
     assert d.intent == "complaint" and "sarcastic" in d.flags, (d.intent, d.flags, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A wait told plainly, with no complaint word in it.
+        "از ساعت ۸ تو صف اداره پست نشستم هنوز صدام نکردن",
+        "از صبح علافم که تعمیرکار بیاد",
+        # Left at the door, or marked delivered.
+        "بسته رو بدون زنگ زدن گذاشتن پشت در",
+        "زدن تحویل شد ولی من کل روز خونه بودم",
+        # Nobody there to answer; no service at home.
+        "یه نفر اونجا نیست که جواب ایمیل بده؟",
+        "دو روزه تو روستا آنتن نداریم",
+        # Money gone from the card or account; told again and again.
+        "دیروز ۹۰ هزار تومن از حسابم رفت بابت اشتراکی که نگرفتم",
+        "پنج بار زنگ زدم و هر بار گفتن فردا",
+        # A figure of exasperation: a complaint, never an escalation.
+        "از دست این اپ دارم سکته میکنم",
+    ],
+)
+def test_complaints_told_without_a_complaint_word_are_answered(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), (d.intent, d.action, d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کسی پسورد حسابمو تغییر داده",
+        # Arabic kaf and yeh, as many keyboards type them: the expressions still read them.
+        "۵۰ تومن از كارتم برداشت شده، من خريدی نكردم",
+    ],
+)
+def test_a_changed_password_or_a_charge_typed_in_arabic_letters_is_a_complaint(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "reply"), (d.intent, d.action, d.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("تو پیراشکی که خریدم یه سوزن بود", "complaint"),
+        ("بعد از شام رستورانتون هر سه نفرمون دل‌درد گرفتیم", "complaint"),
+        ("لبم بعد از اون رژ لب باد کرد", "complaint"),
+        ("توستر از زیرش شعله کشید", "complaint"),
+        ("پام لای در آسانسور موند و کبود شده", "complaint"),
+        ("پرونده‌شو میبرم دادستانی", "complaint"),
+        ("سردبیر یه ماهنامه اقتصادی هستم، درباره قیمت جدید بسته‌ها سوال داشتم", "question"),
+        ("تو قسمت رزروهام بلیط یه آقایی رو میبینم که نمیشناسم", "complaint"),
+    ],
+)
+def test_hazards_a_prosecutor_an_editor_and_a_strangers_booking_escalate(text, intent):
+    d = decision(text)
+    assert (d.intent, d.action) == (intent, "escalate"), (d.intent, d.action, d.evidence)
+
+
+def test_tried_it_but_after_the_brands_fix_is_still_broken():
+    thread = [
+        {"role": "customer", "text": "مودمم چراغ اینترنتش خاموشه"},
+        {"role": "brand", "text": "سلام، لطفاً مودم را ریست کنید و خبر بدهید."},
+    ]
+    d = decision("ریست کردم ولی فرقی نداشت", thread)
+    assert d.intent == "complaint", (d.intent, d.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        # "بده" here is "give", not "bad".
+        (
+            "خدا خیرتون بده، الان کار کرد",
+            [
+                {"role": "customer", "text": "کارت هدیه‌ام فعال نمیشه"},
+                {"role": "brand", "text": "سلام، کارت هدیه‌تان دوباره فعال شد."},
+            ],
+        ),
+        # The problem told as what the customer grumbled about before.
+        ("دیروز غر زده بودم که بسته‌ام نرسیده، امروز صبح به دستم رسید. مرسی", None),
+        ("پول مرجوعی امروز نشست به حسابم، مرسی", None),
+    ],
+)
+def test_thanks_after_a_fix_is_a_turnaround(text, context):
+    d = decision(text, context)
+    assert d.intent == "praise" and "turnaround" in d.flags, (d.intent, d.flags, d.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("شما فقط بلدید حرف مفت بزنید", "skip"),
+        ("خانما رو نذارید مدیر شعبه، عقلشون قد نمیده", "moderate"),
+    ],
+)
+def test_empty_talk_is_skipped_and_sexism_moderated(text, action):
+    d = decision(text)
+    assert (d.intent, d.action) == ("troll", action), (d.intent, d.action, d.evidence)
+
+
+def test_my_internet_said_as_an_object_is_named_as_yours():
+    text = native(reply("دو هفته‌ست اینترنتمو وصل نکردید", name="Dana").public_reply)
+    assert "اینترنتمو" not in text and "اینترنتتان" in text, text
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        ("میشه رزرو هتلمو بندازید به هفته بعد؟", "request"),
+        ("برای گزارش خرابی به کدوم شماره زنگ بزنم؟", "faq"),
+        ("شعبه‌هاتون روزای تعطیل هم باز هستن؟", "faq"),
+    ],
+)
+def test_moving_a_booking_and_which_number_to_call(text, case):
+    d = decision(text)
+    assert (d.intent, d.case) == ("question", case), (d.intent, d.case, d.evidence)
