@@ -191,10 +191,29 @@ class _Lexicon:
                         for c in clitics
                     ]
                 self.index.add((section, key, order), phrases)
+        # Escalation triggers told in words of their own: one word of each group in a
+        # sentence (escalation.together). Key: ("together", kind, rule * 100 + group).
+        self.together = _together_sizes(playbook, lang)
+        together = (playbook.get("escalation") or {}).get("together") or {}
+        for kind, by_lang in together.items():
+            for r, rule in enumerate((by_lang or {}).get(lang) or ()):
+                for g, words in enumerate(rule):
+                    self.index.add(("together", str(kind), r * 100 + g), [str(w) for w in words])
         figures = phrases_for((playbook.get("escalation") or {}).get("figures"), lang)
         self.index.add(("figures", "", 0), figures)
         for group, spec in (playbook.get("negations") or {}).items():
             self.index.add(("negations", str(group), 0), phrases_for(spec.get("phrases"), lang))
+
+
+def _together_sizes(playbook: Playbook, lang: str) -> dict[tuple[str, int], int]:
+    """Each ``escalation.together`` rule of ``lang`` (its kind and place) and how many word
+    groups it has, in playbook order."""
+    together = (playbook.get("escalation") or {}).get("together") or {}
+    return {
+        (str(kind), r): len(rule)
+        for kind, by_lang in together.items()
+        for r, rule in enumerate((by_lang or {}).get(lang) or ())
+    }
 
 
 def contractions(playbook: Playbook, lang: str) -> tuple[str, ...]:
@@ -336,6 +355,7 @@ def import_state(playbook: Playbook, state: dict[str, Any]) -> None:
         lexicon.weights = weights
         lexicon.kinds = tuple(sorted(playbook.get("signals") or {}))
         lexicon.raw_keys = _raw_keys(lexicon.index)
+        lexicon.together = _together_sizes(playbook, key.split(":", 1)[1])
         playbook._cache[key] = lexicon
 
 
@@ -523,7 +543,8 @@ def _thread(
             raise UsageError(f"context[{index}].text must be text")
         if role == "other":
             continue  # someone else in the thread: neither the customer nor the brand
-        found = _search(playbook, lexicon, _clean(body))
+        body = _clean(body)
+        found = _search(playbook, lexicon, body)
         if role == "brand":
             brand_replied = True
             last_brand = found
@@ -534,7 +555,7 @@ def _thread(
             _score(lexicon, found, "help_request")[0] >= thresholds.get("help_request", 1.0)
         ):
             complained = True
-        hit = _escalation(found)
+        hit = _escalation(found) or _together(lexicon, found, body)
         if hit and escalation is None:
             escalation = hit
     asked = helped = checked = checked_still = False
@@ -565,6 +586,49 @@ def _thresholds(playbook: Playbook) -> dict[str, float]:
         "analyze:thresholds",
         lambda: {k: float(v) for k, v in (playbook.get("thresholds") or {}).items()},
     )
+
+
+_SENTENCE_END = re.compile(r"[.!?؟\n]+")
+
+
+def _together(
+    lexicon: _Lexicon, found: dict[Any, list[Match]], text: str
+) -> tuple[str, str] | None:
+    """An escalation told in words of its own (``escalation.together``): the first rule,
+    in playbook order, with a word of each of its groups in one sentence, none of them
+    inside a figure of speech. The phrase is the sentence's stretch from the first of
+    those words to the last."""
+    if not lexicon.together:
+        return None
+    spans = [(m.start(), m.end()) for m in found.get(("figures", "", 0)) or ()]
+    hits: dict[tuple[str, int], dict[int, list[Match]]] = {}
+    for key, matches in found.items():
+        if key[0] != "together":
+            continue
+        rule, group = divmod(int(key[2]), 100)
+        real = [m for m in matches if not any(a <= m.start() and m.end() <= b for a, b in spans)]
+        if real:
+            hits.setdefault((str(key[1]), rule), {})[group] = real
+    if not hits:
+        return None
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    bounds = list(zip([0, *ends], [*ends, len(text)], strict=True))
+    for (kind, rule), size in lexicon.together.items():
+        groups = hits.get((kind, rule))
+        if not groups or len(groups) < size:
+            continue
+        for a, b in bounds:
+            chosen = []
+            for group in range(size):
+                inside = [m for m in groups.get(group, ()) if a <= m.start() < b]
+                if not inside:
+                    break
+                chosen.append(inside[0])
+            else:
+                start = min(m.start() for m in chosen)
+                end = max(m.end() for m in chosen)
+                return kind, re.sub(r"\s+", " ", text[start:end].lower()).strip()
+    return None
 
 
 def _escalation(found: dict[Any, list[Match]]) -> tuple[str, str] | None:
@@ -633,7 +697,7 @@ def analyze(
         if kind and matches.get(kind) and over(kind, scores.get(kind, 0.0)):
             topic_hit = (str(key), matches[kind][0])
             break
-    escalation_hit = _escalation(found)
+    escalation_hit = _escalation(found) or _together(lexicon, found, clean)
     refusal_hit = _first_match(found, "cannot_grant")
     faq_hit = _first_match(found, "faq")
     route_hit = _first_match(found, "routes")

@@ -826,6 +826,10 @@ _SCHEMA: dict[str, Any] = {
         "triggers": ("map", _PHRASES),
         "figures": _PHRASES,
         "enquiries": ("list", "str"),
+        # together: {kind: {language: [[words], [words], ...], ...]}}: a trigger of that
+        # kind when one word of every group stands in one sentence ("a bit of wire" and
+        # "my wrap"; "smoke" and "charger"), however the sentence puts them.
+        "together": ("map", ("map", ("list", ("list", ("list", "str"))))),
     },
     # Groups of phrases that negate a signal ("no problems at all", "not impressed"): a
     # match of a signal kind in the group's `cancels` that overlaps one doesn't count.

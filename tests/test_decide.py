@@ -1094,3 +1094,36 @@ def test_booking_the_wrong_one_is_the_customers_own_mistake():
 def test_questions_without_a_question_mark_and_praise_said_with_a_strong_word():
     assert decision("does the new tablet come with a charger or do i buy one").intent == "question"
     assert decision("your cinnamon buns are stupidly good").intent == "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there was a long black hair baked right through the middle of my loaf",
+        "the toaster started sparking and then smoke filled the kitchen",
+        "my husband has been vomiting since last night after eating your prawns",
+        "my daughter split her lip open on the trolley, she needed stitches",
+        "Salatanın içinde koca bir hamamböceği vardı",
+        "В супе плавал таракан",
+        "توی ساندویچ مرغ سوسک بود",
+        "Keitossa oli torakka",
+    ],
+)
+def test_hazards_told_in_words_of_their_own_are_escalated(text):
+    d = decision(text)
+    assert (d.intent, d.action) == ("complaint", "escalate")
+    assert d.evidence["escalation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a glass of wine with my meal took 40 minutes to come",
+        "the sandwich comes wrapped in far too much plastic",
+        "your app has a bug and my food order failed twice",
+        "the hair salon next to your store is lovely. food was great too",
+        "Telefonum çok ısınıyor, şarj da çabuk bitiyor",
+    ],
+)
+def test_everyday_words_beside_food_or_a_device_are_no_hazard(text):
+    assert decision(text).action != "escalate"
