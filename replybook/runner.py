@@ -16,6 +16,7 @@ import signal
 import stat
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -81,14 +82,22 @@ the load-time check lets through) comes near it. Enforced with a timer in the ma
 
 @contextlib.contextmanager
 def time_limit(what: str = "the comment") -> Iterator[None]:
-    """Raise UsageError when the block runs longer than :data:`TIME_LIMIT` seconds."""
+    """Raise UsageError when the block runs longer than :data:`TIME_LIMIT` seconds.
+
+    A timer already running (an outer block's, one left armed by a generator that was never
+    finished, or the caller's own) is put back when the block ends, with what remained of
+    it; one due before this limit is left to run as it is."""
     seconds = TIME_LIMIT
     if (
         seconds <= 0
         or not hasattr(signal, "setitimer")
         or threading.current_thread() is not threading.main_thread()
-        or signal.getitimer(signal.ITIMER_REAL)[0] > 0  # someone else's timer: leave it
     ):
+        yield
+        return
+    remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+    if 0 < remaining <= seconds:
+        # Someone else's timer is due first: it decides.
         yield
         return
 
@@ -98,6 +107,7 @@ def time_limit(what: str = "the comment") -> Iterator[None]:
             " (a playbook pattern may backtrack on this text)"
         )
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -105,6 +115,9 @@ def time_limit(what: str = "the comment") -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if remaining > 0:
+            left = remaining - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6))
 
 
 _BOMS = (

@@ -268,3 +268,29 @@ def test_the_same_key_in_two_mappings_and_merge_keys_are_fine(tmp_path):
     )
     # "base" and "other" are not playbook keys, so the load fails for them, not for a repeat.
     assert "given twice" not in str(fails(path))
+
+
+def test_the_time_limit_holds_under_a_longer_timer_and_puts_it_back(monkeypatch):
+    import signal
+    import time
+
+    from replybook import runner as runner_module
+    from replybook.errors import UsageError
+
+    monkeypatch.setattr(runner_module, "TIME_LIMIT", 0.2)
+    fired: list[int] = []
+    before = signal.signal(signal.SIGALRM, lambda *_: fired.append(1))
+    signal.setitimer(signal.ITIMER_REAL, 30)
+    try:
+        with (
+            pytest.raises(UsageError, match="longer than the limit of 0.2 seconds"),
+            runner_module.time_limit(),
+        ):
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                pass
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 25 < left <= 30 and not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
