@@ -109,7 +109,9 @@ def time_limit(what: str = "the comment") -> Iterator[None]:
 
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Once due, it fires again every tenth of a second until the block ends: code that
+    # catches every exception (a cache read, a compile) can't swallow the limit for good.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:
