@@ -1162,24 +1162,19 @@ def _check_semantics(data: dict[str, Any], origins: Origins, file: str) -> None:
                         raise _fail(
                             problem, f"signals.{kind}.{lang}.{weight}[{index}]", origins, file
                         )
-    for key, spec in (data.get("topics") or {}).items():
-        source = spec.get("signal")
-        if source is not None and source not in data["signals"]:
-            raise _fail(
-                f"unknown signal kind {source!r} (one of: {', '.join(sorted(data['signals']))})",
-                f"topics.{key}.signal",
-                origins,
-                file,
-            )
+    # A topic or a negation group may name a signal kind: one the playbook has.
+    for section in ("topics", "negations"):
+        for key, spec in (data.get(section) or {}).items():
+            source = spec.get("signal")
+            if source is not None and source not in data["signals"]:
+                known = ", ".join(sorted(data["signals"]))
+                raise _fail(
+                    f"unknown signal kind {source!r} (one of: {known})",
+                    f"{section}.{key}.signal",
+                    origins,
+                    file,
+                )
     for group, spec in (data.get("negations") or {}).items():
-        source = spec.get("signal")
-        if source is not None and source not in data["signals"]:
-            raise _fail(
-                f"unknown signal kind {source!r} (one of: {', '.join(sorted(data['signals']))})",
-                f"negations.{group}.signal",
-                origins,
-                file,
-            )
         if spec.get("scope") not in (None, "phrase", "clause", "sentence", "whole_clause"):
             raise _fail(
                 f"expected phrase, clause, whole_clause or sentence, got {spec.get('scope')!r}",

@@ -304,3 +304,12 @@ def test_a_private_channel_is_labelled_in_every_served_language(default):
     assert language_text(default, "en", "label", "email") == "E-mail"
     # A brand name stays itself: X has no label of its own in Turkish.
     assert language_text(default, "tr", "label", "x") is None
+
+
+def test_a_topic_may_follow_only_a_signal_kind_the_playbook_has(tmp_path):
+    path = write(
+        tmp_path / "p.yaml",
+        "extends: default\ntopics:\n  mine:\n    signal: grumble\n    mention: {en: it}\n",
+    )
+    message = error_of(path)
+    assert message.startswith(f"{path}:4: topics.mine.signal: unknown signal kind 'grumble'")
